@@ -1,0 +1,22 @@
+//! Masthead's vocabulary and rules: posts, tags, authors, visibility and the access gate.
+//!
+//! No I/O, no async, no clock, no SQL, no HTTP and no templates live here; callers pass `now`.
+
+pub mod access;
+pub mod body;
+pub mod post;
+pub mod slug;
+pub mod taxonomy;
+pub mod visibility;
+
+pub use access::{Access, PostView, Viewer};
+pub use body::{Body, BodyPart};
+pub use post::{LeadImage, Post, PostKind, Status};
+pub use slug::Slug;
+pub use taxonomy::{Author, Tag, TagKind};
+pub use visibility::Visibility;
+
+/// An error in a value supplied by a user (front matter, a form, a flag).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
