@@ -1,14 +1,11 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Turning Masthead content into bytes for people: Markdown → sanitized HTML at save time, and
+//! Handlebars themes (plus the page metadata they embed) at read time.
+//!
+//! Every function that shows a post takes a `domain::PostView`, never a `domain::Post`.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod context;
+pub mod head;
+pub mod markdown;
+pub mod theme;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use theme::{Theme, ThemeError};

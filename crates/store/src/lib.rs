@@ -1,14 +1,47 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Persistence for Masthead on SQLite (embedded default) and PostgreSQL (scale-out).
+//!
+//! One `Store` wraps native sqlx pools for either backend. Queries are written once in SQL both
+//! databases accept (`$1` placeholders, `ON CONFLICT`, `RETURNING`) and run through `on_pool!`,
+//! which expands the same code for each backend. Everything returns `domain` types.
+
+mod connect;
+mod error;
+mod posts;
+mod rows;
+mod settings;
+mod taxonomy;
+mod time;
+
+pub use connect::{Backend, Db};
+pub use error::StoreError;
+pub use posts::{PostFilter, PostPage};
+
+/// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
+/// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.
+macro_rules! on_pool {
+    ($db:expr, read, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::connect::Db::Sqlite { read: $p, .. } => $body,
+            $crate::connect::Db::Postgres($p) => $body,
+        }
+    };
+    ($db:expr, write, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::connect::Db::Sqlite { write: $p, .. } => $body,
+            $crate::connect::Db::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The handle the rest of Masthead uses for persistence. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
     }
 }

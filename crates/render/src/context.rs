@@ -1,0 +1,176 @@
+//! The JSON shapes templates see: the site, story cards, articles, tags, authors, pagination.
+//!
+//! Every post shape is built from a `PostView`, so templates only ever hold what the viewer may
+//! read. URLs here are site-relative; `head` makes the absolute ones.
+
+use chrono::{DateTime, Utc};
+use domain::{Access, Author, PostView, Tag, Visibility};
+use serde_json::{Value, json};
+
+/// Site-wide facts every page shows.
+pub struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    /// Public base URL without a trailing slash, e.g. `https://example.com`.
+    pub url: String,
+    pub language: String,
+    pub paid_tier_name: String,
+    pub sections: Vec<Tag>,
+    pub topics: Vec<Tag>,
+    pub now: DateTime<Utc>,
+}
+
+pub fn post_url(slug: &str) -> String {
+    format!("/{slug}/")
+}
+
+pub fn tag_url(slug: &str) -> String {
+    format!("/tag/{slug}/")
+}
+
+pub fn author_url(slug: &str) -> String {
+    format!("/author/{slug}/")
+}
+
+pub fn site(s: &SiteInfo) -> Value {
+    json!({
+        "title": s.title,
+        "description": s.description,
+        "url": s.url,
+        "language": s.language,
+        "year": s.now.format("%Y").to_string(),
+        "today_iso": s.now.format("%Y-%m-%d").to_string(),
+        "today_display": s.now.format("%A, %B %-d, %Y").to_string(),
+        "paid_tier_name": s.paid_tier_name,
+        "rss_url": "/rss/",
+        "sections": s.sections.iter().map(tag).collect::<Vec<_>>(),
+        "topics": s.topics.iter().map(tag).collect::<Vec<_>>(),
+    })
+}
+
+pub fn tag(t: &Tag) -> Value {
+    json!({
+        "name": t.name,
+        "slug": t.slug,
+        "url": tag_url(t.slug.as_str()),
+        "description": t.description,
+        "kind": t.kind,
+    })
+}
+
+pub fn author(a: &Author) -> Value {
+    json!({
+        "name": a.name,
+        "slug": a.slug,
+        "url": author_url(a.slug.as_str()),
+        "bio": a.bio,
+        "credentials": a.credentials,
+        "avatar": a.avatar,
+        "website": a.website,
+    })
+}
+
+/// One story as lists, the home page and related boxes show it.
+pub fn card(v: &PostView) -> Value {
+    let published = v.published_at.unwrap_or(v.updated_at);
+    json!({
+        "id": v.id,
+        "title": v.title,
+        "slug": v.slug,
+        "url": post_url(v.slug.as_str()),
+        "dek": v.dek,
+        "excerpt": v.excerpt(220),
+        "kicker": v.section().map(tag),
+        "tags": v.tags.iter().map(tag).collect::<Vec<_>>(),
+        "authors": v.authors.iter().map(author).collect::<Vec<_>>(),
+        "published_iso": published.to_rfc3339(),
+        "published_display": published.format("%B %-d, %Y").to_string(),
+        "published_short": published.format("%b %-d").to_string(),
+        "published_time": published.format("%H:%M").to_string(),
+        "updated_iso": v.updated_at.to_rfc3339(),
+        "updated_display": v.updated_at.format("%B %-d, %Y").to_string(),
+        "was_updated": v.updated_at - published > chrono::Duration::hours(1),
+        "reading_minutes": v.reading_minutes(),
+        "image": v.image,
+        "visibility": v.visibility.kind(),
+        "gated": !v.visibility.is_public(),
+        "featured": v.featured,
+    })
+}
+
+/// The home page's lead story: a card plus its opening paragraphs for the expander.
+pub fn lead(v: &PostView, opening: usize, more: usize) -> Value {
+    let mut value = card(v);
+    let paragraphs: Vec<&str> = v.paragraphs().collect();
+    let (first, rest) = paragraphs.split_at(opening.min(paragraphs.len()));
+    value["opening"] = json!(first);
+    value["more_paragraphs"] = json!(rest.iter().take(more).collect::<Vec<_>>());
+    value
+}
+
+/// A whole article: the card plus the HTML this viewer may read.
+pub fn article(v: &PostView) -> Value {
+    let mut value = card(v);
+    value["html"] = json!(v.html);
+    value["access"] = json!(v.access);
+    value["gated_withheld"] = json!(v.gated_withheld);
+    value
+}
+
+/// The call to action shown where a preview ends, or null when nothing was withheld.
+pub fn paywall(v: &PostView, site: &SiteInfo) -> Value {
+    if !v.gated_withheld || v.access != Access::Preview {
+        return Value::Null;
+    }
+    let tier = &site.paid_tier_name;
+    match v.visibility {
+        Visibility::Members => json!({
+            "kind": "members",
+            "tier_name": "Free membership",
+            "headline": "This story is for members",
+            "pitch": format!("Sign up free to read the rest and get {} in your inbox.", site.title),
+            "cta_label": "Sign up free",
+            "cta_url": "/signup/",
+            "signin_url": "/signin/",
+        }),
+        _ => json!({
+            "kind": "paid",
+            "tier_name": tier,
+            "headline": format!("Keep reading with {tier}"),
+            "pitch": format!("{tier} members read every analysis, interview and briefing in full."),
+            "cta_label": "Subscribe",
+            "cta_url": "/signup/",
+            "signin_url": "/signin/",
+        }),
+    }
+}
+
+/// Page `page` of `pages` for a listing rooted at `base` (e.g. `/` or `/tag/china/`).
+pub fn pagination(base: &str, page: u64, per_page: u64, total: u64) -> Value {
+    let pages = total.div_ceil(per_page).max(1);
+    let url = |n: u64| if n <= 1 { base.to_owned() } else { format!("{base}page/{n}/") };
+    json!({
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "prev_url": (page > 1).then(|| url(page - 1)),
+        "next_url": (page < pages).then(|| url(page + 1)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_links() {
+        let p = pagination("/tag/china/", 2, 10, 25);
+        assert_eq!(p["pages"], 3);
+        assert_eq!(p["prev_url"], "/tag/china/");
+        assert_eq!(p["next_url"], "/tag/china/page/3/");
+        let last = pagination("/", 3, 10, 25);
+        assert!(last["next_url"].is_null());
+        assert_eq!(last["prev_url"], "/page/2/");
+        assert_eq!(pagination("/", 1, 10, 0)["pages"], 1);
+    }
+}

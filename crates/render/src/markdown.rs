@@ -1,0 +1,116 @@
+//! Markdown (CommonMark + GFM tables, footnotes, strikethrough) → sanitized HTML and plain text.
+//!
+//! Rendering happens once, when a post is saved. Raw HTML in the source is allowed through the
+//! parser and then cleaned by an allow-list: no scripts, styles, event handlers or `javascript:`
+//! URLs; iframes only from a short list of embed providers.
+
+use ammonia::Builder;
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options};
+use domain::body::{Body, BodyPart, split_source};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Embed sources allowed in `<iframe src>`; anything else loses its `src` and shows nothing.
+pub const EMBED_PREFIXES: &[&str] = &[
+    "https://www.youtube-nocookie.com/embed/",
+    "https://www.youtube.com/embed/",
+    "https://player.vimeo.com/video/",
+    "https://w.soundcloud.com/player/",
+    "https://open.spotify.com/embed/",
+];
+
+/// Splits `markdown` at the paywall marker and renders both parts.
+pub fn compose_body(markdown: &str) -> Body {
+    let (free, gated) = split_source(markdown);
+    Body::new(markdown.to_owned(), render(free), gated.map(render))
+}
+
+/// Renders one Markdown fragment to sanitized HTML and its plain text.
+pub fn render(markdown: &str) -> BodyPart {
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, markdown, &OPTIONS);
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    // Writing into a String cannot fail.
+    let _ = comrak::format_html(root, &OPTIONS, &mut raw);
+    BodyPart { html: SANITIZER.clean(&raw).to_string(), text: plain_text(root) }
+}
+
+static OPTIONS: LazyLock<Options<'static>> = LazyLock::new(|| {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.footnotes = true;
+    o.extension.autolink = true;
+    o.extension.header_id_prefix = Some(String::new());
+    o.render.r#unsafe = true; // raw HTML is passed on to the sanitizer, which decides.
+    o
+});
+
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut b = Builder::default();
+    b.add_tags(["figure", "figcaption", "iframe", "section", "aside"])
+        .add_tag_attributes("a", ["aria-label", "id"])
+        .add_tag_attributes("li", ["id"])
+        .add_tag_attributes("iframe", ["src", "width", "height", "title", "allow", "allowfullscreen", "loading"])
+        .add_tag_attributes("img", ["loading", "width", "height"])
+        .allowed_classes(HashMap::from([
+            ("a", HashSet::from(["anchor", "footnote-backref"])),
+            ("sup", HashSet::from(["footnote-ref"])),
+            ("section", HashSet::from(["footnotes"])),
+            ("aside", HashSet::from(["pull-quote"])),
+        ]))
+        .attribute_filter(filter_attribute);
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b
+});
+
+fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        ("iframe", "src") => EMBED_PREFIXES.iter().any(|p| value.starts_with(p)).then_some(value.into()),
+        (_, "id") => value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .then_some(value.into()),
+        _ => Some(value.into()),
+    }
+}
+
+/// The text of every paragraph-like block, separated by blank lines.
+fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for node in root.descendants() {
+        let is_block = matches!(
+            node.data().value,
+            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::CodeBlock(_) | NodeValue::TableRow(_)
+        );
+        if is_block {
+            let text = inline_text(node);
+            if !text.is_empty() {
+                blocks.push(text);
+            }
+        }
+    }
+    blocks.join("\n\n")
+}
+
+fn inline_text<'a>(block: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for node in block.descendants() {
+        match &node.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            NodeValue::TableCell => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,68 @@
+//! Tags and authors: lookups by slug or name, and listings for navigation.
+
+use crate::rows::{AUTHOR_COLUMNS, AuthorRow, TAG_COLUMNS, TagRow};
+use crate::{Store, StoreError, on_pool};
+use domain::{Author, Tag, TagKind};
+
+impl Store {
+    /// The tag whose slug is `slug`, or whose name matches `name` ignoring case.
+    pub async fn find_tag(&self, slug: &str, name: &str) -> Result<Option<Tag>, StoreError> {
+        let sql = format!(
+            "SELECT {TAG_COLUMNS} FROM tags t WHERE t.slug = $1 OR lower(t.name) = lower($2) \
+             ORDER BY t.slug = $1 DESC LIMIT 1"
+        );
+        let row: Option<TagRow> = on_pool!(&self.db, read, |p| {
+            sqlx::query_as(&sql).bind(slug).bind(name).fetch_optional(p).await?
+        });
+        row.map(Tag::try_from).transpose()
+    }
+
+    pub async fn find_author(&self, slug: &str, name: &str) -> Result<Option<Author>, StoreError> {
+        let sql = format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors a WHERE a.slug = $1 OR lower(a.name) = lower($2) \
+             ORDER BY a.slug = $1 DESC LIMIT 1"
+        );
+        let row: Option<AuthorRow> = on_pool!(&self.db, read, |p| {
+            sqlx::query_as(&sql).bind(slug).bind(name).fetch_optional(p).await?
+        });
+        row.map(Author::try_from).transpose()
+    }
+
+    /// Tags of one kind that have at least one published post, sections in creation order,
+    /// topics by name.
+    pub async fn tags_in_use(&self, kind: TagKind) -> Result<Vec<Tag>, StoreError> {
+        let order = match kind {
+            TagKind::Section => "t.created_at, t.name",
+            TagKind::Topic => "t.name",
+        };
+        let sql = format!(
+            "SELECT {TAG_COLUMNS} FROM tags t WHERE t.kind = $1 AND EXISTS (SELECT 1 FROM post_tags pt \
+             JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.status = 'published') \
+             ORDER BY {order}"
+        );
+        let rows: Vec<TagRow> = on_pool!(&self.db, read, |p| {
+            sqlx::query_as(&sql).bind(kind.as_str()).fetch_all(p).await?
+        });
+        rows.into_iter().map(Tag::try_from).collect()
+    }
+
+    pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError> {
+        let sql = format!("SELECT {TAG_COLUMNS} FROM tags t WHERE t.slug = $1");
+        let row: Option<TagRow> =
+            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        row.map(Tag::try_from).transpose()
+    }
+
+    pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
+        let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a WHERE a.slug = $1");
+        let row: Option<AuthorRow> =
+            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        row.map(Author::try_from).transpose()
+    }
+
+    pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
+        let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a ORDER BY a.name");
+        let rows: Vec<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        rows.into_iter().map(Author::try_from).collect()
+    }
+}
