@@ -11,6 +11,7 @@ mod rows;
 mod settings;
 mod taxonomy;
 mod time;
+pub mod testing;
 
 pub use connect::{Backend, Db};
 pub use error::StoreError;
