@@ -97,6 +97,7 @@ impl Theme {
             }
             Ok(())
         }));
+        hb.register_helper("encode", Box::new(encode));
         hb.register_helper("ghost_head", Box::new(raw_root_field("ghost_head")));
         hb.register_helper("ghost_foot", Box::new(raw_root_field("ghost_foot")));
         Ok(Theme { hb, with_layout, assets })
@@ -132,6 +133,17 @@ impl Theme {
     pub fn asset(&self, path: &str) -> Option<&Asset> {
         self.assets.get(path)
     }
+}
+
+/// `{{encode value}}`: percent-encodes a value for use inside a URL (as Ghost's helper does).
+fn encode(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let value = match h.param(0).map(|p| p.value()) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    out.write(&percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC).to_string())?;
+    Ok(())
 }
 
 /// A helper that writes a string field of the root context without escaping.

@@ -1,0 +1,79 @@
+//! The command line: `masthead serve | demo | seed | post add | migrate`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "masthead", version, about = "Masthead: a publishing platform for subscription news and analysis sites.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the site (migrating the database first).
+    Serve(ServeArgs),
+    /// Fill an empty site with the demo publication, then serve it.
+    Demo(ServeArgs),
+    /// Add N synthetic posts, deterministically, for benchmarks and tests.
+    Seed(SeedArgs),
+    /// Manage posts from the command line.
+    #[command(subcommand)]
+    Post(PostCommand),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PostCommand {
+    /// Publish Markdown files with YAML front matter (one post or page per file).
+    Add(PostAddArgs),
+}
+
+/// Where the site's data lives. Shared by every command that touches the database.
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
+    #[arg(long = "data", env = "MASTHEAD_DATA", default_value = "./masthead-data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [default: DIR/masthead.db].
+    #[arg(long, env = "MASTHEAD_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on [default: 127.0.0.1:3000].
+    #[arg(long, env = "MASTHEAD_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// A theme folder to use instead of the built-in default theme.
+    #[arg(long, env = "MASTHEAD_THEME", value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+    /// Public base URL used in canonical links and feeds [default: http://HOST:PORT].
+    #[arg(long, env = "MASTHEAD_URL", value_name = "URL")]
+    pub url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// How many posts to add.
+    #[arg(long, value_name = "N")]
+    pub posts: u64,
+    /// Seed of the generator; the same seed gives the same posts.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct PostAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Markdown files with front matter between `---` lines.
+    #[arg(required = true, value_name = "FILE.md")]
+    pub files: Vec<PathBuf>,
+}

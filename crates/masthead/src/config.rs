@@ -1,0 +1,139 @@
+//! Typed configuration: flags beat environment variables beat `DATA/masthead.toml`.
+
+use crate::cli::{DbArgs, ServeArgs};
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+
+/// A value that must never be printed (passwords in database URLs).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(Secret),
+}
+
+/// Everything a running site needs to know about its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database: Database,
+    pub addr: SocketAddr,
+    /// Public base URL without a trailing slash.
+    pub public_url: String,
+    pub theme_dir: Option<PathBuf>,
+}
+
+/// The optional `masthead.toml` in the data directory.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    database_url: Option<String>,
+    url: Option<String>,
+    theme: Option<PathBuf>,
+}
+
+impl Config {
+    /// Resolves the configuration for commands that only need the database.
+    pub fn for_db(args: &DbArgs) -> Result<Config> {
+        Config::resolve(args, None, None, None)
+    }
+
+    /// Resolves the configuration for `serve` and `demo`.
+    pub fn for_serve(args: &ServeArgs) -> Result<Config> {
+        Config::resolve(&args.db, args.addr.clone(), args.url.clone(), args.theme.clone())
+    }
+
+    fn resolve(db: &DbArgs, addr: Option<String>, url: Option<String>, theme: Option<PathBuf>) -> Result<Config> {
+        let file = read_file_config(&db.data)?;
+        let addr_text = addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr: SocketAddr = addr_text.parse().with_context(|| {
+            format!("--addr {addr_text:?} is not a HOST:PORT address such as 127.0.0.1:3000")
+        })?;
+        let database = match db.database_url.clone().or(file.database_url) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(Secret(url))
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                Database::Sqlite(PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:")))
+            }
+            Some(_) => anyhow::bail!("--database-url must start with postgres:// (or sqlite:); leave it out to use DATA/masthead.db"),
+            None => Database::Sqlite(db.data.join("masthead.db")),
+        };
+        let public_url = url.or(file.url).unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        anyhow::ensure!(
+            public_url.starts_with("http://") || public_url.starts_with("https://"),
+            "MASTHEAD_URL {public_url:?} must start with http:// or https://"
+        );
+        Ok(Config { data_dir: db.data.clone(), database, addr, public_url, theme_dir: theme.or(file.theme) })
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("content").join("images")
+    }
+}
+
+fn read_file_config(data: &Path) -> Result<FileConfig> {
+    let path = data.join("masthead.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).with_context(|| format!("{} is not valid: fix or remove it", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(dir: &Path) -> DbArgs {
+        DbArgs { data: dir.to_owned(), database_url: None }
+    }
+
+    #[test]
+    fn flags_beat_file_and_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::for_db(&db(dir.path())).unwrap();
+        assert_eq!(c.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(matches!(c.database, Database::Sqlite(ref p) if p.ends_with("masthead.db")));
+
+        std::fs::write(dir.path().join("masthead.toml"), "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\n").unwrap();
+        let c = Config::for_db(&db(dir.path())).unwrap();
+        assert_eq!(c.addr.port(), 4000);
+        assert_eq!(c.public_url, "https://news.example");
+        let c = Config::resolve(&db(dir.path()), Some("127.0.0.1:5000".into()), None, None).unwrap();
+        assert_eq!(c.addr.port(), 5000);
+    }
+
+    #[test]
+    fn bad_values_explain_themselves() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::resolve(&db(dir.path()), Some("nope".into()), None, None).unwrap_err();
+        assert!(err.to_string().contains("HOST:PORT"));
+        std::fs::write(dir.path().join("masthead.toml"), "colour = 1").unwrap();
+        assert!(format!("{:#}", Config::for_db(&db(dir.path())).unwrap_err()).contains("masthead.toml"));
+        let secret = Secret("postgres://u:pw@h/db".into());
+        assert!(!format!("{secret:?}").contains("pw"));
+    }
+}

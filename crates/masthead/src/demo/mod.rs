@@ -1,0 +1,113 @@
+//! The demo publication: generated tags, authors, posts, pages and lead images, saved into an
+//! empty site by `masthead demo`.
+
+pub mod content;
+pub mod model;
+pub mod picture;
+#[cfg(test)]
+mod tests;
+
+use crate::compose::{Composer, Draft, new_id, save};
+use anyhow::{Context, Result};
+use chrono::Utc;
+use domain::{Author, LeadImage, PostKind, Slug, Status, Tag, TagKind, Visibility};
+use indicatif::{ProgressBar, ProgressStyle};
+use model::{DemoKind, DemoPost, DemoSite};
+use std::path::Path;
+use store::Store;
+
+/// Installs the demo publication when the site has no posts yet. Returns whether it did.
+pub async fn install_if_empty(store: &Store, media_dir: &Path) -> Result<bool> {
+    if store.count_posts().await? > 0 {
+        tracing::info!("the site already has posts; leaving it as it is");
+        return Ok(false);
+    }
+    install(store, media_dir).await?;
+    Ok(true)
+}
+
+/// Writes the demo's images and saves its content in one transaction.
+pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
+    let now = Utc::now();
+    let site = content::demo_site(now);
+    let image_dir = media_dir.join("demo");
+    std::fs::create_dir_all(&image_dir).with_context(|| format!("cannot create {}", image_dir.display()))?;
+    let progress = ProgressBar::new(site.posts.len() as u64).with_message("creating the demo publication");
+    progress.set_style(ProgressStyle::with_template("{msg} {bar:30} {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let mut composer = Composer::new(store);
+    register(&mut composer, &site)?;
+    let mut posts = Vec::with_capacity(site.posts.len());
+    for demo in site.posts {
+        let image = demo.image.as_ref().map(|img| write_image(&image_dir, &demo, img)).transpose()?;
+        let mut post = composer.compose(draft(demo, image)?, now).await?;
+        // Demo stories were "published" in the past; their last edit is their publication.
+        post.updated_at = post.published_at.unwrap_or(now);
+        posts.push(post);
+        progress.inc(1);
+    }
+    save(store, &posts).await?;
+    store.set_setting("title", &site.title).await?;
+    store.set_setting("description", &site.description).await?;
+    progress.finish_with_message("demo publication ready");
+    Ok(())
+}
+
+fn register(composer: &mut Composer<'_>, site: &DemoSite) -> Result<()> {
+    for t in &site.tags {
+        composer.known_tag(Tag {
+            id: new_id(),
+            slug: Slug::parse(&t.slug)?,
+            name: t.name.clone(),
+            description: t.description.clone(),
+            kind: if t.section { TagKind::Section } else { TagKind::Topic },
+        });
+    }
+    for a in &site.authors {
+        composer.known_author(Author {
+            id: new_id(),
+            slug: Slug::parse(&a.slug)?,
+            name: a.name.clone(),
+            bio: a.bio.clone(),
+            credentials: a.credentials.clone(),
+            avatar: None,
+            website: a.website.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn write_image(dir: &Path, demo: &DemoPost, img: &model::DemoImage) -> Result<LeadImage> {
+    let (width, height) = picture::dimensions();
+    let name = format!("{}.jpg", Slug::from_text(&demo.title));
+    let path = dir.join(&name);
+    std::fs::write(&path, picture::lead_image_jpeg(img.seed, width, height))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(LeadImage {
+        url: format!("/content/images/demo/{name}"),
+        width: Some(width),
+        height: Some(height),
+        alt: img.alt.clone(),
+        caption: img.caption.clone(),
+        credit: img.credit.clone(),
+    })
+}
+
+/// A generated post as an editor's draft.
+pub fn draft(demo: DemoPost, image: Option<LeadImage>) -> Result<Draft> {
+    let kind = match demo.kind {
+        DemoKind::Post => PostKind::Post,
+        DemoKind::Page => PostKind::Page,
+    };
+    let mut d = Draft::new(kind, &demo.title, &demo.markdown);
+    d.slug = demo.slug;
+    d.dek = demo.dek;
+    d.section = demo.section;
+    d.tags = demo.tags;
+    d.authors = demo.authors;
+    d.visibility = Visibility::parse(demo.visibility)?;
+    d.status = Status::Published;
+    d.published_at = Some(demo.published_at);
+    d.featured = demo.featured;
+    d.image = image;
+    Ok(d)
+}

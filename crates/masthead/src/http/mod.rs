@@ -1,0 +1,85 @@
+//! The HTTP surface: the router, its middleware, and the public site's handlers.
+
+mod assets;
+mod conditional;
+mod error;
+mod extract;
+mod pages;
+mod site;
+
+pub use error::AppError;
+
+use crate::config::Config;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::get;
+use render::Theme;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub theme: Arc<Theme>,
+    pub config: Arc<Config>,
+}
+
+/// The Content-Security-Policy the default theme satisfies: no inline script or style.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+    frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com \
+    https://w.soundcloud.com https://open.spotify.com; frame-ancestors 'self'; base-uri 'self'; \
+    form-action 'self'; object-src 'none'";
+
+/// Builds the whole application.
+pub fn app(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/page/{n}/", get(pages::home_page))
+        .route("/tag/{slug}/", get(pages::tag))
+        .route("/tag/{slug}/page/{n}/", get(pages::tag_page))
+        .route("/author/{slug}/", get(pages::author))
+        .route("/author/{slug}/page/{n}/", get(pages::author_page))
+        .route("/search/", get(pages::search))
+        .route("/{slug}/", get(pages::post))
+        .route("/{slug}", get(pages::add_slash))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(conditional::etag));
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
+        .route("/assets/{*path}", get(assets::theme_asset))
+        .nest_service("/content/images", assets::media(&state.config.media_dir()))
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CompressionLayer::new().br(true).gzip(true))
+                .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+                .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
+                .layer(security_header(header::X_FRAME_OPTIONS, "SAMEORIGIN"))
+                .layer(security_header(header::CACHE_CONTROL, "no-cache")),
+        )
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

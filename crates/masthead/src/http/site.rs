@@ -1,0 +1,54 @@
+//! Loading the site-wide facts (settings, navigation) and wrapping page data into a template context.
+
+use super::AppState;
+use anyhow::Result;
+use chrono::Utc;
+use domain::TagKind;
+use render::context::{self, SiteInfo};
+use render::head::{Meta, ghost_head};
+use serde_json::{Map, Value, json};
+
+/// Setting keys and their defaults.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("title", "Masthead"),
+    ("description", "Independent analysis, interviews and reporting."),
+    ("language", "en"),
+    ("paid_tier_name", "Subscriber+"),
+];
+
+pub async fn load(state: &AppState) -> Result<SiteInfo> {
+    let settings = state.store.settings().await?;
+    let get = |key: &str| {
+        settings.get(key).cloned().unwrap_or_else(|| {
+            SETTINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned()).unwrap_or_default()
+        })
+    };
+    Ok(SiteInfo {
+        title: get("title"),
+        description: get("description"),
+        url: state.config.public_url.clone(),
+        language: get("language"),
+        paid_tier_name: get("paid_tier_name"),
+        sections: state.store.tags_in_use(TagKind::Section).await?,
+        topics: state.store.tags_in_use(TagKind::Topic).await?,
+        now: Utc::now(),
+    })
+}
+
+/// The full context of one page: site, meta, head tags and the page's own data.
+pub fn page_context(site: &SiteInfo, meta: &Meta, body_class: &str, query: &str, data: Value) -> Value {
+    let mut ctx = Map::new();
+    ctx.insert("site".into(), context::site(site));
+    ctx.insert(
+        "meta".into(),
+        json!({ "title": meta.title, "description": meta.description, "canonical": meta.canonical_url(site) }),
+    );
+    ctx.insert("ghost_head".into(), Value::String(ghost_head(meta, site)));
+    ctx.insert("ghost_foot".into(), Value::String(String::new()));
+    ctx.insert("body_class".into(), Value::String(body_class.into()));
+    ctx.insert("query".into(), Value::String(query.into()));
+    if let Value::Object(extra) = data {
+        ctx.extend(extra);
+    }
+    Value::Object(ctx)
+}

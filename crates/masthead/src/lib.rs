@@ -1,0 +1,15 @@
+//! Masthead: the binary's library. Everything with I/O lives here: HTTP, configuration, the CLI
+//! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
+
+pub mod cli;
+pub mod commands;
+pub mod compose;
+pub mod config;
+pub mod demo;
+pub mod front_matter;
+pub mod http;
+pub mod seed;
+pub mod serve;
+pub mod telemetry;
+
+pub use http::{AppState, app};

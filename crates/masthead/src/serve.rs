@@ -1,0 +1,71 @@
+//! Opening the site (data directory, database, theme) and serving it until SIGINT or SIGTERM.
+
+use crate::config::{Config, Database};
+use crate::http::{AppState, app};
+use anyhow::{Context, Result};
+use render::Theme;
+use std::sync::Arc;
+use store::Store;
+use tokio::net::TcpListener;
+
+/// Creates the data directory, connects to the database and applies migrations.
+pub async fn open_store(config: &Config) -> Result<Store> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!("cannot create the data directory {}; pass --data DIR pointing at a writable folder", config.data_dir.display())
+    })?;
+    let store = match &config.database {
+        Database::Sqlite(path) => Store::open_sqlite(path).await.with_context(|| {
+            format!("cannot open the SQLite database {}; check that the folder is writable", path.display())
+        })?,
+        Database::Postgres(url) => Store::connect_postgres(url.expose())
+            .await
+            .context("check that PostgreSQL is running and that --database-url (MASTHEAD_DATABASE_URL) is right")?,
+    };
+    store.migrate().await.context("the database could not be migrated")?;
+    Ok(store)
+}
+
+/// Everything the router needs, from a resolved configuration.
+pub async fn state(config: Config) -> Result<AppState> {
+    let store = open_store(&config).await?;
+    let theme = match &config.theme_dir {
+        Some(dir) => Theme::from_dir(dir).with_context(|| format!("the theme in {} cannot be used", dir.display()))?,
+        None => Theme::embedded().context("the built-in theme is broken")?,
+    };
+    Ok(AppState { store, theme: Arc::new(theme), config: Arc::new(config) })
+}
+
+/// Binds the address and serves until a shutdown signal, then closes the database cleanly.
+pub async fn run(state: AppState) -> Result<()> {
+    let addr = state.config.addr;
+    let listener = TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another server using it?); stop it or pass --addr with a free port")
+    })?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, url = %state.config.public_url, "serving");
+    println!("Masthead is running at {}/ (press Ctrl+C to stop)", state.config.public_url);
+    let store = state.store.clone();
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.context("the server stopped unexpectedly")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,109 @@
+//! The `masthead` binary itself: help, post add, seed, migrate and the errors users can cause.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn masthead(args: &[&str], data: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_masthead"))
+        .args(args)
+        .env("MASTHEAD_DATA", data)
+        .env_remove("MASTHEAD_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run masthead")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn help_describes_every_command_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = text(&masthead(&["--help"], dir.path()));
+    for cmd in ["serve", "demo", "seed", "post", "migrate"] {
+        assert!(out.contains(cmd), "--help lists {cmd}");
+    }
+    let (serve, _) = text(&masthead(&["serve", "--help"], dir.path()));
+    assert!(serve.contains("127.0.0.1:3000") && serve.contains("./masthead-data") && serve.contains("MASTHEAD_URL"), "{serve}");
+    let (seed, _) = text(&masthead(&["seed", "--help"], dir.path()));
+    assert!(seed.contains("--posts") && seed.contains("default: 1"), "{seed}");
+}
+
+#[test]
+fn post_add_publishes_good_files_and_explains_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.md");
+    std::fs::write(&good, "---\ntitle: Ports of Call\ndek: Why harbours matter\nsection: Deep Dive\ntags: [China, Maritime Security]\nauthors: [Dana Whitfield]\nvisibility: paid\n---\nOpening.\n\n<!--members-only-->\n\nThe rest.\n").unwrap();
+    let bad = dir.path().join("bad.md");
+    std::fs::write(&bad, "---\ntitle: Broken\nvisibility: everyone\n---\nBody\n").unwrap();
+    let out = masthead(&["post", "add", good.to_str().unwrap(), bad.to_str().unwrap()], dir.path());
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stdout.contains("good.md: published at") && stdout.contains("/ports-of-call/"), "{stdout}");
+    assert!(stderr.contains("bad.md") && stderr.contains("visibility"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+
+    // The same file again: the generated slug moves aside instead of colliding.
+    let again = masthead(&["post", "add", good.to_str().unwrap()], dir.path());
+    assert!(text(&again).0.contains("/ports-of-call-2/"), "{:?}", text(&again));
+}
+
+#[test]
+fn seed_is_deterministic_and_migrate_is_idempotent() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&a, &b] {
+        let out = masthead(&["seed", "--posts", "50", "--seed", "7"], dir.path());
+        assert!(out.status.success(), "{:?}", text(&out));
+        assert!(text(&out).0.contains("Added 50 posts"));
+    }
+    let titles = |dir: &Path| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let store = store::Store::open_sqlite(&dir.join("masthead.db")).await.unwrap();
+            let page = store.list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now()).await.unwrap();
+            page.posts.iter().map(|p| p.title.clone()).collect::<Vec<_>>()
+        })
+    };
+    let (ta, tb) = (titles(a.path()), titles(b.path()));
+    assert_eq!(ta.len(), 50);
+    let mut sorted_a = ta.clone();
+    let mut sorted_b = tb.clone();
+    sorted_a.sort();
+    sorted_b.sort();
+    assert_eq!(sorted_a, sorted_b);
+    let migrate = masthead(&["migrate"], a.path());
+    assert!(migrate.status.success());
+    assert!(text(&migrate).0.contains("up to date"));
+}
+
+#[test]
+fn user_errors_are_one_clear_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["serve", "--addr", "not-an-address"], "HOST:PORT"),
+        (vec!["migrate", "--data", "/proc/masthead-cannot-exist"], "--data"),
+        (vec!["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"], "PostgreSQL is running"),
+        (vec!["migrate", "--database-url", "mysql://x"], "postgres://"),
+        (vec!["seed"], "--posts"),
+        (vec!["post", "add", "/no/such/file.md"], "cannot read"),
+    ];
+    for (args, want) in cases {
+        let out = masthead(&args, dir.path());
+        let (_, stderr) = text(&out);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn port_in_use_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = masthead(&["serve", "--addr", &addr], dir.path());
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot listen on") && stderr.contains("--addr"), "{stderr}");
+}

@@ -1,0 +1,9 @@
+//! Masthead's integration tests: one binary that boots the real app (`TestApp`).
+
+mod cli;
+mod crawl;
+mod helpers;
+mod http;
+mod leaks;
+mod pages;
+mod postgres;
