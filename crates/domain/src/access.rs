@@ -45,7 +45,11 @@ pub fn decide(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> Access {
     if !post.is_live(now) {
         return Access::Denied;
     }
-    if entitled(&post.visibility, viewer) { Access::Full } else { Access::Preview }
+    if entitled(&post.visibility, viewer) {
+        Access::Full
+    } else {
+        Access::Preview
+    }
 }
 
 fn entitled(visibility: &Visibility, viewer: &Viewer) -> bool {
@@ -95,7 +99,10 @@ pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
     let access = decide(post, viewer, now);
     let free = post.body.free();
     let (html, text) = match (access, post.body.gated()) {
-        (Access::Full, Some(gated)) => (join(&free.html, &gated.html, "\n"), join(&free.text, &gated.text, "\n\n")),
+        (Access::Full, Some(gated)) => (
+            join(&free.html, &gated.html, "\n"),
+            join(&free.text, &gated.text, "\n\n"),
+        ),
         (Access::Full | Access::Preview, _) => (free.html.clone(), free.text.clone()),
         (Access::Denied, _) => (String::new(), String::new()),
     };
@@ -149,7 +156,10 @@ impl PostView {
 
     /// The visible text's paragraphs, in order.
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
-        self.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty())
+        self.text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
     }
 
     /// Minutes to read the visible text at 230 words a minute, at least one.

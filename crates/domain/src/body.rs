@@ -44,7 +44,11 @@ pub fn split_source(markdown: &str) -> (&str, Option<&str>) {
 impl Body {
     /// Builds a body from its source and the two rendered halves (rendering lives in `render`).
     pub fn new(markdown: String, free: BodyPart, gated: Option<BodyPart>) -> Body {
-        Body { markdown, free, gated }
+        Body {
+            markdown,
+            free,
+            gated,
+        }
     }
 
     /// The free part, which anyone allowed to see the post at all may read.
@@ -58,7 +62,11 @@ impl Body {
 
     /// Persistence only: the store writes these columns. No output surface may call this.
     pub fn for_storage(&self) -> StoredBody<'_> {
-        StoredBody { markdown: &self.markdown, free: &self.free, gated: self.gated.as_ref() }
+        StoredBody {
+            markdown: &self.markdown,
+            free: &self.free,
+            gated: self.gated.as_ref(),
+        }
     }
 
     pub(crate) fn gated(&self) -> Option<&BodyPart> {
@@ -105,6 +113,9 @@ mod tests {
 
     #[test]
     fn marker_at_start_leaves_empty_free_part() {
-        assert_eq!(split_source("<!--members-only-->\nall gated"), ("", Some("all gated")));
+        assert_eq!(
+            split_source("<!--members-only-->\nall gated"),
+            ("", Some("all gated"))
+        );
     }
 }

@@ -109,10 +109,16 @@ impl Post {
             return Err(InvalidInput("title must not be empty".into()));
         }
         if self.slug.is_reserved() {
-            return Err(InvalidInput(format!("slug {:?} is reserved for the site itself", self.slug.as_str())));
+            return Err(InvalidInput(format!(
+                "slug {:?} is reserved for the site itself",
+                self.slug.as_str()
+            )));
         }
         if self.status != Status::Draft && self.published_at.is_none() {
-            return Err(InvalidInput(format!("a {} post needs published_at", self.status.as_str())));
+            return Err(InvalidInput(format!(
+                "a {} post needs published_at",
+                self.status.as_str()
+            )));
         }
         Ok(())
     }

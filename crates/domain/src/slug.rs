@@ -9,9 +9,26 @@ pub const MAX_LEN: usize = 120;
 
 /// Path segments owned by the application itself, so no post or page may take them.
 const RESERVED: &[&str] = &[
-    "account", "admin", "assets", "author", "content", "feed", "ghost", "healthz", "members",
-    "metrics", "page", "public", "robots.txt", "rss", "search", "signin", "signup", "sitemap.xml",
-    "tag", "webhooks",
+    "account",
+    "admin",
+    "assets",
+    "author",
+    "content",
+    "feed",
+    "ghost",
+    "healthz",
+    "members",
+    "metrics",
+    "page",
+    "public",
+    "robots.txt",
+    "rss",
+    "search",
+    "signin",
+    "signup",
+    "sitemap.xml",
+    "tag",
+    "webhooks",
 ];
 
 /// A lowercase ASCII slug: letters, digits and single hyphens, never starting or ending with one.
@@ -22,14 +39,18 @@ pub struct Slug(String);
 impl Slug {
     /// Accepts a slug exactly as given, or explains what is wrong with it.
     pub fn parse(raw: &str) -> Result<Slug, InvalidInput> {
-        let valid_chars = raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let valid_chars = raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if raw.is_empty() || raw.len() > MAX_LEN || !valid_chars {
             return Err(InvalidInput(format!(
                 "slug {raw:?} must be 1-{MAX_LEN} characters of a-z, 0-9 and '-'"
             )));
         }
         if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
-            return Err(InvalidInput(format!("slug {raw:?} must not start, end or repeat '-'")));
+            return Err(InvalidInput(format!(
+                "slug {raw:?} must not start, end or repeat '-'"
+            )));
         }
         Ok(Slug(raw.to_owned()))
     }
@@ -101,7 +122,10 @@ mod tests {
         let cases = [
             ("Hello, World!", "hello-world"),
             ("  Leading and trailing  ", "leading-and-trailing"),
-            ("Kyiv's air defence: what's next?", "kyivs-air-defence-whats-next"),
+            (
+                "Kyiv's air defence: what's next?",
+                "kyivs-air-defence-whats-next",
+            ),
             ("Ålesund über Straße", "alesund-uber-strasse"),
             ("Москва и Пекин", "moskva-i-pekin"),
             ("北京", "bei-jing"),
@@ -125,7 +149,17 @@ mod tests {
 
     #[test]
     fn parse_rejects_bad_slugs() {
-        for bad in ["", "Upper", "a b", "-a", "a-", "a--b", "é", "a/b", &"x".repeat(121)] {
+        for bad in [
+            "",
+            "Upper",
+            "a b",
+            "-a",
+            "a-",
+            "a--b",
+            "é",
+            "a/b",
+            &"x".repeat(121),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(Slug::parse("deep-dive-2").is_ok());
@@ -136,6 +170,9 @@ mod tests {
         assert!(Slug::parse("tag").unwrap().is_reserved());
         assert!(Slug::parse("2024").unwrap().is_reserved());
         assert!(!Slug::parse("about").unwrap().is_reserved());
-        assert_eq!(Slug::parse("about").unwrap().with_suffix(2).as_str(), "about-2");
+        assert_eq!(
+            Slug::parse("about").unwrap().with_suffix(2).as_str(),
+            "about-2"
+        );
     }
 }

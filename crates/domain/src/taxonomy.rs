@@ -23,7 +23,9 @@ impl TagKind {
         match raw {
             "section" => Ok(TagKind::Section),
             "topic" => Ok(TagKind::Topic),
-            other => Err(InvalidInput(format!("tag kind {other:?} must be section or topic"))),
+            other => Err(InvalidInput(format!(
+                "tag kind {other:?} must be section or topic"
+            ))),
         }
     }
 }

@@ -29,9 +29,14 @@ impl Visibility {
     /// Parses a list of tier slugs; an empty list is an error because nobody could read the post.
     pub fn tiers<S: AsRef<str>>(slugs: &[S]) -> Result<Visibility, InvalidInput> {
         if slugs.is_empty() {
-            return Err(InvalidInput("visibility needs at least one tier slug".into()));
+            return Err(InvalidInput(
+                "visibility needs at least one tier slug".into(),
+            ));
         }
-        let tiers = slugs.iter().map(|s| Slug::parse(s.as_ref())).collect::<Result<_, _>>()?;
+        let tiers = slugs
+            .iter()
+            .map(|s| Slug::parse(s.as_ref()))
+            .collect::<Result<_, _>>()?;
         Ok(Visibility::Tiers(tiers))
     }
 
@@ -75,7 +80,10 @@ mod tests {
             assert_eq!(Visibility::parse(v).unwrap().kind(), v);
         }
         let t = Visibility::tiers(&["subscriber-plus"]).unwrap();
-        assert_eq!(Visibility::from_parts(t.kind(), t.tier_slugs().to_vec()).unwrap(), t);
+        assert_eq!(
+            Visibility::from_parts(t.kind(), t.tier_slugs().to_vec()).unwrap(),
+            t
+        );
         assert!(Visibility::parse("secret").is_err());
         assert!(Visibility::tiers::<&str>(&[]).is_err());
         assert!(Visibility::tiers(&["Not A Slug"]).is_err());

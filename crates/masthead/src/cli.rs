@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "masthead", version, about = "Masthead: a publishing platform for subscription news and analysis sites.")]
+#[command(
+    name = "masthead",
+    version,
+    about = "Masthead: a publishing platform for subscription news and analysis sites."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -35,10 +39,20 @@ pub enum PostCommand {
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
-    #[arg(long = "data", env = "MASTHEAD_DATA", default_value = "./masthead-data", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        env = "MASTHEAD_DATA",
+        default_value = "./masthead-data",
+        value_name = "DIR"
+    )]
     pub data: PathBuf,
     /// PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [default: DIR/masthead.db].
-    #[arg(long, env = "MASTHEAD_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "MASTHEAD_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 

@@ -34,7 +34,11 @@ async fn seed_command(args: SeedArgs) -> Result<()> {
     let started = std::time::Instant::now();
     seed::seed(&store, args.posts, args.seed, true).await?;
     store.close().await;
-    println!("Added {} posts in {:.1} s.", args.posts, started.elapsed().as_secs_f64());
+    println!(
+        "Added {} posts in {:.1} s.",
+        args.posts,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -45,7 +49,11 @@ async fn post_add(args: PostAddArgs) -> Result<()> {
     let mut failed = 0;
     for file in &args.files {
         match add_one(&store, file, &config).await {
-            Ok(url) => println!("{}: published at {}{url}", file.display(), config.public_url),
+            Ok(url) => println!(
+                "{}: published at {}{url}",
+                file.display(),
+                config.public_url
+            ),
             Err(err) => {
                 failed += 1;
                 eprintln!("{}: {err:#}", file.display());
@@ -53,7 +61,11 @@ async fn post_add(args: PostAddArgs) -> Result<()> {
         }
     }
     store.close().await;
-    anyhow::ensure!(failed == 0, "{failed} of {} files were not added; fix them and run the command again for those files", args.files.len());
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} files were not added; fix them and run the command again for those files",
+        args.files.len()
+    );
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use domain::{Author, InvalidInput, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility};
+use domain::{
+    Author, InvalidInput, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
+};
 use std::collections::{HashMap, HashSet};
 use store::Store;
 
@@ -65,7 +67,12 @@ pub struct Composer<'s> {
 
 impl<'s> Composer<'s> {
     pub fn new(store: &'s Store) -> Composer<'s> {
-        Composer { store, tags: HashMap::new(), authors: HashMap::new(), slugs: HashSet::new() }
+        Composer {
+            store,
+            tags: HashMap::new(),
+            authors: HashMap::new(),
+            slugs: HashSet::new(),
+        }
     }
 
     /// Makes a post from `draft`; `now` fills `published_at` for posts published without a date.
@@ -124,7 +131,9 @@ impl<'s> Composer<'s> {
         if let Some(given) = &draft.slug {
             let slug = Slug::parse(given.trim())?;
             if self.taken(&slug).await? {
-                anyhow::bail!("slug {slug:?} is already used by another post or page; choose another `slug:`");
+                anyhow::bail!(
+                    "slug {slug:?} is already used by another post or page; choose another `slug:`"
+                );
             }
             return Ok(slug);
         }
@@ -149,7 +158,13 @@ impl<'s> Composer<'s> {
         }
         let tag = match self.store.find_tag(slug.as_str(), &name).await? {
             Some(tag) => tag,
-            None => Tag { id: new_id(), slug: slug.clone(), name, description: String::new(), kind },
+            None => Tag {
+                id: new_id(),
+                slug: slug.clone(),
+                name,
+                description: String::new(),
+                kind,
+            },
         };
         self.tags.insert(slug.as_str().to_owned(), tag.clone());
         Ok(tag)
@@ -172,7 +187,8 @@ impl<'s> Composer<'s> {
                 website: None,
             },
         };
-        self.authors.insert(slug.as_str().to_owned(), author.clone());
+        self.authors
+            .insert(slug.as_str().to_owned(), author.clone());
         Ok(author)
     }
 
@@ -191,7 +207,9 @@ impl<'s> Composer<'s> {
 fn slug_and_name(input: &str) -> Result<(Slug, String), InvalidInput> {
     let input = input.trim();
     if input.is_empty() {
-        return Err(InvalidInput("tag and author names must not be empty".into()));
+        return Err(InvalidInput(
+            "tag and author names must not be empty".into(),
+        ));
     }
     Ok(match Slug::parse(input) {
         Ok(slug) => (slug, humanize(input)),
@@ -204,7 +222,9 @@ fn humanize(slug: &str) -> String {
     slug.split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -216,7 +236,10 @@ pub fn new_id() -> String {
 
 /// Saves composed posts in one transaction, with a readable error.
 pub async fn save(store: &Store, posts: &[Post]) -> Result<()> {
-    store.insert_posts(posts).await.context("saving posts failed; nothing was written")
+    store
+        .insert_posts(posts)
+        .await
+        .context("saving posts failed; nothing was written")
 }
 
 #[cfg(test)]
@@ -225,8 +248,14 @@ mod tests {
 
     #[test]
     fn names_and_slugs() {
-        assert_eq!(slug_and_name("middle-east").unwrap(), (Slug::parse("middle-east").unwrap(), "Middle East".into()));
-        assert_eq!(slug_and_name("Middle East").unwrap(), (Slug::parse("middle-east").unwrap(), "Middle East".into()));
+        assert_eq!(
+            slug_and_name("middle-east").unwrap(),
+            (Slug::parse("middle-east").unwrap(), "Middle East".into())
+        );
+        assert_eq!(
+            slug_and_name("Middle East").unwrap(),
+            (Slug::parse("middle-east").unwrap(), "Middle East".into())
+        );
         assert!(slug_and_name("  ").is_err());
     }
 }

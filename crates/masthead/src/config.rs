@@ -60,12 +60,24 @@ impl Config {
 
     /// Resolves the configuration for `serve` and `demo`.
     pub fn for_serve(args: &ServeArgs) -> Result<Config> {
-        Config::resolve(&args.db, args.addr.clone(), args.url.clone(), args.theme.clone())
+        Config::resolve(
+            &args.db,
+            args.addr.clone(),
+            args.url.clone(),
+            args.theme.clone(),
+        )
     }
 
-    fn resolve(db: &DbArgs, addr: Option<String>, url: Option<String>, theme: Option<PathBuf>) -> Result<Config> {
+    fn resolve(
+        db: &DbArgs,
+        addr: Option<String>,
+        url: Option<String>,
+        theme: Option<PathBuf>,
+    ) -> Result<Config> {
         let file = read_file_config(&db.data)?;
-        let addr_text = addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr_text = addr
+            .or(file.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
         let addr: SocketAddr = addr_text.parse().with_context(|| {
             format!("--addr {addr_text:?} is not a HOST:PORT address such as 127.0.0.1:3000")
         })?;
@@ -73,10 +85,13 @@ impl Config {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Database::Postgres(Secret(url))
             }
-            Some(url) if url.starts_with("sqlite:") => {
-                Database::Sqlite(PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:")))
-            }
-            Some(_) => anyhow::bail!("--database-url must start with postgres:// (or sqlite:); leave it out to use DATA/masthead.db"),
+            Some(url) if url.starts_with("sqlite:") => Database::Sqlite(PathBuf::from(
+                url.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:"),
+            )),
+            Some(_) => anyhow::bail!(
+                "--database-url must start with postgres:// (or sqlite:); leave it out to use DATA/masthead.db"
+            ),
             None => Database::Sqlite(db.data.join("masthead.db")),
         };
         let public_url = url.or(file.url).unwrap_or_else(|| format!("http://{addr}"));
@@ -85,7 +100,13 @@ impl Config {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "MASTHEAD_URL {public_url:?} must start with http:// or https://"
         );
-        Ok(Config { data_dir: db.data.clone(), database, addr, public_url, theme_dir: theme.or(file.theme) })
+        Ok(Config {
+            data_dir: db.data.clone(),
+            database,
+            addr,
+            public_url,
+            theme_dir: theme.or(file.theme),
+        })
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -96,7 +117,8 @@ impl Config {
 fn read_file_config(data: &Path) -> Result<FileConfig> {
     let path = data.join("masthead.toml");
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).with_context(|| format!("{} is not valid: fix or remove it", path.display())),
+        Ok(text) => toml::from_str(&text)
+            .with_context(|| format!("{} is not valid: fix or remove it", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
@@ -107,7 +129,10 @@ mod tests {
     use super::*;
 
     fn db(dir: &Path) -> DbArgs {
-        DbArgs { data: dir.to_owned(), database_url: None }
+        DbArgs {
+            data: dir.to_owned(),
+            database_url: None,
+        }
     }
 
     #[test]
@@ -118,11 +143,16 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(matches!(c.database, Database::Sqlite(ref p) if p.ends_with("masthead.db")));
 
-        std::fs::write(dir.path().join("masthead.toml"), "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("masthead.toml"),
+            "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\n",
+        )
+        .unwrap();
         let c = Config::for_db(&db(dir.path())).unwrap();
         assert_eq!(c.addr.port(), 4000);
         assert_eq!(c.public_url, "https://news.example");
-        let c = Config::resolve(&db(dir.path()), Some("127.0.0.1:5000".into()), None, None).unwrap();
+        let c =
+            Config::resolve(&db(dir.path()), Some("127.0.0.1:5000".into()), None, None).unwrap();
         assert_eq!(c.addr.port(), 5000);
     }
 
@@ -132,7 +162,9 @@ mod tests {
         let err = Config::resolve(&db(dir.path()), Some("nope".into()), None, None).unwrap_err();
         assert!(err.to_string().contains("HOST:PORT"));
         std::fs::write(dir.path().join("masthead.toml"), "colour = 1").unwrap();
-        assert!(format!("{:#}", Config::for_db(&db(dir.path())).unwrap_err()).contains("masthead.toml"));
+        assert!(
+            format!("{:#}", Config::for_db(&db(dir.path())).unwrap_err()).contains("masthead.toml")
+        );
         let secret = Secret("postgres://u:pw@h/db".into());
         assert!(!format!("{secret:?}").contains("pw"));
     }

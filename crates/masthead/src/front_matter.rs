@@ -48,7 +48,10 @@ enum VisibilityField {
 /// Splits `---\n<yaml>\n---\n<markdown>` into its two parts.
 fn split(text: &str) -> Result<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         bail!("the file must start with a `---` line followed by YAML front matter");
     };
     let mut offset = 0;
@@ -107,22 +110,33 @@ fn parse_date(raw: &str) -> Result<DateTime<Utc>> {
     if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     }
-    bail!("published_at {raw:?} must look like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00Z")
+    bail!(
+        "published_at {raw:?} must look like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00Z"
+    )
 }
 
 /// Copies a local lead image next to the site's media and fills in its pixel size. URLs
 /// (`http…` or site-relative `/…`) are kept as they are.
 pub fn import_image(image: &mut LeadImage, md_file: &Path, media_dir: &Path) -> Result<()> {
-    if image.url.starts_with("http://") || image.url.starts_with("https://") || image.url.starts_with('/') {
+    if image.url.starts_with("http://")
+        || image.url.starts_with("https://")
+        || image.url.starts_with('/')
+    {
         return Ok(());
     }
     let source = md_file.parent().unwrap_or(Path::new(".")).join(&image.url);
     let (width, height) = image::image_dimensions(&source)
         .with_context(|| format!("image {} cannot be read as a picture", source.display()))?;
-    let name = source.file_name().context("image path has no file name")?.to_string_lossy().to_string();
+    let name = source
+        .file_name()
+        .context("image path has no file name")?
+        .to_string_lossy()
+        .to_string();
     let target_dir = media_dir.join("posts");
-    std::fs::create_dir_all(&target_dir).with_context(|| format!("cannot create {}", target_dir.display()))?;
-    std::fs::copy(&source, target_dir.join(&name)).with_context(|| format!("cannot copy {}", source.display()))?;
+    std::fs::create_dir_all(&target_dir)
+        .with_context(|| format!("cannot create {}", target_dir.display()))?;
+    std::fs::copy(&source, target_dir.join(&name))
+        .with_context(|| format!("cannot copy {}", source.display()))?;
     image.url = format!("/content/images/posts/{name}");
     image.width = Some(width);
     image.height = Some(height);
@@ -157,7 +171,10 @@ mod tests {
             ("---\ndek: no title\n---\n", "not valid"),
             ("---\ntitle: x\nvisibility: secret\n---\n", "visibility"),
             ("---\ntitle: x\nstatus: live\n---\n", "status"),
-            ("---\ntitle: x\npublished_at: yesterday\n---\n", "published_at"),
+            (
+                "---\ntitle: x\npublished_at: yesterday\n---\n",
+                "published_at",
+            ),
             ("---\ntitle: x\ncolour: red\n---\n", "not valid"),
         ];
         for (text, want) in cases {

@@ -15,7 +15,11 @@ const BATCH: u64 = 2_000;
 pub async fn seed(store: &Store, count: u64, seed: u64, show_progress: bool) -> Result<()> {
     let now = Utc::now();
     let first = store.count_posts().await?;
-    let progress = if show_progress { ProgressBar::new(count) } else { ProgressBar::hidden() };
+    let progress = if show_progress {
+        ProgressBar::new(count)
+    } else {
+        ProgressBar::hidden()
+    };
     progress.set_style(
         ProgressStyle::with_template("seeding {bar:40} {pos}/{len} posts ({per_sec}, eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),

@@ -11,7 +11,10 @@ use tokio::net::TcpListener;
 /// Creates the data directory, connects to the database and applies migrations.
 pub async fn open_store(config: &Config) -> Result<Store> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!("cannot create the data directory {}; pass --data DIR pointing at a writable folder", config.data_dir.display())
+        format!(
+            "cannot create the data directory {}; pass --data DIR pointing at a writable folder",
+            config.data_dir.display()
+        )
     })?;
     let store = match &config.database {
         Database::Sqlite(path) => Store::open_sqlite(path).await.with_context(|| {
@@ -21,7 +24,10 @@ pub async fn open_store(config: &Config) -> Result<Store> {
             .await
             .context("check that PostgreSQL is running and that --database-url (MASTHEAD_DATABASE_URL) is right")?,
     };
-    store.migrate().await.context("the database could not be migrated")?;
+    store
+        .migrate()
+        .await
+        .context("the database could not be migrated")?;
     Ok(store)
 }
 
@@ -29,10 +35,15 @@ pub async fn open_store(config: &Config) -> Result<Store> {
 pub async fn state(config: Config) -> Result<AppState> {
     let store = open_store(&config).await?;
     let theme = match &config.theme_dir {
-        Some(dir) => Theme::from_dir(dir).with_context(|| format!("the theme in {} cannot be used", dir.display()))?,
+        Some(dir) => Theme::from_dir(dir)
+            .with_context(|| format!("the theme in {} cannot be used", dir.display()))?,
         None => Theme::embedded().context("the built-in theme is broken")?,
     };
-    Ok(AppState { store, theme: Arc::new(theme), config: Arc::new(config) })
+    Ok(AppState {
+        store,
+        theme: Arc::new(theme),
+        config: Arc::new(config),
+    })
 }
 
 /// Binds the address and serves until a shutdown signal, then closes the database cleanly.
@@ -43,9 +54,15 @@ pub async fn run(state: AppState) -> Result<()> {
     })?;
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, url = %state.config.public_url, "serving");
-    println!("Masthead is running at {}/ (press Ctrl+C to stop)", state.config.public_url);
+    println!(
+        "Masthead is running at {}/ (press Ctrl+C to stop)",
+        state.config.public_url
+    );
     let store = state.store.clone();
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.context("the server stopped unexpectedly")?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped unexpectedly")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

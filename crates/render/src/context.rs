@@ -148,7 +148,13 @@ pub fn paywall(v: &PostView, site: &SiteInfo) -> Value {
 /// Page `page` of `pages` for a listing rooted at `base` (e.g. `/` or `/tag/china/`).
 pub fn pagination(base: &str, page: u64, per_page: u64, total: u64) -> Value {
     let pages = total.div_ceil(per_page).max(1);
-    let url = |n: u64| if n <= 1 { base.to_owned() } else { format!("{base}page/{n}/") };
+    let url = |n: u64| {
+        if n <= 1 {
+            base.to_owned()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
     json!({
         "page": page,
         "pages": pages,

@@ -30,11 +30,18 @@ pub struct ArticleMeta {
 impl Meta {
     /// Metadata for an article page, derived from the viewer's view only.
     pub fn for_post(v: &PostView, site: &SiteInfo) -> Meta {
-        let title = v.meta_title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| v.title.clone());
+        let title = v
+            .meta_title
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| v.title.clone());
         Meta {
             title: format!("{title} – {}", site.title),
             description: v.description(),
-            canonical: v.canonical_url.clone().unwrap_or_else(|| crate::context::post_url(v.slug.as_str())),
+            canonical: v
+                .canonical_url
+                .clone()
+                .unwrap_or_else(|| crate::context::post_url(v.slug.as_str())),
             article: Some(ArticleMeta {
                 image: v.image.clone(),
                 published_iso: v.published_at.map(|t| t.to_rfc3339()),
@@ -67,26 +74,62 @@ pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
     let e = html_escape;
     let canonical = meta.canonical_url(site);
     let _ = writeln!(h, r#"<link rel="canonical" href="{}">"#, e(&canonical));
-    let _ = writeln!(h, r#"<meta name="description" content="{}">"#, e(&meta.description));
+    let _ = writeln!(
+        h,
+        r#"<meta name="description" content="{}">"#,
+        e(&meta.description)
+    );
     if meta.noindex {
         let _ = writeln!(h, r#"<meta name="robots" content="noindex">"#);
     }
     for (rel, url) in [("prev", &meta.prev), ("next", &meta.next)] {
         if let Some(url) = url {
-            let _ = writeln!(h, r#"<link rel="{rel}" href="{}">"#, e(&absolute(&site.url, url)));
+            let _ = writeln!(
+                h,
+                r#"<link rel="{rel}" href="{}">"#,
+                e(&absolute(&site.url, url))
+            );
         }
     }
-    let og_type = if meta.article.is_some() { "article" } else { "website" };
-    let _ = writeln!(h, r#"<meta property="og:site_name" content="{}">"#, e(&site.title));
+    let og_type = if meta.article.is_some() {
+        "article"
+    } else {
+        "website"
+    };
+    let _ = writeln!(
+        h,
+        r#"<meta property="og:site_name" content="{}">"#,
+        e(&site.title)
+    );
     let _ = writeln!(h, r#"<meta property="og:type" content="{og_type}">"#);
-    let _ = writeln!(h, r#"<meta property="og:title" content="{}">"#, e(&meta.title));
-    let _ = writeln!(h, r#"<meta property="og:description" content="{}">"#, e(&meta.description));
+    let _ = writeln!(
+        h,
+        r#"<meta property="og:title" content="{}">"#,
+        e(&meta.title)
+    );
+    let _ = writeln!(
+        h,
+        r#"<meta property="og:description" content="{}">"#,
+        e(&meta.description)
+    );
     let _ = writeln!(h, r#"<meta property="og:url" content="{}">"#, e(&canonical));
     let image = meta.article.as_ref().and_then(|a| a.image.as_ref());
-    let card = if image.is_some() { "summary_large_image" } else { "summary" };
+    let card = if image.is_some() {
+        "summary_large_image"
+    } else {
+        "summary"
+    };
     let _ = writeln!(h, r#"<meta name="twitter:card" content="{card}">"#);
-    let _ = writeln!(h, r#"<meta name="twitter:title" content="{}">"#, e(&meta.title));
-    let _ = writeln!(h, r#"<meta name="twitter:description" content="{}">"#, e(&meta.description));
+    let _ = writeln!(
+        h,
+        r#"<meta name="twitter:title" content="{}">"#,
+        e(&meta.title)
+    );
+    let _ = writeln!(
+        h,
+        r#"<meta name="twitter:description" content="{}">"#,
+        e(&meta.description)
+    );
     if let Some(a) = &meta.article {
         article_tags(&mut h, a, site);
     }
@@ -105,14 +148,26 @@ fn article_tags(h: &mut String, a: &ArticleMeta, site: &SiteInfo) {
         let _ = writeln!(h, r#"<meta name="twitter:image" content="{}">"#, e(&url));
     }
     if let Some(p) = &a.published_iso {
-        let _ = writeln!(h, r#"<meta property="article:published_time" content="{}">"#, e(p));
+        let _ = writeln!(
+            h,
+            r#"<meta property="article:published_time" content="{}">"#,
+            e(p)
+        );
     }
-    let _ = writeln!(h, r#"<meta property="article:modified_time" content="{}">"#, e(&a.modified_iso));
+    let _ = writeln!(
+        h,
+        r#"<meta property="article:modified_time" content="{}">"#,
+        e(&a.modified_iso)
+    );
     if let Some(s) = &a.section {
         let _ = writeln!(h, r#"<meta property="article:section" content="{}">"#, e(s));
     }
     for author in &a.authors {
-        let _ = writeln!(h, r#"<meta property="article:author" content="{}">"#, e(author));
+        let _ = writeln!(
+            h,
+            r#"<meta property="article:author" content="{}">"#,
+            e(author)
+        );
     }
     for tag in &a.tags {
         let _ = writeln!(h, r#"<meta property="article:tag" content="{}">"#, e(tag));

@@ -34,7 +34,10 @@ pub fn render(markdown: &str) -> BodyPart {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, &OPTIONS, &mut raw);
-    BodyPart { html: SANITIZER.clean(&raw).to_string(), text: plain_text(root) }
+    BodyPart {
+        html: SANITIZER.clean(&raw).to_string(),
+        text: plain_text(root),
+    }
 }
 
 static OPTIONS: LazyLock<Options<'static>> = LazyLock::new(|| {
@@ -53,7 +56,18 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     b.add_tags(["figure", "figcaption", "iframe", "section", "aside"])
         .add_tag_attributes("a", ["aria-label", "id"])
         .add_tag_attributes("li", ["id"])
-        .add_tag_attributes("iframe", ["src", "width", "height", "title", "allow", "allowfullscreen", "loading"])
+        .add_tag_attributes(
+            "iframe",
+            [
+                "src",
+                "width",
+                "height",
+                "title",
+                "allow",
+                "allowfullscreen",
+                "loading",
+            ],
+        )
         .add_tag_attributes("img", ["loading", "width", "height"])
         .allowed_classes(HashMap::from([
             ("a", HashSet::from(["anchor", "footnote-backref"])),
@@ -70,7 +84,10 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match (element, attribute) {
-        ("iframe", "src") => EMBED_PREFIXES.iter().any(|p| value.starts_with(p)).then_some(value.into()),
+        ("iframe", "src") => EMBED_PREFIXES
+            .iter()
+            .any(|p| value.starts_with(p))
+            .then_some(value.into()),
         (_, "id") => value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -85,7 +102,10 @@ fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
     for node in root.descendants() {
         let is_block = matches!(
             node.data().value,
-            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::CodeBlock(_) | NodeValue::TableRow(_)
+            NodeValue::Paragraph
+                | NodeValue::Heading(_)
+                | NodeValue::CodeBlock(_)
+                | NodeValue::TableRow(_)
         );
         if is_block {
             let text = inline_text(node);

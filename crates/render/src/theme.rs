@@ -4,7 +4,9 @@
 //! `{{{body}}}`. Helpers: `{{asset "path"}}` (fingerprinted URL), `{{ghost_head}}` and
 //! `{{ghost_foot}}` (page metadata and scripts prepared by `head`).
 
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
 use include_dir::{Dir, include_dir};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -15,12 +17,20 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
 /// Templates every theme must provide; others fall back as in Ghost (tag → index, page → post).
 const REQUIRED: &[&str] = &["default", "index", "post", "error"];
-const FALLBACKS: &[(&str, &str)] = &[("page", "post"), ("tag", "index"), ("author", "index"), ("search", "index")];
+const FALLBACKS: &[(&str, &str)] = &[
+    ("page", "post"),
+    ("tag", "index"),
+    ("author", "index"),
+    ("search", "index"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     #[error("cannot read theme folder {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("theme is missing {0}.hbs")]
     Missing(String),
     #[error("theme template {name} does not parse: {message}")]
@@ -76,7 +86,10 @@ impl Theme {
                 } else {
                     hb.register_template_string(name, source.as_ref())
                 };
-                parsed.map_err(|e| ThemeError::Parse { name: path.clone(), message: e.to_string() })?;
+                parsed.map_err(|e| ThemeError::Parse {
+                    name: path.clone(),
+                    message: e.to_string(),
+                })?;
                 if !is_partial && source.trim_start().starts_with("{{!< default}}") {
                     with_layout.insert(name.to_owned());
                 }
@@ -87,20 +100,40 @@ impl Theme {
                 return Err(ThemeError::Missing((*name).to_owned()));
             }
         }
-        let hashes: HashMap<String, String> = assets.iter().map(|(k, a)| (k.clone(), a.hash.clone())).collect();
-        hb.register_helper("asset", Box::new(move |h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output| -> HelperResult {
-            let path = h.param(0).and_then(|p| p.value().as_str()).unwrap_or_default();
-            let path = path.trim_start_matches('/');
-            match hashes.get(path) {
-                Some(hash) => out.write(&format!("/assets/{path}?v={hash}"))?,
-                None => out.write(&format!("/assets/{path}"))?,
-            }
-            Ok(())
-        }));
+        let hashes: HashMap<String, String> = assets
+            .iter()
+            .map(|(k, a)| (k.clone(), a.hash.clone()))
+            .collect();
+        hb.register_helper(
+            "asset",
+            Box::new(
+                move |h: &Helper,
+                      _: &Handlebars,
+                      _: &Context,
+                      _: &mut RenderContext,
+                      out: &mut dyn Output|
+                      -> HelperResult {
+                    let path = h
+                        .param(0)
+                        .and_then(|p| p.value().as_str())
+                        .unwrap_or_default();
+                    let path = path.trim_start_matches('/');
+                    match hashes.get(path) {
+                        Some(hash) => out.write(&format!("/assets/{path}?v={hash}"))?,
+                        None => out.write(&format!("/assets/{path}"))?,
+                    }
+                    Ok(())
+                },
+            ),
+        );
         hb.register_helper("encode", Box::new(encode));
         hb.register_helper("ghost_head", Box::new(raw_root_field("ghost_head")));
         hb.register_helper("ghost_foot", Box::new(raw_root_field("ghost_foot")));
-        Ok(Theme { hb, with_layout, assets })
+        Ok(Theme {
+            hb,
+            with_layout,
+            assets,
+        })
     }
 
     /// Renders `template` (falling back like Ghost when the theme lacks it) with `ctx`.
@@ -118,16 +151,21 @@ impl Theme {
     }
 
     fn render_one(&self, name: &str, ctx: &Value) -> Result<String, ThemeError> {
-        self.hb
-            .render(name, ctx)
-            .map_err(|e| ThemeError::Render { name: name.to_owned(), message: e.to_string() })
+        self.hb.render(name, ctx).map_err(|e| ThemeError::Render {
+            name: name.to_owned(),
+            message: e.to_string(),
+        })
     }
 
     fn resolve<'a>(&self, template: &'a str) -> &'a str {
         if self.hb.has_template(template) {
             return template;
         }
-        FALLBACKS.iter().find(|(t, _)| *t == template).map(|(_, f)| *f).unwrap_or("index")
+        FALLBACKS
+            .iter()
+            .find(|(t, _)| *t == template)
+            .map(|(_, f)| *f)
+            .unwrap_or("index")
     }
 
     pub fn asset(&self, path: &str) -> Option<&Asset> {
@@ -136,25 +174,38 @@ impl Theme {
 }
 
 /// `{{encode value}}`: percent-encodes a value for use inside a URL (as Ghost's helper does).
-fn encode(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn encode(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let value = match h.param(0).map(|p| p.value()) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     };
-    out.write(&percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC).to_string())?;
+    out.write(
+        &percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+    )?;
     Ok(())
 }
 
 /// A helper that writes a string field of the root context without escaping.
 fn raw_root_field(
     field: &'static str,
-) -> impl Fn(&Helper, &Handlebars, &Context, &mut RenderContext, &mut dyn Output) -> HelperResult + Send + Sync {
+) -> impl Fn(&Helper, &Handlebars, &Context, &mut RenderContext, &mut dyn Output) -> HelperResult
++ Send
++ Sync {
     move |_, _, ctx, _, out| {
         match ctx.data().get(field) {
             Some(Value::String(s)) => out.write(s)?,
             Some(Value::Null) | None => {}
-            Some(_) => return Err(RenderErrorReason::Other(format!("{field} must be a string")).into()),
+            Some(_) => {
+                return Err(RenderErrorReason::Other(format!("{field} must be a string")).into());
+            }
         }
         Ok(())
     }
@@ -164,7 +215,11 @@ fn asset(path: &str, bytes: Vec<u8>) -> Asset {
     let mut h = DefaultHasher::new();
     h.write(&bytes);
     let hash = format!("{:016x}", h.finish())[..10].to_owned();
-    Asset { bytes, content_type: content_type(path), hash }
+    Asset {
+        bytes,
+        content_type: content_type(path),
+        hash,
+    }
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -185,24 +240,44 @@ pub fn content_type(path: &str) -> &'static str {
 
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
     for file in dir.files() {
-        out.push((file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec()));
+        out.push((
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        ));
     }
     for sub in dir.dirs() {
         collect_embedded(sub, out);
     }
 }
 
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), ThemeError> {
-    let read_err = |source| ThemeError::Read { path: dir.to_owned(), source };
+fn collect_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), ThemeError> {
+    let read_err = |source| ThemeError::Read {
+        path: dir.to_owned(),
+        source,
+    };
     for entry in std::fs::read_dir(dir).map_err(read_err)? {
         let path = entry.map_err(read_err)?.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "node_modules" && n != ".git") {
+            if path
+                .file_name()
+                .is_some_and(|n| n != "node_modules" && n != ".git")
+            {
                 collect_dir(root, &path, out)?;
             }
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| ThemeError::Read { path: path.clone(), source })?;
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(&path).map_err(|source| ThemeError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, bytes));
         }
     }

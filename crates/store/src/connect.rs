@@ -2,7 +2,9 @@
 
 use crate::{Store, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -41,7 +43,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let unreachable = |source| StoreError::Unreachable { target: path.display().to_string(), source };
+        let unreachable = |source| StoreError::Unreachable {
+            target: path.display().to_string(),
+            source,
+        };
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -52,21 +57,29 @@ impl Store {
             .connect_with(options.read_only(true))
             .await
             .map_err(unreachable)?;
-        Ok(Store { db: Db::Sqlite { read, write } })
+        Ok(Store {
+            db: Db::Sqlite { read, write },
+        })
     }
 
     /// Connects to PostgreSQL at `url` (`postgres://user:pass@host:port/db`).
     pub async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
         let target = redact(url);
-        let options = sqlx::postgres::PgConnectOptions::from_str(url)
-            .map_err(|source| StoreError::Unreachable { target: target.clone(), source })?;
+        let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(|source| {
+            StoreError::Unreachable {
+                target: target.clone(),
+                source,
+            }
+        })?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Unreachable { target, source })?;
-        Ok(Store { db: Db::Postgres(pool) })
+        Ok(Store {
+            db: Db::Postgres(pool),
+        })
     }
 
     /// Applies pending migrations; safe to run on every start.
@@ -124,7 +137,9 @@ impl Store {
 /// A database URL without its password, safe to show in errors and logs.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }
@@ -133,7 +148,13 @@ fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn redacts_credentials() {
-        assert_eq!(super::redact("postgres://u:secret@localhost/db"), "postgres://…@localhost/db");
-        assert_eq!(super::redact("postgres://localhost/db"), "postgres://localhost/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@localhost/db"),
+            "postgres://…@localhost/db"
+        );
+        assert_eq!(
+            super::redact("postgres://localhost/db"),
+            "postgres://localhost/db"
+        );
     }
 }

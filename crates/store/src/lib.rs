@@ -10,8 +10,8 @@ mod posts;
 mod rows;
 mod settings;
 mod taxonomy;
-mod time;
 pub mod testing;
+mod time;
 
 pub use connect::{Backend, Db};
 pub use error::StoreError;

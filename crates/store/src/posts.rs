@@ -22,7 +22,14 @@ pub struct PostFilter {
 
 impl PostFilter {
     pub fn posts() -> PostFilter {
-        PostFilter { kind: PostKind::Post, tag: None, author: None, featured: None, text: None, exclude: vec![] }
+        PostFilter {
+            kind: PostKind::Post,
+            tag: None,
+            author: None,
+            featured: None,
+            text: None,
+            exclude: vec![],
+        }
     }
 }
 
@@ -47,32 +54,63 @@ impl Store {
         on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in tags.chunks(BATCH) {
-                let mut q = QueryBuilder::new("INSERT INTO tags (id, slug, name, description, kind, created_at) ");
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO tags (id, slug, name, description, kind, created_at) ",
+                );
                 q.push_values(chunk.iter().enumerate(), |mut b, (i, t)| {
-                    b.push_bind(&t.id).push_bind(t.slug.as_str()).push_bind(&t.name)
-                        .push_bind(&t.description).push_bind(t.kind.as_str()).push_bind(now + i as i64);
+                    b.push_bind(&t.id)
+                        .push_bind(t.slug.as_str())
+                        .push_bind(&t.name)
+                        .push_bind(&t.description)
+                        .push_bind(t.kind.as_str())
+                        .push_bind(now + i as i64);
                 });
-                q.push(" ON CONFLICT (slug) DO NOTHING").build().execute(&mut *tx).await?;
+                q.push(" ON CONFLICT (slug) DO NOTHING")
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
             }
             for chunk in authors.chunks(BATCH) {
                 let mut q = QueryBuilder::new(
                     "INSERT INTO authors (id, slug, name, bio, credentials, avatar, website, created_at) ",
                 );
                 q.push_values(chunk, |mut b, a| {
-                    b.push_bind(&a.id).push_bind(a.slug.as_str()).push_bind(&a.name).push_bind(&a.bio)
-                        .push_bind(&a.credentials).push_bind(&a.avatar).push_bind(&a.website).push_bind(now);
+                    b.push_bind(&a.id)
+                        .push_bind(a.slug.as_str())
+                        .push_bind(&a.name)
+                        .push_bind(&a.bio)
+                        .push_bind(&a.credentials)
+                        .push_bind(&a.avatar)
+                        .push_bind(&a.website)
+                        .push_bind(now);
                 });
-                q.push(" ON CONFLICT (slug) DO NOTHING").build().execute(&mut *tx).await?;
+                q.push(" ON CONFLICT (slug) DO NOTHING")
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
             }
             for chunk in posts.chunks(BATCH) {
-                let mut q = QueryBuilder::new(format!("INSERT INTO posts ({}) ", POST_COLUMNS.replace("p.", "")));
+                let mut q = QueryBuilder::new(format!(
+                    "INSERT INTO posts ({}) ",
+                    POST_COLUMNS.replace("p.", "")
+                ));
                 q.push_values(chunk, |mut b, p| {
                     let body = p.body.for_storage();
                     let img = p.image.as_ref();
-                    let tiers: Vec<&str> = p.visibility.tier_slugs().iter().map(|s| s.as_str()).collect();
-                    b.push_bind(&p.id).push_bind(p.kind.as_str()).push_bind(p.slug.as_str())
-                        .push_bind(&p.title).push_bind(&p.dek).push_bind(body.markdown)
-                        .push_bind(&body.free.html).push_bind(&body.free.text)
+                    let tiers: Vec<&str> = p
+                        .visibility
+                        .tier_slugs()
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect();
+                    b.push_bind(&p.id)
+                        .push_bind(p.kind.as_str())
+                        .push_bind(p.slug.as_str())
+                        .push_bind(&p.title)
+                        .push_bind(&p.dek)
+                        .push_bind(body.markdown)
+                        .push_bind(&body.free.html)
+                        .push_bind(&body.free.text)
                         .push_bind(body.gated.map(|g| g.html.clone()))
                         .push_bind(body.gated.map(|g| g.text.clone()))
                         .push_bind(img.map(|i| i.url.clone()))
@@ -81,16 +119,27 @@ impl Store {
                         .push_bind(img.map(|i| i.alt.clone()).unwrap_or_default())
                         .push_bind(img.map(|i| i.caption.clone()).unwrap_or_default())
                         .push_bind(img.map(|i| i.credit.clone()).unwrap_or_default())
-                        .push_bind(p.status.as_str()).push_bind(p.visibility.kind())
+                        .push_bind(p.status.as_str())
+                        .push_bind(p.visibility.kind())
                         .push_bind(serde_json::to_string(&tiers).unwrap_or_else(|_| "[]".into()))
-                        .push_bind(p.featured).push_bind(&p.meta_title).push_bind(&p.meta_description)
-                        .push_bind(&p.canonical_url).push_bind(p.published_at.map(to_micros))
-                        .push_bind(to_micros(p.created_at)).push_bind(to_micros(p.updated_at));
+                        .push_bind(p.featured)
+                        .push_bind(&p.meta_title)
+                        .push_bind(&p.meta_description)
+                        .push_bind(&p.canonical_url)
+                        .push_bind(p.published_at.map(to_micros))
+                        .push_bind(to_micros(p.created_at))
+                        .push_bind(to_micros(p.updated_at));
                 });
                 q.build().execute(&mut *tx).await?;
             }
-            let tag_links: Vec<(&str, &str, i64)> = posts.iter()
-                .flat_map(|p| p.tags.iter().enumerate().map(move |(i, t)| (p.id.as_str(), t.id.as_str(), i as i64)))
+            let tag_links: Vec<(&str, &str, i64)> = posts
+                .iter()
+                .flat_map(|p| {
+                    p.tags
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, t)| (p.id.as_str(), t.id.as_str(), i as i64))
+                })
                 .collect();
             for chunk in tag_links.chunks(BATCH) {
                 let mut q = QueryBuilder::new("INSERT INTO post_tags (post_id, tag_id, position) ");
@@ -99,11 +148,18 @@ impl Store {
                 });
                 q.build().execute(&mut *tx).await?;
             }
-            let author_links: Vec<(&str, &str, i64)> = posts.iter()
-                .flat_map(|p| p.authors.iter().enumerate().map(move |(i, a)| (p.id.as_str(), a.id.as_str(), i as i64)))
+            let author_links: Vec<(&str, &str, i64)> = posts
+                .iter()
+                .flat_map(|p| {
+                    p.authors
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, a)| (p.id.as_str(), a.id.as_str(), i as i64))
+                })
                 .collect();
             for chunk in author_links.chunks(BATCH) {
-                let mut q = QueryBuilder::new("INSERT INTO post_authors (post_id, author_id, position) ");
+                let mut q =
+                    QueryBuilder::new("INSERT INTO post_authors (post_id, author_id, position) ");
                 q.push_values(chunk, |mut b, (post, author, pos)| {
                     b.push_bind(*post).push_bind(*author).push_bind(*pos);
                 });
@@ -117,7 +173,10 @@ impl Store {
     /// Whether any post or page already uses `slug`.
     pub async fn slug_taken(&self, slug: &str) -> Result<bool, StoreError> {
         let n: i64 = on_pool!(&self.db, read, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE slug = $1").bind(slug).fetch_one(p).await?
+            sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE slug = $1")
+                .bind(slug)
+                .fetch_one(p)
+                .await?
         });
         Ok(n > 0)
     }
@@ -125,15 +184,19 @@ impl Store {
     /// The post or page at `slug`, whatever its status (callers decide what a viewer may see).
     pub async fn post_by_slug(&self, slug: &str) -> Result<Option<Post>, StoreError> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE p.slug = $1");
-        let row: Option<PostRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        let row: Option<PostRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(slug)
+            .fetch_optional(p)
+            .await?);
         Ok(self.hydrate(row.into_iter().collect()).await?.pop())
     }
 
     /// Number of posts and pages in any status.
     pub async fn count_posts(&self) -> Result<u64, StoreError> {
         let n: i64 = on_pool!(&self.db, read, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(p).await?
+            sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+                .fetch_one(p)
+                .await?
         });
         Ok(n as u64)
     }
@@ -151,17 +214,27 @@ impl Store {
             push_where(&mut count, filter, now);
             let mut select = QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM posts p"));
             push_where(&mut select, filter, now);
-            select.push(" ORDER BY p.published_at DESC, p.id DESC LIMIT ").push_bind(i64::from(limit));
+            select
+                .push(" ORDER BY p.published_at DESC, p.id DESC LIMIT ")
+                .push_bind(i64::from(limit));
             select.push(" OFFSET ").push_bind(offset as i64);
             let total = count.build_query_scalar().fetch_one(p).await?;
             (total, select.build_query_as().fetch_all(p).await?)
         });
-        Ok(PostPage { posts: self.hydrate(rows).await?, total: total as u64 })
+        Ok(PostPage {
+            posts: self.hydrate(rows).await?,
+            total: total as u64,
+        })
     }
 
     /// Up to `limit` published posts sharing the most tags with `post`, most recent first among
     /// equals. Never the post itself.
-    pub async fn related_posts(&self, post: &Post, limit: u32, now: DateTime<Utc>) -> Result<Vec<Post>, StoreError> {
+    pub async fn related_posts(
+        &self,
+        post: &Post,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Post>, StoreError> {
         let sql = format!(
             "SELECT {POST_COLUMNS} FROM posts p JOIN post_tags pt ON pt.post_id = p.id \
              WHERE pt.tag_id IN (SELECT tag_id FROM post_tags WHERE post_id = $1) AND p.id <> $1 \
@@ -169,7 +242,12 @@ impl Store {
              GROUP BY {POST_COLUMNS} ORDER BY COUNT(*) DESC, p.published_at DESC LIMIT $3"
         );
         let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql).bind(&post.id).bind(to_micros(now)).bind(i64::from(limit)).fetch_all(p).await?
+            sqlx::query_as(&sql)
+                .bind(&post.id)
+                .bind(to_micros(now))
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?
         });
         self.hydrate(rows).await
     }
@@ -177,7 +255,9 @@ impl Store {
     /// The newest `updated_at` of any post, for `Last-Modified` on listings.
     pub async fn last_modified(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let us: Option<i64> = on_pool!(&self.db, read, |p| {
-            sqlx::query_scalar("SELECT MAX(updated_at) FROM posts").fetch_one(p).await?
+            sqlx::query_scalar("SELECT MAX(updated_at) FROM posts")
+                .fetch_one(p)
+                .await?
         });
         Ok(us.map(crate::time::from_micros))
     }
@@ -202,33 +282,48 @@ impl Store {
                 let mut aq = QueryBuilder::new(&author_sql);
                 push_list(&mut aq, &ids);
                 aq.push(" ORDER BY pa.post_id, pa.position");
-                (tq.build_query_as().fetch_all(p).await?, aq.build_query_as().fetch_all(p).await?)
+                (
+                    tq.build_query_as().fetch_all(p).await?,
+                    aq.build_query_as().fetch_all(p).await?,
+                )
             });
         let mut tags: HashMap<String, Vec<Tag>> = HashMap::new();
         for l in tag_rows {
-            tags.entry(l.post_id).or_default().push(Tag::try_from(l.row)?);
+            tags.entry(l.post_id)
+                .or_default()
+                .push(Tag::try_from(l.row)?);
         }
         let mut authors: HashMap<String, Vec<Author>> = HashMap::new();
         for l in author_rows {
-            authors.entry(l.post_id).or_default().push(Author::try_from(l.row)?);
+            authors
+                .entry(l.post_id)
+                .or_default()
+                .push(Author::try_from(l.row)?);
         }
         rows.into_iter()
             .map(|r| {
-                let (t, a) = (tags.remove(&r.id).unwrap_or_default(), authors.remove(&r.id).unwrap_or_default());
+                let (t, a) = (
+                    tags.remove(&r.id).unwrap_or_default(),
+                    authors.remove(&r.id).unwrap_or_default(),
+                );
                 r.into_post(t, a)
             })
             .collect()
     }
 }
 
-fn push_where<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, f: &'a PostFilter, now: DateTime<Utc>)
-where
+fn push_where<'a, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'a, DB>,
+    f: &'a PostFilter,
+    now: DateTime<Utc>,
+) where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    q.push(" WHERE p.status = 'published' AND p.kind = ").push_bind(f.kind.as_str());
+    q.push(" WHERE p.status = 'published' AND p.kind = ")
+        .push_bind(f.kind.as_str());
     q.push(" AND p.published_at <= ").push_bind(to_micros(now));
     if let Some(tag) = &f.tag {
         q.push(" AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.slug = ")
@@ -245,8 +340,11 @@ where
     }
     if let Some(text) = &f.text {
         let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_', '\\'], ""));
-        q.push(" AND (lower(p.title) LIKE ").push_bind(pattern.clone());
-        q.push(" OR lower(p.dek) LIKE ").push_bind(pattern).push(")");
+        q.push(" AND (lower(p.title) LIKE ")
+            .push_bind(pattern.clone());
+        q.push(" OR lower(p.dek) LIKE ")
+            .push_bind(pattern)
+            .push(")");
     }
     if !f.exclude.is_empty() {
         q.push(" AND p.id NOT IN ");
@@ -267,7 +365,10 @@ where
     q.push(")");
 }
 
-fn unique_by_id<'a, T: Clone + 'a>(items: impl Iterator<Item = &'a T>, id: impl Fn(&T) -> &String) -> Vec<T> {
+fn unique_by_id<'a, T: Clone + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    id: impl Fn(&T) -> &String,
+) -> Vec<T> {
     let mut seen = BTreeMap::new();
     for item in items {
         seen.entry(id(item).clone()).or_insert_with(|| item.clone());

@@ -2,7 +2,9 @@
 
 use crate::StoreError;
 use crate::time::from_micros;
-use domain::{Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility};
+use domain::{
+    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
+};
 
 /// The columns of `posts`, in the order `POST_COLUMNS` selects them.
 pub const POST_COLUMNS: &str = "p.id, p.kind, p.slug, p.title, p.dek, p.markdown, p.free_html, \
@@ -103,9 +105,13 @@ impl TryFrom<AuthorRow> for Author {
 
 impl PostRow {
     pub fn into_post(self, tags: Vec<Tag>, authors: Vec<Author>) -> Result<Post, StoreError> {
-        let tiers: Vec<String> = serde_json::from_str(&self.visibility_tiers)
-            .map_err(|e| StoreError::Corrupt(format!("visibility_tiers of post {}: {e}", self.id)))?;
-        let tiers = tiers.iter().map(|t| Slug::parse(t)).collect::<Result<Vec<_>, _>>()?;
+        let tiers: Vec<String> = serde_json::from_str(&self.visibility_tiers).map_err(|e| {
+            StoreError::Corrupt(format!("visibility_tiers of post {}: {e}", self.id))
+        })?;
+        let tiers = tiers
+            .iter()
+            .map(|t| Slug::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
         let gated = match (self.gated_html, self.gated_text) {
             (Some(html), Some(text)) => Some(BodyPart { html, text }),
             _ => None,
@@ -126,7 +132,14 @@ impl PostRow {
             dek: self.dek,
             tags,
             authors,
-            body: Body::new(self.markdown, BodyPart { html: self.free_html, text: self.free_text }, gated),
+            body: Body::new(
+                self.markdown,
+                BodyPart {
+                    html: self.free_html,
+                    text: self.free_text,
+                },
+                gated,
+            ),
             image,
             status: Status::parse(&self.status)?,
             published_at: self.published_at.map(from_micros),

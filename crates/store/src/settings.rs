@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 impl Store {
     pub async fn settings(&self) -> Result<BTreeMap<String, String>, StoreError> {
         let rows: Vec<(String, String)> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as("SELECT key, value FROM settings").fetch_all(p).await?
+            sqlx::query_as("SELECT key, value FROM settings")
+                .fetch_all(p)
+                .await?
         });
         Ok(rows.into_iter().collect())
     }

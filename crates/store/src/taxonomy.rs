@@ -12,7 +12,11 @@ impl Store {
              ORDER BY t.slug = $1 DESC LIMIT 1"
         );
         let row: Option<TagRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql).bind(slug).bind(name).fetch_optional(p).await?
+            sqlx::query_as(&sql)
+                .bind(slug)
+                .bind(name)
+                .fetch_optional(p)
+                .await?
         });
         row.map(Tag::try_from).transpose()
     }
@@ -23,7 +27,11 @@ impl Store {
              ORDER BY a.slug = $1 DESC LIMIT 1"
         );
         let row: Option<AuthorRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql).bind(slug).bind(name).fetch_optional(p).await?
+            sqlx::query_as(&sql)
+                .bind(slug)
+                .bind(name)
+                .fetch_optional(p)
+                .await?
         });
         row.map(Author::try_from).transpose()
     }
@@ -41,28 +49,37 @@ impl Store {
              ORDER BY {order}"
         );
         let rows: Vec<TagRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql).bind(kind.as_str()).fetch_all(p).await?
+            sqlx::query_as(&sql)
+                .bind(kind.as_str())
+                .fetch_all(p)
+                .await?
         });
         rows.into_iter().map(Tag::try_from).collect()
     }
 
     pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError> {
         let sql = format!("SELECT {TAG_COLUMNS} FROM tags t WHERE t.slug = $1");
-        let row: Option<TagRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        let row: Option<TagRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(slug)
+            .fetch_optional(p)
+            .await?);
         row.map(Tag::try_from).transpose()
     }
 
     pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
         let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a WHERE a.slug = $1");
-        let row: Option<AuthorRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        let row: Option<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(slug)
+            .fetch_optional(p)
+            .await?);
         row.map(Author::try_from).transpose()
     }
 
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
         let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a ORDER BY a.name");
-        let rows: Vec<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .fetch_all(p)
+            .await?);
         rows.into_iter().map(Author::try_from).collect()
     }
 }

@@ -13,7 +13,9 @@ pub fn postgres_admin_url() -> Option<String> {
             panic!("MASTHEAD_TEST_POSTGRES is not set but CI=true: PostgreSQL tests must run in CI")
         }
         _ => {
-            eprintln!("skipped: PostgreSQL not available (set MASTHEAD_TEST_POSTGRES=postgres://…/postgres)");
+            eprintln!(
+                "skipped: PostgreSQL not available (set MASTHEAD_TEST_POSTGRES=postgres://…/postgres)"
+            );
             None
         }
     }
@@ -31,7 +33,9 @@ pub async fn postgres(admin_url: &str) -> Result<(Store, String), StoreError> {
     let name = format!("masthead_test_{}", uuid::Uuid::now_v7().simple());
     let admin = Store::connect_postgres(admin_url).await?;
     if let crate::Db::Postgres(pool) = &admin.db {
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(pool)
+            .await?;
     }
     admin.close().await;
     let url = match admin_url.rsplit_once('/') {

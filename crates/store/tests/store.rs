@@ -1,7 +1,9 @@
 //! The store suite: every test runs on a temp SQLite file and, when available, on PostgreSQL.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::{Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility};
+use domain::{
+    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
+};
 use store::{Backend, PostFilter, Store, StoreError, testing};
 
 /// Runs `check` once per available backend.
@@ -27,7 +29,13 @@ fn id() -> String {
 }
 
 fn tag(slug: &str, kind: TagKind) -> Tag {
-    Tag { id: id(), slug: Slug::parse(slug).unwrap(), name: slug.to_uppercase(), description: format!("About {slug}"), kind }
+    Tag {
+        id: id(),
+        slug: Slug::parse(slug).unwrap(),
+        name: slug.to_uppercase(),
+        description: format!("About {slug}"),
+        kind,
+    }
 }
 
 fn author(slug: &str) -> Author {
@@ -47,7 +55,10 @@ struct PostBuilder(Post);
 
 impl PostBuilder {
     fn new(slug: &str) -> PostBuilder {
-        let part = |s: &str| BodyPart { html: format!("<p>{s}</p>"), text: s.to_owned() };
+        let part = |s: &str| BodyPart {
+            html: format!("<p>{s}</p>"),
+            text: s.to_owned(),
+        };
         PostBuilder(Post {
             id: id(),
             kind: PostKind::Post,
@@ -108,8 +119,17 @@ fn migration_versions_are_identical_on_both_backends() {
 #[tokio::test]
 async fn migrated_schemas_are_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = testing::sqlite(dir.path()).await.unwrap().schema().await.unwrap();
-    assert!(sqlite.iter().any(|(t, c, ty, _)| t == "posts" && c == "published_at" && ty == "bigint"));
+    let sqlite = testing::sqlite(dir.path())
+        .await
+        .unwrap()
+        .schema()
+        .await
+        .unwrap();
+    assert!(
+        sqlite
+            .iter()
+            .any(|(t, c, ty, _)| t == "posts" && c == "published_at" && ty == "bigint")
+    );
     if let Some(admin) = testing::postgres_admin_url() {
         let (pg, _) = testing::postgres(&admin).await.unwrap();
         assert_eq!(sqlite, pg.schema().await.unwrap());
@@ -119,13 +139,26 @@ async fn migrated_schemas_are_identical() {
 #[tokio::test]
 async fn a_saved_post_reads_back_identically() {
     each_backend(|store| async move {
-        let (section, topic) = (tag("deep-dive", TagKind::Section), tag("china", TagKind::Topic));
+        let (section, topic) = (
+            tag("deep-dive", TagKind::Section),
+            tag("china", TagKind::Topic),
+        );
         let (a, b) = (author("zed"), author("amy"));
-        let mut post = PostBuilder::new("round-trip").tags(&[&section, &topic]).authors(&[&a, &b]).featured().build();
+        let mut post = PostBuilder::new("round-trip")
+            .tags(&[&section, &topic])
+            .authors(&[&a, &b])
+            .featured()
+            .build();
         post.body = Body::new(
             "free\n<!--members-only-->\ngated".into(),
-            BodyPart { html: "<p>free</p>".into(), text: "free".into() },
-            Some(BodyPart { html: "<p>gated</p>".into(), text: "gated".into() }),
+            BodyPart {
+                html: "<p>free</p>".into(),
+                text: "free".into(),
+            },
+            Some(BodyPart {
+                html: "<p>gated</p>".into(),
+                text: "gated".into(),
+            }),
         );
         post.visibility = Visibility::tiers(&["subscriber-plus", "founders"]).unwrap();
         post.image = Some(LeadImage {
@@ -137,9 +170,19 @@ async fn a_saved_post_reads_back_identically() {
             credit: "Credit".into(),
         });
         post.meta_description = Some("Meta".into());
-        store.insert_posts(std::slice::from_ref(&post)).await.unwrap();
-        let back = store.post_by_slug("round-trip").await.unwrap().expect("saved post");
-        assert_eq!(back, post, "tags and authors keep their order; timestamps keep microseconds");
+        store
+            .insert_posts(std::slice::from_ref(&post))
+            .await
+            .unwrap();
+        let back = store
+            .post_by_slug("round-trip")
+            .await
+            .unwrap()
+            .expect("saved post");
+        assert_eq!(
+            back, post,
+            "tags and authors keep their order; timestamps keep microseconds"
+        );
         assert!(store.post_by_slug("missing").await.unwrap().is_none());
     })
     .await;
@@ -151,39 +194,118 @@ async fn listings_show_live_posts_newest_first_with_filters() {
         let (china, cyber) = (tag("china", TagKind::Topic), tag("cyber", TagKind::Topic));
         let amy = author("amy");
         let posts = vec![
-            PostBuilder::new("old").tags(&[&china]).authors(&[&amy]).published_hours_ago(30).build(),
-            PostBuilder::new("new").tags(&[&china, &cyber]).published_hours_ago(2).featured().build(),
-            PostBuilder::new("mid").tags(&[&cyber]).authors(&[&amy]).published_hours_ago(10).build(),
-            PostBuilder::new("draft").tags(&[&china]).status(Status::Draft).build(),
-            PostBuilder::new("future").tags(&[&china]).published_hours_ago(-5).build(),
+            PostBuilder::new("old")
+                .tags(&[&china])
+                .authors(&[&amy])
+                .published_hours_ago(30)
+                .build(),
+            PostBuilder::new("new")
+                .tags(&[&china, &cyber])
+                .published_hours_ago(2)
+                .featured()
+                .build(),
+            PostBuilder::new("mid")
+                .tags(&[&cyber])
+                .authors(&[&amy])
+                .published_hours_ago(10)
+                .build(),
+            PostBuilder::new("draft")
+                .tags(&[&china])
+                .status(Status::Draft)
+                .build(),
+            PostBuilder::new("future")
+                .tags(&[&china])
+                .published_hours_ago(-5)
+                .build(),
             PostBuilder::new("about").page().build(),
         ];
         store.insert_posts(&posts).await.unwrap();
-        let slugs = |page: &store::PostPage| page.posts.iter().map(|p| p.slug.to_string()).collect::<Vec<_>>();
+        let slugs = |page: &store::PostPage| {
+            page.posts
+                .iter()
+                .map(|p| p.slug.to_string())
+                .collect::<Vec<_>>()
+        };
 
-        let all = store.list_posts(&PostFilter::posts(), 10, 0, now()).await.unwrap();
+        let all = store
+            .list_posts(&PostFilter::posts(), 10, 0, now())
+            .await
+            .unwrap();
         assert_eq!(slugs(&all), ["new", "mid", "old"]);
         assert_eq!(all.total, 3);
-        let second = store.list_posts(&PostFilter::posts(), 2, 2, now()).await.unwrap();
+        let second = store
+            .list_posts(&PostFilter::posts(), 2, 2, now())
+            .await
+            .unwrap();
         assert_eq!((slugs(&second), second.total), (vec!["old".to_owned()], 3));
 
-        let by_tag = PostFilter { tag: Some("china".into()), ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&by_tag, 10, 0, now()).await.unwrap()), ["new", "old"]);
-        let by_author = PostFilter { author: Some("amy".into()), ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&by_author, 10, 0, now()).await.unwrap()), ["mid", "old"]);
-        let featured = PostFilter { featured: Some(true), ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&featured, 10, 0, now()).await.unwrap()), ["new"]);
-        let text = PostFilter { text: Some("TITLE OF MI".into()), ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&text, 10, 0, now()).await.unwrap()), ["mid"]);
-        let hostile = PostFilter { text: Some("%' OR 1=1 --".into()), ..PostFilter::posts() };
-        assert_eq!(store.list_posts(&hostile, 10, 0, now()).await.unwrap().total, 0);
-        let exclude = PostFilter { exclude: vec![posts[1].id.clone()], ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&exclude, 10, 0, now()).await.unwrap()), ["mid", "old"]);
-        let pages = PostFilter { kind: PostKind::Page, ..PostFilter::posts() };
-        assert_eq!(slugs(&store.list_posts(&pages, 10, 0, now()).await.unwrap()), ["about"]);
+        let by_tag = PostFilter {
+            tag: Some("china".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&by_tag, 10, 0, now()).await.unwrap()),
+            ["new", "old"]
+        );
+        let by_author = PostFilter {
+            author: Some("amy".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&by_author, 10, 0, now()).await.unwrap()),
+            ["mid", "old"]
+        );
+        let featured = PostFilter {
+            featured: Some(true),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&featured, 10, 0, now()).await.unwrap()),
+            ["new"]
+        );
+        let text = PostFilter {
+            text: Some("TITLE OF MI".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&text, 10, 0, now()).await.unwrap()),
+            ["mid"]
+        );
+        let hostile = PostFilter {
+            text: Some("%' OR 1=1 --".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            store
+                .list_posts(&hostile, 10, 0, now())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let exclude = PostFilter {
+            exclude: vec![posts[1].id.clone()],
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&exclude, 10, 0, now()).await.unwrap()),
+            ["mid", "old"]
+        );
+        let pages = PostFilter {
+            kind: PostKind::Page,
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&pages, 10, 0, now()).await.unwrap()),
+            ["about"]
+        );
 
         let later = now() + Duration::hours(6);
-        assert_eq!(store.list_posts(&by_tag, 10, 0, later).await.unwrap().total, 3, "scheduled time passed");
+        assert_eq!(
+            store.list_posts(&by_tag, 10, 0, later).await.unwrap().total,
+            3,
+            "scheduled time passed"
+        );
         assert_eq!(store.count_posts().await.unwrap(), 6);
     })
     .await;
@@ -192,9 +314,15 @@ async fn listings_show_live_posts_newest_first_with_filters() {
 #[tokio::test]
 async fn a_failed_save_writes_nothing() {
     each_backend(|store| async move {
-        store.insert_posts(&[PostBuilder::new("taken").build()]).await.unwrap();
+        store
+            .insert_posts(&[PostBuilder::new("taken").build()])
+            .await
+            .unwrap();
         let fresh_tag = tag("fresh", TagKind::Topic);
-        let batch = [PostBuilder::new("ok").tags(&[&fresh_tag]).build(), PostBuilder::new("taken").build()];
+        let batch = [
+            PostBuilder::new("ok").tags(&[&fresh_tag]).build(),
+            PostBuilder::new("taken").build(),
+        ];
         let err = store.insert_posts(&batch).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         assert!(store.post_by_slug("ok").await.unwrap().is_none());
@@ -208,18 +336,54 @@ async fn a_failed_save_writes_nothing() {
 async fn existing_tags_and_authors_are_linked_not_duplicated() {
     each_backend(|store| async move {
         let china = tag("china", TagKind::Topic);
-        store.insert_posts(&[PostBuilder::new("one").tags(&[&china]).build()]).await.unwrap();
-        let found = store.find_tag("no-such-slug", "cHiNa").await.unwrap().expect("found by name");
+        store
+            .insert_posts(&[PostBuilder::new("one").tags(&[&china]).build()])
+            .await
+            .unwrap();
+        let found = store
+            .find_tag("no-such-slug", "cHiNa")
+            .await
+            .unwrap()
+            .expect("found by name");
         assert_eq!(found.id, china.id);
-        store.insert_posts(&[PostBuilder::new("two").tags(&[&found]).build()]).await.unwrap();
-        let by_tag = PostFilter { tag: Some("china".into()), ..PostFilter::posts() };
-        assert_eq!(store.list_posts(&by_tag, 10, 0, now()).await.unwrap().total, 2);
+        store
+            .insert_posts(&[PostBuilder::new("two").tags(&[&found]).build()])
+            .await
+            .unwrap();
+        let by_tag = PostFilter {
+            tag: Some("china".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            store.list_posts(&by_tag, 10, 0, now()).await.unwrap().total,
+            2
+        );
         assert_eq!(store.tags_in_use(TagKind::Topic).await.unwrap().len(), 1);
-        assert!(store.tags_in_use(TagKind::Section).await.unwrap().is_empty());
+        assert!(
+            store
+                .tags_in_use(TagKind::Section)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let amy = author("amy");
-        store.insert_posts(&[PostBuilder::new("three").authors(&[&amy]).build()]).await.unwrap();
-        assert_eq!(store.author_by_slug("amy").await.unwrap().unwrap().credentials, "Former analyst");
-        assert_eq!(store.find_author("x", "AMY").await.unwrap().unwrap().id, amy.id);
+        store
+            .insert_posts(&[PostBuilder::new("three").authors(&[&amy]).build()])
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .author_by_slug("amy")
+                .await
+                .unwrap()
+                .unwrap()
+                .credentials,
+            "Former analyst"
+        );
+        assert_eq!(
+            store.find_author("x", "AMY").await.unwrap().unwrap().id,
+            amy.id
+        );
         assert_eq!(store.authors().await.unwrap().len(), 1);
     })
     .await;
@@ -228,20 +392,40 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
 #[tokio::test]
 async fn related_posts_share_the_most_tags_and_are_never_the_post_itself() {
     each_backend(|store| async move {
-        let (a, b, c) = (tag("a", TagKind::Topic), tag("b", TagKind::Topic), tag("c", TagKind::Topic));
+        let (a, b, c) = (
+            tag("a", TagKind::Topic),
+            tag("b", TagKind::Topic),
+            tag("c", TagKind::Topic),
+        );
         let posts = vec![
             PostBuilder::new("subject").tags(&[&a, &b, &c]).build(),
-            PostBuilder::new("two-shared").tags(&[&a, &b]).published_hours_ago(20).build(),
-            PostBuilder::new("one-shared-new").tags(&[&c]).published_hours_ago(2).build(),
-            PostBuilder::new("one-shared-old").tags(&[&a]).published_hours_ago(40).build(),
-            PostBuilder::new("draft-shared").tags(&[&a, &b, &c]).status(Status::Draft).build(),
+            PostBuilder::new("two-shared")
+                .tags(&[&a, &b])
+                .published_hours_ago(20)
+                .build(),
+            PostBuilder::new("one-shared-new")
+                .tags(&[&c])
+                .published_hours_ago(2)
+                .build(),
+            PostBuilder::new("one-shared-old")
+                .tags(&[&a])
+                .published_hours_ago(40)
+                .build(),
+            PostBuilder::new("draft-shared")
+                .tags(&[&a, &b, &c])
+                .status(Status::Draft)
+                .build(),
             PostBuilder::new("unrelated").build(),
         ];
         store.insert_posts(&posts).await.unwrap();
         let related = store.related_posts(&posts[0], 4, now()).await.unwrap();
         let slugs: Vec<_> = related.iter().map(|p| p.slug.to_string()).collect();
         assert_eq!(slugs, ["two-shared", "one-shared-new", "one-shared-old"]);
-        assert_eq!(related[0].tags.len(), 2, "related posts come with their tags");
+        assert_eq!(
+            related[0].tags.len(),
+            2,
+            "related posts come with their tags"
+        );
     })
     .await;
 }
@@ -264,6 +448,9 @@ async fn sqlite_runs_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let store = testing::sqlite(dir.path()).await.unwrap();
     store.set_setting("k", "v").await.unwrap();
-    assert!(dir.path().join("masthead.db-wal").exists(), "WAL file exists while open");
+    assert!(
+        dir.path().join("masthead.db-wal").exists(),
+        "WAL file exists while open"
+    );
     store.close().await;
 }

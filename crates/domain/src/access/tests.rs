@@ -11,7 +11,10 @@ fn now() -> DateTime<Utc> {
 }
 
 fn part(s: &str) -> BodyPart {
-    BodyPart { html: format!("<p>{s}</p>"), text: s.to_owned() }
+    BodyPart {
+        html: format!("<p>{s}</p>"),
+        text: s.to_owned(),
+    }
 }
 
 fn post(visibility: Visibility, gated: bool, status: Status) -> Post {
@@ -84,7 +87,11 @@ fn access_matrix() {
                 let want = expected(&v, viewer);
                 assert_eq!(view.access, want, "{v:?} {viewer:?}");
                 let leaked = view.html.contains(CANARY) || view.text.contains(CANARY);
-                assert_eq!(leaked, gated && want == Access::Full, "{v:?} {viewer:?} gated={gated}");
+                assert_eq!(
+                    leaked,
+                    gated && want == Access::Full,
+                    "{v:?} {viewer:?} gated={gated}"
+                );
                 assert_eq!(view.gated_withheld, gated && want != Access::Full);
                 assert!(view.html.contains("Free opening"));
                 for surface in [view.excerpt(1000), view.description()] {
@@ -98,13 +105,19 @@ fn access_matrix() {
 #[test]
 fn drafts_and_future_posts_are_denied_to_readers_but_not_staff() {
     let draft = post(Visibility::Public, true, Status::Draft);
-    assert_eq!(project(&draft, &Viewer::Anonymous, now()).access, Access::Denied);
+    assert_eq!(
+        project(&draft, &Viewer::Anonymous, now()).access,
+        Access::Denied
+    );
     assert!(project(&draft, &Viewer::Anonymous, now()).html.is_empty());
     assert_eq!(project(&draft, &Viewer::Staff, now()).access, Access::Full);
 
     let mut future = post(Visibility::Public, false, Status::Published);
     future.published_at = Some(now() + chrono::Duration::hours(1));
-    assert_eq!(decide(&future, &member(true, &["subscriber-plus"]), now()), Access::Denied);
+    assert_eq!(
+        decide(&future, &member(true, &["subscriber-plus"]), now()),
+        Access::Denied
+    );
 }
 
 #[test]
@@ -125,9 +138,15 @@ fn excerpt_and_reading_time_come_from_the_visible_part() {
 #[test]
 fn description_prefers_meta_then_dek() {
     let mut p = post(Visibility::Public, false, Status::Published);
-    assert_eq!(project(&p, &Viewer::Anonymous, now()).description(), "Free opening");
+    assert_eq!(
+        project(&p, &Viewer::Anonymous, now()).description(),
+        "Free opening"
+    );
     p.dek = "The dek".into();
-    assert_eq!(project(&p, &Viewer::Anonymous, now()).description(), "The dek");
+    assert_eq!(
+        project(&p, &Viewer::Anonymous, now()).description(),
+        "The dek"
+    );
     p.meta_description = Some("Meta".into());
     assert_eq!(project(&p, &Viewer::Anonymous, now()).description(), "Meta");
 }

@@ -6,6 +6,7 @@ pub mod model;
 pub mod picture;
 #[cfg(test)]
 mod tests;
+mod vocabulary;
 
 use crate::compose::{Composer, Draft, new_id, save};
 use anyhow::{Context, Result};
@@ -31,14 +32,19 @@ pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
     let now = Utc::now();
     let site = content::demo_site(now);
     let image_dir = media_dir.join("demo");
-    std::fs::create_dir_all(&image_dir).with_context(|| format!("cannot create {}", image_dir.display()))?;
-    let progress = ProgressBar::new(site.posts.len() as u64).with_message("creating the demo publication");
-    progress.set_style(ProgressStyle::with_template("{msg} {bar:30} {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    std::fs::create_dir_all(&image_dir)
+        .with_context(|| format!("cannot create {}", image_dir.display()))?;
+    let progress =
+        ProgressBar::new(site.posts.len() as u64).with_message("creating the demo publication");
+    progress.set_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let images = write_images(&image_dir, &site.posts)?;
     let mut composer = Composer::new(store);
     register(&mut composer, &site)?;
     let mut posts = Vec::with_capacity(site.posts.len());
-    for demo in site.posts {
-        let image = demo.image.as_ref().map(|img| write_image(&image_dir, &demo, img)).transpose()?;
+    for (demo, image) in site.posts.into_iter().zip(images) {
         let mut post = composer.compose(draft(demo, image)?, now).await?;
         // Demo stories were "published" in the past; their last edit is their publication.
         post.updated_at = post.published_at.unwrap_or(now);
@@ -59,7 +65,11 @@ fn register(composer: &mut Composer<'_>, site: &DemoSite) -> Result<()> {
             slug: Slug::parse(&t.slug)?,
             name: t.name.clone(),
             description: t.description.clone(),
-            kind: if t.section { TagKind::Section } else { TagKind::Topic },
+            kind: if t.section {
+                TagKind::Section
+            } else {
+                TagKind::Topic
+            },
         });
     }
     for a in &site.authors {
@@ -74,6 +84,37 @@ fn register(composer: &mut Composer<'_>, site: &DemoSite) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Generates every post's lead image, on all cores (this is most of the demo's start-up time).
+fn write_images(dir: &Path, posts: &[DemoPost]) -> Result<Vec<Option<LeadImage>>> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = posts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = posts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|demo| {
+                            demo.image
+                                .as_ref()
+                                .map(|img| write_image(dir, demo, img))
+                                .transpose()
+                        })
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(posts.len());
+        for worker in workers {
+            let part = worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("generating demo images failed"))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
 }
 
 fn write_image(dir: &Path, demo: &DemoPost, img: &model::DemoImage) -> Result<LeadImage> {

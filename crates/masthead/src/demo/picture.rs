@@ -252,8 +252,14 @@ impl Canvas {
         let half = width * 0.5;
         if dx.abs() >= dy.abs() {
             let (a, b) = if p.0 <= q.0 { (p, q) } else { (q, p) };
-            let slope = if dx == 0.0 { 0.0 } else { (b.1 - a.1) / (b.0 - a.0) };
-            let Some((x0, x1)) = Self::span(a.0, b.0, self.w) else { return };
+            let slope = if dx == 0.0 {
+                0.0
+            } else {
+                (b.1 - a.1) / (b.0 - a.0)
+            };
+            let Some((x0, x1)) = Self::span(a.0, b.0, self.w) else {
+                return;
+            };
             for x in x0..=x1 {
                 let yc = a.1 + (x as f32 + 0.5 - a.0) * slope;
                 let Some((y0, y1)) = Self::span(yc - half - 1.0, yc + half + 1.0, self.h) else {
@@ -269,7 +275,9 @@ impl Canvas {
         } else {
             let (a, b) = if p.1 <= q.1 { (p, q) } else { (q, p) };
             let slope = (b.0 - a.0) / (b.1 - a.1);
-            let Some((y0, y1)) = Self::span(a.1, b.1, self.h) else { return };
+            let Some((y0, y1)) = Self::span(a.1, b.1, self.h) else {
+                return;
+            };
             for y in y0..=y1 {
                 let xc = a.0 + (y as f32 + 0.5 - a.1) * slope;
                 let Some((x0, x1)) = Self::span(xc - half - 1.0, xc + half + 1.0, self.w) else {
@@ -345,7 +353,14 @@ fn render(seed: u64, w: usize, h: usize) -> Vec<u8> {
         let slope = dice.f(0.25, 0.9) * if dice.coin() { 1.0 } else { -1.0 };
         let x0 = dice.f(0.1, 0.9) * wf - slope * hf * 0.5;
         let half = unit * dice.f(0.04, 0.11);
-        cv.band(x0, slope, half, unit * 0.02 + 1.0, accent2, dice.f(0.16, 0.28));
+        cv.band(
+            x0,
+            slope,
+            half,
+            unit * 0.02 + 1.0,
+            accent2,
+            dice.f(0.16, 0.28),
+        );
     }
 
     // Soft discs; the first is the accent "sun", the others quieter.
@@ -390,7 +405,13 @@ fn render(seed: u64, w: usize, h: usize) -> Vec<u8> {
     // An editorial rule in the lower-left corner.
     let rule_y = hf * 0.9;
     let rule_w = (unit / 110.0).max(1.0);
-    cv.line((wf * 0.05, rule_y), (wf * 0.22, rule_y), rule_w, accent, 0.95);
+    cv.line(
+        (wf * 0.05, rule_y),
+        (wf * 0.22, rule_y),
+        rule_w,
+        accent,
+        0.95,
+    );
 
     cv.buf
 }

@@ -17,16 +17,23 @@ fn valid_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn posts(site: &DemoSite) -> Vec<&DemoPost> {
-    site.posts.iter().filter(|p| p.kind == DemoKind::Post).collect()
+    site.posts
+        .iter()
+        .filter(|p| p.kind == DemoKind::Post)
+        .collect()
 }
 
 /// Blocks of a body, split on blank lines.
 fn blocks(md: &str) -> Vec<&str> {
-    md.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect()
+    md.split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .collect()
 }
 
 fn is_prose(block: &str) -> bool {
@@ -45,14 +52,30 @@ fn prose_count(md: &str) -> usize {
 fn check_marker(p: &DemoPost) {
     let lines = p.markdown.lines().filter(|l| *l == MARKER).count();
     if p.visibility == "public" {
-        assert!(!p.markdown.contains(MARKER), "public post has marker: {}", p.title);
+        assert!(
+            !p.markdown.contains(MARKER),
+            "public post has marker: {}",
+            p.title
+        );
         return;
     }
-    assert!(p.visibility == "members" || p.visibility == "paid", "bad visibility {}", p.visibility);
-    assert_eq!(lines, 1, "gated post needs exactly one marker line: {}", p.title);
+    assert!(
+        p.visibility == "members" || p.visibility == "paid",
+        "bad visibility {}",
+        p.visibility
+    );
+    assert_eq!(
+        lines, 1,
+        "gated post needs exactly one marker line: {}",
+        p.title
+    );
     let before = p.markdown.split(MARKER).next().unwrap();
     let n = prose_count(before);
-    assert!((2..=3).contains(&n), "marker after {n} paragraphs in {}", p.title);
+    assert!(
+        (2..=3).contains(&n),
+        "marker after {n} paragraphs in {}",
+        p.title
+    );
 }
 
 fn all_text(p: &DemoPost) -> Vec<&str> {
@@ -81,8 +104,14 @@ fn synthetic_post_is_deterministic() {
     for i in [0, 1, 77, 99_999] {
         assert_eq!(synthetic_post(7, i, now()), synthetic_post(7, i, now()));
     }
-    assert_ne!(synthetic_post(7, 5, now()).markdown, synthetic_post(8, 5, now()).markdown);
-    assert_ne!(synthetic_post(7, 5, now()).markdown, synthetic_post(7, 6, now()).markdown);
+    assert_ne!(
+        synthetic_post(7, 5, now()).markdown,
+        synthetic_post(8, 5, now()).markdown
+    );
+    assert_ne!(
+        synthetic_post(7, 5, now()).markdown,
+        synthetic_post(7, 6, now()).markdown
+    );
 }
 
 #[test]
@@ -92,15 +121,39 @@ fn counts() {
     assert!(!site.description.is_empty());
     assert!(posts(&site).len() >= 64);
     assert!(site.authors.len() >= 9);
-    let sections: Vec<&str> =
-        site.tags.iter().filter(|t| t.section).map(|t| t.slug.as_str()).collect();
-    assert_eq!(sections, ["expert-interviews", "opinion", "deep-dive", "news"]);
-    assert_eq!(SECTION_SLUGS, ["expert-interviews", "opinion", "deep-dive", "news"]);
-    let topics: HashSet<&str> =
-        site.tags.iter().filter(|t| !t.section).map(|t| t.slug.as_str()).collect();
+    let sections: Vec<&str> = site
+        .tags
+        .iter()
+        .filter(|t| t.section)
+        .map(|t| t.slug.as_str())
+        .collect();
+    assert_eq!(
+        sections,
+        ["expert-interviews", "opinion", "deep-dive", "news"]
+    );
+    assert_eq!(
+        SECTION_SLUGS,
+        ["expert-interviews", "opinion", "deep-dive", "news"]
+    );
+    let topics: HashSet<&str> = site
+        .tags
+        .iter()
+        .filter(|t| !t.section)
+        .map(|t| t.slug.as_str())
+        .collect();
     for want in [
-        "afghanistan", "china", "russia", "counterterrorism", "cyber", "intelligence",
-        "middle-east", "ukraine", "north-korea", "iran", "space", "technology",
+        "afghanistan",
+        "china",
+        "russia",
+        "counterterrorism",
+        "cyber",
+        "intelligence",
+        "middle-east",
+        "ukraine",
+        "north-korea",
+        "iran",
+        "space",
+        "technology",
     ] {
         assert!(topics.contains(want), "missing topic {want}");
     }
@@ -110,7 +163,12 @@ fn counts() {
     }
     let author_slugs: Vec<&str> = site.authors.iter().map(|a| a.slug.as_str()).collect();
     assert_eq!(author_slugs, AUTHOR_SLUGS);
-    let per_section = |s: &str| posts(&site).iter().filter(|p| p.section.as_deref() == Some(s)).count();
+    let per_section = |s: &str| {
+        posts(&site)
+            .iter()
+            .filter(|p| p.section.as_deref() == Some(s))
+            .count()
+    };
     for s in SECTION_SLUGS {
         assert!(per_section(s) >= 10, "too few posts in {s}");
     }
@@ -122,7 +180,11 @@ fn tags_and_authors_are_well_formed() {
     let mut slugs = HashSet::new();
     for t in &site.tags {
         assert!(valid_slug(&t.slug), "bad tag slug {}", t.slug);
-        assert!(slugs.insert(t.slug.clone()), "duplicate tag slug {}", t.slug);
+        assert!(
+            slugs.insert(t.slug.clone()),
+            "duplicate tag slug {}",
+            t.slug
+        );
         assert!(!t.name.is_empty() && t.description.ends_with('.'));
     }
     let mut slugs = HashSet::new();
@@ -131,7 +193,11 @@ fn tags_and_authors_are_well_formed() {
         assert!(valid_slug(&a.slug), "bad author slug {}", a.slug);
         assert!(slugs.insert(a.slug.clone()));
         let sentences = a.bio.matches(". ").count() + 1;
-        assert!((2..=3).contains(&sentences), "bio of {} has {sentences} sentences", a.name);
+        assert!(
+            (2..=3).contains(&sentences),
+            "bio of {} has {sentences} sentences",
+            a.name
+        );
         assert!(!a.credentials.is_empty());
         if let Some(w) = &a.website {
             assert!(w.starts_with("https://example.com/"));
@@ -146,13 +212,25 @@ fn headlines_are_unique() {
     let site = demo_site(now());
     let mut seen = HashSet::new();
     for p in &site.posts {
-        assert!(seen.insert(p.title.as_str()), "duplicate headline {}", p.title);
+        assert!(
+            seen.insert(p.title.as_str()),
+            "duplicate headline {}",
+            p.title
+        );
         assert!(!p.dek.is_empty() && p.dek.ends_with('.'), "dek: {}", p.dek);
         if p.kind == DemoKind::Page {
             continue;
         }
-        assert!(p.title.len() > 10 && p.title.len() < 110, "odd headline {}", p.title);
-        assert!(p.title.starts_with(|c: char| c.is_ascii_uppercase()), "{}", p.title);
+        assert!(
+            p.title.len() > 10 && p.title.len() < 110,
+            "odd headline {}",
+            p.title
+        );
+        assert!(
+            p.title.starts_with(|c: char| c.is_ascii_uppercase()),
+            "{}",
+            p.title
+        );
     }
 }
 
@@ -169,17 +247,30 @@ fn synthetic_titles_are_unique() {
 #[test]
 fn referenced_slugs_exist() {
     let site = demo_site(now());
-    let sections: HashSet<&str> =
-        site.tags.iter().filter(|t| t.section).map(|t| t.slug.as_str()).collect();
-    let topics: HashSet<&str> =
-        site.tags.iter().filter(|t| !t.section).map(|t| t.slug.as_str()).collect();
+    let sections: HashSet<&str> = site
+        .tags
+        .iter()
+        .filter(|t| t.section)
+        .map(|t| t.slug.as_str())
+        .collect();
+    let topics: HashSet<&str> = site
+        .tags
+        .iter()
+        .filter(|t| !t.section)
+        .map(|t| t.slug.as_str())
+        .collect();
     let authors: HashSet<&str> = site.authors.iter().map(|a| a.slug.as_str()).collect();
     let synthetic: Vec<DemoPost> = (0..2000).map(|i| synthetic_post(3, i, now())).collect();
     let mut bylines: HashMap<&str, usize> = HashMap::new();
     for p in posts(&site).into_iter().chain(synthetic.iter()) {
         let sec = p.section.as_deref().expect("posts have a section");
         assert!(sections.contains(sec), "unknown section {sec}");
-        assert!((1..=3).contains(&p.tags.len()), "{} tags on {}", p.tags.len(), p.title);
+        assert!(
+            (1..=3).contains(&p.tags.len()),
+            "{} tags on {}",
+            p.tags.len(),
+            p.title
+        );
         let unique: HashSet<&String> = p.tags.iter().collect();
         assert_eq!(unique.len(), p.tags.len(), "repeated tag on {}", p.title);
         for t in &p.tags {
@@ -196,7 +287,11 @@ fn referenced_slugs_exist() {
         }
     }
     for a in &site.authors {
-        assert!(bylines.contains_key(a.slug.as_str()), "{} has no posts", a.slug);
+        assert!(
+            bylines.contains_key(a.slug.as_str()),
+            "{} has no posts",
+            a.slug
+        );
     }
     for p in synthetic.iter().take(50) {
         assert_eq!(p.authors.len(), 1);
@@ -226,7 +321,11 @@ fn members_marker_placement() {
             _ => {}
         }
     }
-    assert!((200..=400).contains(&gated.0), "synthetic members {}", gated.0);
+    assert!(
+        (200..=400).contains(&gated.0),
+        "synthetic members {}",
+        gated.0
+    );
     assert!((120..=280).contains(&gated.1), "synthetic paid {}", gated.1);
 }
 
@@ -237,7 +336,11 @@ fn dates_are_in_range() {
     let ps = posts(&site);
     for p in &ps {
         assert!(p.published_at < now, "future post {}", p.title);
-        assert!(p.published_at > now - Duration::days(182), "too old: {}", p.title);
+        assert!(
+            p.published_at > now - Duration::days(182),
+            "too old: {}",
+            p.title
+        );
     }
     let newest = ps.iter().max_by_key(|p| p.published_at).unwrap();
     assert!(newest.published_at > now - Duration::days(1));
@@ -265,14 +368,27 @@ fn bodies_have_structure() {
     for p in posts(&site) {
         let md = &p.markdown;
         let paras = prose_count(md);
-        assert!((6..=12).contains(&paras), "{paras} paragraphs in {}", p.title);
-        assert!(md.lines().any(|l| l.starts_with("## ")), "no subheading in {}", p.title);
+        assert!(
+            (6..=12).contains(&paras),
+            "{paras} paragraphs in {}",
+            p.title
+        );
+        assert!(
+            md.lines().any(|l| l.starts_with("## ")),
+            "no subheading in {}",
+            p.title
+        );
         for b in blocks(md).into_iter().filter(|b| is_prose(b)) {
             let sentences = b.matches(". ").count() + b.matches(".\" ").count() + 1;
             assert!(sentences >= 2, "short paragraph in {}: {b}", p.title);
         }
         if p.section.as_deref() == Some("expert-interviews") {
-            assert!(md.lines().filter(|l| l.starts_with("**") && l.ends_with("?**")).count() >= 3);
+            assert!(
+                md.lines()
+                    .filter(|l| l.starts_with("**") && l.ends_with("?**"))
+                    .count()
+                    >= 3
+            );
         }
         quotes += md.lines().any(|l| l.starts_with("> ")) as usize;
         lists += md.lines().any(|l| l.starts_with("- ")) as usize;
@@ -285,7 +401,10 @@ fn bodies_have_structure() {
     for i in 0..500 {
         let p = synthetic_post(9, i, now());
         let paras = prose_count(&p.markdown);
-        assert!((4..=6).contains(&paras), "{paras} paragraphs in synthetic {i}");
+        assert!(
+            (4..=6).contains(&paras),
+            "{paras} paragraphs in synthetic {i}"
+        );
         assert!(p.markdown.contains("\n## "));
     }
 }
@@ -293,10 +412,20 @@ fn bodies_have_structure() {
 #[test]
 fn pages() {
     let site = demo_site(now());
-    let pages: Vec<&DemoPost> = site.posts.iter().filter(|p| p.kind == DemoKind::Page).collect();
+    let pages: Vec<&DemoPost> = site
+        .posts
+        .iter()
+        .filter(|p| p.kind == DemoKind::Page)
+        .collect();
     assert_eq!(pages.len(), 2);
-    let about = pages.iter().find(|p| p.slug.as_deref() == Some("about")).unwrap();
-    let contact = pages.iter().find(|p| p.slug.as_deref() == Some("contact")).unwrap();
+    let about = pages
+        .iter()
+        .find(|p| p.slug.as_deref() == Some("about"))
+        .unwrap();
+    let contact = pages
+        .iter()
+        .find(|p| p.slug.as_deref() == Some("contact"))
+        .unwrap();
     assert_eq!(about.title, "About");
     assert!(about.markdown.contains("Subscriber+") && about.markdown.contains("Free"));
     assert_eq!(contact.title, "Contact");

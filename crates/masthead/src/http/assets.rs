@@ -27,7 +27,11 @@ pub async fn theme_asset(
     };
     let etag = format!("\"{}\"", asset.hash);
     Ok((
-        [(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, cache), (header::ETAG, etag.as_str())],
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache),
+            (header::ETAG, etag.as_str()),
+        ],
         asset.bytes.clone(),
     )
         .into_response())

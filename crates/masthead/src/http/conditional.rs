@@ -13,17 +13,21 @@ use sha2::{Digest, Sha256};
 const MAX_BUFFERED: usize = 8 * 1024 * 1024;
 
 pub async fn etag(req: Request, next: Next) -> Response {
-    let conditional = (req.method() == Method::GET || req.method() == Method::HEAD).then(|| req.headers().clone());
+    let conditional = (req.method() == Method::GET || req.method() == Method::HEAD)
+        .then(|| req.headers().clone());
     let res = next.run(req).await;
-    let Some(req_headers) = conditional else { return res };
+    let Some(req_headers) = conditional else {
+        return res;
+    };
     if res.status() != StatusCode::OK {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = match axum::body::to_bytes(Body::new(body.map_err(axum::Error::new)), MAX_BUFFERED).await {
-        Ok(bytes) => bytes,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
+    let bytes =
+        match axum::body::to_bytes(Body::new(body.map_err(axum::Error::new)), MAX_BUFFERED).await {
+            Ok(bytes) => bytes,
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
     let digest = Sha256::digest(&bytes);
     let tag = format!("W/\"{}\"", hex::encode(&digest[..12]));
     if let Ok(value) = HeaderValue::from_str(&tag) {
@@ -31,7 +35,12 @@ pub async fn etag(req: Request, next: Next) -> Response {
     }
     if not_modified(&req_headers, &parts.headers, &tag) {
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED, header::VARY] {
+        for name in [
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::LAST_MODIFIED,
+            header::VARY,
+        ] {
             if let Some(v) = parts.headers.get(&name) {
                 not_modified.headers_mut().insert(name, v.clone());
             }
@@ -45,9 +54,18 @@ fn not_modified(req: &HeaderMap, res: &HeaderMap, tag: &str) -> bool {
     if let Some(inm) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         // Weak comparison: `W/"x"` matches `"x"` and `W/"x"`.
         let ours = tag.trim_start_matches("W/");
-        return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours);
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
     }
-    let since = req.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok());
-    let modified = res.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok());
+    let since = req
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let modified = res
+        .get(header::LAST_MODIFIED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
     matches!((since, modified), (Some(s), Some(m)) if m <= s)
 }

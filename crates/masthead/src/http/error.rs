@@ -10,7 +10,10 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     /// Rendered as the theme's 404 page by `themed_not_found`.
     NotFound,
-    BadRequest { code: &'static str, message: String },
+    BadRequest {
+        code: &'static str,
+        message: String,
+    },
     Internal(anyhow::Error),
 }
 

@@ -23,5 +23,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Segment
 /// The value of query parameter `name`, decoded leniently (invalid UTF-8 becomes U+FFFD).
 pub fn query_param(query: Option<&str>, name: &str) -> String {
     let query = query.unwrap_or_default();
-    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }

@@ -1,8 +1,8 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
+use super::extract::{Segments, query_param};
 use super::site::{load, page_context};
 use super::{AppError, AppState};
-use super::extract::{Segments, query_param};
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -27,7 +27,11 @@ fn viewer() -> Viewer {
 }
 
 fn views(posts: &[Post], viewer: &Viewer, now: DateTime<Utc>) -> Vec<PostView> {
-    posts.iter().map(|p| project(p, viewer, now)).filter(|v| v.access != Access::Denied).collect()
+    posts
+        .iter()
+        .map(|p| project(p, viewer, now))
+        .filter(|v| v.access != Access::Denied)
+        .collect()
 }
 
 fn cards(views: &[PostView]) -> Vec<Value> {
@@ -46,7 +50,12 @@ fn slug(raw: &str) -> Result<Slug, AppError> {
 }
 
 /// A rendered theme page with explicit caching and, when known, `Last-Modified`.
-fn html_response(state: &AppState, template: &str, ctx: &Value, modified: Option<DateTime<Utc>>) -> Result<Response, AppError> {
+fn html_response(
+    state: &AppState,
+    template: &str,
+    ctx: &Value,
+    modified: Option<DateTime<Utc>>,
+) -> Result<Response, AppError> {
     let html = state.theme.render(template, ctx)?;
     let mut res = ([(header::CACHE_CONTROL, PUBLIC_CACHE)], Html(html)).into_response();
     if let Some(at) = modified {
@@ -62,7 +71,10 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     home_at(&state, 1).await
 }
 
-pub async fn home_page(State(state): State<AppState>, Segments(n): Segments<String>) -> Result<Response, AppError> {
+pub async fn home_page(
+    State(state): State<AppState>,
+    Segments(n): Segments<String>,
+) -> Result<Response, AppError> {
     home_at(&state, page_number(&n)?).await
 }
 
@@ -73,7 +85,10 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
     let filter = PostFilter::posts();
     let mut lead_id = None;
     if page == 1 {
-        let featured = PostFilter { featured: Some(true), ..PostFilter::posts() };
+        let featured = PostFilter {
+            featured: Some(true),
+            ..PostFilter::posts()
+        };
         let mut lead = state.store.list_posts(&featured, 1, 0, now).await?.posts;
         if lead.is_empty() {
             lead = state.store.list_posts(&filter, 1, 0, now).await?.posts;
@@ -83,21 +98,39 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
             lead_id = Some(view.id.clone());
         }
         let exclude: Vec<String> = lead_id.iter().cloned().collect();
-        data.insert("section_blocks".into(), section_blocks(state, &site, &exclude, &viewer).await?);
+        data.insert(
+            "section_blocks".into(),
+            section_blocks(state, &site, &exclude, &viewer).await?,
+        );
     }
     // Every page lists the same slice of all posts, so pages never overlap; page 1 leaves out
     // the lead story, which it shows above the list.
-    let listing = state.store.list_posts(&filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), now).await?;
+    let listing = state
+        .store
+        .list_posts(&filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), now)
+        .await?;
     if page > 1 && listing.posts.is_empty() {
         return Err(AppError::NotFound);
     }
-    let latest: Vec<Post> = listing.posts.into_iter().filter(|p| Some(&p.id) != lead_id.as_ref()).collect();
+    let latest: Vec<Post> = listing
+        .posts
+        .into_iter()
+        .filter(|p| Some(&p.id) != lead_id.as_ref())
+        .collect();
     data.insert("latest".into(), json!(cards(&views(&latest, &viewer, now))));
     let pagination = context::pagination("/", page, PER_PAGE.into(), listing.total);
     let meta = Meta {
-        title: if page == 1 { site.title.clone() } else { format!("{} – page {page}", site.title) },
+        title: if page == 1 {
+            site.title.clone()
+        } else {
+            format!("{} – page {page}", site.title)
+        },
         description: site.description.clone(),
-        canonical: if page == 1 { "/".into() } else { format!("/page/{page}/") },
+        canonical: if page == 1 {
+            "/".into()
+        } else {
+            format!("/page/{page}/")
+        },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
         ..Meta::default()
@@ -107,11 +140,24 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
     html_response(state, "index", &ctx, state.store.last_modified().await?)
 }
 
-async fn section_blocks(state: &AppState, site: &SiteInfo, exclude: &[String], viewer: &Viewer) -> Result<Value, AppError> {
+async fn section_blocks(
+    state: &AppState,
+    site: &SiteInfo,
+    exclude: &[String],
+    viewer: &Viewer,
+) -> Result<Value, AppError> {
     let mut blocks = Vec::new();
     for section in &site.sections {
-        let filter = PostFilter { tag: Some(section.slug.to_string()), exclude: exclude.to_vec(), ..PostFilter::posts() };
-        let posts = state.store.list_posts(&filter, SECTION_BLOCK, 0, site.now).await?.posts;
+        let filter = PostFilter {
+            tag: Some(section.slug.to_string()),
+            exclude: exclude.to_vec(),
+            ..PostFilter::posts()
+        };
+        let posts = state
+            .store
+            .list_posts(&filter, SECTION_BLOCK, 0, site.now)
+            .await?
+            .posts;
         if !posts.is_empty() {
             blocks.push(json!({ "section": context::tag(section), "posts": cards(&views(&posts, viewer, site.now)) }));
         }
@@ -120,9 +166,16 @@ async fn section_blocks(state: &AppState, site: &SiteInfo, exclude: &[String], v
 }
 
 /// `/{slug}/`: a post or a static page.
-pub async fn post(State(state): State<AppState>, Segments(raw): Segments<String>) -> Result<Response, AppError> {
+pub async fn post(
+    State(state): State<AppState>,
+    Segments(raw): Segments<String>,
+) -> Result<Response, AppError> {
     let slug = slug(&raw)?;
-    let post = state.store.post_by_slug(slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let post = state
+        .store
+        .post_by_slug(slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let site = load(&state).await?;
     let viewer = viewer();
     let view = project(&post, &viewer, site.now);
@@ -131,7 +184,11 @@ pub async fn post(State(state): State<AppState>, Segments(raw): Segments<String>
     }
     let meta = Meta::for_post(&view, &site);
     let (template, class, data) = match view.kind {
-        PostKind::Page => ("page", "page-template", json!({ "post": context::article(&view) })),
+        PostKind::Page => (
+            "page",
+            "page-template",
+            json!({ "post": context::article(&view) }),
+        ),
         PostKind::Post => {
             let related = state.store.related_posts(&post, RELATED, site.now).await?;
             let data = json!({
@@ -146,37 +203,91 @@ pub async fn post(State(state): State<AppState>, Segments(raw): Segments<String>
     html_response(&state, template, &ctx, Some(post.updated_at))
 }
 
-pub async fn tag(State(state): State<AppState>, Segments(raw): Segments<String>) -> Result<Response, AppError> {
+pub async fn tag(
+    State(state): State<AppState>,
+    Segments(raw): Segments<String>,
+) -> Result<Response, AppError> {
     tag_at(&state, &raw, 1).await
 }
 
-pub async fn tag_page(State(state): State<AppState>, Segments((raw, n)): Segments<(String, String)>) -> Result<Response, AppError> {
+pub async fn tag_page(
+    State(state): State<AppState>,
+    Segments((raw, n)): Segments<(String, String)>,
+) -> Result<Response, AppError> {
     tag_at(&state, &raw, page_number(&n)?).await
 }
 
 async fn tag_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppError> {
-    let tag = state.store.tag_by_slug(slug(raw)?.as_str()).await?.ok_or(AppError::NotFound)?;
+    let tag = state
+        .store
+        .tag_by_slug(slug(raw)?.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = context::tag_url(tag.slug.as_str());
-    let filter = PostFilter { tag: Some(tag.slug.to_string()), ..PostFilter::posts() };
-    let description = if tag.description.is_empty() { format!("The latest on {}.", tag.name) } else { tag.description.clone() };
-    listing(state, &filter, page, &base, &tag.name, &description, "tag", json!({ "tag": context::tag(&tag) })).await
+    let filter = PostFilter {
+        tag: Some(tag.slug.to_string()),
+        ..PostFilter::posts()
+    };
+    let description = if tag.description.is_empty() {
+        format!("The latest on {}.", tag.name)
+    } else {
+        tag.description.clone()
+    };
+    listing(
+        state,
+        &filter,
+        page,
+        &base,
+        &tag.name,
+        &description,
+        "tag",
+        json!({ "tag": context::tag(&tag) }),
+    )
+    .await
 }
 
-pub async fn author(State(state): State<AppState>, Segments(raw): Segments<String>) -> Result<Response, AppError> {
+pub async fn author(
+    State(state): State<AppState>,
+    Segments(raw): Segments<String>,
+) -> Result<Response, AppError> {
     author_at(&state, &raw, 1).await
 }
 
-pub async fn author_page(State(state): State<AppState>, Segments((raw, n)): Segments<(String, String)>) -> Result<Response, AppError> {
+pub async fn author_page(
+    State(state): State<AppState>,
+    Segments((raw, n)): Segments<(String, String)>,
+) -> Result<Response, AppError> {
     author_at(&state, &raw, page_number(&n)?).await
 }
 
 async fn author_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppError> {
-    let author = state.store.author_by_slug(slug(raw)?.as_str()).await?.ok_or(AppError::NotFound)?;
+    let author = state
+        .store
+        .author_by_slug(slug(raw)?.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let base = context::author_url(author.slug.as_str());
-    let filter = PostFilter { author: Some(author.slug.to_string()), ..PostFilter::posts() };
-    let description = if author.bio.is_empty() { format!("Stories by {}.", author.name) } else { author.bio.clone() };
+    let filter = PostFilter {
+        author: Some(author.slug.to_string()),
+        ..PostFilter::posts()
+    };
+    let description = if author.bio.is_empty() {
+        format!("Stories by {}.", author.name)
+    } else {
+        author.bio.clone()
+    };
     let data = json!({ "author": context::author(&author) });
-    listing(state, &filter, page, &base, &author.name, &description, "author", data).await
+    listing(
+        state,
+        &filter,
+        page,
+        &base,
+        &author.name,
+        &description,
+        "author",
+        data,
+    )
+    .await
 }
 
 /// A paginated list page (tag or author) with its header data.
@@ -192,16 +303,27 @@ async fn listing(
     header: Value,
 ) -> Result<Response, AppError> {
     let site = load(state).await?;
-    let result = state.store.list_posts(filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), site.now).await?;
+    let result = state
+        .store
+        .list_posts(filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), site.now)
+        .await?;
     if page > 1 && result.posts.is_empty() {
         return Err(AppError::NotFound);
     }
     let pagination = context::pagination(base, page, PER_PAGE.into(), result.total);
-    let suffix = if page > 1 { format!(" – page {page}") } else { String::new() };
+    let suffix = if page > 1 {
+        format!(" – page {page}")
+    } else {
+        String::new()
+    };
     let meta = Meta {
         title: format!("{name}{suffix} – {}", site.title),
         description: description.to_owned(),
-        canonical: if page > 1 { format!("{base}page/{page}/") } else { base.to_owned() },
+        canonical: if page > 1 {
+            format!("{base}page/{page}/")
+        } else {
+            base.to_owned()
+        },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
         ..Meta::default()
@@ -214,18 +336,32 @@ async fn listing(
 }
 
 /// `/search/?q=`: headline and dek matches, newest first. The search issue brings full text.
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let site = load(&state).await?;
-    let query: String = query_param(raw.as_deref(), "q").trim().chars().take(200).collect();
+    let query: String = query_param(raw.as_deref(), "q")
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
     let (posts, total) = if query.is_empty() {
         (vec![], 0)
     } else {
-        let filter = PostFilter { text: Some(query.clone()), ..PostFilter::posts() };
+        let filter = PostFilter {
+            text: Some(query.clone()),
+            ..PostFilter::posts()
+        };
         let page = state.store.list_posts(&filter, 30, 0, site.now).await?;
         (page.posts, page.total)
     };
     let meta = Meta {
-        title: if query.is_empty() { format!("Search – {}", site.title) } else { format!("“{query}” – Search – {}", site.title) },
+        title: if query.is_empty() {
+            format!("Search – {}", site.title)
+        } else {
+            format!("“{query}” – Search – {}", site.title)
+        },
         description: format!("Search {}", site.title),
         canonical: "/search/".into(),
         noindex: true,
@@ -247,7 +383,11 @@ pub async fn add_slash(Segments(raw): Segments<String>, uri: Uri) -> Result<Resp
         Some(q) => format!("{}/?{q}", uri.path()),
         None => format!("{}/", uri.path()),
     };
-    Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], Redirect::permanent(&target)).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=3600")],
+        Redirect::permanent(&target),
+    )
+        .into_response())
 }
 
 pub async fn not_found() -> AppError {
@@ -257,7 +397,11 @@ pub async fn not_found() -> AppError {
 /// The theme's 404 page, with the search form and the latest stories.
 pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
     let site = load(state).await?;
-    let latest = state.store.list_posts(&PostFilter::posts(), 6, 0, site.now).await?.posts;
+    let latest = state
+        .store
+        .list_posts(&PostFilter::posts(), 6, 0, site.now)
+        .await?
+        .posts;
     let meta = Meta {
         title: format!("Page not found – {}", site.title),
         description: "The page you were looking for is not here.".into(),
@@ -271,5 +415,10 @@ pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
     });
     let ctx = page_context(&site, &meta, "error-template", "", data);
     let html = state.theme.render("error", &ctx)?;
-    Ok((StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response())
+    Ok((
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        Html(html),
+    )
+        .into_response())
 }

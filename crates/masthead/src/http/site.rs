@@ -11,7 +11,10 @@ use serde_json::{Map, Value, json};
 /// Setting keys and their defaults.
 pub const SETTINGS: &[(&str, &str)] = &[
     ("title", "Masthead"),
-    ("description", "Independent analysis, interviews and reporting."),
+    (
+        "description",
+        "Independent analysis, interviews and reporting.",
+    ),
     ("language", "en"),
     ("paid_tier_name", "Subscriber+"),
 ];
@@ -20,7 +23,11 @@ pub async fn load(state: &AppState) -> Result<SiteInfo> {
     let settings = state.store.settings().await?;
     let get = |key: &str| {
         settings.get(key).cloned().unwrap_or_else(|| {
-            SETTINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned()).unwrap_or_default()
+            SETTINGS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+                .unwrap_or_default()
         })
     };
     Ok(SiteInfo {
@@ -36,7 +43,13 @@ pub async fn load(state: &AppState) -> Result<SiteInfo> {
 }
 
 /// The full context of one page: site, meta, head tags and the page's own data.
-pub fn page_context(site: &SiteInfo, meta: &Meta, body_class: &str, query: &str, data: Value) -> Value {
+pub fn page_context(
+    site: &SiteInfo,
+    meta: &Meta,
+    body_class: &str,
+    query: &str,
+    data: Value,
+) -> Value {
     let mut ctx = Map::new();
     ctx.insert("site".into(), context::site(site));
     ctx.insert(

@@ -14,7 +14,10 @@ fn masthead(args: &[&str], data: &Path) -> Output {
 }
 
 fn text(out: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -25,9 +28,17 @@ fn help_describes_every_command_with_defaults() {
         assert!(out.contains(cmd), "--help lists {cmd}");
     }
     let (serve, _) = text(&masthead(&["serve", "--help"], dir.path()));
-    assert!(serve.contains("127.0.0.1:3000") && serve.contains("./masthead-data") && serve.contains("MASTHEAD_URL"), "{serve}");
+    assert!(
+        serve.contains("127.0.0.1:3000")
+            && serve.contains("./masthead-data")
+            && serve.contains("MASTHEAD_URL"),
+        "{serve}"
+    );
     let (seed, _) = text(&masthead(&["seed", "--help"], dir.path()));
-    assert!(seed.contains("--posts") && seed.contains("default: 1"), "{seed}");
+    assert!(
+        seed.contains("--posts") && seed.contains("default: 1"),
+        "{seed}"
+    );
 }
 
 #[test]
@@ -36,17 +47,37 @@ fn post_add_publishes_good_files_and_explains_bad_ones() {
     let good = dir.path().join("good.md");
     std::fs::write(&good, "---\ntitle: Ports of Call\ndek: Why harbours matter\nsection: Deep Dive\ntags: [China, Maritime Security]\nauthors: [Dana Whitfield]\nvisibility: paid\n---\nOpening.\n\n<!--members-only-->\n\nThe rest.\n").unwrap();
     let bad = dir.path().join("bad.md");
-    std::fs::write(&bad, "---\ntitle: Broken\nvisibility: everyone\n---\nBody\n").unwrap();
-    let out = masthead(&["post", "add", good.to_str().unwrap(), bad.to_str().unwrap()], dir.path());
+    std::fs::write(
+        &bad,
+        "---\ntitle: Broken\nvisibility: everyone\n---\nBody\n",
+    )
+    .unwrap();
+    let out = masthead(
+        &["post", "add", good.to_str().unwrap(), bad.to_str().unwrap()],
+        dir.path(),
+    );
     let (stdout, stderr) = text(&out);
     assert!(!out.status.success());
-    assert!(stdout.contains("good.md: published at") && stdout.contains("/ports-of-call/"), "{stdout}");
-    assert!(stderr.contains("bad.md") && stderr.contains("visibility"), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    assert!(
+        stdout.contains("good.md: published at") && stdout.contains("/ports-of-call/"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("bad.md") && stderr.contains("visibility"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
 
     // The same file again: the generated slug moves aside instead of colliding.
     let again = masthead(&["post", "add", good.to_str().unwrap()], dir.path());
-    assert!(text(&again).0.contains("/ports-of-call-2/"), "{:?}", text(&again));
+    assert!(
+        text(&again).0.contains("/ports-of-call-2/"),
+        "{:?}",
+        text(&again)
+    );
 }
 
 #[test]
@@ -60,9 +91,17 @@ fn seed_is_deterministic_and_migrate_is_idempotent() {
     let titles = |dir: &Path| {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let store = store::Store::open_sqlite(&dir.join("masthead.db")).await.unwrap();
-            let page = store.list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now()).await.unwrap();
-            page.posts.iter().map(|p| p.title.clone()).collect::<Vec<_>>()
+            let store = store::Store::open_sqlite(&dir.join("masthead.db"))
+                .await
+                .unwrap();
+            let page = store
+                .list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now())
+                .await
+                .unwrap();
+            page.posts
+                .iter()
+                .map(|p| p.title.clone())
+                .collect::<Vec<_>>()
         })
     };
     let (ta, tb) = (titles(a.path()), titles(b.path()));
@@ -82,9 +121,22 @@ fn user_errors_are_one_clear_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["serve", "--addr", "not-an-address"], "HOST:PORT"),
-        (vec!["migrate", "--data", "/proc/masthead-cannot-exist"], "--data"),
-        (vec!["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"], "PostgreSQL is running"),
-        (vec!["migrate", "--database-url", "mysql://x"], "postgres://"),
+        (
+            vec!["migrate", "--data", "/proc/masthead-cannot-exist"],
+            "--data",
+        ),
+        (
+            vec![
+                "migrate",
+                "--database-url",
+                "postgres://nobody@127.0.0.1:1/none",
+            ],
+            "PostgreSQL is running",
+        ),
+        (
+            vec!["migrate", "--database-url", "mysql://x"],
+            "postgres://",
+        ),
         (vec!["seed"], "--posts"),
         (vec!["post", "add", "/no/such/file.md"], "cannot read"),
     ];
@@ -105,5 +157,8 @@ fn port_in_use_is_reported() {
     let out = masthead(&["serve", "--addr", &addr], dir.path());
     let (_, stderr) = text(&out);
     assert!(!out.status.success());
-    assert!(stderr.contains("cannot listen on") && stderr.contains("--addr"), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen on") && stderr.contains("--addr"),
+        "{stderr}"
+    );
 }

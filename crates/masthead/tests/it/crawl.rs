@@ -9,14 +9,21 @@ use std::collections::{BTreeSet, VecDeque};
 async fn every_reachable_page_renders_cleanly() {
     let app = TestApp::demo().await;
     let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from(["/".to_owned(), "/no-such-page/".to_owned(), "/search/?q=china".to_owned()]);
+    let mut queue = VecDeque::from([
+        "/".to_owned(),
+        "/no-such-page/".to_owned(),
+        "/search/?q=china".to_owned(),
+    ]);
     let mut pages = 0;
     while let Some(path) = queue.pop_front() {
         if !seen.insert(path.clone()) {
             continue;
         }
         let res = app.get(&path).await;
-        assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{path} failed");
+        assert!(
+            res.status != StatusCode::INTERNAL_SERVER_ERROR,
+            "{path} failed"
+        );
         if !res.header("content-type").starts_with("text/html") {
             continue;
         }
@@ -25,13 +32,28 @@ async fn every_reachable_page_renders_cleanly() {
             assert!(!res.body.contains(bad), "{path} contains {bad:?}");
         }
         let titles = res.texts("title");
-        assert!(titles.len() == 1 && !titles[0].is_empty(), "{path} has an empty <title>");
+        assert!(
+            titles.len() == 1 && !titles[0].is_empty(),
+            "{path} has an empty <title>"
+        );
         let h1 = res.texts("h1");
         assert!(h1.len() == 1 && !h1[0].is_empty(), "{path} has h1s {h1:?}");
-        assert_eq!(res.count("[style]"), 0, "{path} has inline styles the CSP blocks");
-        assert_eq!(res.count("script:not([src])"), 0, "{path} has inline scripts");
+        assert_eq!(
+            res.count("[style]"),
+            0,
+            "{path} has inline styles the CSP blocks"
+        );
+        assert_eq!(
+            res.count("script:not([src])"),
+            0,
+            "{path} has inline scripts"
+        );
         let images = res.count("img");
-        assert_eq!(res.count("img[width][height][alt]"), images, "{path} has images without size or alt");
+        assert_eq!(
+            res.count("img[width][height][alt]"),
+            images,
+            "{path} has images without size or alt"
+        );
         for href in res.attrs("a[href]", "href") {
             let internal = href.starts_with('/') && !href.starts_with("//");
             let skip = ["/signin/", "/signup/", "/rss/", "/account/"].contains(&href.as_str());

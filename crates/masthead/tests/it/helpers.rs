@@ -29,18 +29,33 @@ impl TestResponse {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// Texts of all elements matching `css`, whitespace-collapsed.
     pub fn texts(&self, css: &str) -> Vec<String> {
         let doc = self.doc();
-        doc.select(&sel(css)).map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+        doc.select(&sel(css))
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 
     /// Values of attribute `attr` on all elements matching `css`.
     pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
-        self.doc().select(&sel(css)).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
+        self.doc()
+            .select(&sel(css))
+            .filter_map(|e| e.value().attr(attr).map(String::from))
+            .collect()
     }
 
     pub fn count(&self, css: &str) -> usize {
@@ -81,24 +96,46 @@ impl TestApp {
     }
 
     pub async fn boot_with(dir: TempDir, adjust: impl FnOnce(Config) -> Config) -> TestApp {
-        let state = masthead::serve::state(adjust(config(dir.path()))).await.expect("app state");
-        TestApp { router: app(state.clone()), state, _dir: dir }
+        let state = masthead::serve::state(adjust(config(dir.path())))
+            .await
+            .expect("app state");
+        TestApp {
+            router: app(state.clone()),
+            state,
+            _dir: dir,
+        }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
         self.request(Method::GET, path, &[]).await
     }
 
-    pub async fn request(&self, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut req = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let res = self.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
@@ -113,7 +150,9 @@ fn demo_template() -> &'static Path {
             rt.block_on(async {
                 let cfg = config(&target);
                 let store = masthead::serve::open_store(&cfg).await.unwrap();
-                masthead::demo::install(&store, &cfg.media_dir()).await.unwrap();
+                masthead::demo::install(&store, &cfg.media_dir())
+                    .await
+                    .unwrap();
                 store.close().await;
             });
         })

@@ -6,16 +6,45 @@ use axum::http::{Method, StatusCode};
 #[tokio::test]
 async fn every_response_has_cache_control_and_security_headers() {
     let app = TestApp::demo().await;
-    let article = app.get("/").await.attrs("main a[href^='/']", "href").into_iter().find(|h| !h.starts_with("/tag/") && !h.starts_with("/author/") && h != "/").unwrap();
-    let css = app.get("/").await.attrs("link[rel=stylesheet]", "href").remove(0);
+    let article = app
+        .get("/")
+        .await
+        .attrs("main a[href^='/']", "href")
+        .into_iter()
+        .find(|h| !h.starts_with("/tag/") && !h.starts_with("/author/") && h != "/")
+        .unwrap();
+    let css = app
+        .get("/")
+        .await
+        .attrs("link[rel=stylesheet]", "href")
+        .remove(0);
     let image = app.get(&article).await.attrs("figure img", "src").remove(0);
-    for path in ["/", article.as_str(), css.as_str(), image.as_str(), "/healthz", "/no-such-page/", "/tag/china/", "/search/?q=china"] {
+    for path in [
+        "/",
+        article.as_str(),
+        css.as_str(),
+        image.as_str(),
+        "/healthz",
+        "/no-such-page/",
+        "/tag/china/",
+        "/search/?q=china",
+    ] {
         let res = app.get(path).await;
-        assert!(!res.header("cache-control").is_empty(), "{path} has no Cache-Control");
+        assert!(
+            !res.header("cache-control").is_empty(),
+            "{path} has no Cache-Control"
+        );
         assert_eq!(res.header("x-content-type-options"), "nosniff", "{path}");
-        assert!(res.header("content-security-policy").contains("frame-ancestors 'self'"), "{path}");
+        assert!(
+            res.header("content-security-policy")
+                .contains("frame-ancestors 'self'"),
+            "{path}"
+        );
         assert!(!res.header("referrer-policy").is_empty(), "{path}");
-        assert!(!res.header("x-request-id").is_empty(), "{path} has no request id");
+        assert!(
+            !res.header("x-request-id").is_empty(),
+            "{path} has no request id"
+        );
     }
     let post = app.request(Method::POST, "/", &[]).await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -30,18 +59,30 @@ async fn pages_answer_conditional_gets_with_304() {
         assert_eq!(first.status, StatusCode::OK, "{path}");
         let etag = first.header("etag").to_owned();
         assert!(etag.starts_with("W/\""), "{path} etag {etag}");
-        let again = app.request(Method::GET, path, &[("if-none-match", &etag)]).await;
+        let again = app
+            .request(Method::GET, path, &[("if-none-match", &etag)])
+            .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
         assert!(again.body.is_empty());
         assert_eq!(again.header("etag"), etag);
-        let other = app.request(Method::GET, path, &[("if-none-match", "W/\"stale\"")]).await;
+        let other = app
+            .request(Method::GET, path, &[("if-none-match", "W/\"stale\"")])
+            .await;
         assert_eq!(other.status, StatusCode::OK);
 
         let modified = first.header("last-modified").to_owned();
         assert!(!modified.is_empty(), "{path} has no Last-Modified");
-        let since = app.request(Method::GET, path, &[("if-modified-since", &modified)]).await;
+        let since = app
+            .request(Method::GET, path, &[("if-modified-since", &modified)])
+            .await;
         assert_eq!(since.status, StatusCode::NOT_MODIFIED, "{path}");
-        let old = app.request(Method::GET, path, &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")]).await;
+        let old = app
+            .request(
+                Method::GET,
+                path,
+                &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
+            )
+            .await;
         assert_eq!(old.status, StatusCode::OK, "{path}");
     }
 }
@@ -49,9 +90,13 @@ async fn pages_answer_conditional_gets_with_304() {
 #[tokio::test]
 async fn text_is_compressed_with_brotli_or_gzip() {
     let app = TestApp::demo().await;
-    let br = app.request(Method::GET, "/", &[("accept-encoding", "br")]).await;
+    let br = app
+        .request(Method::GET, "/", &[("accept-encoding", "br")])
+        .await;
     assert_eq!(br.header("content-encoding"), "br");
-    let gz = app.request(Method::GET, "/", &[("accept-encoding", "gzip")]).await;
+    let gz = app
+        .request(Method::GET, "/", &[("accept-encoding", "gzip")])
+        .await;
     assert_eq!(gz.header("content-encoding"), "gzip");
     let plain = app.get("/").await;
     assert!(plain.header("content-encoding").is_empty());
@@ -61,38 +106,75 @@ async fn text_is_compressed_with_brotli_or_gzip() {
 #[tokio::test]
 async fn fingerprinted_assets_are_immutable() {
     let app = TestApp::demo().await;
-    let css = app.get("/").await.attrs("link[rel=stylesheet]", "href").remove(0);
+    let css = app
+        .get("/")
+        .await
+        .attrs("link[rel=stylesheet]", "href")
+        .remove(0);
     assert!(css.contains("?v="), "{css}");
     let res = app.get(&css).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.header("content-type").starts_with("text/css"));
     assert!(res.header("cache-control").contains("immutable"));
-    assert!(res.body.len() < 20 * 1024, "theme CSS is {} bytes", res.body.len());
+    assert!(
+        res.body.len() < 20 * 1024,
+        "theme CSS is {} bytes",
+        res.body.len()
+    );
     let unversioned = app.get(css.split('?').next().unwrap()).await;
     assert!(!unversioned.header("cache-control").contains("immutable"));
-    assert_eq!(app.get("/assets/no/such.css").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/assets/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/assets/no/such.css").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/assets/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn bad_paths_get_404_never_500() {
     let app = TestApp::demo().await;
     for path in [
-        "/no-such-post/", "/tag/no-such-tag/", "/author/nobody/", "/tag/Bad%20Slug/", "/%ff%fe/",
-        "/page/0/", "/page/1/", "/page/abc/", "/page/99999/", "/tag/china/page/500/", "/a/b/c/d/",
-        "/content/images/../../masthead.db", "/content/images/nothing.jpg", "/favicon.ico",
-        "/search/?q=%00%ff", "/x.php",
+        "/no-such-post/",
+        "/tag/no-such-tag/",
+        "/author/nobody/",
+        "/tag/Bad%20Slug/",
+        "/%ff%fe/",
+        "/page/0/",
+        "/page/1/",
+        "/page/abc/",
+        "/page/99999/",
+        "/tag/china/page/500/",
+        "/a/b/c/d/",
+        "/content/images/../../masthead.db",
+        "/content/images/nothing.jpg",
+        "/favicon.ico",
+        "/search/?q=%00%ff",
+        "/x.php",
     ] {
         let res = app.get(path).await;
-        assert!(res.status == StatusCode::NOT_FOUND || (path.starts_with("/search") && res.status == StatusCode::OK), "{path}: {}", res.status);
+        assert!(
+            res.status == StatusCode::NOT_FOUND
+                || (path.starts_with("/search") && res.status == StatusCode::OK),
+            "{path}: {}",
+            res.status
+        );
     }
     let nf = app.get("/no-such-post/").await;
     assert!(nf.body.contains("<form"), "the 404 page offers search");
     let redirect = app.get("/about").await;
     assert_eq!(redirect.status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(redirect.header("location"), "/about/");
-    assert_eq!(app.request(Method::DELETE, "/about/", &[]).await.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(app.request(Method::HEAD, "/about/", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.request(Method::DELETE, "/about/", &[]).await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(
+        app.request(Method::HEAD, "/about/", &[]).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -103,13 +185,19 @@ async fn served_over_a_real_socket() {
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(axum::serve(listener, app.router.clone()).into_future());
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).await.unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.ends_with("ok"), "{reply}");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).await.unwrap();
     assert!(reply.contains("The Meridian Review"), "home page over TCP");

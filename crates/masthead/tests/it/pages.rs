@@ -17,14 +17,26 @@ async fn an_article(app: &TestApp) -> String {
 /// A paid post of the demo, found through the access badge on listings.
 async fn a_gated_article(app: &TestApp, visibility: &str) -> String {
     let store = &app.state.store;
-    let page = store.list_posts(&store::PostFilter::posts(), 500, 0, chrono::Utc::now()).await.unwrap();
-    let post = page.posts.iter().find(|p| p.visibility.kind() == visibility && p.body.has_gated_part()).expect("demo has such a post");
+    let page = store
+        .list_posts(&store::PostFilter::posts(), 500, 0, chrono::Utc::now())
+        .await
+        .unwrap();
+    let post = page
+        .posts
+        .iter()
+        .find(|p| p.visibility.kind() == visibility && p.body.has_gated_part())
+        .expect("demo has such a post");
     format!("/{}/", post.slug)
 }
 
 fn first_focusable_is_skip_link(res: &TestResponse) {
     let doc = res.doc();
-    let first = doc.select(&sel("body a[href], body button, body input, body summary, body select, body textarea")).next().unwrap();
+    let first = doc
+        .select(&sel(
+            "body a[href], body button, body input, body summary, body select, body textarea",
+        ))
+        .next()
+        .unwrap();
     assert_eq!(first.value().attr("class"), Some("skip-link"));
     assert_eq!(first.value().attr("href"), Some("#main"));
     assert_eq!(res.count("main#main"), 1);
@@ -44,12 +56,22 @@ async fn home_has_lead_latest_sections_and_pagination() {
     assert!(!home.texts(".lead .kicker")[0].is_empty());
     assert!(!home.texts(".lead h2")[0].is_empty());
     assert!(!home.texts(".lead .dek")[0].is_empty());
-    let img = home.doc().select(&sel(".lead img")).next().map(|i| i.value().clone()).expect("lead image");
-    assert!(img.attr("width").is_some() && img.attr("height").is_some() && img.attr("alt").is_some());
+    let img = home
+        .doc()
+        .select(&sel(".lead img"))
+        .next()
+        .map(|i| i.value().clone())
+        .expect("lead image");
+    assert!(
+        img.attr("width").is_some() && img.attr("height").is_some() && img.attr("alt").is_some()
+    );
     assert_eq!(img.attr("fetchpriority"), Some("high"));
     assert!(home.count(".lead .lead-text p") >= 1);
     let summary = home.texts(".lead details summary");
-    assert!(summary[0].contains("Keep reading") && summary[0].contains("Show less"), "{summary:?}");
+    assert!(
+        summary[0].contains("Keep reading") && summary[0].contains("Show less"),
+        "{summary:?}"
+    );
 
     // Latest Stories: kicker, headline and time per item.
     let latest = home.texts(".latest li");
@@ -65,22 +87,45 @@ async fn home_has_lead_latest_sections_and_pagination() {
     assert!(home.count(".band article") >= 12);
 
     // Pagination, header and footer.
-    assert_eq!(home.attrs("nav[aria-label=Pagination] a[rel=next]", "href"), ["/page/2/"]);
+    assert_eq!(
+        home.attrs("nav[aria-label=Pagination] a[rel=next]", "href"),
+        ["/page/2/"]
+    );
     assert!(home.count("form[role=search][action='/search/'] input[name=q][type=search]") >= 1);
-    let input_id = home.attrs("form[role=search] input[name=q]", "id").remove(0);
-    assert_eq!(home.count(&format!("label[for='{input_id}']")), 1, "search input is labelled");
-    assert!(home.count("form[role=search] button[type=reset]") >= 1, "clear button");
-    assert!(home.count("header a[href='/signin/']") >= 1 && home.count("header a[href='/signup/']") >= 1);
+    let input_id = home
+        .attrs("form[role=search] input[name=q]", "id")
+        .remove(0);
+    assert_eq!(
+        home.count(&format!("label[for='{input_id}']")),
+        1,
+        "search input is labelled"
+    );
+    assert!(
+        home.count("form[role=search] button[type=reset]") >= 1,
+        "clear button"
+    );
+    assert!(
+        home.count("header a[href='/signin/']") >= 1
+            && home.count("header a[href='/signup/']") >= 1
+    );
     assert!(home.count("nav[aria-label=Sections] a[href='/tag/deep-dive/']") == 1);
-    assert!(home.count("footer a[href='/rss/']") == 1 && home.count("footer a[href='/about/']") == 1);
+    assert!(
+        home.count("footer a[href='/rss/']") == 1 && home.count("footer a[href='/about/']") == 1
+    );
     assert!(home.count("link[rel=alternate][type='application/rss+xml']") == 1);
 
     let page2 = app.get("/page/2/").await;
     assert_eq!(page2.status, StatusCode::OK);
-    assert_eq!(page2.attrs("nav[aria-label=Pagination] a[rel=prev]", "href"), ["/"]);
+    assert_eq!(
+        page2.attrs("nav[aria-label=Pagination] a[rel=prev]", "href"),
+        ["/"]
+    );
     assert!(page2.count("main article") >= 10);
     let first_on_2 = page2.attrs("main article h3 a", "href").remove(0);
-    assert!(!home.attrs(".latest a", "href").contains(&first_on_2), "page 2 continues the list");
+    assert!(
+        !home.attrs(".latest a", "href").contains(&first_on_2),
+        "page 2 continues the list"
+    );
 }
 
 #[tokio::test]
@@ -99,10 +144,18 @@ async fn article_shows_the_anatomy_of_a_story() {
     assert!(!res.texts("article .dek")[0].is_empty());
     let authors = res.attrs("article a[rel=author]", "href");
     assert!(!authors.is_empty() && authors.iter().all(|a| a.starts_with("/author/")));
-    assert!(!res.texts(".byline-credentials")[0].is_empty(), "credentials line");
+    assert!(
+        !res.texts(".byline-credentials")[0].is_empty(),
+        "credentials line"
+    );
     assert!(res.count("article time[datetime]") >= 1);
 
-    let fig = res.doc().select(&sel("article figure img")).next().map(|i| i.value().clone()).expect("lead figure");
+    let fig = res
+        .doc()
+        .select(&sel("article figure img"))
+        .next()
+        .map(|i| i.value().clone())
+        .expect("lead figure");
     assert!(fig.attr("width").is_some() && fig.attr("height").is_some());
     let caption = res.texts("figure figcaption .caption");
     let credit = res.texts("figure figcaption .credit");
@@ -110,16 +163,27 @@ async fn article_shows_the_anatomy_of_a_story() {
 
     assert!(res.count(".post-content p") >= 2, "body paragraphs");
     assert!(res.count(".post-content h2[id]") >= 1, "subheads carry ids");
-    assert!(res.attrs("a[rel=tag]", "href").iter().all(|h| h.starts_with("/tag/")));
+    assert!(
+        res.attrs("a[rel=tag]", "href")
+            .iter()
+            .all(|h| h.starts_with("/tag/"))
+    );
 
     let related = res.attrs(".related article h3 a, .related article h2 a", "href");
     assert_eq!(related.len(), 4, "{related:?}");
-    assert!(!related.contains(&path), "a post is never related to itself");
+    assert!(
+        !related.contains(&path),
+        "a post is never related to itself"
+    );
     let mut unique = related.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 4);
-    assert_eq!(res.texts(".related .related-more a").len(), 4, "a More link per item");
+    assert_eq!(
+        res.texts(".related .related-more a").len(),
+        4,
+        "a More link per item"
+    );
     assert!(res.texts(".related .kicker").len() >= 3);
 }
 
@@ -139,8 +203,16 @@ async fn gated_posts_preview_with_a_named_tier() {
 
     let public = app.get("/about/").await;
     assert_eq!(public.count(".paywall"), 0);
-    let free_story = app.state.store.list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now()).await.unwrap()
-        .posts.into_iter().find(|p| p.visibility.is_public()).unwrap();
+    let free_story = app
+        .state
+        .store
+        .list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now())
+        .await
+        .unwrap()
+        .posts
+        .into_iter()
+        .find(|p| p.visibility.is_public())
+        .unwrap();
     let free = app.get(&format!("/{}/", free_story.slug)).await;
     assert_eq!(free.count(".paywall"), 0);
     assert_eq!(free.count(".post-content.is-cut"), 0);
@@ -160,7 +232,10 @@ async fn tag_author_and_static_pages() {
     assert_eq!(author.status, StatusCode::OK);
     assert_eq!(author.count("h1"), 1);
     let header = author.texts("main header").join(" ");
-    assert!(header.len() > 80, "author bio and credentials shown: {header}");
+    assert!(
+        header.len() > 80,
+        "author bio and credentials shown: {header}"
+    );
     assert!(author.count("main article") >= 1);
 
     let about = app.get("/about/").await;
@@ -181,23 +256,45 @@ async fn tag_author_and_static_pages() {
 async fn search_and_not_found_pages() {
     let app = TestApp::demo().await;
     let title = app.get(&an_article(&app).await).await.texts("h1").remove(0);
-    let word = title.split_whitespace().max_by_key(|w| w.len()).unwrap().trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+    let word = title
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_owned();
     let res = app.get(&format!("/search/?q={word}")).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.body.contains(r#"<meta name="robots" content="noindex">"#));
-    assert!(res.attrs("main form[role=search] input[name=q]", "value").contains(&word), "query kept in the box");
-    assert!(res.texts("main article h2 a, main article h3 a").iter().any(|t| t == &title), "finds {title:?}");
+    assert!(
+        res.body
+            .contains(r#"<meta name="robots" content="noindex">"#)
+    );
+    assert!(
+        res.attrs("main form[role=search] input[name=q]", "value")
+            .contains(&word),
+        "query kept in the box"
+    );
+    assert!(
+        res.texts("main article h2 a, main article h3 a")
+            .iter()
+            .any(|t| t == &title),
+        "finds {title:?}"
+    );
     let none = app.get("/search/?q=zzzqqqxxx").await;
     assert_eq!(none.status, StatusCode::OK);
     assert_eq!(none.count("main article"), 0);
-    let hostile = app.get("/search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    let hostile = app
+        .get("/search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
     assert!(!hostile.body.contains("<script>alert(1)"));
 
     let nf = app.get("/definitely-not-here/").await;
     assert_eq!(nf.status, StatusCode::NOT_FOUND);
     assert_eq!(nf.count("h1"), 1);
     assert!(nf.count("main form[role=search]") == 1);
-    assert!(nf.count("main article, main li a") >= 3, "latest stories on the 404 page");
+    assert!(
+        nf.count("main article, main li a") >= 3,
+        "latest stories on the 404 page"
+    );
 }
 
 #[tokio::test]

@@ -6,18 +6,29 @@ use masthead::config::{Config, Database};
 
 #[tokio::test]
 async fn demo_site_runs_on_postgres() {
-    let Some(admin) = store::testing::postgres_admin_url() else { return };
+    let Some(admin) = store::testing::postgres_admin_url() else {
+        return;
+    };
     let (store, url) = store::testing::postgres(&admin).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    masthead::demo::install(&store, &config(dir.path()).media_dir()).await.unwrap();
+    masthead::demo::install(&store, &config(dir.path()).media_dir())
+        .await
+        .unwrap();
     store.close().await;
     let secret: Config = {
         // Resolve the URL the way the CLI does, so the Postgres branch of the config is exercised.
-        let args = masthead::cli::DbArgs { data: dir.path().to_owned(), database_url: Some(url) };
+        let args = masthead::cli::DbArgs {
+            data: dir.path().to_owned(),
+            database_url: Some(url),
+        };
         Config::for_db(&args).unwrap()
     };
     assert!(matches!(secret.database, Database::Postgres(_)));
-    let app = TestApp::boot_with(dir, |c| Config { database: secret.database.clone(), ..c }).await;
+    let app = TestApp::boot_with(dir, |c| Config {
+        database: secret.database.clone(),
+        ..c
+    })
+    .await;
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     let first = home.attrs("main h2 a, main h3 a", "href");

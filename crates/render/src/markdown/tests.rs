@@ -8,7 +8,8 @@ fn html(md: &str) -> String {
 
 #[test]
 fn gfm_features_render() {
-    let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n");
+    let out =
+        html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n");
     assert!(out.contains("<table>"), "{out}");
     assert!(out.contains("<del>gone</del>"), "{out}");
     assert!(out.contains("footnote-ref"), "{out}");
@@ -18,9 +19,18 @@ fn gfm_features_render() {
 #[test]
 fn headings_get_stable_ids() {
     let out = html("## Strait of Hormuz: the stakes\n\n## Strait of Hormuz: the stakes\n");
-    assert!(out.contains(r#"<h2 id="strait-of-hormuz-the-stakes">"#), "{out}");
-    assert!(out.contains(r#"<h2 id="strait-of-hormuz-the-stakes-1">"#), "{out}");
-    assert_eq!(out, html("## Strait of Hormuz: the stakes\n\n## Strait of Hormuz: the stakes\n"));
+    assert!(
+        out.contains(r#"<h2 id="strait-of-hormuz-the-stakes">"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<h2 id="strait-of-hormuz-the-stakes-1">"#),
+        "{out}"
+    );
+    assert_eq!(
+        out,
+        html("## Strait of Hormuz: the stakes\n\n## Strait of Hormuz: the stakes\n")
+    );
 }
 
 #[test]
@@ -42,7 +52,20 @@ fn hostile_html_is_neutralised() {
     ];
     for attack in attacks {
         let out = html(attack).to_lowercase();
-        for bad in ["<script", "onerror", "onclick", "javascript:", "<style", "evil.example", "style=", "<form", "<object", "<embed", "<meta", "<svg"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "<style",
+            "evil.example",
+            "style=",
+            "<form",
+            "<object",
+            "<embed",
+            "<meta",
+            "<svg",
+        ] {
             assert!(!out.contains(bad), "{attack:?} produced {out:?}");
         }
     }
@@ -50,8 +73,12 @@ fn hostile_html_is_neutralised() {
 
 #[test]
 fn allowed_embeds_survive() {
-    let out = html("<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"Talk\"></iframe>");
-    assert!(out.contains("src=\"https://www.youtube-nocookie.com/embed/abc\""), "{out}");
+    let out =
+        html("<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"Talk\"></iframe>");
+    assert!(
+        out.contains("src=\"https://www.youtube-nocookie.com/embed/abc\""),
+        "{out}"
+    );
 }
 
 #[test]
