@@ -15,7 +15,7 @@ mod time;
 
 pub use connect::{Backend, Db};
 pub use error::StoreError;
-pub use posts::{PostFilter, PostPage};
+pub use posts::PostFilter;
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

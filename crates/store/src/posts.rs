@@ -33,12 +33,8 @@ impl PostFilter {
     }
 }
 
-/// One page of a listing and the total number of matching posts.
-#[derive(Debug, Clone)]
-pub struct PostPage {
-    pub posts: Vec<Post>,
-    pub total: u64,
-}
+/// How many of the newest live posts related-article candidates are drawn from.
+const RELATED_WINDOW: i64 = 2_000;
 
 /// Rows per multi-row INSERT; keeps every statement under SQLite's bound-parameter limit.
 const BATCH: usize = 400;
@@ -208,51 +204,76 @@ impl Store {
         limit: u32,
         offset: u64,
         now: DateTime<Utc>,
-    ) -> Result<PostPage, StoreError> {
-        let (total, rows): (i64, Vec<PostRow>) = on_pool!(&self.db, read, |p| {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
-            push_where(&mut count, filter, now);
+    ) -> Result<Vec<Post>, StoreError> {
+        let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
             let mut select = QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM posts p"));
             push_where(&mut select, filter, now);
             select
                 .push(" ORDER BY p.published_at DESC, p.id DESC LIMIT ")
                 .push_bind(i64::from(limit));
             select.push(" OFFSET ").push_bind(offset as i64);
-            let total = count.build_query_scalar().fetch_one(p).await?;
-            (total, select.build_query_as().fetch_all(p).await?)
+            select.build_query_as().fetch_all(p).await?
         });
-        Ok(PostPage {
-            posts: self.hydrate(rows).await?,
-            total: total as u64,
-        })
+        self.hydrate(rows).await
+    }
+
+    /// How many published posts match `filter`, for pagination.
+    pub async fn count_live(
+        &self,
+        filter: &PostFilter,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let total: i64 = on_pool!(&self.db, read, |p| {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
+            push_where(&mut count, filter, now);
+            count.build_query_scalar().fetch_one(p).await?
+        });
+        Ok(total as u64)
     }
 
     /// Up to `limit` published posts sharing the most tags with `post`, most recent first among
-    /// equals. Never the post itself.
+    /// equals, chosen from the newest `RELATED_WINDOW` live posts. Never the post itself.
     pub async fn related_posts(
         &self,
         post: &Post,
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<Post>, StoreError> {
-        let sql = format!(
-            "SELECT {POST_COLUMNS} FROM posts p JOIN post_tags pt ON pt.post_id = p.id \
+        let sql = "SELECT p.id FROM (SELECT id, published_at FROM posts WHERE kind = 'post' \
+             AND status = 'published' AND published_at <= $2 ORDER BY published_at DESC LIMIT $4) p \
+             JOIN post_tags pt ON pt.post_id = p.id \
              WHERE pt.tag_id IN (SELECT tag_id FROM post_tags WHERE post_id = $1) AND p.id <> $1 \
-             AND p.kind = 'post' AND p.status = 'published' AND p.published_at <= $2 \
-             GROUP BY {POST_COLUMNS} ORDER BY COUNT(*) DESC, p.published_at DESC LIMIT $3"
-        );
-        let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql)
+             GROUP BY p.id, p.published_at ORDER BY COUNT(*) DESC, p.published_at DESC LIMIT $3";
+        let ids: Vec<String> = on_pool!(&self.db, read, |p| {
+            sqlx::query_scalar(sql)
                 .bind(&post.id)
                 .bind(to_micros(now))
                 .bind(i64::from(limit))
+                .bind(RELATED_WINDOW)
                 .fetch_all(p)
                 .await?
         });
-        self.hydrate(rows).await
+        self.posts_by_ids(&ids).await
     }
 
-    /// The newest `updated_at` of any post, for `Last-Modified` on listings.
+    /// The posts with these ids, in the order given (missing ids are skipped).
+    pub async fn posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
+            let mut q =
+                QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN "));
+            push_list(&mut q, &refs);
+            q.build_query_as().fetch_all(p).await?
+        });
+        let mut posts = self.hydrate(rows).await?;
+        posts.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+        Ok(posts)
+    }
+
+    /// When any post last changed, for `Last-Modified` on listings.
     pub async fn last_modified(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let us: Option<i64> = on_pool!(&self.db, read, |p| {
             sqlx::query_scalar("SELECT MAX(updated_at) FROM posts")

@@ -21,7 +21,8 @@ use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -64,7 +65,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                }))
+                }).on_response(DefaultOnResponse::new().level(Level::INFO)))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CompressionLayer::new().br(true).gzip(true))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

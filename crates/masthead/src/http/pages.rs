@@ -89,9 +89,9 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
             featured: Some(true),
             ..PostFilter::posts()
         };
-        let mut lead = state.store.list_posts(&featured, 1, 0, now).await?.posts;
+        let mut lead = state.store.list_posts(&featured, 1, 0, now).await?;
         if lead.is_empty() {
-            lead = state.store.list_posts(&filter, 1, 0, now).await?.posts;
+            lead = state.store.list_posts(&filter, 1, 0, now).await?;
         }
         if let Some(view) = views(&lead, &viewer, now).first() {
             data.insert("lead".into(), context::lead(view, 1, 3));
@@ -109,16 +109,20 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
         .store
         .list_posts(&filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), now)
         .await?;
-    if page > 1 && listing.posts.is_empty() {
+    if page > 1 && listing.is_empty() {
         return Err(AppError::NotFound);
     }
     let latest: Vec<Post> = listing
-        .posts
         .into_iter()
         .filter(|p| Some(&p.id) != lead_id.as_ref())
         .collect();
     data.insert("latest".into(), json!(cards(&views(&latest, &viewer, now))));
-    let pagination = context::pagination("/", page, PER_PAGE.into(), listing.total);
+    let pagination = context::pagination(
+        "/",
+        page,
+        PER_PAGE.into(),
+        state.store.count_live(&filter, now).await?,
+    );
     let meta = Meta {
         title: if page == 1 {
             site.title.clone()
@@ -156,8 +160,7 @@ async fn section_blocks(
         let posts = state
             .store
             .list_posts(&filter, SECTION_BLOCK, 0, site.now)
-            .await?
-            .posts;
+            .await?;
         if !posts.is_empty() {
             blocks.push(json!({ "section": context::tag(section), "posts": cards(&views(&posts, viewer, site.now)) }));
         }
@@ -307,10 +310,15 @@ async fn listing(
         .store
         .list_posts(filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), site.now)
         .await?;
-    if page > 1 && result.posts.is_empty() {
+    if page > 1 && result.is_empty() {
         return Err(AppError::NotFound);
     }
-    let pagination = context::pagination(base, page, PER_PAGE.into(), result.total);
+    let pagination = context::pagination(
+        base,
+        page,
+        PER_PAGE.into(),
+        state.store.count_live(filter, site.now).await?,
+    );
     let suffix = if page > 1 {
         format!(" – page {page}")
     } else {
@@ -329,7 +337,7 @@ async fn listing(
         ..Meta::default()
     };
     let mut data = header;
-    data["posts"] = json!(cards(&views(&result.posts, &viewer(), site.now)));
+    data["posts"] = json!(cards(&views(&result, &viewer(), site.now)));
     data["pagination"] = pagination;
     let ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
     html_response(state, template, &ctx, state.store.last_modified().await?)
@@ -353,8 +361,8 @@ pub async fn search(
             text: Some(query.clone()),
             ..PostFilter::posts()
         };
-        let page = state.store.list_posts(&filter, 30, 0, site.now).await?;
-        (page.posts, page.total)
+        let posts = state.store.list_posts(&filter, 30, 0, site.now).await?;
+        (posts, state.store.count_live(&filter, site.now).await?)
     };
     let meta = Meta {
         title: if query.is_empty() {
@@ -400,8 +408,7 @@ pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
     let latest = state
         .store
         .list_posts(&PostFilter::posts(), 6, 0, site.now)
-        .await?
-        .posts;
+        .await?;
     let meta = Meta {
         title: format!("Page not found – {}", site.title),
         description: "The page you were looking for is not here.".into(),

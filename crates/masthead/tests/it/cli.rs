@@ -98,10 +98,7 @@ fn seed_is_deterministic_and_migrate_is_idempotent() {
                 .list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now())
                 .await
                 .unwrap();
-            page.posts
-                .iter()
-                .map(|p| p.title.clone())
-                .collect::<Vec<_>>()
+            page.iter().map(|p| p.title.clone()).collect::<Vec<_>>()
         })
     };
     let (ta, tb) = (titles(a.path()), titles(b.path()));

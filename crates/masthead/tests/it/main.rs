@@ -1,5 +1,6 @@
 //! Masthead's integration tests: one binary that boots the real app (`TestApp`).
 
+mod architecture;
 mod cli;
 mod crawl;
 mod helpers;

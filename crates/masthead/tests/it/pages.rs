@@ -22,7 +22,6 @@ async fn a_gated_article(app: &TestApp, visibility: &str) -> String {
         .await
         .unwrap();
     let post = page
-        .posts
         .iter()
         .find(|p| p.visibility.kind() == visibility && p.body.has_gated_part())
         .expect("demo has such a post");
@@ -209,7 +208,6 @@ async fn gated_posts_preview_with_a_named_tier() {
         .list_posts(&store::PostFilter::posts(), 100, 0, chrono::Utc::now())
         .await
         .unwrap()
-        .posts
         .into_iter()
         .find(|p| p.visibility.is_public())
         .unwrap();

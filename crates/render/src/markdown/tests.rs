@@ -96,9 +96,8 @@ fn plain_text_keeps_paragraphs() {
 #[test]
 fn compose_splits_at_marker() {
     let body = compose_body("Free para.\n\n<!--members-only-->\n\nGated para.\n");
-    let stored = body.for_storage();
-    assert!(stored.free.html.contains("Free para."));
-    assert!(!stored.free.html.contains("Gated"));
-    assert!(stored.gated.unwrap().html.contains("Gated para."));
+    assert!(body.free().html.contains("Free para."));
+    assert!(!body.free().html.contains("Gated") && !body.free().text.contains("Gated"));
+    assert!(body.has_gated_part());
     assert!(!compose_body("No marker.").has_gated_part());
 }

@@ -50,8 +50,11 @@ CREATE TABLE posts (
     updated_at       BIGINT NOT NULL
 );
 
-CREATE INDEX posts_listing ON posts (kind, status, published_at DESC);
+-- Listings walk this index newest first; `id` makes it covering for tag and author filters.
+CREATE INDEX posts_listing ON posts (kind, status, published_at DESC, id);
 CREATE INDEX posts_featured ON posts (featured, published_at DESC);
+CREATE INDEX posts_updated ON posts (updated_at);
+CREATE INDEX posts_created ON posts (created_at);
 
 CREATE TABLE post_tags (
     post_id  TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
