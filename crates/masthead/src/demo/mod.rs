@@ -7,6 +7,7 @@ pub mod picture;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
+mod writer;
 
 use crate::compose::{Composer, Draft, new_id, save};
 use anyhow::{Context, Result};
