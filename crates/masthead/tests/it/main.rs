@@ -8,3 +8,4 @@ mod http;
 mod leaks;
 mod pages;
 mod postgres;
+mod theme;
