@@ -8,22 +8,72 @@ use crate::{Author, LeadImage, Post, PostKind, Slug, Status, Tag, Visibility};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// Who is asking. Members and staff arrive with the members issue; until then every reader of
-/// the public site is `Anonymous`, which is the safe default.
+/// Who is asking, and what else may unlock a post for them (a meter, a gift link).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Viewer {
+pub struct Viewer {
+    pub who: Who,
+    pub meter: Meter,
+    /// The id of the post a valid gift link in this request unlocks.
+    pub gift_for: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
     Anonymous,
     Member(MemberAccess),
     Staff,
 }
 
-/// What a signed-in member is entitled to.
+/// What a signed-in member is entitled to, as computed from their subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MemberAccess {
-    /// True while the member holds any paid (or comped) tier in good standing.
+    /// True while the member holds a paid (or comped) tier in good standing.
     pub paid: bool,
-    /// Slugs of the tiers the member holds.
+    /// Slugs of the tiers the member is entitled to now.
     pub tiers: Vec<Slug>,
+}
+
+/// The metered allowance for this viewer and this post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meter {
+    /// No meter for this viewer.
+    Off,
+    /// This many gated articles may still be opened in the current 30 days.
+    Remaining(u32),
+    /// This article was already counted in the current 30 days; reading it again is free.
+    Counted,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Viewer {
+        Viewer { who: Who::Anonymous, meter: Meter::Off, gift_for: None }
+    }
+
+    pub fn member(access: MemberAccess) -> Viewer {
+        Viewer { who: Who::Member(access), meter: Meter::Off, gift_for: None }
+    }
+
+    pub fn staff() -> Viewer {
+        Viewer { who: Who::Staff, meter: Meter::Off, gift_for: None }
+    }
+
+    pub fn with_meter(self, meter: Meter) -> Viewer {
+        Viewer { meter, ..self }
+    }
+
+    pub fn with_gift(self, post_id: &str) -> Viewer {
+        Viewer { gift_for: Some(post_id.to_owned()), ..self }
+    }
+
+    /// The coarse class a cached page may vary on: never the reader's identity.
+    pub fn access_class(&self) -> &'static str {
+        match &self.who {
+            Who::Anonymous => "anonymous",
+            Who::Member(m) if m.paid => "paid",
+            Who::Member(_) => "free",
+            Who::Staff => "staff",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,30 +87,41 @@ pub enum Access {
     Denied,
 }
 
-/// How much of a post with this visibility and status `viewer` may read at `now`.
-pub fn decide(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> Access {
-    if *viewer == Viewer::Staff {
-        return Access::Full;
+/// Why a viewer who is not entitled to a post may still read it in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unlock {
+    Gift,
+    Meter,
+}
+
+/// How much of a post `viewer` may read at `now`, and what unlocked it when not entitled.
+pub fn decide(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> (Access, Option<Unlock>) {
+    if viewer.who == Who::Staff {
+        return (Access::Full, None);
     }
     if !post.is_live(now) {
-        return Access::Denied;
+        return (Access::Denied, None);
     }
-    if entitled(&post.visibility, viewer) {
-        Access::Full
-    } else {
-        Access::Preview
+    if entitled(&post.visibility, &viewer.who) {
+        return (Access::Full, None);
+    }
+    if viewer.gift_for.as_deref() == Some(post.id.as_str()) {
+        return (Access::Full, Some(Unlock::Gift));
+    }
+    match viewer.meter {
+        Meter::Counted | Meter::Remaining(1..) => (Access::Full, Some(Unlock::Meter)),
+        Meter::Off | Meter::Remaining(0) => (Access::Preview, None),
     }
 }
 
-fn entitled(visibility: &Visibility, viewer: &Viewer) -> bool {
-    match (visibility, viewer) {
-        (Visibility::Public, _) | (_, Viewer::Staff) => true,
-        (_, Viewer::Anonymous) => false,
-        (Visibility::Members, Viewer::Member(_)) => true,
-        (Visibility::Paid, Viewer::Member(m)) => m.paid,
-        (Visibility::Tiers(tiers), Viewer::Member(m)) => {
-            m.paid && m.tiers.iter().any(|t| tiers.contains(t))
-        }
+fn entitled(visibility: &Visibility, who: &Who) -> bool {
+    match (visibility, who) {
+        (Visibility::Public, _) | (_, Who::Staff) => true,
+        (_, Who::Anonymous) => false,
+        (Visibility::Members, Who::Member(_)) => true,
+        (Visibility::Paid, Who::Member(m)) => m.paid,
+        (Visibility::Tiers(tiers), Who::Member(m)) => m.paid && m.tiers.iter().any(|t| tiers.contains(t)),
     }
 }
 
@@ -84,6 +145,8 @@ pub struct PostView {
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,
     pub access: Access,
+    /// Set when a gift link or the meter, not an entitlement, gave full access.
+    pub unlocked_by: Option<Unlock>,
     /// True when the post has a gated part that this view leaves out.
     pub gated_withheld: bool,
     /// Sanitized HTML of everything this viewer may read.
@@ -96,11 +159,12 @@ pub struct PostView {
 
 /// Builds what `viewer` may see of `post` at `now`.
 pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
-    let access = decide(post, viewer, now);
+    let (access, unlocked_by) = decide(post, viewer, now);
     let free = post.body.free();
     let (html, text) = match (access, post.body.gated()) {
+        // The gated section is marked so search engines can tell it from the free part.
         (Access::Full, Some(gated)) => (
-            join(&free.html, &gated.html, "\n"),
+            format!("{}\n<div class=\"gated\">\n{}</div>\n", free.html, gated.html),
             join(&free.text, &gated.text, "\n\n"),
         ),
         (Access::Full | Access::Preview, _) => (free.html.clone(), free.text.clone()),
@@ -124,6 +188,7 @@ pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
         meta_description: post.meta_description.clone(),
         canonical_url: post.canonical_url.clone(),
         access,
+        unlocked_by,
         gated_withheld: access != Access::Full && post.body.has_gated_part(),
         html,
         text,

@@ -3,7 +3,9 @@
 //! No I/O, no async, no clock, no SQL, no HTTP and no templates live here; callers pass `now`.
 
 pub mod access;
+pub mod billing;
 pub mod body;
+pub mod member;
 pub mod post;
 pub mod slug;
 pub mod taxonomy;
@@ -11,6 +13,7 @@ pub mod visibility;
 
 pub use access::{Access, PostView, Viewer};
 pub use body::{Body, BodyPart};
+pub use member::{Email, Member, Tier};
 pub use post::{LeadImage, Post, PostKind, Status};
 pub use slug::Slug;
 pub use taxonomy::{Author, Tag, TagKind};

@@ -11,7 +11,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 
 /// A value that must never be printed (passwords in database URLs).
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret(pub String);
 
 impl Secret {
     pub fn expose(&self) -> &str {
@@ -40,6 +40,21 @@ pub struct Config {
     /// Public base URL without a trailing slash.
     pub public_url: String,
     pub theme_dir: Option<PathBuf>,
+    /// `smtp://host:port` (or `smtps://user:pass@host`); without it mail goes to `DATA/outbox/`.
+    pub smtp_url: Option<Secret>,
+    /// The From address of every message.
+    pub mail_from: String,
+    /// Stripe billing; `None` when no secret key is configured.
+    pub stripe: Option<StripeConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StripeConfig {
+    /// `https://api.stripe.com` in production; tests point it at a local server.
+    pub api_base: String,
+    pub secret_key: Secret,
+    /// Webhook signing secrets (several while rotating).
+    pub webhook_secrets: Vec<Secret>,
 }
 
 /// The optional `masthead.toml` in the data directory.
@@ -50,6 +65,11 @@ struct FileConfig {
     database_url: Option<String>,
     url: Option<String>,
     theme: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_api_base: Option<String>,
 }
 
 impl Config {
@@ -100,13 +120,41 @@ impl Config {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "MASTHEAD_URL {public_url:?} must start with http:// or https://"
         );
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+        let host = public_url.split("://").nth(1).unwrap_or("localhost");
+        let host = host.split([':', '/']).next().unwrap_or("localhost");
+        let mail_from = env("MASTHEAD_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| format!("noreply@{host}"));
+        let stripe = env("MASTHEAD_STRIPE_SECRET_KEY").or(file.stripe_secret_key).map(|key| StripeConfig {
+            api_base: env("MASTHEAD_STRIPE_API_BASE")
+                .or(file.stripe_api_base.clone())
+                .unwrap_or_else(|| "https://api.stripe.com".into())
+                .trim_end_matches('/')
+                .to_owned(),
+            secret_key: Secret(key),
+            webhook_secrets: env("MASTHEAD_STRIPE_WEBHOOK_SECRET")
+                .or(file.stripe_webhook_secret.clone())
+                .map(|s| s.split(',').map(|s| Secret(s.trim().to_owned())).collect())
+                .unwrap_or_default(),
+        });
         Ok(Config {
             data_dir: db.data.clone(),
             database,
             addr,
             public_url,
             theme_dir: theme.or(file.theme),
+            smtp_url: env("MASTHEAD_SMTP_URL").or(file.smtp_url).map(Secret),
+            mail_from,
+            stripe,
         })
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     pub fn media_dir(&self) -> PathBuf {

@@ -1,6 +1,7 @@
 //! Masthead: the binary's library. Everything with I/O lives here: HTTP, configuration, the CLI
 //! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
 
+pub mod billing;
 pub mod cli;
 pub mod commands;
 pub mod compose;
@@ -8,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod front_matter;
 pub mod http;
+pub mod members;
 pub mod seed;
 pub mod serve;
 pub mod telemetry;

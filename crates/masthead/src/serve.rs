@@ -3,6 +3,7 @@
 use crate::config::{Config, Database};
 use crate::http::{AppState, app};
 use anyhow::{Context, Result};
+use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
 use render::Theme;
 use std::sync::Arc;
 use store::Store;
@@ -39,11 +40,27 @@ pub async fn state(config: Config) -> Result<AppState> {
             .with_context(|| format!("the theme in {} cannot be used", dir.display()))?,
         None => Theme::embedded().context("the built-in theme is broken")?,
     };
+    let signer = Signer::new(&site_secret(&store).await?);
+    let mailer = Mailer::from_config(&config)?;
     Ok(AppState {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
+        signer,
+        mailer: Arc::new(mailer),
+        limits: Arc::new(Limits::default()),
     })
+}
+
+/// The site's signing key: made once at random and kept in the database, so every node of a
+/// cluster shares it.
+async fn site_secret(store: &Store) -> Result<Vec<u8>> {
+    if let Some(key) = store.settings().await?.get("secret_key") {
+        return hex::decode(key).context("the stored secret_key setting is not hex");
+    }
+    let key = crate::members::crypto::random_token();
+    store.set_setting("secret_key", &hex::encode(key.as_bytes())).await?;
+    Ok(key.into_bytes())
 }
 
 /// Binds the address and serves until a shutdown signal, then closes the database cleanly.

@@ -117,14 +117,23 @@ pub fn article(v: &PostView) -> Value {
     value
 }
 
+/// What the call to action offers: the tier that unlocks the post, its price and the button.
+pub struct Offer {
+    pub tier_name: Option<String>,
+    pub price: Option<String>,
+    pub cta_label: String,
+    pub cta_url: String,
+    pub signed_in: bool,
+}
+
 /// The call to action shown where a preview ends, or null when nothing was withheld.
-pub fn paywall(v: &PostView, site: &SiteInfo) -> Value {
+pub fn paywall(v: &PostView, site: &SiteInfo, offer: Option<&Offer>) -> Value {
     if !v.gated_withheld || v.access != Access::Preview {
         return Value::Null;
     }
-    let tier = &site.paid_tier_name;
-    match v.visibility {
-        Visibility::Members => json!({
+    let signed_in = offer.is_some_and(|o| o.signed_in);
+    match (&v.visibility, offer) {
+        (Visibility::Members, _) => json!({
             "kind": "members",
             "tier_name": "Free membership",
             "headline": "This story is for members",
@@ -132,16 +141,22 @@ pub fn paywall(v: &PostView, site: &SiteInfo) -> Value {
             "cta_label": "Sign up free",
             "cta_url": "/signup/",
             "signin_url": "/signin/",
+            "signed_in": signed_in,
         }),
-        _ => json!({
-            "kind": "paid",
-            "tier_name": tier,
-            "headline": format!("Keep reading with {tier}"),
-            "pitch": format!("{tier} members read every analysis, interview and briefing in full."),
-            "cta_label": "Subscribe",
-            "cta_url": "/signup/",
-            "signin_url": "/signin/",
-        }),
+        (_, offer) => {
+            let tier = offer.and_then(|o| o.tier_name.clone()).unwrap_or_else(|| site.paid_tier_name.clone());
+            json!({
+                "kind": "paid",
+                "tier_name": tier,
+                "headline": format!("Keep reading with {tier}"),
+                "pitch": format!("{tier} members read every analysis, interview and briefing in full."),
+                "price_display": offer.and_then(|o| o.price.clone()),
+                "cta_label": offer.map_or("Subscribe", |o| o.cta_label.as_str()),
+                "cta_url": offer.map_or("/signup/", |o| o.cta_url.as_str()),
+                "signin_url": "/signin/",
+                "signed_in": signed_in,
+            })
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! Every function that shows a post takes a `domain::PostView`, never a `domain::Post`.
 
 pub mod context;
+pub mod email;
 pub mod head;
 pub mod markdown;
 pub mod theme;

@@ -4,16 +4,22 @@
 //! databases accept (`$1` placeholders, `ON CONFLICT`, `RETURNING`) and run through `on_pool!`,
 //! which expands the same code for each backend. Everything returns `domain` types.
 
+mod auth;
+mod billing;
 mod connect;
 mod error;
+mod members;
 mod posts;
+mod reading;
 mod rows;
 mod settings;
 mod taxonomy;
 pub mod testing;
 mod time;
 
+pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
 pub use connect::{Backend, Db};
+pub use reading::Gift;
 pub use error::StoreError;
 pub use posts::PostFilter;
 

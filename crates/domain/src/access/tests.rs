@@ -42,7 +42,7 @@ fn post(visibility: Visibility, gated: bool, status: Status) -> Post {
 }
 
 fn member(paid: bool, tiers: &[&str]) -> Viewer {
-    Viewer::Member(MemberAccess {
+    Viewer::member(MemberAccess {
         paid,
         tiers: tiers.iter().map(|t| Slug::parse(t).unwrap()).collect(),
     })
@@ -58,29 +58,45 @@ fn visibilities() -> Vec<Visibility> {
 }
 
 fn expected(v: &Visibility, viewer: &Viewer) -> Access {
-    let full = match (v, viewer) {
-        (Visibility::Public, _) | (_, Viewer::Staff) => true,
-        (_, Viewer::Anonymous) => false,
+    let entitled = match (v, &viewer.who) {
+        (Visibility::Public, _) | (_, Who::Staff) => true,
+        (_, Who::Anonymous) => false,
         (Visibility::Members, _) => true,
-        (Visibility::Paid, Viewer::Member(m)) => m.paid,
-        (Visibility::Tiers(_), Viewer::Member(m)) => {
+        (Visibility::Paid, Who::Member(m)) => m.paid,
+        (Visibility::Tiers(_), Who::Member(m)) => {
             m.paid && m.tiers.iter().any(|t| t.as_str() == "subscriber-plus")
         }
     };
-    if full { Access::Full } else { Access::Preview }
+    let unlocked = viewer.gift_for.as_deref() == Some("p1")
+        || matches!(viewer.meter, Meter::Counted | Meter::Remaining(1..));
+    if entitled || unlocked { Access::Full } else { Access::Preview }
+}
+
+/// Every kind of viewer the site knows, each with and without a meter allowance or a gift.
+fn viewers() -> Vec<Viewer> {
+    let base = [
+        Viewer::anonymous(),
+        member(false, &[]),
+        member(true, &["subscriber-plus"]),
+        member(true, &["other-tier"]),
+        Viewer::staff(),
+    ];
+    let mut all = Vec::new();
+    for v in base {
+        all.push(v.clone().with_meter(Meter::Remaining(0)));
+        all.push(v.clone().with_meter(Meter::Remaining(2)));
+        all.push(v.clone().with_meter(Meter::Counted));
+        all.push(v.clone().with_gift("another-post"));
+        all.push(v.clone().with_gift("p1"));
+        all.push(v);
+    }
+    all
 }
 
 #[test]
 fn access_matrix() {
-    let viewers = [
-        Viewer::Anonymous,
-        member(false, &[]),
-        member(true, &["subscriber-plus"]),
-        member(true, &["other-tier"]),
-        Viewer::Staff,
-    ];
     for v in visibilities() {
-        for viewer in &viewers {
+        for viewer in &viewers() {
             for gated in [false, true] {
                 let p = post(v.clone(), gated, Status::Published);
                 let view = project(&p, viewer, now());
@@ -94,6 +110,7 @@ fn access_matrix() {
                 );
                 assert_eq!(view.gated_withheld, gated && want != Access::Full);
                 assert!(view.html.contains("Free opening"));
+                assert_eq!(view.html.contains("class=\"gated\""), gated && want == Access::Full);
                 for surface in [view.excerpt(1000), view.description()] {
                     assert!(!surface.contains(CANARY) || want == Access::Full);
                 }
@@ -106,16 +123,16 @@ fn access_matrix() {
 fn drafts_and_future_posts_are_denied_to_readers_but_not_staff() {
     let draft = post(Visibility::Public, true, Status::Draft);
     assert_eq!(
-        project(&draft, &Viewer::Anonymous, now()).access,
+        project(&draft, &Viewer::anonymous(), now()).access,
         Access::Denied
     );
-    assert!(project(&draft, &Viewer::Anonymous, now()).html.is_empty());
-    assert_eq!(project(&draft, &Viewer::Staff, now()).access, Access::Full);
+    assert!(project(&draft, &Viewer::anonymous(), now()).html.is_empty());
+    assert_eq!(project(&draft, &Viewer::staff(), now()).access, Access::Full);
 
     let mut future = post(Visibility::Public, false, Status::Published);
     future.published_at = Some(now() + chrono::Duration::hours(1));
     assert_eq!(
-        decide(&future, &member(true, &["subscriber-plus"]), now()),
+        decide(&future, &member(true, &["subscriber-plus"]), now()).0,
         Access::Denied
     );
 }
@@ -128,10 +145,10 @@ fn excerpt_and_reading_time_come_from_the_visible_part() {
         part("One two three four five six"),
         Some(part(&"gated ".repeat(1000))),
     );
-    let preview = project(&p, &Viewer::Anonymous, now());
+    let preview = project(&p, &Viewer::anonymous(), now());
     assert_eq!(preview.reading_minutes(), 1);
     assert_eq!(preview.excerpt(12), "One two…");
-    let full = project(&p, &Viewer::Staff, now());
+    let full = project(&p, &Viewer::staff(), now());
     assert_eq!(full.reading_minutes(), 5);
 }
 
@@ -139,14 +156,70 @@ fn excerpt_and_reading_time_come_from_the_visible_part() {
 fn description_prefers_meta_then_dek() {
     let mut p = post(Visibility::Public, false, Status::Published);
     assert_eq!(
-        project(&p, &Viewer::Anonymous, now()).description(),
+        project(&p, &Viewer::anonymous(), now()).description(),
         "Free opening"
     );
     p.dek = "The dek".into();
     assert_eq!(
-        project(&p, &Viewer::Anonymous, now()).description(),
+        project(&p, &Viewer::anonymous(), now()).description(),
         "The dek"
     );
     p.meta_description = Some("Meta".into());
-    assert_eq!(project(&p, &Viewer::Anonymous, now()).description(), "Meta");
+    assert_eq!(project(&p, &Viewer::anonymous(), now()).description(), "Meta");
+}
+
+#[test]
+fn meter_and_gift_report_what_unlocked_the_post() {
+    let p = post(Visibility::Paid, true, Status::Published);
+    let metered = project(&p, &Viewer::anonymous().with_meter(Meter::Remaining(1)), now());
+    assert_eq!((metered.access, metered.unlocked_by), (Access::Full, Some(Unlock::Meter)));
+    let gifted = project(&p, &Viewer::anonymous().with_gift("p1"), now());
+    assert_eq!((gifted.access, gifted.unlocked_by), (Access::Full, Some(Unlock::Gift)));
+    let paid = project(&p, &member(true, &[]), now());
+    assert_eq!((paid.access, paid.unlocked_by), (Access::Full, None));
+    let public = post(Visibility::Public, false, Status::Published);
+    let reader = project(&public, &Viewer::anonymous().with_meter(Meter::Remaining(3)), now());
+    assert_eq!(reader.unlocked_by, None, "public posts never use up the meter");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_viewer() -> impl Strategy<Value = Viewer> {
+        (0..5usize, 0..4u32, any::<bool>(), any::<bool>()).prop_map(|(kind, meter, counted, gift)| {
+            let who = match kind {
+                0 => Who::Anonymous,
+                1 => Who::Member(MemberAccess::default()),
+                2 => Who::Member(MemberAccess { paid: true, tiers: vec![Slug::parse("subscriber-plus").unwrap()] }),
+                3 => Who::Member(MemberAccess { paid: true, tiers: vec![Slug::parse("basic").unwrap()] }),
+                _ => Who::Staff,
+            };
+            let meter = if counted { Meter::Counted } else if meter == 0 { Meter::Off } else { Meter::Remaining(meter - 1) };
+            Viewer { who, meter, gift_for: gift.then(|| "p1".to_owned()) }
+        })
+    }
+
+    proptest! {
+        /// Whatever the gated text, visibility and viewer, a view that is not Full carries none of it.
+        #[test]
+        fn a_non_full_view_never_contains_gated_text(
+            gated_word in "[a-z]{12,20}",
+            vis in 0..4usize,
+            viewer in any_viewer(),
+        ) {
+            let mut p = post(visibilities()[vis].clone(), true, Status::Published);
+            p.body = Body::new("md".into(), part("Free opening"), Some(part(&format!("ZQ{gated_word}"))));
+            let view = project(&p, &viewer, now());
+            if view.access != Access::Full {
+                let needle = format!("ZQ{gated_word}");
+                prop_assert!(!view.html.contains(&needle));
+                prop_assert!(!view.text.contains(&needle));
+                prop_assert!(!view.excerpt(10_000).contains(&needle));
+                prop_assert!(!view.description().contains(&needle));
+                let debug = format!("{:?}", view);
+                prop_assert!(!debug.contains(&needle));
+            }
+        }
+    }
 }

@@ -14,6 +14,10 @@ pub enum AppError {
         code: &'static str,
         message: String,
     },
+    Forbidden {
+        code: &'static str,
+        message: String,
+    },
     Internal(anyhow::Error),
 }
 
@@ -33,6 +37,15 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST,
                 [(header::CACHE_CONTROL, "no-store")],
                 axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+            )
+                .into_response(),
+            AppError::Forbidden { code, message } => (
+                StatusCode::FORBIDDEN,
+                [(header::CACHE_CONTROL, "no-store")],
+                Html(format!(
+                    "<!doctype html><title>Not allowed</title><h1>Not allowed</h1><p>{}</p><p data-code=\"{code}\"><a href=\"/\">Home</a></p>",
+                    handlebars_escape(&message)
+                )),
             )
                 .into_response(),
             AppError::Internal(err) => {
@@ -64,4 +77,8 @@ pub async fn themed_not_found(State(state): State<AppState>, req: Request, next:
         Ok(page) => page,
         Err(err) => err.into_response(),
     }
+}
+
+fn handlebars_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -1,18 +1,26 @@
 //! The HTTP surface: the router, its middleware, and the public site's handlers.
 
 mod assets;
+mod billing;
 mod conditional;
 mod error;
 mod extract;
+mod gifts;
+mod members;
 mod pages;
+pub mod reader;
 mod site;
+mod unlock;
 
 pub use error::AppError;
 
 use crate::config::Config;
+use crate::members::crypto::Signer;
+use crate::members::limits::Limits;
+use crate::members::mail::Mailer;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use render::Theme;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +38,16 @@ pub struct AppState {
     pub store: Store,
     pub theme: Arc<Theme>,
     pub config: Arc<Config>,
+    /// Signs values handed to browsers (meter cookies, gift links, CSRF).
+    pub signer: Signer,
+    pub mailer: Arc<Mailer>,
+    pub limits: Arc<Limits>,
+}
+
+/// The site's title, for mail and messages.
+pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
+    let settings = state.store.settings().await?;
+    Ok(settings.get("title").cloned().unwrap_or_else(|| "Masthead".into()))
 }
 
 /// The Content-Security-Policy the default theme satisfies: no inline script or style.
@@ -48,6 +66,9 @@ pub fn app(state: AppState) -> Router {
         .route("/author/{slug}/", get(pages::author))
         .route("/author/{slug}/page/{n}/", get(pages::author_page))
         .route("/search/", get(pages::search))
+        .route("/signin/", get(members::signin_page))
+        .route("/signup/", get(members::signup_page))
+        .route("/account/", get(members::account))
         .route("/{slug}/", get(pages::post))
         .route("/{slug}", get(pages::add_slash))
         .fallback(pages::not_found)
@@ -56,6 +77,22 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
         .route("/assets/{*path}", get(assets::theme_asset))
+        .route("/members/signin", post(members::request_signin))
+        .route("/members/signup", post(members::request_signup))
+        .route("/members/verify", get(members::verify_link))
+        .route("/members/verify-code", post(members::verify_code))
+        .route("/members/password-signin", post(members::password_signin))
+        .route("/members/signout", post(members::signout))
+        .route("/members/signout-all", post(members::signout_all))
+        .route("/members/checkout", get(billing::checkout))
+        .route("/members/billing-portal", post(billing::portal))
+        .route("/members/gift", post(gifts::create_gift))
+        .route("/account/name", post(members::set_name))
+        .route("/account/email", post(members::change_email))
+        .route("/account/password", post(members::set_password))
+        .route("/account/delete", post(members::delete_account))
+        .route("/account/gifts/revoke", post(gifts::revoke_gift))
+        .route("/webhooks/stripe", post(billing::webhook))
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))

@@ -2,13 +2,15 @@
 
 use super::extract::{Segments, query_param};
 use super::site::{load, page_context};
+use super::reader::{Reader, grace};
+use super::{gifts, unlock};
 use super::{AppError, AppState};
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use domain::access::{Viewer, project};
-use domain::{Access, Post, PostKind, PostView, Slug};
+use domain::access::{Unlock, Viewer, project};
+use domain::{Access, Post, PostKind, PostView, Slug, Visibility};
 use render::context::{self, SiteInfo};
 use render::head::Meta;
 use serde_json::{Value, json};
@@ -19,11 +21,12 @@ const SECTION_BLOCK: u32 = 4;
 const RELATED: u32 = 4;
 /// Anonymous pages are public and revalidated after a minute.
 const PUBLIC_CACHE: &str = "public, max-age=60";
+/// What signed-in members and unlocked reads get: never stored by shared caches.
+const PRIVATE_CACHE: &str = "private, no-cache";
 
-/// Until members arrive every request is anonymous; the members issue replaces this with the
-/// session's viewer.
+/// Listings, search and related boxes show every reader the anonymous view of each story.
 fn viewer() -> Viewer {
-    Viewer::Anonymous
+    Viewer::anonymous()
 }
 
 fn views(posts: &[Post], viewer: &Viewer, now: DateTime<Utc>) -> Vec<PostView> {
@@ -49,15 +52,20 @@ fn slug(raw: &str) -> Result<Slug, AppError> {
     Slug::parse(raw).map_err(|_| AppError::NotFound)
 }
 
-/// A rendered theme page with explicit caching and, when known, `Last-Modified`.
-fn html_response(
+/// A rendered theme page. Anonymous pages are public; anything a signed-in member or an unlocked
+/// read sees is private to that browser.
+async fn html_response(
     state: &AppState,
+    reader: &Reader,
     template: &str,
-    ctx: &Value,
+    ctx: &mut Value,
     modified: Option<DateTime<Utc>>,
+    private: bool,
 ) -> Result<Response, AppError> {
+    ctx["member"] = reader.member_json(state).await?;
     let html = state.theme.render(template, ctx)?;
-    let mut res = ([(header::CACHE_CONTROL, PUBLIC_CACHE)], Html(html)).into_response();
+    let cache = if private || reader.member.is_some() { PRIVATE_CACHE } else { PUBLIC_CACHE };
+    let mut res = ([(header::CACHE_CONTROL, cache)], Html(html)).into_response();
     if let Some(at) = modified {
         let value = httpdate::fmt_http_date(at.into());
         if let Ok(v) = value.parse() {
@@ -67,18 +75,19 @@ fn html_response(
     Ok(res)
 }
 
-pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
-    home_at(&state, 1).await
+pub async fn home(State(state): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    home_at(&state, &reader, 1).await
 }
 
 pub async fn home_page(
     State(state): State<AppState>,
+    reader: Reader,
     Segments(n): Segments<String>,
 ) -> Result<Response, AppError> {
-    home_at(&state, page_number(&n)?).await
+    home_at(&state, &reader, page_number(&n)?).await
 }
 
-async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
+async fn home_at(state: &AppState, reader: &Reader, page: u64) -> Result<Response, AppError> {
     let site = load(state).await?;
     let (viewer, now) = (viewer(), site.now);
     let mut data = serde_json::Map::new();
@@ -140,8 +149,9 @@ async fn home_at(state: &AppState, page: u64) -> Result<Response, AppError> {
         ..Meta::default()
     };
     data.insert("pagination".into(), pagination);
-    let ctx = page_context(&site, &meta, "home-template", "", Value::Object(data));
-    html_response(state, "index", &ctx, state.store.last_modified().await?)
+    let mut ctx = page_context(&site, &meta, "home-template", "", Value::Object(data));
+    let modified = state.store.last_modified().await?;
+    html_response(state, reader, "index", &mut ctx, modified, false).await
 }
 
 async fn section_blocks(
@@ -168,59 +178,105 @@ async fn section_blocks(
     Ok(Value::Array(blocks))
 }
 
-/// `/{slug}/`: a post or a static page.
+/// `/{slug}/`: a post or a static page, as much of it as this reader may read.
 pub async fn post(
     State(state): State<AppState>,
+    reader: Reader,
     Segments(raw): Segments<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let slug = slug(&raw)?;
-    let post = state
-        .store
-        .post_by_slug(slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let post = state.store.post_by_slug(slug.as_str()).await?.ok_or(AppError::NotFound)?;
     let site = load(&state).await?;
-    let viewer = viewer();
-    let view = project(&post, &viewer, site.now);
+    let gift = query_param(query.as_deref(), "gift");
+    let plan = unlock::plan(&state, &reader, &post, Some(gift.as_str()).filter(|g| !g.is_empty()), site.now).await?;
+    let view = project(&post, &plan.viewer, site.now);
     if view.access == Access::Denied {
         return Err(AppError::NotFound);
     }
+    let (jar, meter) = unlock::record(&state, &reader, &plan, &view).await?;
     let meta = Meta::for_post(&view, &site);
     let (template, class, data) = match view.kind {
-        PostKind::Page => (
-            "page",
-            "page-template",
-            json!({ "post": context::article(&view) }),
-        ),
+        PostKind::Page => ("page", "page-template", json!({ "post": context::article(&view) })),
         PostKind::Post => {
             let related = state.store.related_posts(&post, RELATED, site.now).await?;
-            let data = json!({
+            let offer = paywall_offer(&state, &reader, &post).await?;
+            let mut data = json!({
                 "post": context::article(&view),
-                "related": cards(&views(&related, &viewer, site.now)),
-                "paywall": context::paywall(&view, &site),
+                "related": cards(&views(&related, &Viewer::anonymous(), site.now)),
+                "paywall": context::paywall(&view, &site, offer.as_ref()),
+                "meter": meter,
+                "gifted": view.unlocked_by == Some(Unlock::Gift),
             });
+            gift_box(&state, &reader, &view, query.as_deref(), &mut data).await?;
             ("post", "post-template", data)
         }
     };
-    let ctx = page_context(&site, &meta, class, "", data);
-    html_response(&state, template, &ctx, Some(post.updated_at))
+    let (reader, csrf) = Reader { jar, ..reader }.csrf(&state);
+    let mut ctx = page_context(&site, &meta, class, "", data);
+    ctx["csrf"] = json!(csrf);
+    let private = view.unlocked_by.is_some();
+    let res = html_response(&state, &reader, template, &mut ctx, Some(post.updated_at), private).await?;
+    Ok((reader.jar, res).into_response())
+}
+
+/// What unlocks a gated post: the cheapest tier that includes it, with its price and button.
+async fn paywall_offer(state: &AppState, reader: &Reader, post: &Post) -> Result<Option<context::Offer>, AppError> {
+    let tiers = state.store.tiers().await?;
+    let tier = match &post.visibility {
+        Visibility::Public | Visibility::Members => None,
+        Visibility::Paid => tiers.iter().find(|t| t.is_paid()),
+        Visibility::Tiers(slugs) => tiers.iter().find(|t| slugs.contains(&t.slug)),
+    };
+    let signed_in = reader.member.is_some();
+    let cta_url = match (tier, signed_in, state.config.stripe.is_some()) {
+        (Some(t), true, true) => format!("/members/checkout?tier={}&cadence=month", t.slug),
+        (Some(t), _, _) => format!("/signup/?tier={}", t.slug),
+        (None, _, _) => "/signup/".into(),
+    };
+    Ok(Some(context::Offer {
+        tier_name: tier.map(|t| t.name.clone()),
+        price: tier.and_then(|t| t.price_label(false)),
+        cta_label: if signed_in { "Upgrade".into() } else { "Subscribe".into() },
+        cta_url,
+        signed_in,
+    }))
+}
+
+/// The "Gift this article" form for paid members on gated posts, and a just-created link.
+async fn gift_box(state: &AppState, reader: &Reader, view: &PostView, query: Option<&str>, data: &mut Value) -> Result<(), AppError> {
+    let Some(current) = &reader.member else { return Ok(()) };
+    if view.visibility.is_public() || !current.access(Utc::now(), grace(state)).paid {
+        return Ok(());
+    }
+    let remaining = gifts::remaining(state, &current.member.id).await?;
+    data["gift"] = json!({ "action": "/members/gift", "post_id": view.id, "remaining": remaining });
+    let created = query_param(query, "gift_created");
+    if let Some(gift) = gifts::open(state, &created, Utc::now()).await? {
+        if gift.member_id == current.member.id && gift.post_id == view.id {
+            data["gift_url"] = json!(gifts::url(state, view.slug.as_str(), &gift.id));
+        }
+    }
+    Ok(())
 }
 
 pub async fn tag(
     State(state): State<AppState>,
+    reader: Reader,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    tag_at(&state, &raw, 1).await
+    tag_at(&state, &reader, &raw, 1).await
 }
 
 pub async fn tag_page(
     State(state): State<AppState>,
+    reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    tag_at(&state, &raw, page_number(&n)?).await
+    tag_at(&state, &reader, &raw, page_number(&n)?).await
 }
 
-async fn tag_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppError> {
+async fn tag_at(state: &AppState, reader: &Reader, raw: &str, page: u64) -> Result<Response, AppError> {
     let tag = state
         .store
         .tag_by_slug(slug(raw)?.as_str())
@@ -238,6 +294,7 @@ async fn tag_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppE
     };
     listing(
         state,
+        reader,
         &filter,
         page,
         &base,
@@ -251,19 +308,21 @@ async fn tag_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppE
 
 pub async fn author(
     State(state): State<AppState>,
+    reader: Reader,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    author_at(&state, &raw, 1).await
+    author_at(&state, &reader, &raw, 1).await
 }
 
 pub async fn author_page(
     State(state): State<AppState>,
+    reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    author_at(&state, &raw, page_number(&n)?).await
+    author_at(&state, &reader, &raw, page_number(&n)?).await
 }
 
-async fn author_at(state: &AppState, raw: &str, page: u64) -> Result<Response, AppError> {
+async fn author_at(state: &AppState, reader: &Reader, raw: &str, page: u64) -> Result<Response, AppError> {
     let author = state
         .store
         .author_by_slug(slug(raw)?.as_str())
@@ -282,6 +341,7 @@ async fn author_at(state: &AppState, raw: &str, page: u64) -> Result<Response, A
     let data = json!({ "author": context::author(&author) });
     listing(
         state,
+        reader,
         &filter,
         page,
         &base,
@@ -297,6 +357,7 @@ async fn author_at(state: &AppState, raw: &str, page: u64) -> Result<Response, A
 #[allow(clippy::too_many_arguments)]
 async fn listing(
     state: &AppState,
+    reader: &Reader,
     filter: &PostFilter,
     page: u64,
     base: &str,
@@ -339,13 +400,15 @@ async fn listing(
     let mut data = header;
     data["posts"] = json!(cards(&views(&result, &viewer(), site.now)));
     data["pagination"] = pagination;
-    let ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
-    html_response(state, template, &ctx, state.store.last_modified().await?)
+    let mut ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
+    let modified = state.store.last_modified().await?;
+    html_response(state, reader, template, &mut ctx, modified, false).await
 }
 
 /// `/search/?q=`: headline and dek matches, newest first. The search issue brings full text.
 pub async fn search(
     State(state): State<AppState>,
+    reader: Reader,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let site = load(&state).await?;
@@ -380,8 +443,8 @@ pub async fn search(
         "total": total,
         "searched": !query.is_empty(),
     });
-    let ctx = page_context(&site, &meta, "search-template", &query, data);
-    html_response(&state, "search", &ctx, None)
+    let mut ctx = page_context(&site, &meta, "search-template", &query, data);
+    html_response(&state, &reader, "search", &mut ctx, None, false).await
 }
 
 /// `/{slug}` without its trailing slash: one permanent redirect to the canonical form.

@@ -74,6 +74,9 @@ pub fn config(dir: &Path) -> Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: "https://news.example".into(),
         theme_dir: None,
+        smtp_url: None,
+        mail_from: "noreply@news.example".into(),
+        stripe: None,
     }
 }
 

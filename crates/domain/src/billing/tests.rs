@@ -1,0 +1,481 @@
+//! Billing transitions: every event kind against every kind of stored subscription, events that
+//! arrive late or twice, grace-period and comp boundaries.
+
+use super::*;
+use SubscriptionStatus::*;
+use chrono::TimeZone;
+
+const DAY: i64 = 86_400;
+const SUB: &str = "sub_1";
+const OTHER: &str = "sub_2";
+const CUS: &str = "cus_1";
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap() + Duration::seconds(secs)
+}
+
+/// Events are created at t(0..100); "now" is later, and before the comps' ends used below.
+fn now() -> DateTime<Utc> {
+    t(1_000)
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap()
+}
+
+/// A stored Stripe subscription whose last applied event was created at t(10).
+fn stripe(status: SubscriptionStatus, subscription_id: &str) -> Subscription {
+    Subscription {
+        tier: slug("plus"),
+        status,
+        stripe_subscription_id: Some(subscription_id.into()),
+        stripe_customer_id: Some(CUS.into()),
+        current_period_end: Some(t(30 * DAY)),
+        past_due_since: (status == PastDue).then(|| t(5)),
+        comped_until: None,
+        cancel_at_period_end: false,
+        last_event_at: Some(t(10)),
+    }
+}
+
+fn comped(until: Option<i64>) -> Subscription {
+    comp(slug("plus"), until.map(t))
+}
+
+fn at(secs: i64, kind: BillingEvent) -> Event {
+    Event { id: format!("evt_{secs}"), created: t(secs), kind }
+}
+
+fn checkout(subscription_id: &str, tier: Option<&str>) -> BillingEvent {
+    BillingEvent::CheckoutCompleted {
+        member_id: Some("m1".into()),
+        customer_id: CUS.into(),
+        subscription_id: subscription_id.into(),
+        tier: tier.map(slug),
+    }
+}
+
+fn updated(subscription_id: &str, stripe_status: &str) -> BillingEvent {
+    BillingEvent::SubscriptionUpdated {
+        member_id: Some("m1".into()),
+        customer_id: CUS.into(),
+        subscription_id: subscription_id.into(),
+        tier: Some(slug("plus")),
+        stripe_status: stripe_status.into(),
+        current_period_end: Some(t(60 * DAY)),
+        cancel_at_period_end: false,
+    }
+}
+
+fn updated_without_tier(subscription_id: &str, stripe_status: &str) -> BillingEvent {
+    match updated(subscription_id, stripe_status) {
+        BillingEvent::SubscriptionUpdated { tier: _, member_id, customer_id, subscription_id, stripe_status, current_period_end, cancel_at_period_end } => {
+            BillingEvent::SubscriptionUpdated { tier: None, member_id, customer_id, subscription_id, stripe_status, current_period_end, cancel_at_period_end }
+        }
+        _ => unreachable!(),
+    }
+}
+
+fn deleted(subscription_id: &str) -> BillingEvent {
+    BillingEvent::SubscriptionDeleted { member_id: None, customer_id: CUS.into(), subscription_id: subscription_id.into() }
+}
+
+fn paid(subscription_id: Option<&str>) -> BillingEvent {
+    BillingEvent::InvoicePaid { customer_id: CUS.into(), subscription_id: subscription_id.map(Into::into), period_end: Some(t(90 * DAY)) }
+}
+
+fn paid_by(customer_id: &str) -> BillingEvent {
+    BillingEvent::InvoicePaid { customer_id: customer_id.into(), subscription_id: None, period_end: None }
+}
+
+fn failed(subscription_id: Option<&str>) -> BillingEvent {
+    BillingEvent::InvoicePaymentFailed { customer_id: CUS.into(), subscription_id: subscription_id.map(Into::into) }
+}
+
+fn ignored() -> BillingEvent {
+    BillingEvent::Ignored { event_type: "customer.created".into() }
+}
+
+/// The status `apply` leaves, or `None` for `Unchanged`.
+fn outcome(current: Option<&Subscription>, event: &Event) -> Option<SubscriptionStatus> {
+    match apply(current, event, now()) {
+        Transition::Unchanged => None,
+        Transition::Set(sub) => {
+            assert_eq!(sub.last_event_at, Some(event.created), "Set records the event's time");
+            Some(sub.status)
+        }
+    }
+}
+
+#[test]
+fn every_transition() {
+    let active = stripe(Active, SUB);
+    let trialing = stripe(Trialing, SUB);
+    let past_due = stripe(PastDue, SUB);
+    let canceled = stripe(Canceled, SUB);
+    let other_active = stripe(Active, OTHER);
+    let other_canceled = stripe(Canceled, OTHER);
+    let comp_forever = comped(None);
+    let comp_live = comped(Some(2_000));
+    let comp_expired = comped(Some(500));
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Option<&Subscription>, BillingEvent, Option<SubscriptionStatus>)> = vec![
+        ("checkout starts a subscription", None, checkout(SUB, Some("plus")), Some(Active)),
+        ("checkout without a tier records nothing", None, checkout(SUB, None), None),
+        ("checkout keeps the tier it replaces", Some(&other_canceled), checkout(SUB, None), Some(Active)),
+        ("checkout after created(trialing) stays trialing", Some(&trialing), checkout(SUB, Some("plus")), Some(Trialing)),
+        ("checkout after updated(past_due) stays past due", Some(&past_due), checkout(SUB, None), Some(PastDue)),
+        ("checkout does not revive a deleted subscription", Some(&canceled), checkout(SUB, None), None),
+        ("checkout replaces a canceled subscription", Some(&other_canceled), checkout(SUB, Some("plus")), Some(Active)),
+        ("checkout replaces a comp", Some(&comp_forever), checkout(SUB, Some("plus")), Some(Active)),
+        ("newer checkout replaces another live subscription", Some(&other_active), checkout(SUB, Some("plus")), Some(Active)),
+
+        ("created(active) starts a subscription", None, updated(SUB, "active"), Some(Active)),
+        ("created(trialing) starts a trial", None, updated(SUB, "trialing"), Some(Trialing)),
+        ("created(past_due) starts past due", None, updated(SUB, "past_due"), Some(PastDue)),
+        ("created(unpaid) starts past due", None, updated(SUB, "unpaid"), Some(PastDue)),
+        ("created(incomplete) is not started", None, updated(SUB, "incomplete"), None),
+        ("created(paused) is not started", None, updated(SUB, "paused"), None),
+        ("created(canceled) records nothing", None, updated(SUB, "canceled"), None),
+        ("created(incomplete_expired) records nothing", None, updated(SUB, "incomplete_expired"), None),
+        ("unknown stripe status records nothing", None, updated(SUB, "frobnicated"), None),
+        ("created without a tier records nothing", None, updated_without_tier(SUB, "active"), None),
+        ("updated without a tier keeps the stored one", Some(&active), updated_without_tier(SUB, "active"), Some(Active)),
+        ("updated(past_due)", Some(&active), updated(SUB, "past_due"), Some(PastDue)),
+        ("updated(unpaid)", Some(&active), updated(SUB, "unpaid"), Some(PastDue)),
+        ("updated(canceled)", Some(&active), updated(SUB, "canceled"), Some(Canceled)),
+        ("updated(incomplete_expired)", Some(&active), updated(SUB, "incomplete_expired"), Some(Canceled)),
+        ("updated(trialing)", Some(&active), updated(SUB, "trialing"), Some(Trialing)),
+        ("updated(active) ends a trial", Some(&trialing), updated(SUB, "active"), Some(Active)),
+        ("updated(active) settles arrears", Some(&past_due), updated(SUB, "active"), Some(Active)),
+        ("updated(paused) is past due", Some(&active), updated(SUB, "paused"), Some(PastDue)),
+        ("updated(incomplete) is past due", Some(&active), updated(SUB, "incomplete"), Some(PastDue)),
+        ("updated does not revive a deleted subscription", Some(&canceled), updated(SUB, "active"), None),
+        ("a new subscription replaces a canceled one", Some(&other_canceled), updated(SUB, "active"), Some(Active)),
+        ("a new past-due subscription replaces a canceled one", Some(&other_canceled), updated(SUB, "past_due"), Some(PastDue)),
+        ("a paying subscription replaces a comp", Some(&comp_live), updated(SUB, "active"), Some(Active)),
+        ("a trialing subscription replaces a comp", Some(&comp_live), updated(SUB, "trialing"), Some(Trialing)),
+        ("a past-due subscription leaves a running comp", Some(&comp_live), updated(SUB, "past_due"), None),
+        ("a past-due subscription replaces an expired comp", Some(&comp_expired), updated(SUB, "past_due"), Some(PastDue)),
+        ("a canceled subscription leaves a comp", Some(&comp_forever), updated(SUB, "canceled"), None),
+        ("cancellation of a replaced subscription changes nothing", Some(&other_active), updated(SUB, "canceled"), None),
+        ("arrears of a replaced subscription change nothing", Some(&other_active), updated(SUB, "past_due"), None),
+        ("a newer paying subscription replaces a live one", Some(&other_active), updated(SUB, "active"), Some(Active)),
+
+        ("deleted cancels", Some(&active), deleted(SUB), Some(Canceled)),
+        ("deleted cancels a past-due subscription", Some(&past_due), deleted(SUB), Some(Canceled)),
+        ("deleted twice changes nothing", Some(&canceled), deleted(SUB), None),
+        ("deleting a replaced subscription changes nothing", Some(&other_active), deleted(SUB), None),
+        ("deleted with nothing stored", None, deleted(SUB), None),
+        ("deleted leaves a comp", Some(&comp_forever), deleted(SUB), None),
+
+        ("paid settles arrears", Some(&past_due), paid(Some(SUB)), Some(Active)),
+        ("paid renews", Some(&active), paid(Some(SUB)), Some(Active)),
+        ("paid keeps a trial", Some(&trialing), paid(Some(SUB)), Some(Trialing)),
+        ("paid without a subscription id, same customer", Some(&past_due), paid(None), Some(Active)),
+        ("paid without a subscription id, other customer", Some(&past_due), paid_by("cus_other"), None),
+        ("paid for another subscription", Some(&past_due), paid(Some(OTHER)), None),
+        ("paid does not revive a deleted subscription", Some(&canceled), paid(Some(SUB)), None),
+        ("paid leaves a comp", Some(&comp_live), paid(None), None),
+        ("paid with nothing stored", None, paid(Some(SUB)), None),
+
+        ("failed makes past due", Some(&active), failed(Some(SUB)), Some(PastDue)),
+        ("failed at the end of a trial", Some(&trialing), failed(Some(SUB)), Some(PastDue)),
+        ("failed again stays past due", Some(&past_due), failed(Some(SUB)), Some(PastDue)),
+        ("failed without a subscription id", Some(&active), failed(None), Some(PastDue)),
+        ("failed for another subscription", Some(&active), failed(Some(OTHER)), None),
+        ("failed leaves a comp", Some(&comp_forever), failed(None), None),
+        ("failed leaves a deleted subscription", Some(&canceled), failed(Some(SUB)), None),
+        ("failed with nothing stored", None, failed(Some(SUB)), None),
+
+        ("ignored", Some(&active), ignored(), None),
+        ("ignored with nothing stored", None, ignored(), None),
+    ];
+    for (name, current, kind, want) in cases {
+        assert_eq!(outcome(current, &at(20, kind)), want, "{name}");
+    }
+}
+
+#[test]
+fn event_times_decide() {
+    let active = stripe(Active, SUB);
+    let other_active = stripe(Active, OTHER);
+    #[rustfmt::skip]
+    let cases: Vec<(&str, &Subscription, Event, Option<SubscriptionStatus>)> = vec![
+        ("an older event changes nothing", &active, at(9, updated(SUB, "canceled")), None),
+        ("an event from the same second applies", &active, at(10, updated(SUB, "past_due")), Some(PastDue)),
+        ("an older checkout changes nothing", &active, at(9, checkout(SUB, Some("gold"))), None),
+        ("an older failure changes nothing", &active, at(9, failed(Some(SUB))), None),
+        ("a same-second checkout does not replace a live subscription", &other_active, at(10, checkout(SUB, Some("plus"))), None),
+        ("a same-second update does not replace a live subscription", &other_active, at(10, updated(SUB, "active")), None),
+    ];
+    for (name, current, event, want) in cases {
+        assert_eq!(outcome(Some(current), &event), want, "{name}");
+    }
+}
+
+fn set(current: Option<&Subscription>, event: Event) -> Subscription {
+    match apply(current, &event, now()) {
+        Transition::Set(sub) => sub,
+        Transition::Unchanged => panic!("{event:?} left {current:?} unchanged"),
+    }
+}
+
+#[test]
+fn fields_follow_the_event() {
+    let first_failure = set(Some(&stripe(Active, SUB)), at(20, failed(Some(SUB))));
+    assert_eq!(first_failure.past_due_since, Some(t(20)), "grace starts at the first failure");
+    let again = set(Some(&stripe(PastDue, SUB)), at(20, failed(Some(SUB))));
+    assert_eq!(again.past_due_since, Some(t(5)), "later failures do not extend the grace");
+    let again = set(Some(&stripe(PastDue, SUB)), at(20, updated(SUB, "unpaid")));
+    assert_eq!(again.past_due_since, Some(t(5)));
+
+    let settled = set(Some(&stripe(PastDue, SUB)), at(20, paid(Some(SUB))));
+    assert_eq!((settled.past_due_since, settled.current_period_end), (None, Some(t(90 * DAY))));
+
+    let mut change = updated(SUB, "active");
+    if let BillingEvent::SubscriptionUpdated { tier, cancel_at_period_end, .. } = &mut change {
+        *tier = Some(slug("gold"));
+        *cancel_at_period_end = true;
+    }
+    let upgraded = set(Some(&stripe(Active, SUB)), at(20, change));
+    assert_eq!(upgraded.tier, slug("gold"));
+    assert!(upgraded.cancel_at_period_end);
+    assert_eq!(upgraded.current_period_end, Some(t(60 * DAY)));
+    assert_eq!(upgraded.renews_at(), Some(t(60 * DAY)));
+
+    let refreshed = set(Some(&stripe(Trialing, SUB)), at(20, checkout(SUB, Some("gold"))));
+    assert_eq!((refreshed.tier.as_str(), refreshed.current_period_end), ("gold", Some(t(30 * DAY))));
+
+    let renewed = set(Some(&stripe(Active, SUB)), at(20, paid_by(CUS)));
+    assert_eq!(renewed, Subscription { last_event_at: Some(t(20)), ..stripe(Active, SUB) }, "only the time moves");
+
+    let ended = set(Some(&Subscription { cancel_at_period_end: true, ..stripe(Active, SUB) }), at(20, deleted(SUB)));
+    assert_eq!((ended.cancel_at_period_end, ended.renews_at()), (false, None));
+}
+
+#[test]
+fn a_new_subscription_replaces_a_comp_whole() {
+    let sub = set(Some(&comped(Some(2_000))), at(20, checkout(SUB, None)));
+    let want = Subscription {
+        tier: slug("plus"),
+        status: Active,
+        stripe_subscription_id: Some(SUB.into()),
+        stripe_customer_id: Some(CUS.into()),
+        current_period_end: None,
+        past_due_since: None,
+        comped_until: None,
+        cancel_at_period_end: false,
+        last_event_at: Some(t(20)),
+    };
+    assert_eq!(sub, want);
+}
+
+fn run(start: Option<Subscription>, events: &[Event]) -> Option<Subscription> {
+    events.iter().fold(start, |current, event| match apply(current.as_ref(), event, now()) {
+        Transition::Unchanged => current,
+        Transition::Set(sub) => Some(sub),
+    })
+}
+
+#[test]
+fn a_late_update_does_not_resurrect_a_deleted_subscription() {
+    let start = run(None, &[at(1, checkout(SUB, Some("plus")))]);
+    let in_order = run(start.clone(), &[at(20, updated(SUB, "active")), at(30, deleted(SUB))]).unwrap();
+    let reversed = run(start, &[at(30, deleted(SUB)), at(20, updated(SUB, "active"))]).unwrap();
+    assert_eq!((in_order.status, reversed.status), (Canceled, Canceled));
+}
+
+#[test]
+fn a_replayed_failure_does_not_override_a_newer_payment() {
+    let start = Some(stripe(Active, SUB));
+    let replayed = run(start.clone(), &[at(20, failed(Some(SUB))), at(30, paid(Some(SUB))), at(20, failed(Some(SUB)))]).unwrap();
+    assert_eq!((replayed.status, replayed.past_due_since), (Active, None));
+    let reversed = run(start, &[at(30, paid(Some(SUB))), at(20, failed(Some(SUB)))]).unwrap();
+    assert_eq!(reversed.status, Active);
+}
+
+/// Every delivery order of these events ends in the same state as the order they were created in.
+#[test]
+fn delivery_order_does_not_matter() {
+    let arrears = [at(20, failed(Some(SUB))), at(21, updated(SUB, "past_due")), at(30, paid(Some(SUB)))];
+    let ending = [at(20, updated(SUB, "active")), at(25, failed(Some(SUB))), at(30, deleted(SUB))];
+    for (events, want) in [(arrears, Active), (ending, Canceled)] {
+        for order in permutations(events.len()) {
+            let delivered: Vec<Event> = order.iter().map(|&i| events[i].clone()).collect();
+            let end = run(Some(stripe(Active, SUB)), &delivered).unwrap();
+            assert_eq!((end.status, end.last_event_at), (want, Some(t(30))), "order {order:?}");
+            assert_eq!(end.past_due_since, None, "order {order:?}");
+        }
+    }
+}
+
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![vec![]];
+    }
+    let mut out = Vec::new();
+    for rest in permutations(n - 1) {
+        for i in 0..=rest.len() {
+            let mut order = rest.clone();
+            order.insert(i, n - 1);
+            out.push(order);
+        }
+    }
+    out
+}
+
+/// Stripe often delivers `checkout.session.completed` before the older events of the same signup.
+#[test]
+fn a_signup_delivered_backwards_still_learns_its_period_end() {
+    let events = [at(3, checkout(SUB, Some("plus"))), at(2, paid(Some(SUB))), at(1, updated(SUB, "active"))];
+    let sub = run(None, &events).unwrap();
+    assert_eq!((sub.status, sub.current_period_end, sub.last_event_at), (Active, Some(t(90 * DAY)), Some(t(3))));
+    let late = run(Some(sub.clone()), &[at(1, updated(SUB, "active"))]).unwrap();
+    assert_eq!(late, sub, "a known period end is not overwritten by an older event");
+}
+
+#[test]
+fn buying_another_tier_survives_the_old_subscription_ending() {
+    let start = Some(stripe(Active, OTHER));
+    let events = [at(20, checkout(SUB, Some("gold"))), at(21, updated(OTHER, "canceled")), at(22, deleted(OTHER)), at(15, updated(OTHER, "active"))];
+    let sub = run(start, &events).unwrap();
+    assert_eq!((sub.status, sub.tier.as_str(), sub.stripe_subscription_id.as_deref()), (Active, "gold", Some(SUB)));
+}
+
+/// Every stored state × every event kind × early, equal and late times keeps the invariants.
+#[test]
+fn invariants_hold_everywhere() {
+    let currents = [
+        None,
+        Some(stripe(Active, SUB)),
+        Some(stripe(Trialing, SUB)),
+        Some(stripe(PastDue, SUB)),
+        Some(stripe(Canceled, SUB)),
+        Some(stripe(Active, OTHER)),
+        Some(Subscription { current_period_end: None, ..stripe(Active, SUB) }),
+        Some(comped(None)),
+        Some(comped(Some(500))),
+        Some(comped(Some(2_000))),
+    ];
+    let statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused", "?"];
+    let mut kinds = vec![checkout(SUB, Some("plus")), checkout(SUB, None), deleted(SUB), paid(Some(SUB)), paid(None), failed(Some(SUB)), failed(None), ignored()];
+    kinds.extend(statuses.iter().map(|s| updated(SUB, s)));
+    for current in &currents {
+        for kind in &kinds {
+            for secs in [5, 10, 20] {
+                check_invariants(current.as_ref(), &at(secs, kind.clone()));
+            }
+        }
+    }
+}
+
+fn check_invariants(current: Option<&Subscription>, event: &Event) {
+    let Transition::Set(next) = apply(current, event, now()) else { return };
+    let context = format!("{current:?} + {event:?} → {next:?}");
+    assert_eq!(next.status == PastDue, next.past_due_since.is_some(), "{context}");
+    assert!(next.status == Comped || next.comped_until.is_none(), "{context}");
+    let stale = current.is_some_and(|c| c.last_event_at.is_some_and(|last| event.created < last));
+    if stale {
+        let current = current.unwrap();
+        assert_eq!(Subscription { current_period_end: None, ..next.clone() }, Subscription { current_period_end: None, ..current.clone() }, "{context}");
+    } else {
+        assert_eq!(next.last_event_at, Some(event.created), "{context}");
+    }
+    if let Some(c) = current.filter(|c| c.status == Canceled) {
+        assert!(next.stripe_subscription_id != c.stripe_subscription_id || next.status == Canceled, "{context}");
+    }
+    if current.is_some_and(|c| c.status == Comped) && matches!(event.kind, BillingEvent::InvoicePaid { .. } | BillingEvent::InvoicePaymentFailed { .. }) {
+        panic!("invoices must leave comps alone: {context}");
+    }
+}
+
+#[test]
+fn entitlement_by_status() {
+    let grace = Duration::days(3);
+    let cases = [(Active, true), (Trialing, true), (PastDue, true), (Canceled, false), (Comped, true)];
+    for (status, want) in cases {
+        let sub = Subscription { status, ..stripe(status, SUB) };
+        assert_eq!(entitles(&sub, t(20), grace), want, "{status}");
+    }
+}
+
+#[test]
+fn grace_period_boundaries() {
+    let grace = Duration::days(3);
+    let sub = Subscription { past_due_since: Some(t(0)), ..stripe(PastDue, SUB) };
+    assert!(entitles(&sub, t(0), grace));
+    assert!(entitles(&sub, t(3 * DAY - 1), grace));
+    assert!(!entitles(&sub, t(3 * DAY), grace));
+    assert!(!entitles(&sub, t(3 * DAY), Duration::zero()));
+    let unbounded = Subscription { past_due_since: None, ..sub };
+    assert!(!entitles(&unbounded, t(0), grace), "a grace with no start is not granted");
+}
+
+#[test]
+fn comps_with_and_without_an_end() {
+    let grace = Duration::days(3);
+    let forever = comped(None);
+    assert!(entitles(&forever, t(100 * 365 * DAY), grace));
+    assert_eq!(forever.renews_at(), None);
+    let until = comped(Some(100));
+    assert!(entitles(&until, t(99), grace));
+    assert!(!entitles(&until, t(100), grace), "a comp ends at its end");
+    assert_eq!(until.renews_at(), Some(t(100)));
+    assert_eq!((until.status, until.stripe_subscription_id.as_deref(), until.last_event_at), (Comped, None, None));
+}
+
+#[test]
+fn statuses_round_trip() {
+    for status in SubscriptionStatus::ALL {
+        assert_eq!(SubscriptionStatus::parse(status.as_str()), Ok(status));
+    }
+    assert_eq!(PastDue.to_string(), "past_due");
+    assert!(SubscriptionStatus::parse("Active").is_err());
+    assert!(SubscriptionStatus::parse("unpaid").is_err(), "Stripe's statuses are not ours");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_event() -> impl Strategy<Value = Event> {
+        let statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "paused"];
+        (0..8usize, any::<bool>(), 0..7usize, 0..40i64).prop_map(move |(kind, other, status, secs)| {
+            let id = if other { OTHER } else { SUB };
+            let kind = match kind {
+                0 => checkout(id, Some("plus")),
+                1 | 2 => updated(id, statuses[status]),
+                3 => deleted(id),
+                4 => paid(Some(id)),
+                5 => failed(Some(id)),
+                6 => failed(None),
+                _ => ignored(),
+            };
+            at(secs, kind)
+        })
+    }
+
+    proptest! {
+        /// Whatever Stripe delivers, in whatever order: time never runs backwards, a deleted
+        /// subscription stays deleted, and the status-specific fields stay consistent.
+        #[test]
+        fn any_stream_keeps_the_invariants(
+            start in prop::option::of(Just(comped(Some(500)))),
+            events in prop::collection::vec(any_event(), 0..12),
+        ) {
+            let mut current = start;
+            for event in &events {
+                check_invariants(current.as_ref(), event);
+                if let Transition::Set(next) = apply(current.as_ref(), event, now()) {
+                    if let Some(c) = &current {
+                        prop_assert!(next.last_event_at >= c.last_event_at);
+                        let was_deleted = c.status == Canceled && c.stripe_subscription_id.is_some();
+                        prop_assert!(!was_deleted || next.stripe_subscription_id != c.stripe_subscription_id || next.status == Canceled);
+                    }
+                    current = Some(next);
+                }
+            }
+        }
+    }
+}

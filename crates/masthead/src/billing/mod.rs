@@ -1,0 +1,6 @@
+//! Billing through Stripe: verifying and parsing webhooks (`webhook`) and the small HTTP client that
+//! opens Checkout and Customer Portal sessions (`stripe`). The rules for what an event does to a
+//! member's subscription live in `domain::billing`.
+
+pub mod stripe;
+pub mod webhook;

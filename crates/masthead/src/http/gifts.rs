@@ -1,0 +1,100 @@
+//! Gift links: a paid member shares one post; anyone opening `/{slug}/?gift=TOKEN` reads it.
+//! The token is the gift's id sealed with the site's key; the row says whether it still works.
+
+use super::{AppError, AppState};
+use crate::compose::new_id;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use store::Gift;
+
+pub const GIFT_DAYS: i64 = 30;
+pub const MONTHLY_QUOTA: u32 = 10;
+
+/// The gift link URL for a gift id.
+pub fn url(state: &AppState, slug: &str, gift_id: &str) -> String {
+    format!("{}/{slug}/?gift={}", state.config.public_url, state.signer.seal(&format!("g1:{gift_id}")))
+}
+
+/// The live gift a token names, if it is authentic, unrevoked and unexpired.
+pub async fn open(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<Option<Gift>, AppError> {
+    let Some(id) = state.signer.open(token).and_then(|p| p.strip_prefix("g1:")) else { return Ok(None) };
+    Ok(state.store.gift(id).await?.filter(|g| !g.revoked && g.expires_at > now))
+}
+
+/// How many more gift links the member may create in the current 30 days.
+pub async fn remaining(state: &AppState, member_id: &str) -> Result<u32, AppError> {
+    let since = Utc::now() - Duration::days(30);
+    let made = state.store.gifts_of(member_id).await?.iter().filter(|g| g.created_at > since).count() as u32;
+    Ok(MONTHLY_QUOTA.saturating_sub(made))
+}
+
+/// Creates a gift for `post_id`; `None` when the quota is used up.
+pub async fn create(state: &AppState, member_id: &str, post_id: &str) -> Result<Option<Gift>, AppError> {
+    if remaining(state, member_id).await? == 0 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let gift = Gift {
+        id: new_id(),
+        member_id: member_id.to_owned(),
+        post_id: post_id.to_owned(),
+        created_at: now,
+        expires_at: now + Duration::days(GIFT_DAYS),
+        revoked: false,
+    };
+    state.store.create_gift(&gift).await?;
+    Ok(Some(gift))
+}
+
+/// The member's live gift links as the account page lists them.
+pub async fn account_gifts(state: &AppState, member_id: &str) -> Result<Vec<Value>, AppError> {
+    let now = Utc::now();
+    let gifts: Vec<Gift> = state.store.gifts_of(member_id).await?.into_iter().filter(|g| !g.revoked && g.expires_at > now).collect();
+    let ids: Vec<String> = gifts.iter().map(|g| g.post_id.clone()).collect();
+    let posts = state.store.posts_by_ids(&ids).await?;
+    Ok(gifts
+        .iter()
+        .filter_map(|g| {
+            let post = posts.iter().find(|p| p.id == g.post_id)?;
+            Some(json!({
+                "id": g.id,
+                "title": post.title,
+                "url": url(state, post.slug.as_str(), &g.id),
+                "expires_display": g.expires_at.format("%B %-d, %Y").to_string(),
+            }))
+        })
+        .collect())
+}
+
+/// POST /members/gift: a paid member creates a gift link for a gated post.
+pub async fn create_gift(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    reader: super::reader::Reader,
+    axum::Form(f): axum::Form<super::members::MemberForm>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::{IntoResponse, Redirect};
+    reader.check_csrf(f.csrf())?;
+    let Some(current) = &reader.member else { return Ok(Redirect::to("/signin/").into_response()) };
+    if !current.access(Utc::now(), super::reader::grace(&state)).paid {
+        return Err(AppError::Forbidden { code: "not_paid", message: "Gift links come with a paid membership.".into() });
+    }
+    let post = state.store.posts_by_ids(&[f.post_id().to_owned()]).await?.pop().ok_or(AppError::NotFound)?;
+    let to = match create(&state, &current.member.id, &post.id).await? {
+        Some(gift) => format!("/{}/?gift_created={}", post.slug, state.signer.seal(&format!("g1:{}", gift.id))),
+        None => "/account/".to_owned(),
+    };
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Redirect::to(&to)).into_response())
+}
+
+/// POST /account/gifts/revoke.
+pub async fn revoke_gift(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    reader: super::reader::Reader,
+    axum::Form(f): axum::Form<super::members::MemberForm>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::{IntoResponse, Redirect};
+    reader.check_csrf(f.csrf())?;
+    let Some(current) = &reader.member else { return Ok(Redirect::to("/signin/").into_response()) };
+    state.store.revoke_gift(&current.member.id, f.gift_id()).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Redirect::to("/account/?done=revoked")).into_response())
+}

@@ -1,0 +1,367 @@
+//! Member pages and forms: `/signin/`, `/signup/`, `/account/` and `/members/…`.
+//! Every POST checks the CSRF token; every page here is private and never cached.
+
+use super::reader::{Reader, grace};
+use super::site::{load, page_context};
+use super::{AppError, AppState};
+use crate::members::crypto::hash_password;
+use crate::members::flows::{self, FlowError, LinkRequest, safe_redirect};
+use crate::members::session;
+use axum::extract::{Form, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use render::head::Meta;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Fields any member form may carry; each handler reads the ones it needs.
+#[derive(Deserialize, Default)]
+pub struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    redirect: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    post_id: String,
+}
+
+impl MemberForm {
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    pub fn post_id(&self) -> &str {
+        &self.post_id
+    }
+
+    pub fn gift_id(&self) -> &str {
+        &self.id
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    redirect: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Messages for `?done=` after a redirect; nothing from the URL is shown as text.
+fn done_notice(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "Your name is saved.",
+        "password" => "Your password is set.",
+        "revoked" => "The gift link no longer works.",
+        "email" => "Your new email address is confirmed.",
+        "welcome" => "You are signed in.",
+        _ => return None,
+    })
+}
+
+/// Renders a member page: private, uncacheable and not indexed.
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    reader: Reader,
+    template: &str,
+    title: &str,
+    notice: Option<String>,
+    error: Option<String>,
+    mut data: Value,
+) -> Result<Response, AppError> {
+    let site = load(state).await?;
+    let (reader, csrf) = reader.csrf(state);
+    data["member"] = reader.member_json(state).await?;
+    data["csrf"] = json!(csrf);
+    data["notice"] = json!(notice);
+    data["error"] = json!(error);
+    let meta = Meta {
+        title: format!("{title} – {}", site.title),
+        description: format!("{title} at {}", site.title),
+        canonical: format!("/{template}/"),
+        noindex: true,
+        ..Meta::default()
+    };
+    let ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
+    let html = state.theme.render(template, &ctx)?;
+    Ok((reader.jar, [(header::CACHE_CONTROL, "private, no-store")], Html(html)).into_response())
+}
+
+fn see_other(jar: axum_extra::extract::CookieJar, to: &str) -> Response {
+    let to = if safe_redirect(to).is_empty() { "/" } else { to };
+    (jar, [(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
+}
+
+pub async fn signin_page(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    let data = json!({ "step": "email", "email": "", "redirect": safe_redirect(&q.redirect) });
+    page(&state, reader, "signin", "Sign in", None, None, data).await
+}
+
+pub async fn signup_page(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    let data = signup_data(&state, &q.tier, "email", "").await?;
+    page(&state, reader, "signup", "Subscribe", None, None, data).await
+}
+
+async fn signup_data(state: &AppState, tier: &str, step: &str, email: &str) -> Result<Value, AppError> {
+    let tiers: Vec<Value> = state
+        .store
+        .tiers()
+        .await?
+        .iter()
+        .map(|t| {
+            json!({
+                "slug": t.slug, "name": t.name, "description": t.description, "benefits": t.benefits,
+                "paid": t.is_paid(), "trial_days": t.trial_days,
+                "monthly_price_display": t.price_label(false), "yearly_price_display": t.price_label(true),
+                "checkout_month_url": t.is_paid().then(|| format!("/members/checkout?tier={}&cadence=month", t.slug)),
+                "checkout_year_url": t.is_paid().then(|| format!("/members/checkout?tier={}&cadence=year", t.slug)),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "tiers": tiers, "payments_configured": state.config.stripe.is_some(),
+        "step": step, "email": email, "tier": tier, "redirect": "",
+    }))
+}
+
+/// POST /members/signin: email a sign-in link and code (a sign-up link for unknown addresses).
+pub async fn request_signin(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let ip = reader.ip.clone();
+    match flows::request_link(&state, &f.email, LinkRequest::SignIn, &f.redirect, &ip).await {
+        Ok(email) => {
+            let data = json!({ "step": "code", "email": email, "redirect": safe_redirect(&f.redirect) });
+            let notice = format!("Check your email: we sent a sign-in link and a code to {email}.");
+            page(&state, reader, "signin", "Sign in", Some(notice), None, data).await
+        }
+        Err(err) => {
+            let data = json!({ "step": "email", "email": f.email, "redirect": safe_redirect(&f.redirect) });
+            page(&state, reader, "signin", "Sign in", None, Some(user_message(err)?), data).await
+        }
+    }
+}
+
+/// POST /members/signup: email a confirmation link and code.
+pub async fn request_signup(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let ip = reader.ip.clone();
+    let request = LinkRequest::SignUp { name: f.name.clone(), tier: f.tier.clone() };
+    match flows::request_link(&state, &f.email, request, &f.redirect, &ip).await {
+        Ok(email) => {
+            let data = signup_data(&state, &f.tier, "code", email.as_str()).await?;
+            let notice = format!("Check your email: we sent a confirmation link and a code to {email}.");
+            page(&state, reader, "signup", "Subscribe", Some(notice), None, data).await
+        }
+        Err(err) => {
+            let data = signup_data(&state, &f.tier, "email", &f.email).await?;
+            page(&state, reader, "signup", "Subscribe", None, Some(user_message(err)?), data).await
+        }
+    }
+}
+
+/// A flow error a reader can act on, or the internal error to report.
+fn user_message(err: FlowError) -> Result<String, AppError> {
+    match err {
+        FlowError::Internal(e) => Err(AppError::Internal(e)),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// GET /members/verify?token=…: the emailed link.
+pub async fn verify_link(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    match flows::redeem_token(&state, &q.token).await {
+        Ok(Some(done)) => {
+            let jar = session::start(&state, &done.member.id, reader.jar).await?;
+            Ok(see_other(jar, &done.redirect))
+        }
+        Ok(None) => {
+            let error = "That link has expired or was already used. Enter your email to get a new one.";
+            let data = json!({ "step": "email", "email": "", "redirect": "" });
+            page(&state, reader, "signin", "Sign in", None, Some(error.into()), data).await
+        }
+        Err(err) => {
+            let data = json!({ "step": "email", "email": "", "redirect": "" });
+            page(&state, reader, "signin", "Sign in", None, Some(user_message(err)?), data).await
+        }
+    }
+}
+
+/// POST /members/verify-code: the six-digit code from the same email.
+pub async fn verify_code(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let ip = reader.ip.clone();
+    match flows::redeem_code(&state, &f.email, &f.code, &ip).await {
+        Ok(Some(done)) => {
+            let jar = session::start(&state, &done.member.id, reader.jar).await?;
+            Ok(see_other(jar, &done.redirect))
+        }
+        outcome => {
+            let error = match outcome {
+                Err(err) => user_message(err)?,
+                _ => "That code is not right or has expired. Check the latest email, or ask for a new code.".into(),
+            };
+            let data = json!({ "step": "code", "email": f.email, "redirect": safe_redirect(&f.redirect) });
+            page(&state, reader, "signin", "Sign in", None, Some(error), data).await
+        }
+    }
+}
+
+/// POST /members/password-signin.
+pub async fn password_signin(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let ip = reader.ip.clone();
+    match flows::password_sign_in(&state, &f.email, &f.password, &ip).await {
+        Ok(Some(member)) => {
+            let jar = session::start(&state, &member.id, reader.jar).await?;
+            let to = safe_redirect(&f.redirect);
+            Ok(see_other(jar, if to.is_empty() { "/account/" } else { to }))
+        }
+        outcome => {
+            let error = match outcome {
+                Err(err) => user_message(err)?,
+                _ => "That email and password do not match. Try again, or sign in with an email link.".into(),
+            };
+            let data = json!({ "step": "email", "email": f.email, "redirect": safe_redirect(&f.redirect) });
+            page(&state, reader, "signin", "Sign in", None, Some(error), data).await
+        }
+    }
+}
+
+pub async fn signout(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    signout_from(state, reader, f, false).await
+}
+
+pub async fn signout_all(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    signout_from(state, reader, f, true).await
+}
+
+async fn signout_from(state: AppState, reader: Reader, f: MemberForm, everywhere: bool) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let Some(current) = &reader.member else { return Ok(see_other(reader.jar, "/")) };
+    let jar = session::end(&state, current, reader.jar.clone(), everywhere).await?;
+    Ok(see_other(jar, "/"))
+}
+
+/// GET /account/.
+pub async fn account(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    account_page(&state, reader, done_notice(&q.done).map(String::from), None).await
+}
+
+async fn account_page(state: &AppState, reader: Reader, notice: Option<String>, error: Option<String>) -> Result<Response, AppError> {
+    let state = state.clone();
+    let Some(current) = reader.member.clone() else {
+        return Ok(see_other(reader.jar, "/signin/?redirect=/account/"));
+    };
+    let now = Utc::now();
+    let access = current.access(now, grace(&state));
+    let sub = current.subscription.as_ref();
+    let status_display = match sub.map(|s| s.status.as_str()) {
+        None => "Free membership",
+        Some("active") => "Active",
+        Some("trialing") => "Free trial",
+        Some("past_due") => "Past due — update your payment method",
+        Some("canceled") => "Canceled",
+        Some("comped") => "Complimentary",
+        Some(_) => "Free membership",
+    };
+    let gifts = super::gifts::account_gifts(&state, &current.member.id).await?;
+    let remaining = super::gifts::remaining(&state, &current.member.id).await?;
+    let data = json!({
+        "account": {
+            "email": current.member.email, "name": current.member.name,
+            "tier_name": reader.member_json(&state).await?["tier_name"],
+            "status_display": status_display,
+            "renewal_display": sub.and_then(|s| s.renews_at()).map(|t| t.format("%B %-d, %Y").to_string()),
+            "paid": access.paid,
+            "can_manage_billing": current.member.stripe_customer_id.is_some() && state.config.stripe.is_some(),
+            "has_password": current.member.has_password,
+            "upgrade_url": "/signup/",
+            "gifts": gifts, "gifts_remaining": remaining, "pending_email": Value::Null,
+        },
+    });
+    page(&state, reader, "account", "Your account", notice, error, data).await
+}
+
+/// The signed-in member, or the response that sends the reader to sign in.
+fn require_member(reader: &Reader) -> Result<&session::CurrentMember, Response> {
+    reader.member.as_ref().ok_or_else(|| see_other(reader.jar.clone(), "/signin/?redirect=/account/"))
+}
+
+pub async fn set_name(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let current = match require_member(&reader) {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    state.store.set_member_name(&current.member.id, &f.name.chars().take(120).collect::<String>()).await?;
+    Ok(see_other(reader.jar.clone(), "/account/?done=name"))
+}
+
+pub async fn set_password(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let current = match require_member(&reader) {
+        Ok(c) => c.clone(),
+        Err(res) => return Ok(res),
+    };
+    if f.password.chars().count() < 10 || f.password.len() > 1024 {
+        let error = "Choose a password of at least 10 characters.".to_owned();
+        return account_page(&state, reader, None, Some(error)).await;
+    }
+    let password = f.password.clone();
+    let phc = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(anyhow::Error::from)??;
+    state.store.set_password_hash(&current.member.id, &phc).await?;
+    Ok(see_other(reader.jar.clone(), "/account/?done=password"))
+}
+
+/// POST /account/email: sends a confirmation link to the new address.
+pub async fn change_email(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let current = match require_member(&reader) {
+        Ok(c) => c.clone(),
+        Err(res) => return Ok(res),
+    };
+    let ip = reader.ip.clone();
+    let request = LinkRequest::EmailChange { member_id: current.member.id.clone() };
+    let outcome = flows::request_link(&state, &f.email, request, "/account/?done=email", &ip).await;
+    let (notice, error) = match outcome {
+        Ok(email) => (Some(format!("We sent a confirmation link to {email}. Your address changes when you open it.")), None),
+        Err(err) => (None, Some(user_message(err)?)),
+    };
+    account_page(&state, reader, notice, error).await
+}
+
+/// POST /account/delete: deletes the member after an explicit confirmation.
+pub async fn delete_account(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    reader.check_csrf(&f.csrf)?;
+    let current = match require_member(&reader) {
+        Ok(c) => c.clone(),
+        Err(res) => return Ok(res),
+    };
+    if f.confirm != "yes" {
+        return Ok(see_other(reader.jar.clone(), "/account/"));
+    }
+    let jar = session::end(&state, &current, reader.jar.clone(), true).await?;
+    state.store.delete_member(&current.member.id).await?;
+    tracing::info!(member.id = %current.member.id, "member deleted their account");
+    Ok(see_other(jar, "/"))
+}

@@ -1,0 +1,86 @@
+//! Who is reading: the signed-in member (from the session cookie), the client's address for
+//! abuse limits, and CSRF tokens for forms.
+
+use super::{AppError, AppState};
+use crate::members::crypto::{random_token, same};
+use crate::members::session::{self, CurrentMember, cookie};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use chrono::Duration;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+pub const CSRF_COOKIE: &str = "mh_csrf";
+
+/// The request's reader: its cookies, the member they sign in (if any) and the client address.
+pub struct Reader {
+    pub jar: CookieJar,
+    pub member: Option<CurrentMember>,
+    pub ip: String,
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let member = session::current(state, &jar).await?;
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
+        Ok(Reader { jar, member, ip })
+    }
+}
+
+impl Reader {
+    /// The `member` object every template sees (null for anonymous readers).
+    pub async fn member_json(&self, state: &AppState) -> Result<Value, AppError> {
+        let Some(current) = &self.member else { return Ok(Value::Null) };
+        let now = chrono::Utc::now();
+        let access = current.access(now, grace(state));
+        let sub = current.subscription.as_ref();
+        let tier_name = match sub {
+            Some(s) => state.store.tier_by_slug(s.tier.as_str()).await?.map_or_else(|| s.tier.to_string(), |t| t.name),
+            None => "Free".to_owned(),
+        };
+        Ok(json!({
+            "name": current.member.name,
+            "email": current.member.email,
+            "paid": access.paid,
+            "tier_name": tier_name,
+            "status": sub.map_or("free", |s| s.status.as_str()),
+            "renewal_display": sub.and_then(|s| s.renews_at()).map(|t| t.format("%B %-d, %Y").to_string()),
+        }))
+    }
+
+    /// This browser's CSRF token, creating the cookie when it has none.
+    pub fn csrf(mut self, state: &AppState) -> (Reader, String) {
+        let token = match self.jar.get(CSRF_COOKIE) {
+            Some(c) if c.value().len() >= 32 => c.value().to_owned(),
+            _ => {
+                let token = random_token();
+                self.jar = self.jar.add(cookie(state, CSRF_COOKIE, token.clone(), Duration::days(1)));
+                token
+            }
+        };
+        (self, token)
+    }
+
+    /// Rejects a form whose token does not match this browser's CSRF cookie.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        match self.jar.get(CSRF_COOKIE) {
+            Some(c) if !submitted.is_empty() && same(c.value(), submitted) => Ok(()),
+            _ => Err(AppError::Forbidden {
+                code: "csrf",
+                message: "This form has expired. Go back, reload the page and try again.".into(),
+            }),
+        }
+    }
+}
+
+/// How long a past-due subscription keeps its access (setting `past_due_grace_days`, default 7).
+pub fn grace(_state: &AppState) -> Duration {
+    Duration::days(7)
+}

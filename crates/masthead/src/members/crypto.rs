@@ -1,0 +1,119 @@
+//! Secrets: random tokens and codes, their hashes, HMAC-signed values, password hashes.
+
+use anyhow::{Result, anyhow};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// A 256-bit random token, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A six-digit one-time code.
+pub fn six_digit_code() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+/// SHA-256 of a secret, hex: what the database stores instead of the secret.
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// HMAC-SHA256 signing with the site's secret key, for values handed to browsers.
+#[derive(Clone)]
+pub struct Signer {
+    key: Vec<u8>,
+}
+
+impl Signer {
+    pub fn new(key: &[u8]) -> Signer {
+        Signer { key: key.to_vec() }
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC accepts keys of any length.
+        Hmac::<Sha256>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+    }
+
+    /// `payload.signature`; the payload must not contain '.'-free assumptions: it is kept as is.
+    pub fn seal(&self, payload: &str) -> String {
+        let mut mac = self.mac();
+        mac.update(payload.as_bytes());
+        format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
+    /// The payload of a sealed value when its signature is valid (constant-time comparison).
+    pub fn open<'a>(&self, sealed: &'a str) -> Option<&'a str> {
+        let (payload, signature) = sealed.rsplit_once('.')?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        let mut mac = self.mac();
+        mac.update(payload.as_bytes());
+        mac.verify_slice(&signature).ok().map(|_| payload)
+    }
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer(…)")
+    }
+}
+
+/// An argon2id hash of a password, in PHC string form.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow!("salt: {e}"))?;
+    let hash = argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow!("hashing the password failed: {e}"))?;
+    Ok(hash.to_string())
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// Constant-time equality of two strings (for CSRF tokens and codes).
+pub fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_reject_tampering() {
+        let signer = Signer::new(b"key");
+        let sealed = signer.seal("gift:123");
+        assert_eq!(signer.open(&sealed), Some("gift:123"));
+        assert_eq!(signer.open(&sealed.replace("123", "124")), None);
+        assert_eq!(Signer::new(b"other").open(&sealed), None);
+        for junk in ["", ".", "a.b", "nodot", "x.%%%"] {
+            assert_eq!(signer.open(junk), None);
+        }
+    }
+
+    #[test]
+    fn tokens_codes_and_passwords() {
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 43);
+        let code = six_digit_code();
+        assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()));
+        let phc = hash_password("correct horse battery").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &phc));
+        assert!(!verify_password("wrong", &phc));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+}

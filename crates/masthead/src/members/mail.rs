@@ -1,0 +1,72 @@
+//! Sending mail: SMTP through `lettre` when `MASTHEAD_SMTP_URL` is set, otherwise `.eml` files
+//! in `DATA/outbox/` so a site works offline.
+
+use crate::config::Config;
+use anyhow::{Context, Result};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+pub struct Mail {
+    /// The display name of the sender (the site's title).
+    pub from_name: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(AsyncFileTransport<Tokio1Executor>),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: lettre::Address,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Mailer> {
+        let from = config
+            .mail_from
+            .parse()
+            .with_context(|| format!("MASTHEAD_MAIL_FROM {:?} is not an email address", config.mail_from))?;
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .context("MASTHEAD_SMTP_URL must look like smtp://host:port")?
+                    .build(),
+            ),
+            None => {
+                let dir = config.outbox_dir();
+                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create the outbox {}", dir.display()))?;
+                Transport::Outbox(AsyncFileTransport::new(dir))
+            }
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends one message with plain-text and HTML parts.
+    pub async fn send(&self, mail: Mail) -> Result<()> {
+        let to: Mailbox = mail.to.parse().context("the recipient is not an email address")?;
+        let message = lettre::Message::builder()
+            .from(Mailbox::new(Some(mail.from_name), self.from.clone()))
+            .to(to)
+            .subject(mail.subject)
+            .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
+            .context("building the message failed")?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.context("the SMTP server did not accept the message")?;
+            }
+            Transport::Outbox(files) => {
+                files.send(message).await.context("writing the message to the outbox failed")?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_outbox(&self) -> bool {
+        matches!(self.transport, Transport::Outbox(_))
+    }
+}

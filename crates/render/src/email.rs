@@ -1,0 +1,71 @@
+//! Email bodies: every message has a plain-text and an HTML part, with all values escaped.
+
+use handlebars::html_escape;
+
+/// Subject, text and HTML of a message.
+pub struct EmailBody {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Why a sign-in link was sent; decides the wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    SignUp,
+    SignIn,
+    EmailChange,
+}
+
+/// The magic-link message: a button, the raw link, and the six-digit code.
+pub fn magic_link(site_title: &str, purpose: LinkPurpose, link: &str, code: &str) -> EmailBody {
+    let (subject, action, lead) = match purpose {
+        LinkPurpose::SignUp => (
+            format!("Confirm your {site_title} account"),
+            "Confirm my account",
+            format!("Welcome to {site_title}. Confirm your email address to finish creating your account."),
+        ),
+        LinkPurpose::SignIn => (
+            format!("Your sign-in link for {site_title}"),
+            "Sign in",
+            format!("Use this link to sign in to {site_title}."),
+        ),
+        LinkPurpose::EmailChange => (
+            format!("Confirm your new email address for {site_title}"),
+            "Confirm new address",
+            format!("Confirm that you want to use this address for your {site_title} account."),
+        ),
+    };
+    let footer = "The link and the code work once and expire in 15 minutes. If you did not ask for this, ignore this message.";
+    let text = format!("{lead}\n\n{action}: {link}\n\nOr enter this code: {code}\n\n{footer}\n");
+    let e = html_escape;
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:Georgia,serif;color:#1a1a1a;max-width:560px;margin:0 auto;padding:24px\">\
+         <h1 style=\"font-size:22px;color:#0f1f3d\">{title}</h1><p>{lead}</p>\
+         <p><a href=\"{link}\" style=\"display:inline-block;background:#a51c30;color:#fff;padding:12px 20px;text-decoration:none;border-radius:4px\">{action}</a></p>\
+         <p>Or enter this code: <strong style=\"font-size:20px;letter-spacing:4px\">{code}</strong></p>\
+         <p style=\"font-size:13px;color:#555\">{footer}</p>\
+         <p style=\"font-size:12px;color:#777;word-break:break-all\">{link}</p></body></html>",
+        title = e(site_title),
+        lead = e(&lead),
+        link = e(link),
+        action = e(action),
+        code = e(code),
+        footer = e(footer),
+    );
+    EmailBody { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_parts_carry_the_link_and_code_escaped() {
+        let body = magic_link("A <b> Review", LinkPurpose::SignIn, "https://x.example/m?token=a&b", "123456");
+        assert!(body.text.contains("https://x.example/m?token=a&b") && body.text.contains("123456"));
+        assert!(body.html.contains("a&amp;b") && !body.html.contains("a&b"));
+        assert!(body.html.contains("A &lt;b&gt; Review") && !body.html.contains("<b> Review"));
+        assert_eq!(body.subject, "Your sign-in link for A <b> Review");
+    }
+}
