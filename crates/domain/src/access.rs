@@ -46,15 +46,27 @@ pub enum Meter {
 
 impl Viewer {
     pub fn anonymous() -> Viewer {
-        Viewer { who: Who::Anonymous, meter: Meter::Off, gift_for: None }
+        Viewer {
+            who: Who::Anonymous,
+            meter: Meter::Off,
+            gift_for: None,
+        }
     }
 
     pub fn member(access: MemberAccess) -> Viewer {
-        Viewer { who: Who::Member(access), meter: Meter::Off, gift_for: None }
+        Viewer {
+            who: Who::Member(access),
+            meter: Meter::Off,
+            gift_for: None,
+        }
     }
 
     pub fn staff() -> Viewer {
-        Viewer { who: Who::Staff, meter: Meter::Off, gift_for: None }
+        Viewer {
+            who: Who::Staff,
+            meter: Meter::Off,
+            gift_for: None,
+        }
     }
 
     pub fn with_meter(self, meter: Meter) -> Viewer {
@@ -62,7 +74,10 @@ impl Viewer {
     }
 
     pub fn with_gift(self, post_id: &str) -> Viewer {
-        Viewer { gift_for: Some(post_id.to_owned()), ..self }
+        Viewer {
+            gift_for: Some(post_id.to_owned()),
+            ..self
+        }
     }
 
     /// The coarse class a cached page may vary on: never the reader's identity.
@@ -121,7 +136,9 @@ fn entitled(visibility: &Visibility, who: &Who) -> bool {
         (_, Who::Anonymous) => false,
         (Visibility::Members, Who::Member(_)) => true,
         (Visibility::Paid, Who::Member(m)) => m.paid,
-        (Visibility::Tiers(tiers), Who::Member(m)) => m.paid && m.tiers.iter().any(|t| tiers.contains(t)),
+        (Visibility::Tiers(tiers), Who::Member(m)) => {
+            m.paid && m.tiers.iter().any(|t| tiers.contains(t))
+        }
     }
 }
 
@@ -164,7 +181,10 @@ pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
     let (html, text) = match (access, post.body.gated()) {
         // The gated section is marked so search engines can tell it from the free part.
         (Access::Full, Some(gated)) => (
-            format!("{}\n<div class=\"gated\">\n{}</div>\n", free.html, gated.html),
+            format!(
+                "{}\n<div class=\"gated\">\n{}</div>\n",
+                free.html, gated.html
+            ),
             join(&free.text, &gated.text, "\n\n"),
         ),
         (Access::Full | Access::Preview, _) => (free.html.clone(), free.text.clone()),

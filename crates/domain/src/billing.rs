@@ -110,7 +110,8 @@ impl Subscription {
     }
 
     fn comp_expired(&self, now: DateTime<Utc>) -> bool {
-        self.status == SubscriptionStatus::Comped && self.comped_until.is_some_and(|until| now >= until)
+        self.status == SubscriptionStatus::Comped
+            && self.comped_until.is_some_and(|until| now >= until)
     }
 }
 
@@ -207,21 +208,39 @@ pub enum Transition {
 pub fn apply(current: Option<&Subscription>, event: &Event, now: DateTime<Utc>) -> Transition {
     let created = event.created;
     if let Some(current) = current.filter(|c| c.last_event_at.is_some_and(|last| created < last)) {
-        return backfill_period_end(current, &event.kind).map_or(Transition::Unchanged, Transition::Set);
+        return backfill_period_end(current, &event.kind)
+            .map_or(Transition::Unchanged, Transition::Set);
     }
     let next = match &event.kind {
-        BillingEvent::CheckoutCompleted { customer_id, subscription_id, tier, .. } => {
-            let ids = StripeIds { customer_id, subscription_id };
+        BillingEvent::CheckoutCompleted {
+            customer_id,
+            subscription_id,
+            tier,
+            ..
+        } => {
+            let ids = StripeIds {
+                customer_id,
+                subscription_id,
+            };
             checkout_completed(current, ids, tier.as_ref(), created, now)
         }
-        BillingEvent::SubscriptionUpdated { .. } => subscription_updated(current, &event.kind, created, now),
-        BillingEvent::SubscriptionDeleted { subscription_id, .. } => subscription_deleted(current, subscription_id, created),
-        BillingEvent::InvoicePaid { customer_id, subscription_id, period_end } => {
-            invoice_target(current, customer_id, subscription_id.as_deref()).map(|c| invoice_paid(c, *period_end, created))
+        BillingEvent::SubscriptionUpdated { .. } => {
+            subscription_updated(current, &event.kind, created, now)
         }
-        BillingEvent::InvoicePaymentFailed { customer_id, subscription_id } => {
-            invoice_target(current, customer_id, subscription_id.as_deref()).map(|c| payment_failed(c, created))
-        }
+        BillingEvent::SubscriptionDeleted {
+            subscription_id, ..
+        } => subscription_deleted(current, subscription_id, created),
+        BillingEvent::InvoicePaid {
+            customer_id,
+            subscription_id,
+            period_end,
+        } => invoice_target(current, customer_id, subscription_id.as_deref())
+            .map(|c| invoice_paid(c, *period_end, created)),
+        BillingEvent::InvoicePaymentFailed {
+            customer_id,
+            subscription_id,
+        } => invoice_target(current, customer_id, subscription_id.as_deref())
+            .map(|c| payment_failed(c, created)),
         BillingEvent::Ignored { .. } => None,
     };
     next.map_or(Transition::Unchanged, |mut sub| {
@@ -273,21 +292,35 @@ struct StripeIds<'a> {
 /// payment cannot take away what staff granted. A live, different Stripe subscription (the member
 /// bought another tier) is replaced only by a paying one announced by a strictly newer event, so
 /// the cancellation or arrears of the old one never touch the new one.
-fn may_replace(current: Option<&Subscription>, status: SubscriptionStatus, created: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+fn may_replace(
+    current: Option<&Subscription>,
+    status: SubscriptionStatus,
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
     use SubscriptionStatus::*;
     let started = status != Canceled;
     let paying = matches!(status, Active | Trialing);
-    let Some(current) = current else { return started };
+    let Some(current) = current else {
+        return started;
+    };
     match current.status {
         Canceled => started,
         Comped if current.comp_expired(now) => started,
         Comped => paying,
-        Active | Trialing | PastDue => paying && current.last_event_at.is_none_or(|last| created > last),
+        Active | Trialing | PastDue => {
+            paying && current.last_event_at.is_none_or(|last| created > last)
+        }
     }
 }
 
 /// A fresh record for a Stripe subscription that replaces whatever was stored.
-fn started(tier: Slug, status: SubscriptionStatus, ids: StripeIds<'_>, created: DateTime<Utc>) -> Subscription {
+fn started(
+    tier: Slug,
+    status: SubscriptionStatus,
+    ids: StripeIds<'_>,
+    created: DateTime<Utc>,
+) -> Subscription {
     let mut sub = Subscription {
         stripe_subscription_id: Some(ids.subscription_id.to_owned()),
         stripe_customer_id: Some(ids.customer_id.to_owned()),
@@ -309,13 +342,12 @@ fn checkout_completed(
     now: DateTime<Utc>,
 ) -> Option<Subscription> {
     match current {
-        Some(c) if c.is_stripe(ids.subscription_id) => {
-            (c.status != SubscriptionStatus::Canceled).then(|| Subscription {
+        Some(c) if c.is_stripe(ids.subscription_id) => (c.status != SubscriptionStatus::Canceled)
+            .then(|| Subscription {
                 tier: tier.unwrap_or(&c.tier).clone(),
                 stripe_customer_id: Some(ids.customer_id.to_owned()),
                 ..c.clone()
-            })
-        }
+            }),
         _ if may_replace(current, SubscriptionStatus::Active, created, now) => {
             let tier = tier.or(current.map(|c| &c.tier))?.clone();
             Some(started(tier, SubscriptionStatus::Active, ids, created))
@@ -328,14 +360,28 @@ fn checkout_completed(
 /// period end, cancel-at-period-end flag and tier. An `incomplete` or `paused` subscription does
 /// not entitle: it never starts a record, and on the stored one it counts as past due, so access
 /// lasts only for the grace period while the payment is sorted out.
-fn subscription_updated(current: Option<&Subscription>, kind: &BillingEvent, created: DateTime<Utc>, now: DateTime<Utc>) -> Option<Subscription> {
+fn subscription_updated(
+    current: Option<&Subscription>,
+    kind: &BillingEvent,
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Subscription> {
     let BillingEvent::SubscriptionUpdated {
-        customer_id, subscription_id, tier, stripe_status, current_period_end, cancel_at_period_end, ..
+        customer_id,
+        subscription_id,
+        tier,
+        stripe_status,
+        current_period_end,
+        cancel_at_period_end,
+        ..
     } = kind
     else {
         return None;
     };
-    let ids = StripeIds { customer_id, subscription_id };
+    let ids = StripeIds {
+        customer_id,
+        subscription_id,
+    };
     let status = SubscriptionStatus::from_stripe(stripe_status);
     let mut next = match current {
         Some(c) if c.is_stripe(subscription_id) => {
@@ -363,8 +409,13 @@ fn subscription_updated(current: Option<&Subscription>, kind: &BillingEvent, cre
 
 /// Deletion cancels the stored subscription when it is this one. Deleting another subscription
 /// (one the member replaced) changes nothing.
-fn subscription_deleted(current: Option<&Subscription>, subscription_id: &str, created: DateTime<Utc>) -> Option<Subscription> {
-    let c = current.filter(|c| c.is_stripe(subscription_id) && c.status != SubscriptionStatus::Canceled)?;
+fn subscription_deleted(
+    current: Option<&Subscription>,
+    subscription_id: &str,
+    created: DateTime<Utc>,
+) -> Option<Subscription> {
+    let c = current
+        .filter(|c| c.is_stripe(subscription_id) && c.status != SubscriptionStatus::Canceled)?;
     let mut next = c.clone();
     next.set_status(SubscriptionStatus::Canceled, created);
     next.cancel_at_period_end = false;
@@ -374,14 +425,26 @@ fn subscription_deleted(current: Option<&Subscription>, subscription_id: &str, c
 /// The stored subscription an invoice event is about: the same Stripe subscription, or, when the
 /// invoice names none, whichever Stripe subscription the same customer holds. Comps are never
 /// billed and canceled subscriptions are final, so invoices leave both alone.
-fn invoice_target<'a>(current: Option<&'a Subscription>, customer_id: &str, subscription_id: Option<&str>) -> Option<&'a Subscription> {
+fn invoice_target<'a>(
+    current: Option<&'a Subscription>,
+    customer_id: &str,
+    subscription_id: Option<&str>,
+) -> Option<&'a Subscription> {
     let c = current?;
-    if matches!(c.status, SubscriptionStatus::Comped | SubscriptionStatus::Canceled) {
+    if matches!(
+        c.status,
+        SubscriptionStatus::Comped | SubscriptionStatus::Canceled
+    ) {
         return None;
     }
     let ours = match subscription_id {
         Some(id) => c.is_stripe(id),
-        None => c.stripe_subscription_id.is_some() && c.stripe_customer_id.as_deref().is_none_or(|cus| cus == customer_id),
+        None => {
+            c.stripe_subscription_id.is_some()
+                && c.stripe_customer_id
+                    .as_deref()
+                    .is_none_or(|cus| cus == customer_id)
+        }
     };
     ours.then_some(c)
 }
@@ -389,7 +452,11 @@ fn invoice_target<'a>(current: Option<&'a Subscription>, customer_id: &str, subs
 /// A paid invoice settles arrears: past due becomes active. A trialing subscription stays trialing,
 /// because Stripe also marks the zero-amount invoice that opens a trial as paid. The period end
 /// moves to the invoice's when it has one.
-fn invoice_paid(c: &Subscription, period_end: Option<DateTime<Utc>>, created: DateTime<Utc>) -> Subscription {
+fn invoice_paid(
+    c: &Subscription,
+    period_end: Option<DateTime<Utc>>,
+    created: DateTime<Utc>,
+) -> Subscription {
     let mut next = c.clone();
     if next.status == SubscriptionStatus::PastDue {
         next.set_status(SubscriptionStatus::Active, created);
@@ -408,14 +475,26 @@ fn payment_failed(c: &Subscription, created: DateTime<Utc>) -> Subscription {
 /// A late event about the stored subscription may still tell us its period end when we have none.
 fn backfill_period_end(current: &Subscription, kind: &BillingEvent) -> Option<Subscription> {
     let (subscription_id, period_end) = match kind {
-        BillingEvent::SubscriptionUpdated { subscription_id, current_period_end, .. } => (Some(subscription_id), current_period_end),
-        BillingEvent::InvoicePaid { subscription_id, period_end, .. } => (subscription_id.as_ref(), period_end),
+        BillingEvent::SubscriptionUpdated {
+            subscription_id,
+            current_period_end,
+            ..
+        } => (Some(subscription_id), current_period_end),
+        BillingEvent::InvoicePaid {
+            subscription_id,
+            period_end,
+            ..
+        } => (subscription_id.as_ref(), period_end),
         _ => return None,
     };
     let same = subscription_id.is_some_and(|id| current.is_stripe(id));
-    let unknown = current.current_period_end.is_none() && current.status != SubscriptionStatus::Canceled;
+    let unknown =
+        current.current_period_end.is_none() && current.status != SubscriptionStatus::Canceled;
     let period_end = period_end.filter(|_| same && unknown)?;
-    Some(Subscription { current_period_end: Some(period_end), ..current.clone() })
+    Some(Subscription {
+        current_period_end: Some(period_end),
+        ..current.clone()
+    })
 }
 
 #[cfg(test)]

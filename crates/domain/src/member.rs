@@ -23,7 +23,11 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..")
             && !domain.contains('@');
-        if local.is_empty() || local.len() > 64 || !domain_ok || email.contains(['<', '>', '"', ',', ';']) {
+        if local.is_empty()
+            || local.len() > 64
+            || !domain_ok
+            || email.contains(['<', '>', '"', ',', ';'])
+        {
             return Err(invalid());
         }
         Ok(Email(email))
@@ -84,7 +88,11 @@ impl Tier {
 
     /// `$8/month`-style price labels.
     pub fn price_label(&self, yearly: bool) -> Option<String> {
-        let (amount, unit) = if yearly { (self.yearly_price, "year") } else { (self.monthly_price, "month") };
+        let (amount, unit) = if yearly {
+            (self.yearly_price, "year")
+        } else {
+            (self.monthly_price, "month")
+        };
         (amount > 0).then(|| format!("{}/{unit}", money(amount, &self.currency)))
     }
 }
@@ -99,8 +107,16 @@ pub fn money(minor: u32, currency: &str) -> String {
     };
     let whole = minor / 100;
     let cents = minor % 100;
-    let number = if cents == 0 { whole.to_string() } else { format!("{whole}.{cents:02}") };
-    if symbol.is_empty() { format!("{number} {}", currency.to_uppercase()) } else { format!("{symbol}{number}") }
+    let number = if cents == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{cents:02}")
+    };
+    if symbol.is_empty() {
+        format!("{number} {}", currency.to_uppercase())
+    } else {
+        format!("{symbol}{number}")
+    }
 }
 
 #[cfg(test)]
@@ -109,8 +125,22 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_validated() {
-        assert_eq!(Email::parse("  Jane.Doe@Example.COM ").unwrap().as_str(), "jane.doe@example.com");
-        for bad in ["", "jane", "@example.com", "jane@", "jane@example", "jane@.com", "ja ne@example.com", "a@b@c.com", "x<y>@e.com", "jane@example..com"] {
+        assert_eq!(
+            Email::parse("  Jane.Doe@Example.COM ").unwrap().as_str(),
+            "jane.doe@example.com"
+        );
+        for bad in [
+            "",
+            "jane",
+            "@example.com",
+            "jane@",
+            "jane@example",
+            "jane@.com",
+            "ja ne@example.com",
+            "a@b@c.com",
+            "x<y>@e.com",
+            "jane@example..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
         assert!(!format!("{:?}", Email::parse("secret@example.com").unwrap()).contains("secret"));

@@ -25,8 +25,41 @@ pub enum Command {
     /// Manage posts from the command line.
     #[command(subcommand)]
     Post(PostCommand),
+    /// Manage members: add, comp a tier, list.
+    #[command(subcommand)]
+    Member(MemberCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Add a free member (no email is sent).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        email: String,
+        /// The member's name.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Give a member a tier for free, until a date or for good (creates the member if needed).
+    Comp {
+        #[command(flatten)]
+        db: DbArgs,
+        email: String,
+        /// Tier slug, e.g. subscriber-plus.
+        #[arg(long)]
+        tier: String,
+        /// Last day of the complimentary tier (YYYY-MM-DD) [default: no end].
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+    },
+    /// List members, newest first.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]

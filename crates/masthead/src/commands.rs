@@ -1,12 +1,14 @@
 //! The subcommands, each a thin layer over the library.
 
-use crate::cli::{Command, PostAddArgs, PostCommand, SeedArgs};
+use crate::cli::{Command, MemberCommand, PostAddArgs, PostCommand, SeedArgs};
+use crate::compose::new_id;
 use crate::compose::{Composer, save};
 use crate::config::Config;
 use crate::serve::{open_store, run, state};
 use crate::{demo, front_matter, seed};
 use anyhow::{Context, Result};
 use chrono::Utc;
+use domain::Email;
 
 pub async fn dispatch(command: Command) -> Result<()> {
     match command {
@@ -15,10 +17,12 @@ pub async fn dispatch(command: Command) -> Result<()> {
             let config = Config::for_serve(&args)?;
             let state = state(config).await?;
             demo::install_if_empty(&state.store, &state.config.media_dir()).await?;
+            demo::print_member_links(&state).await?;
             run(state).await
         }
         Command::Seed(args) => seed_command(args).await,
         Command::Post(PostCommand::Add(args)) => post_add(args).await,
+        Command::Member(cmd) => member_command(cmd).await,
         Command::Migrate(db) => {
             let store = open_store(&Config::for_db(&db)?).await?;
             store.close().await;
@@ -78,4 +82,97 @@ async fn add_one(store: &store::Store, file: &std::path::Path, config: &Config) 
     let post = Composer::new(store).compose(draft, Utc::now()).await?;
     save(store, std::slice::from_ref(&post)).await?;
     Ok(render::context::post_url(post.slug.as_str()))
+}
+
+async fn member_command(cmd: MemberCommand) -> Result<()> {
+    match cmd {
+        MemberCommand::Add { db, email, name } => {
+            let store = open_store(&Config::for_db(&db)?).await?;
+            let member = store
+                .create_member(&new_id(), &Email::parse(&email)?, &name, Utc::now())
+                .await?;
+            println!("{} is a member (id {}).", member.email, member.id);
+            store.close().await;
+        }
+        MemberCommand::Comp {
+            db,
+            email,
+            tier,
+            until,
+        } => {
+            let store = open_store(&Config::for_db(&db)?).await?;
+            comp(&store, &email, &tier, until.as_deref()).await?;
+            store.close().await;
+        }
+        MemberCommand::List { db } => {
+            let store = open_store(&Config::for_db(&db)?).await?;
+            println!(
+                "{:<36}  {:<24}  {:<16}  {:<9}  renews/ends",
+                "email", "name", "tier", "status"
+            );
+            for m in store.members(10_000, 0).await? {
+                let sub = store.subscription(&m.id).await?;
+                let (tier, status) = sub.as_ref().map_or(("free".to_owned(), "free"), |s| {
+                    (s.tier.to_string(), s.status.as_str())
+                });
+                let ends = sub
+                    .and_then(|s| s.renews_at())
+                    .map_or(String::new(), |t| t.format("%Y-%m-%d").to_string());
+                println!(
+                    "{:<36}  {:<24}  {:<16}  {:<9}  {ends}",
+                    m.email.as_str(),
+                    m.name,
+                    tier,
+                    status
+                );
+            }
+            store.close().await;
+        }
+    }
+    Ok(())
+}
+
+/// Gives `email` the tier `tier_slug` for free, until the end of `until` (a date) or for good.
+pub async fn comp(
+    store: &store::Store,
+    email: &str,
+    tier_slug: &str,
+    until: Option<&str>,
+) -> Result<()> {
+    let email = Email::parse(email)?;
+    let Some(tier) = store.tier_by_slug(tier_slug).await? else {
+        let known: Vec<String> = store
+            .tiers()
+            .await?
+            .iter()
+            .map(|t| t.slug.to_string())
+            .collect();
+        anyhow::bail!(
+            "there is no tier {tier_slug:?}; tiers are: {}",
+            known.join(", ")
+        );
+    };
+    let until = until
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc())
+                .with_context(|| format!("--until {d:?} must be a date like 2027-01-31"))
+        })
+        .transpose()?;
+    let member = match store.member_by_email(&email).await? {
+        Some(m) => m,
+        None => {
+            store
+                .create_member(&new_id(), &email, "", Utc::now())
+                .await?
+        }
+    };
+    store
+        .put_subscription(&member.id, &domain::billing::comp(tier.slug.clone(), until))
+        .await?;
+    let end = until.map_or("with no end date".to_owned(), |u| {
+        format!("until {}", u.format("%Y-%m-%d"))
+    });
+    println!("{} now has {} {end}.", member.email, tier.name);
+    Ok(())
 }

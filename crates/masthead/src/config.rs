@@ -123,19 +123,23 @@ impl Config {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let host = public_url.split("://").nth(1).unwrap_or("localhost");
         let host = host.split([':', '/']).next().unwrap_or("localhost");
-        let mail_from = env("MASTHEAD_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| format!("noreply@{host}"));
-        let stripe = env("MASTHEAD_STRIPE_SECRET_KEY").or(file.stripe_secret_key).map(|key| StripeConfig {
-            api_base: env("MASTHEAD_STRIPE_API_BASE")
-                .or(file.stripe_api_base.clone())
-                .unwrap_or_else(|| "https://api.stripe.com".into())
-                .trim_end_matches('/')
-                .to_owned(),
-            secret_key: Secret(key),
-            webhook_secrets: env("MASTHEAD_STRIPE_WEBHOOK_SECRET")
-                .or(file.stripe_webhook_secret.clone())
-                .map(|s| s.split(',').map(|s| Secret(s.trim().to_owned())).collect())
-                .unwrap_or_default(),
-        });
+        let mail_from = env("MASTHEAD_MAIL_FROM")
+            .or(file.mail_from)
+            .unwrap_or_else(|| format!("noreply@{host}"));
+        let stripe = env("MASTHEAD_STRIPE_SECRET_KEY")
+            .or(file.stripe_secret_key)
+            .map(|key| StripeConfig {
+                api_base: env("MASTHEAD_STRIPE_API_BASE")
+                    .or(file.stripe_api_base.clone())
+                    .unwrap_or_else(|| "https://api.stripe.com".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                secret_key: Secret(key),
+                webhook_secrets: env("MASTHEAD_STRIPE_WEBHOOK_SECRET")
+                    .or(file.stripe_webhook_secret.clone())
+                    .map(|s| s.split(',').map(|s| Secret(s.trim().to_owned())).collect())
+                    .unwrap_or_default(),
+            });
         Ok(Config {
             data_dir: db.data.clone(),
             database,

@@ -2,8 +2,8 @@
 
 use crate::config::{Config, Database};
 use crate::http::{AppState, app};
-use anyhow::{Context, Result};
 use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
+use anyhow::{Context, Result};
 use render::Theme;
 use std::sync::Arc;
 use store::Store;
@@ -59,7 +59,9 @@ async fn site_secret(store: &Store) -> Result<Vec<u8>> {
         return hex::decode(key).context("the stored secret_key setting is not hex");
     }
     let key = crate::members::crypto::random_token();
-    store.set_setting("secret_key", &hex::encode(key.as_bytes())).await?;
+    store
+        .set_setting("secret_key", &hex::encode(key.as_bytes()))
+        .await?;
     Ok(key.into_bytes())
 }
 

@@ -144,7 +144,9 @@ pub fn paywall(v: &PostView, site: &SiteInfo, offer: Option<&Offer>) -> Value {
             "signed_in": signed_in,
         }),
         (_, offer) => {
-            let tier = offer.and_then(|o| o.tier_name.clone()).unwrap_or_else(|| site.paid_tier_name.clone());
+            let tier = offer
+                .and_then(|o| o.tier_name.clone())
+                .unwrap_or_else(|| site.paid_tier_name.clone());
             json!({
                 "kind": "paid",
                 "tier_name": tier,

@@ -23,7 +23,9 @@ pub fn magic_link(site_title: &str, purpose: LinkPurpose, link: &str, code: &str
         LinkPurpose::SignUp => (
             format!("Confirm your {site_title} account"),
             "Confirm my account",
-            format!("Welcome to {site_title}. Confirm your email address to finish creating your account."),
+            format!(
+                "Welcome to {site_title}. Confirm your email address to finish creating your account."
+            ),
         ),
         LinkPurpose::SignIn => (
             format!("Your sign-in link for {site_title}"),
@@ -53,7 +55,11 @@ pub fn magic_link(site_title: &str, purpose: LinkPurpose, link: &str, code: &str
         code = e(code),
         footer = e(footer),
     );
-    EmailBody { subject, text, html }
+    EmailBody {
+        subject,
+        text,
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -62,8 +68,15 @@ mod tests {
 
     #[test]
     fn both_parts_carry_the_link_and_code_escaped() {
-        let body = magic_link("A <b> Review", LinkPurpose::SignIn, "https://x.example/m?token=a&b", "123456");
-        assert!(body.text.contains("https://x.example/m?token=a&b") && body.text.contains("123456"));
+        let body = magic_link(
+            "A <b> Review",
+            LinkPurpose::SignIn,
+            "https://x.example/m?token=a&b",
+            "123456",
+        );
+        assert!(
+            body.text.contains("https://x.example/m?token=a&b") && body.text.contains("123456")
+        );
         assert!(body.html.contains("a&amp;b") && !body.html.contains("a&b"));
         assert!(body.html.contains("A &lt;b&gt; Review") && !body.html.contains("<b> Review"));
         assert_eq!(body.subject, "Your sign-in link for A <b> Review");

@@ -137,7 +137,11 @@ pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
     );
     if let Some(a) = &meta.article {
         article_tags(&mut h, a, site);
-        let _ = writeln!(h, r#"<script type="application/ld+json">{}</script>"#, json_ld(meta, a, site));
+        let _ = writeln!(
+            h,
+            r#"<script type="application/ld+json">{}</script>"#,
+            json_ld(meta, a, site)
+        );
     }
     h
 }

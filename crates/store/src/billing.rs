@@ -73,24 +73,35 @@ impl TryFrom<SubscriptionRow> for Subscription {
 impl Store {
     pub async fn subscription(&self, member_id: &str) -> Result<Option<Subscription>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM subscriptions WHERE member_id = $1");
-        let row: Option<SubscriptionRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(member_id).fetch_optional(p).await?);
+        let row: Option<SubscriptionRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(member_id)
+            .fetch_optional(p)
+            .await?);
         row.map(Subscription::try_from).transpose()
     }
 
     /// The member holding the Stripe subscription `id`.
-    pub async fn member_of_stripe_subscription(&self, id: &str) -> Result<Option<String>, StoreError> {
+    pub async fn member_of_stripe_subscription(
+        &self,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
         let row: Option<String> = on_pool!(&self.db, read, |p| {
-            sqlx::query_scalar("SELECT member_id FROM subscriptions WHERE stripe_subscription_id = $1")
-                .bind(id)
-                .fetch_optional(p)
-                .await?
+            sqlx::query_scalar(
+                "SELECT member_id FROM subscriptions WHERE stripe_subscription_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?
         });
         Ok(row)
     }
 
     /// Stores a member's subscription (replacing any previous one).
-    pub async fn put_subscription(&self, member_id: &str, s: &Subscription) -> Result<(), StoreError> {
+    pub async fn put_subscription(
+        &self,
+        member_id: &str,
+        s: &Subscription,
+    ) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
             put_subscription_sql!(&mut *tx, member_id, s);
@@ -128,4 +139,3 @@ impl Store {
         Ok(fresh)
     }
 }
-

@@ -19,9 +19,9 @@ mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
 pub use connect::{Backend, Db};
-pub use reading::Gift;
 pub use error::StoreError;
 pub use posts::PostFilter;
+pub use reading::Gift;
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

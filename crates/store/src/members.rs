@@ -46,19 +46,22 @@ struct TierRow {
     active: bool,
 }
 
-const TIER_COLUMNS: &str =
-    "id, slug, name, description, benefits, monthly_price, yearly_price, currency, trial_days, active";
+const TIER_COLUMNS: &str = "id, slug, name, description, benefits, monthly_price, yearly_price, currency, trial_days, active";
 
 impl TryFrom<TierRow> for Tier {
     type Error = StoreError;
     fn try_from(r: TierRow) -> Result<Tier, StoreError> {
-        let price = |v: i64| u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("price {v} of tier {}", r.slug)));
+        let price = |v: i64| {
+            u32::try_from(v)
+                .map_err(|_| StoreError::Corrupt(format!("price {v} of tier {}", r.slug)))
+        };
         Ok(Tier {
             id: r.id.clone(),
             slug: Slug::parse(&r.slug)?,
             name: r.name.clone(),
             description: r.description.clone(),
-            benefits: serde_json::from_str(&r.benefits).map_err(|e| StoreError::Corrupt(format!("benefits of tier {}: {e}", r.slug)))?,
+            benefits: serde_json::from_str(&r.benefits)
+                .map_err(|e| StoreError::Corrupt(format!("benefits of tier {}: {e}", r.slug)))?,
             monthly_price: price(r.monthly_price)?,
             yearly_price: price(r.yearly_price)?,
             currency: r.currency.clone(),
@@ -71,8 +74,10 @@ impl TryFrom<TierRow> for Tier {
 impl Store {
     async fn member_where(&self, clause: &str, value: &str) -> Result<Option<Member>, StoreError> {
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE {clause} = $1");
-        let row: Option<MemberRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(value).fetch_optional(p).await?);
+        let row: Option<MemberRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(value)
+            .fetch_optional(p)
+            .await?);
         row.map(Member::try_from).transpose()
     }
 
@@ -84,12 +89,21 @@ impl Store {
         self.member_where("id", id).await
     }
 
-    pub async fn member_by_customer(&self, customer_id: &str) -> Result<Option<Member>, StoreError> {
+    pub async fn member_by_customer(
+        &self,
+        customer_id: &str,
+    ) -> Result<Option<Member>, StoreError> {
         self.member_where("stripe_customer_id", customer_id).await
     }
 
     /// Creates a member, or returns the existing one with that email.
-    pub async fn create_member(&self, id: &str, email: &Email, name: &str, now: DateTime<Utc>) -> Result<Member, StoreError> {
+    pub async fn create_member(
+        &self,
+        id: &str,
+        email: &Email,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Member, StoreError> {
         on_pool!(&self.db, write, |p| {
             sqlx::query(
                 "INSERT INTO members (id, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
@@ -102,22 +116,40 @@ impl Store {
             .execute(p)
             .await?;
         });
-        self.member_by_email(email).await?.ok_or_else(|| StoreError::Corrupt("member vanished after insert".into()))
+        self.member_by_email(email)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("member vanished after insert".into()))
     }
 
     /// Members, newest first.
     pub async fn members(&self, limit: u32, offset: u64) -> Result<Vec<Member>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members ORDER BY created_at DESC, id LIMIT $1 OFFSET $2");
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+        );
         let rows: Vec<MemberRow> = on_pool!(&self.db, read, |p| {
-            sqlx::query_as(&sql).bind(i64::from(limit)).bind(offset as i64).fetch_all(p).await?
+            sqlx::query_as(&sql)
+                .bind(i64::from(limit))
+                .bind(offset as i64)
+                .fetch_all(p)
+                .await?
         });
         rows.into_iter().map(Member::try_from).collect()
     }
 
-    async fn update_member(&self, id: &str, column: &str, value: Option<&str>) -> Result<(), StoreError> {
+    async fn update_member(
+        &self,
+        id: &str,
+        column: &str,
+        value: Option<&str>,
+    ) -> Result<(), StoreError> {
         let sql = format!("UPDATE members SET {column} = $1, updated_at = $2 WHERE id = $3");
         on_pool!(&self.db, write, |p| {
-            sqlx::query(&sql).bind(value).bind(to_micros(Utc::now())).bind(id).execute(p).await?;
+            sqlx::query(&sql)
+                .bind(value)
+                .bind(to_micros(Utc::now()))
+                .bind(id)
+                .execute(p)
+                .await?;
         });
         Ok(())
     }
@@ -136,38 +168,65 @@ impl Store {
     }
 
     pub async fn set_customer_id(&self, id: &str, customer_id: &str) -> Result<(), StoreError> {
-        self.update_member(id, "stripe_customer_id", Some(customer_id)).await
+        self.update_member(id, "stripe_customer_id", Some(customer_id))
+            .await
     }
 
     /// The member with this email and their password hash, when they have set a password.
-    pub async fn password_hash(&self, email: &Email) -> Result<Option<(Member, String)>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS}, password_hash FROM members WHERE email = $1 AND password_hash IS NOT NULL");
+    pub async fn password_hash(
+        &self,
+        email: &Email,
+    ) -> Result<Option<(Member, String)>, StoreError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS}, password_hash FROM members WHERE email = $1 AND password_hash IS NOT NULL"
+        );
         let row: Option<(String, String, String, Option<String>, bool, i64, String)> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(p).await?);
-        let Some((id, email, name, stripe_customer_id, has_password, created_at, hash)) = row else { return Ok(None) };
-        let member = Member::try_from(MemberRow { id, email, name, stripe_customer_id, has_password, created_at })?;
+            on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+                .bind(email.as_str())
+                .fetch_optional(p)
+                .await?);
+        let Some((id, email, name, stripe_customer_id, has_password, created_at, hash)) = row
+        else {
+            return Ok(None);
+        };
+        let member = Member::try_from(MemberRow {
+            id,
+            email,
+            name,
+            stripe_customer_id,
+            has_password,
+            created_at,
+        })?;
         Ok(Some((member, hash)))
     }
 
     /// Deletes a member and, through foreign keys, their sessions, subscription, reads and gifts.
     pub async fn delete_member(&self, id: &str) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
-            sqlx::query("DELETE FROM members WHERE id = $1").bind(id).execute(p).await?;
+            sqlx::query("DELETE FROM members WHERE id = $1")
+                .bind(id)
+                .execute(p)
+                .await?;
         });
         Ok(())
     }
 
     /// Active tiers, free first, then by monthly price.
     pub async fn tiers(&self) -> Result<Vec<Tier>, StoreError> {
-        let sql = format!("SELECT {TIER_COLUMNS} FROM tiers WHERE active ORDER BY monthly_price, name");
-        let rows: Vec<TierRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let sql =
+            format!("SELECT {TIER_COLUMNS} FROM tiers WHERE active ORDER BY monthly_price, name");
+        let rows: Vec<TierRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .fetch_all(p)
+            .await?);
         rows.into_iter().map(Tier::try_from).collect()
     }
 
     pub async fn tier_by_slug(&self, slug: &str) -> Result<Option<Tier>, StoreError> {
         let sql = format!("SELECT {TIER_COLUMNS} FROM tiers WHERE slug = $1");
-        let row: Option<TierRow> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        let row: Option<TierRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(slug)
+            .fetch_optional(p)
+            .await?);
         row.map(Tier::try_from).transpose()
     }
 

@@ -17,7 +17,12 @@ pub struct Gift {
 
 impl Store {
     /// Gated reads of `member_id` since `since`, and whether `post_id` is one of them.
-    pub async fn meter_state(&self, member_id: &str, post_id: &str, since: DateTime<Utc>) -> Result<(u32, bool), StoreError> {
+    pub async fn meter_state(
+        &self,
+        member_id: &str,
+        post_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, bool), StoreError> {
         let (count, this): (i64, i64) = on_pool!(&self.db, read, |p| {
             sqlx::query_as(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN post_id = $2 THEN 1 ELSE 0 END), 0) \
@@ -33,7 +38,12 @@ impl Store {
     }
 
     /// Counts a gated read (once per post per window: a later read restarts its window).
-    pub async fn record_meter_read(&self, member_id: &str, post_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn record_meter_read(
+        &self,
+        member_id: &str,
+        post_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
             sqlx::query(
                 "INSERT INTO meter_reads (member_id, post_id, read_at) VALUES ($1, $2, $3) \
@@ -79,7 +89,10 @@ impl Store {
             "SELECT id, member_id, post_id, created_at, expires_at, revoked FROM gift_links WHERE {clause} ORDER BY created_at DESC"
         );
         let rows: Vec<(String, String, String, i64, i64, bool)> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql).bind(value).fetch_all(p).await?);
+            on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+                .bind(value)
+                .fetch_all(p)
+                .await?);
         Ok(rows
             .into_iter()
             .map(|(id, member_id, post_id, created, expires, revoked)| Gift {

@@ -69,7 +69,11 @@ fn expected(v: &Visibility, viewer: &Viewer) -> Access {
     };
     let unlocked = viewer.gift_for.as_deref() == Some("p1")
         || matches!(viewer.meter, Meter::Counted | Meter::Remaining(1..));
-    if entitled || unlocked { Access::Full } else { Access::Preview }
+    if entitled || unlocked {
+        Access::Full
+    } else {
+        Access::Preview
+    }
 }
 
 /// Every kind of viewer the site knows, each with and without a meter allowance or a gift.
@@ -110,7 +114,10 @@ fn access_matrix() {
                 );
                 assert_eq!(view.gated_withheld, gated && want != Access::Full);
                 assert!(view.html.contains("Free opening"));
-                assert_eq!(view.html.contains("class=\"gated\""), gated && want == Access::Full);
+                assert_eq!(
+                    view.html.contains("class=\"gated\""),
+                    gated && want == Access::Full
+                );
                 for surface in [view.excerpt(1000), view.description()] {
                     assert!(!surface.contains(CANARY) || want == Access::Full);
                 }
@@ -127,7 +134,10 @@ fn drafts_and_future_posts_are_denied_to_readers_but_not_staff() {
         Access::Denied
     );
     assert!(project(&draft, &Viewer::anonymous(), now()).html.is_empty());
-    assert_eq!(project(&draft, &Viewer::staff(), now()).access, Access::Full);
+    assert_eq!(
+        project(&draft, &Viewer::staff(), now()).access,
+        Access::Full
+    );
 
     let mut future = post(Visibility::Public, false, Status::Published);
     future.published_at = Some(now() + chrono::Duration::hours(1));
@@ -165,21 +175,41 @@ fn description_prefers_meta_then_dek() {
         "The dek"
     );
     p.meta_description = Some("Meta".into());
-    assert_eq!(project(&p, &Viewer::anonymous(), now()).description(), "Meta");
+    assert_eq!(
+        project(&p, &Viewer::anonymous(), now()).description(),
+        "Meta"
+    );
 }
 
 #[test]
 fn meter_and_gift_report_what_unlocked_the_post() {
     let p = post(Visibility::Paid, true, Status::Published);
-    let metered = project(&p, &Viewer::anonymous().with_meter(Meter::Remaining(1)), now());
-    assert_eq!((metered.access, metered.unlocked_by), (Access::Full, Some(Unlock::Meter)));
+    let metered = project(
+        &p,
+        &Viewer::anonymous().with_meter(Meter::Remaining(1)),
+        now(),
+    );
+    assert_eq!(
+        (metered.access, metered.unlocked_by),
+        (Access::Full, Some(Unlock::Meter))
+    );
     let gifted = project(&p, &Viewer::anonymous().with_gift("p1"), now());
-    assert_eq!((gifted.access, gifted.unlocked_by), (Access::Full, Some(Unlock::Gift)));
+    assert_eq!(
+        (gifted.access, gifted.unlocked_by),
+        (Access::Full, Some(Unlock::Gift))
+    );
     let paid = project(&p, &member(true, &[]), now());
     assert_eq!((paid.access, paid.unlocked_by), (Access::Full, None));
     let public = post(Visibility::Public, false, Status::Published);
-    let reader = project(&public, &Viewer::anonymous().with_meter(Meter::Remaining(3)), now());
-    assert_eq!(reader.unlocked_by, None, "public posts never use up the meter");
+    let reader = project(
+        &public,
+        &Viewer::anonymous().with_meter(Meter::Remaining(3)),
+        now(),
+    );
+    assert_eq!(
+        reader.unlocked_by, None,
+        "public posts never use up the meter"
+    );
 }
 
 mod properties {
@@ -187,17 +217,35 @@ mod properties {
     use proptest::prelude::*;
 
     fn any_viewer() -> impl Strategy<Value = Viewer> {
-        (0..5usize, 0..4u32, any::<bool>(), any::<bool>()).prop_map(|(kind, meter, counted, gift)| {
-            let who = match kind {
-                0 => Who::Anonymous,
-                1 => Who::Member(MemberAccess::default()),
-                2 => Who::Member(MemberAccess { paid: true, tiers: vec![Slug::parse("subscriber-plus").unwrap()] }),
-                3 => Who::Member(MemberAccess { paid: true, tiers: vec![Slug::parse("basic").unwrap()] }),
-                _ => Who::Staff,
-            };
-            let meter = if counted { Meter::Counted } else if meter == 0 { Meter::Off } else { Meter::Remaining(meter - 1) };
-            Viewer { who, meter, gift_for: gift.then(|| "p1".to_owned()) }
-        })
+        (0..5usize, 0..4u32, any::<bool>(), any::<bool>()).prop_map(
+            |(kind, meter, counted, gift)| {
+                let who = match kind {
+                    0 => Who::Anonymous,
+                    1 => Who::Member(MemberAccess::default()),
+                    2 => Who::Member(MemberAccess {
+                        paid: true,
+                        tiers: vec![Slug::parse("subscriber-plus").unwrap()],
+                    }),
+                    3 => Who::Member(MemberAccess {
+                        paid: true,
+                        tiers: vec![Slug::parse("basic").unwrap()],
+                    }),
+                    _ => Who::Staff,
+                };
+                let meter = if counted {
+                    Meter::Counted
+                } else if meter == 0 {
+                    Meter::Off
+                } else {
+                    Meter::Remaining(meter - 1)
+                };
+                Viewer {
+                    who,
+                    meter,
+                    gift_for: gift.then(|| "p1".to_owned()),
+                }
+            },
+        )
     }
 
     proptest! {

@@ -43,7 +43,11 @@ fn comped(until: Option<i64>) -> Subscription {
 }
 
 fn at(secs: i64, kind: BillingEvent) -> Event {
-    Event { id: format!("evt_{secs}"), created: t(secs), kind }
+    Event {
+        id: format!("evt_{secs}"),
+        created: t(secs),
+        kind,
+    }
 }
 
 fn checkout(subscription_id: &str, tier: Option<&str>) -> BillingEvent {
@@ -69,31 +73,62 @@ fn updated(subscription_id: &str, stripe_status: &str) -> BillingEvent {
 
 fn updated_without_tier(subscription_id: &str, stripe_status: &str) -> BillingEvent {
     match updated(subscription_id, stripe_status) {
-        BillingEvent::SubscriptionUpdated { tier: _, member_id, customer_id, subscription_id, stripe_status, current_period_end, cancel_at_period_end } => {
-            BillingEvent::SubscriptionUpdated { tier: None, member_id, customer_id, subscription_id, stripe_status, current_period_end, cancel_at_period_end }
-        }
+        BillingEvent::SubscriptionUpdated {
+            tier: _,
+            member_id,
+            customer_id,
+            subscription_id,
+            stripe_status,
+            current_period_end,
+            cancel_at_period_end,
+        } => BillingEvent::SubscriptionUpdated {
+            tier: None,
+            member_id,
+            customer_id,
+            subscription_id,
+            stripe_status,
+            current_period_end,
+            cancel_at_period_end,
+        },
         _ => unreachable!(),
     }
 }
 
 fn deleted(subscription_id: &str) -> BillingEvent {
-    BillingEvent::SubscriptionDeleted { member_id: None, customer_id: CUS.into(), subscription_id: subscription_id.into() }
+    BillingEvent::SubscriptionDeleted {
+        member_id: None,
+        customer_id: CUS.into(),
+        subscription_id: subscription_id.into(),
+    }
 }
 
 fn paid(subscription_id: Option<&str>) -> BillingEvent {
-    BillingEvent::InvoicePaid { customer_id: CUS.into(), subscription_id: subscription_id.map(Into::into), period_end: Some(t(90 * DAY)) }
+    BillingEvent::InvoicePaid {
+        customer_id: CUS.into(),
+        subscription_id: subscription_id.map(Into::into),
+        period_end: Some(t(90 * DAY)),
+    }
 }
 
 fn paid_by(customer_id: &str) -> BillingEvent {
-    BillingEvent::InvoicePaid { customer_id: customer_id.into(), subscription_id: None, period_end: None }
+    BillingEvent::InvoicePaid {
+        customer_id: customer_id.into(),
+        subscription_id: None,
+        period_end: None,
+    }
 }
 
 fn failed(subscription_id: Option<&str>) -> BillingEvent {
-    BillingEvent::InvoicePaymentFailed { customer_id: CUS.into(), subscription_id: subscription_id.map(Into::into) }
+    BillingEvent::InvoicePaymentFailed {
+        customer_id: CUS.into(),
+        subscription_id: subscription_id.map(Into::into),
+    }
 }
 
 fn ignored() -> BillingEvent {
-    BillingEvent::Ignored { event_type: "customer.created".into() }
+    BillingEvent::Ignored {
+        event_type: "customer.created".into(),
+    }
 }
 
 /// The status `apply` leaves, or `None` for `Unchanged`.
@@ -101,7 +136,11 @@ fn outcome(current: Option<&Subscription>, event: &Event) -> Option<Subscription
     match apply(current, event, now()) {
         Transition::Unchanged => None,
         Transition::Set(sub) => {
-            assert_eq!(sub.last_event_at, Some(event.created), "Set records the event's time");
+            assert_eq!(
+                sub.last_event_at,
+                Some(event.created),
+                "Set records the event's time"
+            );
             Some(sub.status)
         }
     }
@@ -224,17 +263,33 @@ fn set(current: Option<&Subscription>, event: Event) -> Subscription {
 #[test]
 fn fields_follow_the_event() {
     let first_failure = set(Some(&stripe(Active, SUB)), at(20, failed(Some(SUB))));
-    assert_eq!(first_failure.past_due_since, Some(t(20)), "grace starts at the first failure");
+    assert_eq!(
+        first_failure.past_due_since,
+        Some(t(20)),
+        "grace starts at the first failure"
+    );
     let again = set(Some(&stripe(PastDue, SUB)), at(20, failed(Some(SUB))));
-    assert_eq!(again.past_due_since, Some(t(5)), "later failures do not extend the grace");
+    assert_eq!(
+        again.past_due_since,
+        Some(t(5)),
+        "later failures do not extend the grace"
+    );
     let again = set(Some(&stripe(PastDue, SUB)), at(20, updated(SUB, "unpaid")));
     assert_eq!(again.past_due_since, Some(t(5)));
 
     let settled = set(Some(&stripe(PastDue, SUB)), at(20, paid(Some(SUB))));
-    assert_eq!((settled.past_due_since, settled.current_period_end), (None, Some(t(90 * DAY))));
+    assert_eq!(
+        (settled.past_due_since, settled.current_period_end),
+        (None, Some(t(90 * DAY)))
+    );
 
     let mut change = updated(SUB, "active");
-    if let BillingEvent::SubscriptionUpdated { tier, cancel_at_period_end, .. } = &mut change {
+    if let BillingEvent::SubscriptionUpdated {
+        tier,
+        cancel_at_period_end,
+        ..
+    } = &mut change
+    {
         *tier = Some(slug("gold"));
         *cancel_at_period_end = true;
     }
@@ -244,14 +299,36 @@ fn fields_follow_the_event() {
     assert_eq!(upgraded.current_period_end, Some(t(60 * DAY)));
     assert_eq!(upgraded.renews_at(), Some(t(60 * DAY)));
 
-    let refreshed = set(Some(&stripe(Trialing, SUB)), at(20, checkout(SUB, Some("gold"))));
-    assert_eq!((refreshed.tier.as_str(), refreshed.current_period_end), ("gold", Some(t(30 * DAY))));
+    let refreshed = set(
+        Some(&stripe(Trialing, SUB)),
+        at(20, checkout(SUB, Some("gold"))),
+    );
+    assert_eq!(
+        (refreshed.tier.as_str(), refreshed.current_period_end),
+        ("gold", Some(t(30 * DAY)))
+    );
 
     let renewed = set(Some(&stripe(Active, SUB)), at(20, paid_by(CUS)));
-    assert_eq!(renewed, Subscription { last_event_at: Some(t(20)), ..stripe(Active, SUB) }, "only the time moves");
+    assert_eq!(
+        renewed,
+        Subscription {
+            last_event_at: Some(t(20)),
+            ..stripe(Active, SUB)
+        },
+        "only the time moves"
+    );
 
-    let ended = set(Some(&Subscription { cancel_at_period_end: true, ..stripe(Active, SUB) }), at(20, deleted(SUB)));
-    assert_eq!((ended.cancel_at_period_end, ended.renews_at()), (false, None));
+    let ended = set(
+        Some(&Subscription {
+            cancel_at_period_end: true,
+            ..stripe(Active, SUB)
+        }),
+        at(20, deleted(SUB)),
+    );
+    assert_eq!(
+        (ended.cancel_at_period_end, ended.renews_at()),
+        (false, None)
+    );
 }
 
 #[test]
@@ -272,24 +349,42 @@ fn a_new_subscription_replaces_a_comp_whole() {
 }
 
 fn run(start: Option<Subscription>, events: &[Event]) -> Option<Subscription> {
-    events.iter().fold(start, |current, event| match apply(current.as_ref(), event, now()) {
-        Transition::Unchanged => current,
-        Transition::Set(sub) => Some(sub),
+    events.iter().fold(start, |current, event| {
+        match apply(current.as_ref(), event, now()) {
+            Transition::Unchanged => current,
+            Transition::Set(sub) => Some(sub),
+        }
     })
 }
 
 #[test]
 fn a_late_update_does_not_resurrect_a_deleted_subscription() {
     let start = run(None, &[at(1, checkout(SUB, Some("plus")))]);
-    let in_order = run(start.clone(), &[at(20, updated(SUB, "active")), at(30, deleted(SUB))]).unwrap();
-    let reversed = run(start, &[at(30, deleted(SUB)), at(20, updated(SUB, "active"))]).unwrap();
+    let in_order = run(
+        start.clone(),
+        &[at(20, updated(SUB, "active")), at(30, deleted(SUB))],
+    )
+    .unwrap();
+    let reversed = run(
+        start,
+        &[at(30, deleted(SUB)), at(20, updated(SUB, "active"))],
+    )
+    .unwrap();
     assert_eq!((in_order.status, reversed.status), (Canceled, Canceled));
 }
 
 #[test]
 fn a_replayed_failure_does_not_override_a_newer_payment() {
     let start = Some(stripe(Active, SUB));
-    let replayed = run(start.clone(), &[at(20, failed(Some(SUB))), at(30, paid(Some(SUB))), at(20, failed(Some(SUB)))]).unwrap();
+    let replayed = run(
+        start.clone(),
+        &[
+            at(20, failed(Some(SUB))),
+            at(30, paid(Some(SUB))),
+            at(20, failed(Some(SUB))),
+        ],
+    )
+    .unwrap();
     assert_eq!((replayed.status, replayed.past_due_since), (Active, None));
     let reversed = run(start, &[at(30, paid(Some(SUB))), at(20, failed(Some(SUB)))]).unwrap();
     assert_eq!(reversed.status, Active);
@@ -298,13 +393,25 @@ fn a_replayed_failure_does_not_override_a_newer_payment() {
 /// Every delivery order of these events ends in the same state as the order they were created in.
 #[test]
 fn delivery_order_does_not_matter() {
-    let arrears = [at(20, failed(Some(SUB))), at(21, updated(SUB, "past_due")), at(30, paid(Some(SUB)))];
-    let ending = [at(20, updated(SUB, "active")), at(25, failed(Some(SUB))), at(30, deleted(SUB))];
+    let arrears = [
+        at(20, failed(Some(SUB))),
+        at(21, updated(SUB, "past_due")),
+        at(30, paid(Some(SUB))),
+    ];
+    let ending = [
+        at(20, updated(SUB, "active")),
+        at(25, failed(Some(SUB))),
+        at(30, deleted(SUB)),
+    ];
     for (events, want) in [(arrears, Active), (ending, Canceled)] {
         for order in permutations(events.len()) {
             let delivered: Vec<Event> = order.iter().map(|&i| events[i].clone()).collect();
             let end = run(Some(stripe(Active, SUB)), &delivered).unwrap();
-            assert_eq!((end.status, end.last_event_at), (want, Some(t(30))), "order {order:?}");
+            assert_eq!(
+                (end.status, end.last_event_at),
+                (want, Some(t(30))),
+                "order {order:?}"
+            );
             assert_eq!(end.past_due_since, None, "order {order:?}");
         }
     }
@@ -328,19 +435,41 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 /// Stripe often delivers `checkout.session.completed` before the older events of the same signup.
 #[test]
 fn a_signup_delivered_backwards_still_learns_its_period_end() {
-    let events = [at(3, checkout(SUB, Some("plus"))), at(2, paid(Some(SUB))), at(1, updated(SUB, "active"))];
+    let events = [
+        at(3, checkout(SUB, Some("plus"))),
+        at(2, paid(Some(SUB))),
+        at(1, updated(SUB, "active")),
+    ];
     let sub = run(None, &events).unwrap();
-    assert_eq!((sub.status, sub.current_period_end, sub.last_event_at), (Active, Some(t(90 * DAY)), Some(t(3))));
+    assert_eq!(
+        (sub.status, sub.current_period_end, sub.last_event_at),
+        (Active, Some(t(90 * DAY)), Some(t(3)))
+    );
     let late = run(Some(sub.clone()), &[at(1, updated(SUB, "active"))]).unwrap();
-    assert_eq!(late, sub, "a known period end is not overwritten by an older event");
+    assert_eq!(
+        late, sub,
+        "a known period end is not overwritten by an older event"
+    );
 }
 
 #[test]
 fn buying_another_tier_survives_the_old_subscription_ending() {
     let start = Some(stripe(Active, OTHER));
-    let events = [at(20, checkout(SUB, Some("gold"))), at(21, updated(OTHER, "canceled")), at(22, deleted(OTHER)), at(15, updated(OTHER, "active"))];
+    let events = [
+        at(20, checkout(SUB, Some("gold"))),
+        at(21, updated(OTHER, "canceled")),
+        at(22, deleted(OTHER)),
+        at(15, updated(OTHER, "active")),
+    ];
     let sub = run(start, &events).unwrap();
-    assert_eq!((sub.status, sub.tier.as_str(), sub.stripe_subscription_id.as_deref()), (Active, "gold", Some(SUB)));
+    assert_eq!(
+        (
+            sub.status,
+            sub.tier.as_str(),
+            sub.stripe_subscription_id.as_deref()
+        ),
+        (Active, "gold", Some(SUB))
+    );
 }
 
 /// Every stored state × every event kind × early, equal and late times keeps the invariants.
@@ -353,13 +482,35 @@ fn invariants_hold_everywhere() {
         Some(stripe(PastDue, SUB)),
         Some(stripe(Canceled, SUB)),
         Some(stripe(Active, OTHER)),
-        Some(Subscription { current_period_end: None, ..stripe(Active, SUB) }),
+        Some(Subscription {
+            current_period_end: None,
+            ..stripe(Active, SUB)
+        }),
         Some(comped(None)),
         Some(comped(Some(500))),
         Some(comped(Some(2_000))),
     ];
-    let statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused", "?"];
-    let mut kinds = vec![checkout(SUB, Some("plus")), checkout(SUB, None), deleted(SUB), paid(Some(SUB)), paid(None), failed(Some(SUB)), failed(None), ignored()];
+    let statuses = [
+        "active",
+        "trialing",
+        "past_due",
+        "unpaid",
+        "canceled",
+        "incomplete",
+        "incomplete_expired",
+        "paused",
+        "?",
+    ];
+    let mut kinds = vec![
+        checkout(SUB, Some("plus")),
+        checkout(SUB, None),
+        deleted(SUB),
+        paid(Some(SUB)),
+        paid(None),
+        failed(Some(SUB)),
+        failed(None),
+        ignored(),
+    ];
     kinds.extend(statuses.iter().map(|s| updated(SUB, s)));
     for current in &currents {
         for kind in &kinds {
@@ -371,21 +522,48 @@ fn invariants_hold_everywhere() {
 }
 
 fn check_invariants(current: Option<&Subscription>, event: &Event) {
-    let Transition::Set(next) = apply(current, event, now()) else { return };
+    let Transition::Set(next) = apply(current, event, now()) else {
+        return;
+    };
     let context = format!("{current:?} + {event:?} → {next:?}");
-    assert_eq!(next.status == PastDue, next.past_due_since.is_some(), "{context}");
-    assert!(next.status == Comped || next.comped_until.is_none(), "{context}");
+    assert_eq!(
+        next.status == PastDue,
+        next.past_due_since.is_some(),
+        "{context}"
+    );
+    assert!(
+        next.status == Comped || next.comped_until.is_none(),
+        "{context}"
+    );
     let stale = current.is_some_and(|c| c.last_event_at.is_some_and(|last| event.created < last));
     if stale {
         let current = current.unwrap();
-        assert_eq!(Subscription { current_period_end: None, ..next.clone() }, Subscription { current_period_end: None, ..current.clone() }, "{context}");
+        assert_eq!(
+            Subscription {
+                current_period_end: None,
+                ..next.clone()
+            },
+            Subscription {
+                current_period_end: None,
+                ..current.clone()
+            },
+            "{context}"
+        );
     } else {
         assert_eq!(next.last_event_at, Some(event.created), "{context}");
     }
     if let Some(c) = current.filter(|c| c.status == Canceled) {
-        assert!(next.stripe_subscription_id != c.stripe_subscription_id || next.status == Canceled, "{context}");
+        assert!(
+            next.stripe_subscription_id != c.stripe_subscription_id || next.status == Canceled,
+            "{context}"
+        );
     }
-    if current.is_some_and(|c| c.status == Comped) && matches!(event.kind, BillingEvent::InvoicePaid { .. } | BillingEvent::InvoicePaymentFailed { .. }) {
+    if current.is_some_and(|c| c.status == Comped)
+        && matches!(
+            event.kind,
+            BillingEvent::InvoicePaid { .. } | BillingEvent::InvoicePaymentFailed { .. }
+        )
+    {
         panic!("invoices must leave comps alone: {context}");
     }
 }
@@ -393,9 +571,18 @@ fn check_invariants(current: Option<&Subscription>, event: &Event) {
 #[test]
 fn entitlement_by_status() {
     let grace = Duration::days(3);
-    let cases = [(Active, true), (Trialing, true), (PastDue, true), (Canceled, false), (Comped, true)];
+    let cases = [
+        (Active, true),
+        (Trialing, true),
+        (PastDue, true),
+        (Canceled, false),
+        (Comped, true),
+    ];
     for (status, want) in cases {
-        let sub = Subscription { status, ..stripe(status, SUB) };
+        let sub = Subscription {
+            status,
+            ..stripe(status, SUB)
+        };
         assert_eq!(entitles(&sub, t(20), grace), want, "{status}");
     }
 }
@@ -403,13 +590,22 @@ fn entitlement_by_status() {
 #[test]
 fn grace_period_boundaries() {
     let grace = Duration::days(3);
-    let sub = Subscription { past_due_since: Some(t(0)), ..stripe(PastDue, SUB) };
+    let sub = Subscription {
+        past_due_since: Some(t(0)),
+        ..stripe(PastDue, SUB)
+    };
     assert!(entitles(&sub, t(0), grace));
     assert!(entitles(&sub, t(3 * DAY - 1), grace));
     assert!(!entitles(&sub, t(3 * DAY), grace));
     assert!(!entitles(&sub, t(3 * DAY), Duration::zero()));
-    let unbounded = Subscription { past_due_since: None, ..sub };
-    assert!(!entitles(&unbounded, t(0), grace), "a grace with no start is not granted");
+    let unbounded = Subscription {
+        past_due_since: None,
+        ..sub
+    };
+    assert!(
+        !entitles(&unbounded, t(0), grace),
+        "a grace with no start is not granted"
+    );
 }
 
 #[test]
@@ -422,7 +618,14 @@ fn comps_with_and_without_an_end() {
     assert!(entitles(&until, t(99), grace));
     assert!(!entitles(&until, t(100), grace), "a comp ends at its end");
     assert_eq!(until.renews_at(), Some(t(100)));
-    assert_eq!((until.status, until.stripe_subscription_id.as_deref(), until.last_event_at), (Comped, None, None));
+    assert_eq!(
+        (
+            until.status,
+            until.stripe_subscription_id.as_deref(),
+            until.last_event_at
+        ),
+        (Comped, None, None)
+    );
 }
 
 #[test]
@@ -432,7 +635,10 @@ fn statuses_round_trip() {
     }
     assert_eq!(PastDue.to_string(), "past_due");
     assert!(SubscriptionStatus::parse("Active").is_err());
-    assert!(SubscriptionStatus::parse("unpaid").is_err(), "Stripe's statuses are not ours");
+    assert!(
+        SubscriptionStatus::parse("unpaid").is_err(),
+        "Stripe's statuses are not ours"
+    );
 }
 
 mod properties {
@@ -440,20 +646,30 @@ mod properties {
     use proptest::prelude::*;
 
     fn any_event() -> impl Strategy<Value = Event> {
-        let statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "paused"];
-        (0..8usize, any::<bool>(), 0..7usize, 0..40i64).prop_map(move |(kind, other, status, secs)| {
-            let id = if other { OTHER } else { SUB };
-            let kind = match kind {
-                0 => checkout(id, Some("plus")),
-                1 | 2 => updated(id, statuses[status]),
-                3 => deleted(id),
-                4 => paid(Some(id)),
-                5 => failed(Some(id)),
-                6 => failed(None),
-                _ => ignored(),
-            };
-            at(secs, kind)
-        })
+        let statuses = [
+            "active",
+            "trialing",
+            "past_due",
+            "unpaid",
+            "canceled",
+            "incomplete",
+            "paused",
+        ];
+        (0..8usize, any::<bool>(), 0..7usize, 0..40i64).prop_map(
+            move |(kind, other, status, secs)| {
+                let id = if other { OTHER } else { SUB };
+                let kind = match kind {
+                    0 => checkout(id, Some("plus")),
+                    1 | 2 => updated(id, statuses[status]),
+                    3 => deleted(id),
+                    4 => paid(Some(id)),
+                    5 => failed(Some(id)),
+                    6 => failed(None),
+                    _ => ignored(),
+                };
+                at(secs, kind)
+            },
+        )
     }
 
     proptest! {

@@ -51,7 +51,11 @@ pub struct CheckoutRequest {
 #[derive(Debug, thiserror::Error)]
 pub enum StripeError {
     #[error("Stripe refused the request (HTTP {status}, {kind}): {message}")]
-    Api { status: u16, kind: String, message: String },
+    Api {
+        status: u16,
+        kind: String,
+        message: String,
+    },
     #[error("the request to Stripe failed")]
     Transport(#[from] reqwest::Error),
     #[error("Stripe's answer was not what we expected: {0}")]
@@ -93,24 +97,44 @@ impl StripeClient {
 
     /// POST /v1/checkout/sessions (form-encoded, bearer auth) → the session's `url`, where the
     /// member pays.
-    pub async fn create_checkout_session(&self, req: &CheckoutRequest) -> Result<String, StripeError> {
-        let session: Session = self.post_form("/v1/checkout/sessions", &checkout_form(req)).await?;
-        session.url.ok_or_else(|| StripeError::UnexpectedResponse("the checkout session has no url".into()))
+    pub async fn create_checkout_session(
+        &self,
+        req: &CheckoutRequest,
+    ) -> Result<String, StripeError> {
+        let session: Session = self
+            .post_form("/v1/checkout/sessions", &checkout_form(req))
+            .await?;
+        session.url.ok_or_else(|| {
+            StripeError::UnexpectedResponse("the checkout session has no url".into())
+        })
     }
 
     /// POST /v1/billing_portal/sessions with customer and return_url → the session's `url`, where
     /// the member manages their subscription.
-    pub async fn create_portal_session(&self, customer_id: &str, return_url: &str) -> Result<String, StripeError> {
-        let form = [("customer", customer_id.to_owned()), ("return_url", return_url.to_owned())];
+    pub async fn create_portal_session(
+        &self,
+        customer_id: &str,
+        return_url: &str,
+    ) -> Result<String, StripeError> {
+        let form = [
+            ("customer", customer_id.to_owned()),
+            ("return_url", return_url.to_owned()),
+        ];
         let session: Session = self.post_form("/v1/billing_portal/sessions", &form).await?;
-        session.url.ok_or_else(|| StripeError::UnexpectedResponse("the portal session has no url".into()))
+        session
+            .url
+            .ok_or_else(|| StripeError::UnexpectedResponse("the portal session has no url".into()))
     }
 
     /// Posts a form and reads the JSON answer, turning Stripe's error body into `StripeError::Api`.
     ///
     /// Each call carries a fresh idempotency key: should the HTTP stack resend the request (say,
     /// over a new connection after a pooled one closed), Stripe still creates one session.
-    async fn post_form<T: for<'de> Deserialize<'de>>(&self, path: &str, form: &[(&str, String)]) -> Result<T, StripeError> {
+    async fn post_form<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<T, StripeError> {
         let response = self
             .http
             .post(format!("{}{path}", self.base_url))
@@ -144,16 +168,31 @@ fn checkout_form(req: &CheckoutRequest) -> Vec<(&'static str, String)> {
     form.extend([
         ("line_items[0][quantity]", "1".to_owned()),
         ("line_items[0][price_data][currency]", req.currency.clone()),
-        ("line_items[0][price_data][unit_amount]", req.unit_amount.to_string()),
-        ("line_items[0][price_data][recurring][interval]", req.interval.clone()),
-        ("line_items[0][price_data][product_data][name]", req.tier_name.clone()),
+        (
+            "line_items[0][price_data][unit_amount]",
+            req.unit_amount.to_string(),
+        ),
+        (
+            "line_items[0][price_data][recurring][interval]",
+            req.interval.clone(),
+        ),
+        (
+            "line_items[0][price_data][product_data][name]",
+            req.tier_name.clone(),
+        ),
         ("metadata[tier]", req.tier_slug.clone()),
         ("metadata[member_id]", req.member_id.clone()),
         ("subscription_data[metadata][tier]", req.tier_slug.clone()),
-        ("subscription_data[metadata][member_id]", req.member_id.clone()),
+        (
+            "subscription_data[metadata][member_id]",
+            req.member_id.clone(),
+        ),
     ]);
     if req.trial_days > 0 {
-        form.push(("subscription_data[trial_period_days]", req.trial_days.to_string()));
+        form.push((
+            "subscription_data[trial_period_days]",
+            req.trial_days.to_string(),
+        ));
     }
     form
 }
@@ -161,12 +200,15 @@ fn checkout_form(req: &CheckoutRequest) -> Vec<(&'static str, String)> {
 /// Stripe answers errors as `{"error": {"message": …, "type": …}}`; anything else (a proxy's HTML
 /// page, say) is reported by status alone, since its body may hold anything.
 fn api_error(status: u16, body: &[u8]) -> StripeError {
-    let error = serde_json::from_slice::<ErrorBody>(body).ok().map(|body| body.error);
+    let error = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|body| body.error);
     let (message, kind) = error.map_or((None, None), |e| (e.message, e.kind));
     StripeError::Api {
         status,
         kind: kind.unwrap_or_else(|| "unknown_error".to_owned()),
-        message: message.unwrap_or_else(|| format!("Stripe answered HTTP {status} without an error message")),
+        message: message
+            .unwrap_or_else(|| format!("Stripe answered HTTP {status} without an error message")),
     }
 }
 

@@ -19,7 +19,9 @@ pub enum WebhookError {
     MissingHeader,
     #[error("malformed webhook: {0}")]
     Malformed(String),
-    #[error("the webhook was signed {skew_secs} seconds away from now, outside the allowed tolerance")]
+    #[error(
+        "the webhook was signed {skew_secs} seconds away from now, outside the allowed tolerance"
+    )]
     StaleTimestamp { skew_secs: i64 },
     #[error("no webhook signature matches a configured signing secret")]
     BadSignature,
@@ -41,7 +43,9 @@ pub fn verify(
     let signed = secrets.iter().any(|secret| {
         header.signatures.iter().any(|signature| {
             // `verify_slice` compares in constant time, so timing reveals nothing about the MAC.
-            mac(secret, header.timestamp_raw, payload).verify_slice(signature).is_ok()
+            mac(secret, header.timestamp_raw, payload)
+                .verify_slice(signature)
+                .is_ok()
         })
     });
     if !signed {
@@ -63,7 +67,8 @@ pub fn sign(payload: &[u8], secret: &str, t: i64) -> String {
 
 /// Stripe signs `"{t}.{payload}"` with HMAC-SHA256, keyed by the endpoint's signing secret.
 fn mac(secret: &str, timestamp: &str, payload: &[u8]) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    let mut mac =
+        HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(payload);
@@ -84,11 +89,14 @@ impl<'a> SignatureHeader<'a> {
         if header.trim().is_empty() {
             return Err(WebhookError::MissingHeader);
         }
-        let malformed = |what: &str| WebhookError::Malformed(format!("Stripe-Signature header {what}"));
+        let malformed =
+            |what: &str| WebhookError::Malformed(format!("Stripe-Signature header {what}"));
         let mut timestamp = None;
         let mut signatures = Vec::new();
         for pair in header.split(',') {
-            let (key, value) = pair.split_once('=').ok_or_else(|| malformed("has an item without '='"))?;
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| malformed("has an item without '='"))?;
             match key.trim() {
                 "t" if timestamp.is_some() => return Err(malformed("has two timestamps")),
                 "t" => timestamp = Some(value.trim()),
@@ -97,28 +105,51 @@ impl<'a> SignatureHeader<'a> {
             }
         }
         let timestamp_raw = timestamp.ok_or_else(|| malformed("has no timestamp (t=)"))?;
-        let timestamp = timestamp_raw.parse().map_err(|_| malformed("has a timestamp that is not a number"))?;
+        let timestamp = timestamp_raw
+            .parse()
+            .map_err(|_| malformed("has a timestamp that is not a number"))?;
         if signatures.is_empty() {
             return Err(malformed("has no v1 signature"));
         }
-        Ok(SignatureHeader { timestamp_raw, timestamp, signatures })
+        Ok(SignatureHeader {
+            timestamp_raw,
+            timestamp,
+            signatures,
+        })
     }
 }
 
 /// Reads a Stripe event. Types that billing does not act on become `BillingEvent::Ignored`; a
 /// handled type missing a field billing needs is `Malformed`, naming the field.
 pub fn parse(payload: &[u8]) -> Result<Event, WebhookError> {
-    let envelope: Envelope = serde_json::from_slice(payload).map_err(|e| WebhookError::Malformed(format!("event JSON: {e}")))?;
-    let id = envelope.id.filter(|id| !id.is_empty()).ok_or_else(|| missing("event", "id"))?;
-    let event_type = envelope.event_type.ok_or_else(|| missing("event", "type"))?;
-    let created = timestamp(envelope.created.ok_or_else(|| missing("event", "created"))?, "created")?;
+    let envelope: Envelope = serde_json::from_slice(payload)
+        .map_err(|e| WebhookError::Malformed(format!("event JSON: {e}")))?;
+    let id = envelope
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| missing("event", "id"))?;
+    let event_type = envelope
+        .event_type
+        .ok_or_else(|| missing("event", "type"))?;
+    let created = timestamp(
+        envelope
+            .created
+            .ok_or_else(|| missing("event", "created"))?,
+        "created",
+    )?;
     let object = envelope.data.and_then(|data| data.object);
     let kind = match event_type.as_str() {
-        "checkout.session.completed" => checkout_completed(object_of(&event_type, object)?, &event_type)?,
-        "customer.subscription.created" | "customer.subscription.updated" | "customer.subscription.deleted" => {
+        "checkout.session.completed" => {
+            checkout_completed(object_of(&event_type, object)?, &event_type)?
+        }
+        "customer.subscription.created"
+        | "customer.subscription.updated"
+        | "customer.subscription.deleted" => {
             subscription_event(object_of(&event_type, object)?, &event_type)?
         }
-        "invoice.paid" | "invoice.payment_failed" => invoice_event(object_of(&event_type, object)?, &event_type)?,
+        "invoice.paid" | "invoice.payment_failed" => {
+            invoice_event(object_of(&event_type, object)?, &event_type)?
+        }
         _ => BillingEvent::Ignored { event_type },
     };
     Ok(Event { id, created, kind })
@@ -183,16 +214,31 @@ struct CheckoutSession {
 
 /// A completed Checkout Session. One-off payments (any mode but `subscription`) do not touch
 /// billing state, so they are ignored rather than rejected.
-fn checkout_completed(object: serde_json::Value, event_type: &str) -> Result<BillingEvent, WebhookError> {
+fn checkout_completed(
+    object: serde_json::Value,
+    event_type: &str,
+) -> Result<BillingEvent, WebhookError> {
     let session: CheckoutSession = read_object(object, event_type)?;
-    if session.mode.as_deref().is_some_and(|mode| mode != "subscription") {
-        return Ok(BillingEvent::Ignored { event_type: event_type.to_owned() });
+    if session
+        .mode
+        .as_deref()
+        .is_some_and(|mode| mode != "subscription")
+    {
+        return Ok(BillingEvent::Ignored {
+            event_type: event_type.to_owned(),
+        });
     }
     let metadata = session.metadata.unwrap_or_default();
     Ok(BillingEvent::CheckoutCompleted {
         member_id: non_empty(session.client_reference_id).or(non_empty(metadata.member_id)),
-        customer_id: session.customer.map(IdOrObject::into_id).ok_or_else(|| missing(event_type, "customer"))?,
-        subscription_id: session.subscription.map(IdOrObject::into_id).ok_or_else(|| missing(event_type, "subscription"))?,
+        customer_id: session
+            .customer
+            .map(IdOrObject::into_id)
+            .ok_or_else(|| missing(event_type, "customer"))?,
+        subscription_id: session
+            .subscription
+            .map(IdOrObject::into_id)
+            .ok_or_else(|| missing(event_type, "subscription"))?,
         tier: tier(metadata.tier)?,
     })
 }
@@ -222,14 +268,24 @@ struct Price {
 
 /// `customer.subscription.*`. The tier comes from the subscription's metadata (set at checkout),
 /// else from its first price's metadata (prices created in the Stripe dashboard).
-fn subscription_event(object: serde_json::Value, event_type: &str) -> Result<BillingEvent, WebhookError> {
+fn subscription_event(
+    object: serde_json::Value,
+    event_type: &str,
+) -> Result<BillingEvent, WebhookError> {
     let sub: StripeSubscription = read_object(object, event_type)?;
     let subscription_id = sub.id.ok_or_else(|| missing(event_type, "id"))?;
-    let customer_id = sub.customer.map(IdOrObject::into_id).ok_or_else(|| missing(event_type, "customer"))?;
+    let customer_id = sub
+        .customer
+        .map(IdOrObject::into_id)
+        .ok_or_else(|| missing(event_type, "customer"))?;
     let metadata = sub.metadata.unwrap_or_default();
     let member_id = non_empty(metadata.member_id);
     if event_type == "customer.subscription.deleted" {
-        return Ok(BillingEvent::SubscriptionDeleted { member_id, customer_id, subscription_id });
+        return Ok(BillingEvent::SubscriptionDeleted {
+            member_id,
+            customer_id,
+            subscription_id,
+        });
     }
     let items = List::items(sub.items);
     let first = items.into_iter().next();
@@ -242,7 +298,9 @@ fn subscription_event(object: serde_json::Value, event_type: &str) -> Result<Bil
         subscription_id,
         tier: tier(non_empty(metadata.tier).or(price_tier))?,
         stripe_status: sub.status.ok_or_else(|| missing(event_type, "status"))?,
-        current_period_end: period_end.map(|secs| timestamp(secs, "current_period_end")).transpose()?,
+        current_period_end: period_end
+            .map(|secs| timestamp(secs, "current_period_end"))
+            .transpose()?,
         cancel_at_period_end: sub.cancel_at_period_end.unwrap_or(false),
     })
 }
@@ -279,25 +337,55 @@ struct Period {
 /// `invoice.paid` and `invoice.payment_failed`. The period end is the latest end among the lines:
 /// proration lines end no later than the subscription's own line. (The invoice's top-level
 /// `period_end` is the previous period's end, so it is not used.)
-fn invoice_event(object: serde_json::Value, event_type: &str) -> Result<BillingEvent, WebhookError> {
+fn invoice_event(
+    object: serde_json::Value,
+    event_type: &str,
+) -> Result<BillingEvent, WebhookError> {
     let invoice: Invoice = read_object(object, event_type)?;
-    let customer_id = invoice.customer.map(IdOrObject::into_id).ok_or_else(|| missing(event_type, "customer"))?;
-    let parent_subscription = invoice.parent.and_then(|p| p.subscription_details?.subscription);
-    let subscription_id = invoice.subscription.or(parent_subscription).map(IdOrObject::into_id);
+    let customer_id = invoice
+        .customer
+        .map(IdOrObject::into_id)
+        .ok_or_else(|| missing(event_type, "customer"))?;
+    let parent_subscription = invoice
+        .parent
+        .and_then(|p| p.subscription_details?.subscription);
+    let subscription_id = invoice
+        .subscription
+        .or(parent_subscription)
+        .map(IdOrObject::into_id);
     if event_type == "invoice.payment_failed" {
-        return Ok(BillingEvent::InvoicePaymentFailed { customer_id, subscription_id });
+        return Ok(BillingEvent::InvoicePaymentFailed {
+            customer_id,
+            subscription_id,
+        });
     }
-    let period_end = List::items(invoice.lines).into_iter().filter_map(|line| line.period?.end).max();
-    let period_end = period_end.map(|secs| timestamp(secs, "lines.data.period.end")).transpose()?;
-    Ok(BillingEvent::InvoicePaid { customer_id, subscription_id, period_end })
+    let period_end = List::items(invoice.lines)
+        .into_iter()
+        .filter_map(|line| line.period?.end)
+        .max();
+    let period_end = period_end
+        .map(|secs| timestamp(secs, "lines.data.period.end"))
+        .transpose()?;
+    Ok(BillingEvent::InvoicePaid {
+        customer_id,
+        subscription_id,
+        period_end,
+    })
 }
 
-fn object_of(event_type: &str, object: Option<serde_json::Value>) -> Result<serde_json::Value, WebhookError> {
+fn object_of(
+    event_type: &str,
+    object: Option<serde_json::Value>,
+) -> Result<serde_json::Value, WebhookError> {
     object.ok_or_else(|| WebhookError::Malformed(format!("{event_type} event has no data.object")))
 }
 
-fn read_object<T: DeserializeOwned>(object: serde_json::Value, event_type: &str) -> Result<T, WebhookError> {
-    serde_json::from_value(object).map_err(|e| WebhookError::Malformed(format!("{event_type} data.object: {e}")))
+fn read_object<T: DeserializeOwned>(
+    object: serde_json::Value,
+    event_type: &str,
+) -> Result<T, WebhookError> {
+    serde_json::from_value(object)
+        .map_err(|e| WebhookError::Malformed(format!("{event_type} data.object: {e}")))
 }
 
 fn missing(what: &str, field: &str) -> WebhookError {
@@ -305,7 +393,8 @@ fn missing(what: &str, field: &str) -> WebhookError {
 }
 
 fn timestamp(secs: i64, field: &str) -> Result<DateTime<Utc>, WebhookError> {
-    DateTime::from_timestamp(secs, 0).ok_or_else(|| WebhookError::Malformed(format!("{field} {secs} is not a valid time")))
+    DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| WebhookError::Malformed(format!("{field} {secs} is not a valid time")))
 }
 
 /// Stripe metadata cannot hold null, so an empty value is how a key is left unset.
@@ -315,7 +404,9 @@ fn non_empty(value: Option<String>) -> Option<String> {
 
 fn tier(raw: Option<String>) -> Result<Option<Slug>, WebhookError> {
     non_empty(raw)
-        .map(|raw| Slug::parse(&raw).map_err(|e| WebhookError::Malformed(format!("metadata tier: {e}"))))
+        .map(|raw| {
+            Slug::parse(&raw).map_err(|e| WebhookError::Malformed(format!("metadata tier: {e}")))
+        })
         .transpose()
 }
 

@@ -12,7 +12,7 @@ mod writer;
 use crate::compose::{Composer, Draft, new_id, save};
 use anyhow::{Context, Result};
 use chrono::Utc;
-use domain::{Author, LeadImage, PostKind, Slug, Status, Tag, TagKind, Visibility};
+use domain::{Author, Email, LeadImage, PostKind, Slug, Status, Tag, TagKind, Tier, Visibility};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::{DemoKind, DemoPost, DemoSite};
 use std::path::Path;
@@ -55,6 +55,7 @@ pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
     save(store, &posts).await?;
     store.set_setting("title", &site.title).await?;
     store.set_setting("description", &site.description).await?;
+    install_membership(store).await?;
     progress.finish_with_message("demo publication ready");
     Ok(())
 }
@@ -152,4 +153,94 @@ pub fn draft(demo: DemoPost, image: Option<LeadImage>) -> Result<Draft> {
     d.featured = demo.featured;
     d.image = image;
     Ok(d)
+}
+
+/// The demo's free reader and Subscriber+ member.
+pub const DEMO_MEMBERS: [(&str, &str, Option<&str>); 2] = [
+    ("reader@example.com", "Riley Reader", None),
+    (
+        "subscriber@example.com",
+        "Sam Subscriber",
+        Some("subscriber-plus"),
+    ),
+];
+
+/// Tiers (Free and Subscriber+), the meter for signed-in free members, and two demo members.
+async fn install_membership(store: &Store) -> Result<()> {
+    let tier = |slug: &str,
+                name: &str,
+                description: &str,
+                benefits: &[&str],
+                monthly: u32,
+                yearly: u32| Tier {
+        id: new_id(),
+        slug: Slug::parse(slug).unwrap_or_else(|_| Slug::from_text(slug)),
+        name: name.into(),
+        description: description.into(),
+        benefits: benefits.iter().map(|b| (*b).to_owned()).collect(),
+        monthly_price: monthly,
+        yearly_price: yearly,
+        currency: "usd".into(),
+        trial_days: 0,
+        active: true,
+    };
+    store
+        .upsert_tier(&tier(
+            "free",
+            "Free",
+            "News, opinion and members-only stories.",
+            &["Members-only stories", "Three paid articles a month"],
+            0,
+            0,
+        ))
+        .await?;
+    store
+        .upsert_tier(&tier(
+            "subscriber-plus",
+            "Subscriber+",
+            "Every analysis, interview and briefing in full.",
+            &[
+                "All Deep Dives and Expert Interviews",
+                "Ten gift links a month",
+                "The weekly briefing",
+            ],
+            800,
+            8000,
+        ))
+        .await?;
+    // Signed-in free members read three paid stories a month; anonymous readers meet the paywall.
+    store.set_setting("meter_members", "3").await?;
+    store.set_setting("meter_anonymous", "0").await?;
+    for (email, name, tier) in DEMO_MEMBERS {
+        let member = store
+            .create_member(&new_id(), &Email::parse(email)?, name, Utc::now())
+            .await?;
+        if let Some(tier) = tier {
+            store
+                .put_subscription(&member.id, &domain::billing::comp(Slug::parse(tier)?, None))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints fresh sign-in links for the demo members (they work once, for 15 minutes).
+pub async fn print_member_links(state: &crate::http::AppState) -> Result<()> {
+    println!("Demo sign-in links (each works once, for 15 minutes):");
+    for (email, _, tier) in DEMO_MEMBERS {
+        let Ok(email) = Email::parse(email) else {
+            continue;
+        };
+        if state.store.member_by_email(&email).await?.is_none() {
+            continue;
+        }
+        let link = crate::members::flows::sign_in_link(state, &email).await?;
+        let who = if tier.is_some() {
+            "Subscriber+ member"
+        } else {
+            "free member"
+        };
+        println!("  {who:<18} {:<24} {link}", email.as_str());
+    }
+    Ok(())
 }

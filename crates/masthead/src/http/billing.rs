@@ -24,7 +24,10 @@ pub struct CheckoutQuery {
 
 fn client(state: &AppState) -> Option<StripeClient> {
     let stripe = state.config.stripe.as_ref()?;
-    Some(StripeClient::new(&stripe.api_base, stripe.secret_key.expose()))
+    Some(StripeClient::new(
+        &stripe.api_base,
+        stripe.secret_key.expose(),
+    ))
 }
 
 fn redirect(to: &str) -> Response {
@@ -32,15 +35,29 @@ fn redirect(to: &str) -> Response {
 }
 
 /// GET /members/checkout?tier=…&cadence=month|year: to Stripe Checkout for a signed-in member.
-pub async fn checkout(State(state): State<AppState>, reader: Reader, Query(q): Query<CheckoutQuery>) -> Result<Response, AppError> {
+pub async fn checkout(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(q): Query<CheckoutQuery>,
+) -> Result<Response, AppError> {
     let Some(current) = &reader.member else {
         return Ok(redirect(&format!("/signup/?tier={}", urlencode(&q.tier))));
     };
-    let tier = state.store.tier_by_slug(&q.tier).await?.filter(|t| t.active && t.is_paid()).ok_or(AppError::NotFound)?;
+    let tier = state
+        .store
+        .tier_by_slug(&q.tier)
+        .await?
+        .filter(|t| t.active && t.is_paid())
+        .ok_or(AppError::NotFound)?;
     let yearly = match q.cadence.as_str() {
         "year" => true,
         "month" | "" => false,
-        _ => return Err(AppError::BadRequest { code: "cadence", message: "cadence must be month or year".into() }),
+        _ => {
+            return Err(AppError::BadRequest {
+                code: "cadence",
+                message: "cadence must be month or year".into(),
+            });
+        }
     };
     let Some(stripe) = client(&state) else {
         return Err(AppError::BadRequest {
@@ -55,22 +72,38 @@ pub async fn checkout(State(state): State<AppState>, reader: Reader, Query(q): Q
         customer_id: current.member.stripe_customer_id.clone(),
         tier_slug: tier.slug.to_string(),
         tier_name: tier.name.clone(),
-        unit_amount: if yearly { tier.yearly_price } else { tier.monthly_price },
+        unit_amount: if yearly {
+            tier.yearly_price
+        } else {
+            tier.monthly_price
+        },
         currency: tier.currency.clone(),
         interval: if yearly { "year" } else { "month" }.into(),
         trial_days: tier.trial_days,
         success_url: format!("{base}/account/?done=welcome"),
         cancel_url: format!("{base}/signup/?tier={}", tier.slug),
     };
-    let url = stripe.create_checkout_session(&request).await.map_err(anyhow::Error::from)?;
+    let url = stripe
+        .create_checkout_session(&request)
+        .await
+        .map_err(anyhow::Error::from)?;
     Ok(redirect(&url))
 }
 
 /// POST /members/billing-portal: to Stripe's Billing Portal for the member's customer.
-pub async fn portal(State(state): State<AppState>, reader: Reader, axum::Form(f): axum::Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn portal(
+    State(state): State<AppState>,
+    reader: Reader,
+    axum::Form(f): axum::Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(f.csrf())?;
-    let customer = reader.member.as_ref().and_then(|c| c.member.stripe_customer_id.clone());
-    let (Some(customer), Some(stripe)) = (customer, client(&state)) else { return Ok(redirect("/account/")) };
+    let customer = reader
+        .member
+        .as_ref()
+        .and_then(|c| c.member.stripe_customer_id.clone());
+    let (Some(customer), Some(stripe)) = (customer, client(&state)) else {
+        return Ok(redirect("/account/"));
+    };
     let url = stripe
         .create_portal_session(&customer, &format!("{}/account/", state.config.public_url))
         .await
@@ -79,18 +112,49 @@ pub async fn portal(State(state): State<AppState>, reader: Reader, axum::Form(f)
 }
 
 /// POST /webhooks/stripe: verified, idempotent by event id, tolerant of out-of-order delivery.
-pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    let Some(stripe) = state.config.stripe.as_ref() else { return Err(AppError::NotFound) };
-    let secrets: Vec<String> = stripe.webhook_secrets.iter().map(|s| s.expose().to_owned()).collect();
-    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+pub async fn webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some(stripe) = state.config.stripe.as_ref() else {
+        return Err(AppError::NotFound);
+    };
+    let secrets: Vec<String> = stripe
+        .webhook_secrets
+        .iter()
+        .map(|s| s.expose().to_owned())
+        .collect();
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let now = Utc::now();
-    if let Err(err) = webhook::verify(signature, &body, &secrets, now, chrono::Duration::minutes(5)) {
+    if let Err(err) = webhook::verify(
+        signature,
+        &body,
+        &secrets,
+        now,
+        chrono::Duration::minutes(5),
+    ) {
         tracing::warn!(error = %err, "rejected a Stripe webhook");
-        return Ok((StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], err.to_string()).into_response());
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            [(header::CACHE_CONTROL, "no-store")],
+            err.to_string(),
+        )
+            .into_response());
     }
     let event = match webhook::parse(&body) {
         Ok(event) => event,
-        Err(err) => return Ok((StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], err.to_string()).into_response()),
+        Err(err) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                [(header::CACHE_CONTROL, "no-store")],
+                err.to_string(),
+            )
+                .into_response());
+        }
     };
     let member_id = member_for(&state, &event.kind).await?;
     let change = match &member_id {
@@ -103,13 +167,22 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         }
         None => None,
     };
-    if let (Some(id), BillingEvent::CheckoutCompleted { customer_id, .. }) = (&member_id, &event.kind) {
+    if let (Some(id), BillingEvent::CheckoutCompleted { customer_id, .. }) =
+        (&member_id, &event.kind)
+    {
         state.store.set_customer_id(id, customer_id).await?;
     }
     let pair = member_id.as_deref().zip(change.as_ref());
-    let fresh = state.store.apply_stripe_event(&event.id, event_type(&event.kind), pair, now).await?;
+    let fresh = state
+        .store
+        .apply_stripe_event(&event.id, event_type(&event.kind), pair, now)
+        .await?;
     tracing::info!(stripe.event = %event.id, fresh, applied = pair.is_some(), "Stripe webhook");
-    Ok(([(header::CACHE_CONTROL, "no-store")], if fresh { "applied" } else { "already applied" }).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        if fresh { "applied" } else { "already applied" },
+    )
+        .into_response())
 }
 
 /// The member an event is about: named in its metadata, or found by customer or subscription.
@@ -125,9 +198,12 @@ async fn member_for(state: &AppState, kind: &BillingEvent) -> Result<Option<Stri
         }
     }
     let subscription = match kind {
-        BillingEvent::InvoicePaid { subscription_id, .. } | BillingEvent::InvoicePaymentFailed { subscription_id, .. } => {
-            subscription_id.as_deref()
+        BillingEvent::InvoicePaid {
+            subscription_id, ..
         }
+        | BillingEvent::InvoicePaymentFailed {
+            subscription_id, ..
+        } => subscription_id.as_deref(),
         _ => None,
     };
     match subscription {

@@ -80,5 +80,8 @@ pub async fn themed_not_found(State(state): State<AppState>, req: Request, next:
 }
 
 fn handlebars_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -12,24 +12,48 @@ pub const MONTHLY_QUOTA: u32 = 10;
 
 /// The gift link URL for a gift id.
 pub fn url(state: &AppState, slug: &str, gift_id: &str) -> String {
-    format!("{}/{slug}/?gift={}", state.config.public_url, state.signer.seal(&format!("g1:{gift_id}")))
+    format!(
+        "{}/{slug}/?gift={}",
+        state.config.public_url,
+        state.signer.seal(&format!("g1:{gift_id}"))
+    )
 }
 
 /// The live gift a token names, if it is authentic, unrevoked and unexpired.
-pub async fn open(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<Option<Gift>, AppError> {
-    let Some(id) = state.signer.open(token).and_then(|p| p.strip_prefix("g1:")) else { return Ok(None) };
-    Ok(state.store.gift(id).await?.filter(|g| !g.revoked && g.expires_at > now))
+pub async fn open(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Gift>, AppError> {
+    let Some(id) = state.signer.open(token).and_then(|p| p.strip_prefix("g1:")) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .gift(id)
+        .await?
+        .filter(|g| !g.revoked && g.expires_at > now))
 }
 
 /// How many more gift links the member may create in the current 30 days.
 pub async fn remaining(state: &AppState, member_id: &str) -> Result<u32, AppError> {
     let since = Utc::now() - Duration::days(30);
-    let made = state.store.gifts_of(member_id).await?.iter().filter(|g| g.created_at > since).count() as u32;
+    let made = state
+        .store
+        .gifts_of(member_id)
+        .await?
+        .iter()
+        .filter(|g| g.created_at > since)
+        .count() as u32;
     Ok(MONTHLY_QUOTA.saturating_sub(made))
 }
 
 /// Creates a gift for `post_id`; `None` when the quota is used up.
-pub async fn create(state: &AppState, member_id: &str, post_id: &str) -> Result<Option<Gift>, AppError> {
+pub async fn create(
+    state: &AppState,
+    member_id: &str,
+    post_id: &str,
+) -> Result<Option<Gift>, AppError> {
     if remaining(state, member_id).await? == 0 {
         return Ok(None);
     }
@@ -49,7 +73,13 @@ pub async fn create(state: &AppState, member_id: &str, post_id: &str) -> Result<
 /// The member's live gift links as the account page lists them.
 pub async fn account_gifts(state: &AppState, member_id: &str) -> Result<Vec<Value>, AppError> {
     let now = Utc::now();
-    let gifts: Vec<Gift> = state.store.gifts_of(member_id).await?.into_iter().filter(|g| !g.revoked && g.expires_at > now).collect();
+    let gifts: Vec<Gift> = state
+        .store
+        .gifts_of(member_id)
+        .await?
+        .into_iter()
+        .filter(|g| !g.revoked && g.expires_at > now)
+        .collect();
     let ids: Vec<String> = gifts.iter().map(|g| g.post_id.clone()).collect();
     let posts = state.store.posts_by_ids(&ids).await?;
     Ok(gifts
@@ -74,16 +104,37 @@ pub async fn create_gift(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
     reader.check_csrf(f.csrf())?;
-    let Some(current) = &reader.member else { return Ok(Redirect::to("/signin/").into_response()) };
-    if !current.access(Utc::now(), super::reader::grace(&state)).paid {
-        return Err(AppError::Forbidden { code: "not_paid", message: "Gift links come with a paid membership.".into() });
+    let Some(current) = &reader.member else {
+        return Ok(Redirect::to("/signin/").into_response());
+    };
+    if !current
+        .access(Utc::now(), super::reader::grace(&state))
+        .paid
+    {
+        return Err(AppError::Forbidden {
+            code: "not_paid",
+            message: "Gift links come with a paid membership.".into(),
+        });
     }
-    let post = state.store.posts_by_ids(&[f.post_id().to_owned()]).await?.pop().ok_or(AppError::NotFound)?;
+    let post = state
+        .store
+        .posts_by_ids(&[f.post_id().to_owned()])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
     let to = match create(&state, &current.member.id, &post.id).await? {
-        Some(gift) => format!("/{}/?gift_created={}", post.slug, state.signer.seal(&format!("g1:{}", gift.id))),
+        Some(gift) => format!(
+            "/{}/?gift_created={}",
+            post.slug,
+            state.signer.seal(&format!("g1:{}", gift.id))
+        ),
         None => "/account/".to_owned(),
     };
-    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Redirect::to(&to)).into_response())
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Redirect::to(&to),
+    )
+        .into_response())
 }
 
 /// POST /account/gifts/revoke.
@@ -94,7 +145,16 @@ pub async fn revoke_gift(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
     reader.check_csrf(f.csrf())?;
-    let Some(current) = &reader.member else { return Ok(Redirect::to("/signin/").into_response()) };
-    state.store.revoke_gift(&current.member.id, f.gift_id()).await?;
-    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Redirect::to("/account/?done=revoked")).into_response())
+    let Some(current) = &reader.member else {
+        return Ok(Redirect::to("/signin/").into_response());
+    };
+    state
+        .store
+        .revoke_gift(&current.member.id, f.gift_id())
+        .await?;
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Redirect::to("/account/?done=revoked"),
+    )
+        .into_response())
 }

@@ -104,25 +104,47 @@ async fn page(
     };
     let ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
     let html = state.theme.render(template, &ctx)?;
-    Ok((reader.jar, [(header::CACHE_CONTROL, "private, no-store")], Html(html)).into_response())
+    Ok((
+        reader.jar,
+        [(header::CACHE_CONTROL, "private, no-store")],
+        Html(html),
+    )
+        .into_response())
 }
 
 fn see_other(jar: axum_extra::extract::CookieJar, to: &str) -> Response {
-    let to = if safe_redirect(to).is_empty() { "/" } else { to };
+    let to = if safe_redirect(to).is_empty() {
+        "/"
+    } else {
+        to
+    };
     (jar, [(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
 }
 
-pub async fn signin_page(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+pub async fn signin_page(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let data = json!({ "step": "email", "email": "", "redirect": safe_redirect(&q.redirect) });
     page(&state, reader, "signin", "Sign in", None, None, data).await
 }
 
-pub async fn signup_page(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+pub async fn signup_page(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let data = signup_data(&state, &q.tier, "email", "").await?;
     page(&state, reader, "signup", "Subscribe", None, None, data).await
 }
 
-async fn signup_data(state: &AppState, tier: &str, step: &str, email: &str) -> Result<Value, AppError> {
+async fn signup_data(
+    state: &AppState,
+    tier: &str,
+    step: &str,
+    email: &str,
+) -> Result<Value, AppError> {
     let tiers: Vec<Value> = state
         .store
         .tiers()
@@ -145,36 +167,85 @@ async fn signup_data(state: &AppState, tier: &str, step: &str, email: &str) -> R
 }
 
 /// POST /members/signin: email a sign-in link and code (a sign-up link for unknown addresses).
-pub async fn request_signin(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn request_signin(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
     match flows::request_link(&state, &f.email, LinkRequest::SignIn, &f.redirect, &ip).await {
         Ok(email) => {
-            let data = json!({ "step": "code", "email": email, "redirect": safe_redirect(&f.redirect) });
+            let data =
+                json!({ "step": "code", "email": email, "redirect": safe_redirect(&f.redirect) });
             let notice = format!("Check your email: we sent a sign-in link and a code to {email}.");
-            page(&state, reader, "signin", "Sign in", Some(notice), None, data).await
+            page(
+                &state,
+                reader,
+                "signin",
+                "Sign in",
+                Some(notice),
+                None,
+                data,
+            )
+            .await
         }
         Err(err) => {
             let data = json!({ "step": "email", "email": f.email, "redirect": safe_redirect(&f.redirect) });
-            page(&state, reader, "signin", "Sign in", None, Some(user_message(err)?), data).await
+            page(
+                &state,
+                reader,
+                "signin",
+                "Sign in",
+                None,
+                Some(user_message(err)?),
+                data,
+            )
+            .await
         }
     }
 }
 
 /// POST /members/signup: email a confirmation link and code.
-pub async fn request_signup(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn request_signup(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
-    let request = LinkRequest::SignUp { name: f.name.clone(), tier: f.tier.clone() };
+    let request = LinkRequest::SignUp {
+        name: f.name.clone(),
+        tier: f.tier.clone(),
+    };
     match flows::request_link(&state, &f.email, request, &f.redirect, &ip).await {
         Ok(email) => {
             let data = signup_data(&state, &f.tier, "code", email.as_str()).await?;
-            let notice = format!("Check your email: we sent a confirmation link and a code to {email}.");
-            page(&state, reader, "signup", "Subscribe", Some(notice), None, data).await
+            let notice =
+                format!("Check your email: we sent a confirmation link and a code to {email}.");
+            page(
+                &state,
+                reader,
+                "signup",
+                "Subscribe",
+                Some(notice),
+                None,
+                data,
+            )
+            .await
         }
         Err(err) => {
             let data = signup_data(&state, &f.tier, "email", &f.email).await?;
-            page(&state, reader, "signup", "Subscribe", None, Some(user_message(err)?), data).await
+            page(
+                &state,
+                reader,
+                "signup",
+                "Subscribe",
+                None,
+                Some(user_message(err)?),
+                data,
+            )
+            .await
         }
     }
 }
@@ -188,26 +259,53 @@ fn user_message(err: FlowError) -> Result<String, AppError> {
 }
 
 /// GET /members/verify?token=…: the emailed link.
-pub async fn verify_link(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+pub async fn verify_link(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     match flows::redeem_token(&state, &q.token).await {
         Ok(Some(done)) => {
             let jar = session::start(&state, &done.member.id, reader.jar).await?;
             Ok(see_other(jar, &done.redirect))
         }
         Ok(None) => {
-            let error = "That link has expired or was already used. Enter your email to get a new one.";
+            let error =
+                "That link has expired or was already used. Enter your email to get a new one.";
             let data = json!({ "step": "email", "email": "", "redirect": "" });
-            page(&state, reader, "signin", "Sign in", None, Some(error.into()), data).await
+            page(
+                &state,
+                reader,
+                "signin",
+                "Sign in",
+                None,
+                Some(error.into()),
+                data,
+            )
+            .await
         }
         Err(err) => {
             let data = json!({ "step": "email", "email": "", "redirect": "" });
-            page(&state, reader, "signin", "Sign in", None, Some(user_message(err)?), data).await
+            page(
+                &state,
+                reader,
+                "signin",
+                "Sign in",
+                None,
+                Some(user_message(err)?),
+                data,
+            )
+            .await
         }
     }
 }
 
 /// POST /members/verify-code: the six-digit code from the same email.
-pub async fn verify_code(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn verify_code(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
     match flows::redeem_code(&state, &f.email, &f.code, &ip).await {
@@ -220,14 +318,19 @@ pub async fn verify_code(State(state): State<AppState>, reader: Reader, Form(f):
                 Err(err) => user_message(err)?,
                 _ => "That code is not right or has expired. Check the latest email, or ask for a new code.".into(),
             };
-            let data = json!({ "step": "code", "email": f.email, "redirect": safe_redirect(&f.redirect) });
+            let data =
+                json!({ "step": "code", "email": f.email, "redirect": safe_redirect(&f.redirect) });
             page(&state, reader, "signin", "Sign in", None, Some(error), data).await
         }
     }
 }
 
 /// POST /members/password-signin.
-pub async fn password_signin(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn password_signin(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
     match flows::password_sign_in(&state, &f.email, &f.password, &ip).await {
@@ -247,27 +350,51 @@ pub async fn password_signin(State(state): State<AppState>, reader: Reader, Form
     }
 }
 
-pub async fn signout(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn signout(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     signout_from(state, reader, f, false).await
 }
 
-pub async fn signout_all(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn signout_all(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     signout_from(state, reader, f, true).await
 }
 
-async fn signout_from(state: AppState, reader: Reader, f: MemberForm, everywhere: bool) -> Result<Response, AppError> {
+async fn signout_from(
+    state: AppState,
+    reader: Reader,
+    f: MemberForm,
+    everywhere: bool,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
-    let Some(current) = &reader.member else { return Ok(see_other(reader.jar, "/")) };
+    let Some(current) = &reader.member else {
+        return Ok(see_other(reader.jar, "/"));
+    };
     let jar = session::end(&state, current, reader.jar.clone(), everywhere).await?;
     Ok(see_other(jar, "/"))
 }
 
 /// GET /account/.
-pub async fn account(State(state): State<AppState>, reader: Reader, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+pub async fn account(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     account_page(&state, reader, done_notice(&q.done).map(String::from), None).await
 }
 
-async fn account_page(state: &AppState, reader: Reader, notice: Option<String>, error: Option<String>) -> Result<Response, AppError> {
+async fn account_page(
+    state: &AppState,
+    reader: Reader,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let state = state.clone();
     let Some(current) = reader.member.clone() else {
         return Ok(see_other(reader.jar, "/signin/?redirect=/account/"));
@@ -299,25 +426,51 @@ async fn account_page(state: &AppState, reader: Reader, notice: Option<String>, 
             "gifts": gifts, "gifts_remaining": remaining, "pending_email": Value::Null,
         },
     });
-    page(&state, reader, "account", "Your account", notice, error, data).await
+    page(
+        &state,
+        reader,
+        "account",
+        "Your account",
+        notice,
+        error,
+        data,
+    )
+    .await
 }
 
 /// The signed-in member, or the response that sends the reader to sign in.
 fn require_member(reader: &Reader) -> Result<&session::CurrentMember, Response> {
-    reader.member.as_ref().ok_or_else(|| see_other(reader.jar.clone(), "/signin/?redirect=/account/"))
+    reader
+        .member
+        .as_ref()
+        .ok_or_else(|| see_other(reader.jar.clone(), "/signin/?redirect=/account/"))
 }
 
-pub async fn set_name(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn set_name(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let current = match require_member(&reader) {
         Ok(c) => c,
         Err(res) => return Ok(res),
     };
-    state.store.set_member_name(&current.member.id, &f.name.chars().take(120).collect::<String>()).await?;
+    state
+        .store
+        .set_member_name(
+            &current.member.id,
+            &f.name.chars().take(120).collect::<String>(),
+        )
+        .await?;
     Ok(see_other(reader.jar.clone(), "/account/?done=name"))
 }
 
-pub async fn set_password(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn set_password(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let current = match require_member(&reader) {
         Ok(c) => c.clone(),
@@ -328,30 +481,50 @@ pub async fn set_password(State(state): State<AppState>, reader: Reader, Form(f)
         return account_page(&state, reader, None, Some(error)).await;
     }
     let password = f.password.clone();
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(anyhow::Error::from)??;
-    state.store.set_password_hash(&current.member.id, &phc).await?;
+    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(anyhow::Error::from)??;
+    state
+        .store
+        .set_password_hash(&current.member.id, &phc)
+        .await?;
     Ok(see_other(reader.jar.clone(), "/account/?done=password"))
 }
 
 /// POST /account/email: sends a confirmation link to the new address.
-pub async fn change_email(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn change_email(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let current = match require_member(&reader) {
         Ok(c) => c.clone(),
         Err(res) => return Ok(res),
     };
     let ip = reader.ip.clone();
-    let request = LinkRequest::EmailChange { member_id: current.member.id.clone() };
+    let request = LinkRequest::EmailChange {
+        member_id: current.member.id.clone(),
+    };
     let outcome = flows::request_link(&state, &f.email, request, "/account/?done=email", &ip).await;
     let (notice, error) = match outcome {
-        Ok(email) => (Some(format!("We sent a confirmation link to {email}. Your address changes when you open it.")), None),
+        Ok(email) => (
+            Some(format!(
+                "We sent a confirmation link to {email}. Your address changes when you open it."
+            )),
+            None,
+        ),
         Err(err) => (None, Some(user_message(err)?)),
     };
     account_page(&state, reader, notice, error).await
 }
 
 /// POST /account/delete: deletes the member after an explicit confirmation.
-pub async fn delete_account(State(state): State<AppState>, reader: Reader, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+pub async fn delete_account(
+    State(state): State<AppState>,
+    reader: Reader,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let current = match require_member(&reader) {
         Ok(c) => c.clone(),

@@ -47,7 +47,10 @@ pub struct AppState {
 /// The site's title, for mail and messages.
 pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
     let settings = state.store.settings().await?;
-    Ok(settings.get("title").cloned().unwrap_or_else(|| "Masthead".into()))
+    Ok(settings
+        .get("title")
+        .cloned()
+        .unwrap_or_else(|| "Masthead".into()))
 }
 
 /// The Content-Security-Policy the default theme satisfies: no inline script or style.

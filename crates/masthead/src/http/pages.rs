@@ -1,10 +1,10 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
 use super::extract::{Segments, query_param};
-use super::site::{load, page_context};
 use super::reader::{Reader, grace};
-use super::{gifts, unlock};
+use super::site::{load, page_context};
 use super::{AppError, AppState};
+use super::{gifts, unlock};
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -64,7 +64,11 @@ async fn html_response(
 ) -> Result<Response, AppError> {
     ctx["member"] = reader.member_json(state).await?;
     let html = state.theme.render(template, ctx)?;
-    let cache = if private || reader.member.is_some() { PRIVATE_CACHE } else { PUBLIC_CACHE };
+    let cache = if private || reader.member.is_some() {
+        PRIVATE_CACHE
+    } else {
+        PUBLIC_CACHE
+    };
     let mut res = ([(header::CACHE_CONTROL, cache)], Html(html)).into_response();
     if let Some(at) = modified {
         let value = httpdate::fmt_http_date(at.into());
@@ -186,10 +190,21 @@ pub async fn post(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let slug = slug(&raw)?;
-    let post = state.store.post_by_slug(slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let post = state
+        .store
+        .post_by_slug(slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let site = load(&state).await?;
     let gift = query_param(query.as_deref(), "gift");
-    let plan = unlock::plan(&state, &reader, &post, Some(gift.as_str()).filter(|g| !g.is_empty()), site.now).await?;
+    let plan = unlock::plan(
+        &state,
+        &reader,
+        &post,
+        Some(gift.as_str()).filter(|g| !g.is_empty()),
+        site.now,
+    )
+    .await?;
     let view = project(&post, &plan.viewer, site.now);
     if view.access == Access::Denied {
         return Err(AppError::NotFound);
@@ -197,7 +212,11 @@ pub async fn post(
     let (jar, meter) = unlock::record(&state, &reader, &plan, &view).await?;
     let meta = Meta::for_post(&view, &site);
     let (template, class, data) = match view.kind {
-        PostKind::Page => ("page", "page-template", json!({ "post": context::article(&view) })),
+        PostKind::Page => (
+            "page",
+            "page-template",
+            json!({ "post": context::article(&view) }),
+        ),
         PostKind::Post => {
             let related = state.store.related_posts(&post, RELATED, site.now).await?;
             let offer = paywall_offer(&state, &reader, &post).await?;
@@ -216,12 +235,24 @@ pub async fn post(
     let mut ctx = page_context(&site, &meta, class, "", data);
     ctx["csrf"] = json!(csrf);
     let private = view.unlocked_by.is_some();
-    let res = html_response(&state, &reader, template, &mut ctx, Some(post.updated_at), private).await?;
+    let res = html_response(
+        &state,
+        &reader,
+        template,
+        &mut ctx,
+        Some(post.updated_at),
+        private,
+    )
+    .await?;
     Ok((reader.jar, res).into_response())
 }
 
 /// What unlocks a gated post: the cheapest tier that includes it, with its price and button.
-async fn paywall_offer(state: &AppState, reader: &Reader, post: &Post) -> Result<Option<context::Offer>, AppError> {
+async fn paywall_offer(
+    state: &AppState,
+    reader: &Reader,
+    post: &Post,
+) -> Result<Option<context::Offer>, AppError> {
     let tiers = state.store.tiers().await?;
     let tier = match &post.visibility {
         Visibility::Public | Visibility::Members => None,
@@ -237,15 +268,27 @@ async fn paywall_offer(state: &AppState, reader: &Reader, post: &Post) -> Result
     Ok(Some(context::Offer {
         tier_name: tier.map(|t| t.name.clone()),
         price: tier.and_then(|t| t.price_label(false)),
-        cta_label: if signed_in { "Upgrade".into() } else { "Subscribe".into() },
+        cta_label: if signed_in {
+            "Upgrade".into()
+        } else {
+            "Subscribe".into()
+        },
         cta_url,
         signed_in,
     }))
 }
 
 /// The "Gift this article" form for paid members on gated posts, and a just-created link.
-async fn gift_box(state: &AppState, reader: &Reader, view: &PostView, query: Option<&str>, data: &mut Value) -> Result<(), AppError> {
-    let Some(current) = &reader.member else { return Ok(()) };
+async fn gift_box(
+    state: &AppState,
+    reader: &Reader,
+    view: &PostView,
+    query: Option<&str>,
+    data: &mut Value,
+) -> Result<(), AppError> {
+    let Some(current) = &reader.member else {
+        return Ok(());
+    };
     if view.visibility.is_public() || !current.access(Utc::now(), grace(state)).paid {
         return Ok(());
     }
@@ -276,7 +319,12 @@ pub async fn tag_page(
     tag_at(&state, &reader, &raw, page_number(&n)?).await
 }
 
-async fn tag_at(state: &AppState, reader: &Reader, raw: &str, page: u64) -> Result<Response, AppError> {
+async fn tag_at(
+    state: &AppState,
+    reader: &Reader,
+    raw: &str,
+    page: u64,
+) -> Result<Response, AppError> {
     let tag = state
         .store
         .tag_by_slug(slug(raw)?.as_str())
@@ -322,7 +370,12 @@ pub async fn author_page(
     author_at(&state, &reader, &raw, page_number(&n)?).await
 }
 
-async fn author_at(state: &AppState, reader: &Reader, raw: &str, page: u64) -> Result<Response, AppError> {
+async fn author_at(
+    state: &AppState,
+    reader: &Reader,
+    raw: &str,
+    page: u64,
+) -> Result<Response, AppError> {
     let author = state
         .store
         .author_by_slug(slug(raw)?.as_str())

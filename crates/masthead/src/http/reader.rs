@@ -37,12 +37,18 @@ impl FromRequestParts<AppState> for Reader {
 impl Reader {
     /// The `member` object every template sees (null for anonymous readers).
     pub async fn member_json(&self, state: &AppState) -> Result<Value, AppError> {
-        let Some(current) = &self.member else { return Ok(Value::Null) };
+        let Some(current) = &self.member else {
+            return Ok(Value::Null);
+        };
         let now = chrono::Utc::now();
         let access = current.access(now, grace(state));
         let sub = current.subscription.as_ref();
         let tier_name = match sub {
-            Some(s) => state.store.tier_by_slug(s.tier.as_str()).await?.map_or_else(|| s.tier.to_string(), |t| t.name),
+            Some(s) => state
+                .store
+                .tier_by_slug(s.tier.as_str())
+                .await?
+                .map_or_else(|| s.tier.to_string(), |t| t.name),
             None => "Free".to_owned(),
         };
         Ok(json!({
@@ -61,7 +67,9 @@ impl Reader {
             Some(c) if c.value().len() >= 32 => c.value().to_owned(),
             _ => {
                 let token = random_token();
-                self.jar = self.jar.add(cookie(state, CSRF_COOKIE, token.clone(), Duration::days(1)));
+                self.jar =
+                    self.jar
+                        .add(cookie(state, CSRF_COOKIE, token.clone(), Duration::days(1)));
                 token
             }
         };

@@ -28,17 +28,30 @@ async fn limits(state: &AppState) -> Result<(u32, u32), AppError> {
     Ok((get("meter_members"), get("meter_anonymous")))
 }
 
-pub async fn plan(state: &AppState, reader: &Reader, post: &Post, gift: Option<&str>, now: DateTime<Utc>) -> Result<Plan, AppError> {
+pub async fn plan(
+    state: &AppState,
+    reader: &Reader,
+    post: &Post,
+    gift: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Plan, AppError> {
     let mut viewer = match &reader.member {
         Some(current) => Viewer::member(current.access(now, grace(state))),
         None => Viewer::anonymous(),
     };
-    let mut plan = Plan { viewer: viewer.clone(), limit: 0, anonymous_reads: None };
+    let mut plan = Plan {
+        viewer: viewer.clone(),
+        limit: 0,
+        anonymous_reads: None,
+    };
     if post.visibility.is_public() || domain::access::decide(post, &viewer, now).0 == Access::Full {
         return Ok(plan);
     }
     if let Some(token) = gift {
-        if gifts::open(state, token, now).await?.is_some_and(|g| g.post_id == post.id) {
+        if gifts::open(state, token, now)
+            .await?
+            .is_some_and(|g| g.post_id == post.id)
+        {
             plan.viewer = viewer.with_gift(&post.id);
             return Ok(plan);
         }
@@ -47,9 +60,16 @@ pub async fn plan(state: &AppState, reader: &Reader, post: &Post, gift: Option<&
     let since = now - Duration::days(WINDOW_DAYS);
     viewer = match &reader.member {
         Some(current) if member_limit > 0 => {
-            let (count, this) = state.store.meter_state(&current.member.id, &post.id, since).await?;
+            let (count, this) = state
+                .store
+                .meter_state(&current.member.id, &post.id, since)
+                .await?;
             plan.limit = member_limit;
-            viewer.with_meter(if this { Meter::Counted } else { Meter::Remaining(member_limit.saturating_sub(count)) })
+            viewer.with_meter(if this {
+                Meter::Counted
+            } else {
+                Meter::Remaining(member_limit.saturating_sub(count))
+            })
         }
         None if anonymous_limit > 0 => {
             let (start, ids) = anonymous_reads(state, &reader.jar, now);
@@ -70,7 +90,12 @@ pub async fn plan(state: &AppState, reader: &Reader, post: &Post, gift: Option<&
 }
 
 /// Counts a metered read and returns the cookie jar to send back, plus the meter notice.
-pub async fn record(state: &AppState, reader: &Reader, plan: &Plan, view: &PostView) -> Result<(CookieJar, Value), AppError> {
+pub async fn record(
+    state: &AppState,
+    reader: &Reader,
+    plan: &Plan,
+    view: &PostView,
+) -> Result<(CookieJar, Value), AppError> {
     if view.unlocked_by != Some(Unlock::Meter) {
         return Ok((reader.jar.clone(), Value::Null));
     }
@@ -78,40 +103,71 @@ pub async fn record(state: &AppState, reader: &Reader, plan: &Plan, view: &PostV
     let mut jar = reader.jar.clone();
     let used = match (plan.viewer.meter, &reader.member, &plan.anonymous_reads) {
         (Meter::Remaining(left), Some(current), _) => {
-            state.store.record_meter_read(&current.member.id, &view.id, now).await?;
+            state
+                .store
+                .record_meter_read(&current.member.id, &view.id, now)
+                .await?;
             plan.limit - left + 1
         }
         (Meter::Remaining(_), None, Some((start, ids))) => {
             let mut ids = ids.clone();
             ids.push(short_id(&view.id));
             let value = state.signer.seal(&format!("m1:{start}:{}", ids.join(",")));
-            jar = jar.add(cookie(state, METER_COOKIE, value, Duration::days(WINDOW_DAYS)));
+            jar = jar.add(cookie(
+                state,
+                METER_COOKIE,
+                value,
+                Duration::days(WINDOW_DAYS),
+            ));
             ids.len() as u32
         }
         (Meter::Counted, Some(current), _) => {
-            let (count, _) = state.store.meter_state(&current.member.id, &view.id, now - Duration::days(WINDOW_DAYS)).await?;
+            let (count, _) = state
+                .store
+                .meter_state(
+                    &current.member.id,
+                    &view.id,
+                    now - Duration::days(WINDOW_DAYS),
+                )
+                .await?;
             count
         }
         (_, _, Some((_, ids))) => ids.len() as u32,
         _ => plan.limit,
     };
-    Ok((jar, json!({ "remaining": plan.limit.saturating_sub(used), "limit": plan.limit })))
+    Ok((
+        jar,
+        json!({ "remaining": plan.limit.saturating_sub(used), "limit": plan.limit }),
+    ))
 }
 
 /// The anonymous reader's counted articles in the current window (a fresh window when the
 /// cookie is missing, forged or older than 30 days).
 fn anonymous_reads(state: &AppState, jar: &CookieJar, now: DateTime<Utc>) -> (i64, Vec<String>) {
     let fresh = (now.timestamp(), vec![]);
-    let Some(payload) = jar.get(METER_COOKIE).and_then(|c| state.signer.open(c.value()).map(str::to_owned)) else {
+    let Some(payload) = jar
+        .get(METER_COOKIE)
+        .and_then(|c| state.signer.open(c.value()).map(str::to_owned))
+    else {
         return fresh;
     };
     let mut parts = payload.splitn(3, ':');
-    let (Some("m1"), Some(start), Some(ids)) = (parts.next(), parts.next(), parts.next()) else { return fresh };
-    let Ok(start) = start.parse::<i64>() else { return fresh };
+    let (Some("m1"), Some(start), Some(ids)) = (parts.next(), parts.next(), parts.next()) else {
+        return fresh;
+    };
+    let Ok(start) = start.parse::<i64>() else {
+        return fresh;
+    };
     if now.timestamp() - start > WINDOW_DAYS * 86_400 || start > now.timestamp() {
         return fresh;
     }
-    (start, ids.split(',').filter(|s| !s.is_empty()).map(String::from).collect())
+    (
+        start,
+        ids.split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    )
 }
 
 /// A short, stable key for a post in the meter cookie.

@@ -13,7 +13,9 @@ pub struct Limits {
 
 fn quota(burst: u32, every: Duration) -> Quota {
     let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(every).unwrap_or_else(|| Quota::per_minute(burst)).allow_burst(burst)
+    Quota::with_period(every)
+        .unwrap_or_else(|| Quota::per_minute(burst))
+        .allow_burst(burst)
 }
 
 impl Default for Limits {
@@ -31,13 +33,17 @@ impl Default for Limits {
 impl Limits {
     /// Whether another sign-in link may be sent now for this IP and address.
     pub fn allow_link(&self, ip: &str, email: &str) -> bool {
-        self.links_per_ip.check_key(&ip.to_owned()).is_ok() && self.links_per_email.check_key(&email.to_owned()).is_ok()
+        self.links_per_ip.check_key(&ip.to_owned()).is_ok()
+            && self.links_per_email.check_key(&email.to_owned()).is_ok()
     }
 
     /// Whether another password attempt may be made now.
     pub fn allow_password(&self, ip: &str, email: &str) -> bool {
         self.passwords_per_ip.check_key(&ip.to_owned()).is_ok()
-            && self.passwords_per_email.check_key(&email.to_owned()).is_ok()
+            && self
+                .passwords_per_email
+                .check_key(&email.to_owned())
+                .is_ok()
     }
 }
 
@@ -49,10 +55,16 @@ mod tests {
         for _ in 0..5 {
             assert!(limits.allow_link("1.1.1.1", "a@example.com"));
         }
-        assert!(!limits.allow_link("2.2.2.2", "a@example.com"), "sixth link for one address");
-        for i in 0..14 {
+        assert!(
+            !limits.allow_link("2.2.2.2", "a@example.com"),
+            "sixth link for one address"
+        );
+        for i in 0..15 {
             assert!(limits.allow_link("1.1.1.1", &format!("b{i}@example.com")));
         }
-        assert!(!limits.allow_link("1.1.1.1", "c@example.com"), "twenty-first link from one IP");
+        assert!(
+            !limits.allow_link("1.1.1.1", "c@example.com"),
+            "twenty-first link from one IP"
+        );
     }
 }

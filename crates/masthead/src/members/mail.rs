@@ -27,10 +27,12 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer> {
-        let from = config
-            .mail_from
-            .parse()
-            .with_context(|| format!("MASTHEAD_MAIL_FROM {:?} is not an email address", config.mail_from))?;
+        let from = config.mail_from.parse().with_context(|| {
+            format!(
+                "MASTHEAD_MAIL_FROM {:?} is not an email address",
+                config.mail_from
+            )
+        })?;
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
@@ -39,7 +41,8 @@ impl Mailer {
             ),
             None => {
                 let dir = config.outbox_dir();
-                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create the outbox {}", dir.display()))?;
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
                 Transport::Outbox(AsyncFileTransport::new(dir))
             }
         };
@@ -48,7 +51,10 @@ impl Mailer {
 
     /// Sends one message with plain-text and HTML parts.
     pub async fn send(&self, mail: Mail) -> Result<()> {
-        let to: Mailbox = mail.to.parse().context("the recipient is not an email address")?;
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .context("the recipient is not an email address")?;
         let message = lettre::Message::builder()
             .from(Mailbox::new(Some(mail.from_name), self.from.clone()))
             .to(to)
@@ -57,10 +63,15 @@ impl Mailer {
             .context("building the message failed")?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message).await.context("the SMTP server did not accept the message")?;
+                smtp.send(message)
+                    .await
+                    .context("the SMTP server did not accept the message")?;
             }
             Transport::Outbox(files) => {
-                files.send(message).await.context("writing the message to the outbox failed")?;
+                files
+                    .send(message)
+                    .await
+                    .context("writing the message to the outbox failed")?;
             }
         }
         Ok(())

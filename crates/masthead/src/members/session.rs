@@ -26,8 +26,14 @@ impl CurrentMember {
     /// What the member's subscription entitles them to at `now`.
     pub fn access(&self, now: DateTime<Utc>, grace: Duration) -> MemberAccess {
         match &self.subscription {
-            Some(s) if s.tier.as_str() != domain::member::FREE_TIER && billing::entitles(s, now, grace) => {
-                MemberAccess { paid: true, tiers: vec![s.tier.clone()] }
+            Some(s)
+                if s.tier.as_str() != domain::member::FREE_TIER
+                    && billing::entitles(s, now, grace) =>
+            {
+                MemberAccess {
+                    paid: true,
+                    tiers: vec![s.tier.clone()],
+                }
             }
             _ => MemberAccess::default(),
         }
@@ -35,7 +41,12 @@ impl CurrentMember {
 }
 
 /// A cookie with the site's attributes: HttpOnly, SameSite=Lax, Secure on https sites.
-pub fn cookie(state: &AppState, name: &'static str, value: String, max_age: Duration) -> Cookie<'static> {
+pub fn cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age: Duration,
+) -> Cookie<'static> {
     let mut c = Cookie::new(name, value);
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
@@ -51,15 +62,26 @@ fn time_duration(d: Duration) -> time::Duration {
 
 /// The member whose live session the request carries, sliding its expiry forward once a day.
 pub async fn current(state: &AppState, jar: &CookieJar) -> Result<Option<CurrentMember>> {
-    let Some(raw) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else { return Ok(None) };
+    let Some(raw) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
     let session_hash = hash(&raw);
     let now = Utc::now();
-    let Some((member, expires)) = state.store.session_member(&session_hash, now).await? else { return Ok(None) };
+    let Some((member, expires)) = state.store.session_member(&session_hash, now).await? else {
+        return Ok(None);
+    };
     if expires < now + Duration::days(SESSION_DAYS - 1) {
-        state.store.extend_session(&session_hash, now + Duration::days(SESSION_DAYS)).await?;
+        state
+            .store
+            .extend_session(&session_hash, now + Duration::days(SESSION_DAYS))
+            .await?;
     }
     let subscription = state.store.subscription(&member.id).await?;
-    Ok(Some(CurrentMember { member, subscription, session_hash }))
+    Ok(Some(CurrentMember {
+        member,
+        subscription,
+        session_hash,
+    }))
 }
 
 /// Signs `member_id` in with a brand-new session id, ending the one the browser had.
@@ -69,17 +91,40 @@ pub async fn start(state: &AppState, member_id: &str, jar: CookieJar) -> Result<
     }
     let id = random_token();
     let now = Utc::now();
-    state.store.create_session(&hash(&id), member_id, now, now + Duration::days(SESSION_DAYS)).await?;
+    state
+        .store
+        .create_session(
+            &hash(&id),
+            member_id,
+            now,
+            now + Duration::days(SESSION_DAYS),
+        )
+        .await?;
     tracing::info!(member.id = member_id, "member signed in");
-    Ok(jar.add(cookie(state, SESSION_COOKIE, id, Duration::days(SESSION_DAYS))))
+    Ok(jar.add(cookie(
+        state,
+        SESSION_COOKIE,
+        id,
+        Duration::days(SESSION_DAYS),
+    )))
 }
 
 /// Signs this browser out; with `everywhere`, every session of the member ends.
-pub async fn end(state: &AppState, current: &CurrentMember, jar: CookieJar, everywhere: bool) -> Result<CookieJar> {
+pub async fn end(
+    state: &AppState,
+    current: &CurrentMember,
+    jar: CookieJar,
+    everywhere: bool,
+) -> Result<CookieJar> {
     if everywhere {
         state.store.delete_sessions_of(&current.member.id).await?;
     } else {
         state.store.delete_session(&current.session_hash).await?;
     }
-    Ok(jar.add(cookie(state, SESSION_COOKIE, String::new(), Duration::zero())))
+    Ok(jar.add(cookie(
+        state,
+        SESSION_COOKIE,
+        String::new(),
+        Duration::zero(),
+    )))
 }

@@ -142,6 +142,124 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// POSTs a form, with the browser's cookies.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookies: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookies)
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GETs a page with the browser's cookies.
+    pub async fn get_as(&self, path: &str, cookies: &str) -> TestResponse {
+        self.request(Method::GET, path, &[("cookie", cookies)])
+            .await
+    }
+
+    /// A browser: a CSRF cookie and token from a form page, for posting forms.
+    pub async fn browser(&self) -> Browser {
+        let page = self.get("/signin/").await;
+        let mut b = Browser::default();
+        b.absorb(&page);
+        b.csrf = page.attrs("input[name=csrf]", "value").remove(0);
+        b
+    }
+
+    /// Signs `email` in (creating the member) through a real sign-in link; returns the browser.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let parsed = domain::Email::parse(email).unwrap();
+        if self
+            .state
+            .store
+            .member_by_email(&parsed)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            self.state
+                .store
+                .create_member(
+                    &masthead::compose::new_id(),
+                    &parsed,
+                    "Test Reader",
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
+        }
+        let link = masthead::members::flows::sign_in_link(&self.state, &parsed)
+            .await
+            .unwrap();
+        let mut b = self.browser().await;
+        let path = link.split_once("news.example").unwrap().1.to_owned();
+        let res = self.get_as(&path, &b.cookies()).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign-in link works");
+        b.absorb(&res);
+        b
+    }
+
+    /// Comps `email` to a tier through the same code as the CLI.
+    pub async fn comp(&self, email: &str, tier: &str) {
+        masthead::commands::comp(&self.state.store, email, tier, None)
+            .await
+            .unwrap();
+    }
+}
+
+/// Cookies a browser holds, and its CSRF token.
+#[derive(Default, Clone)]
+pub struct Browser {
+    pub jar: std::collections::BTreeMap<String, String>,
+    pub csrf: String,
+}
+
+impl Browser {
+    /// Takes the `Set-Cookie` headers of a response.
+    pub fn absorb(&mut self, res: &TestResponse) {
+        for value in res.headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.jar.remove(name);
+            } else {
+                self.jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookies(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// A data directory with the demo installed, built once per test binary.
 fn demo_template() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

@@ -6,6 +6,7 @@ mod crawl;
 mod helpers;
 mod http;
 mod leaks;
+mod members;
 mod pages;
 mod postgres;
 mod theme;

@@ -30,42 +30,83 @@ fn a_valid_signature_passes() {
 #[test]
 fn forged_signatures_fail() {
     let header = sign(BODY, SECRET, T);
-    assert_eq!(check(&header, BODY, &["whsec_other"]), Err(WebhookError::BadSignature));
-    assert_eq!(check(&header, b"{\"id\":\"evt_2\"}", &[SECRET]), Err(WebhookError::BadSignature), "tampered body");
-    assert_eq!(check(&header, BODY, &[]), Err(WebhookError::BadSignature), "no secret configured");
+    assert_eq!(
+        check(&header, BODY, &["whsec_other"]),
+        Err(WebhookError::BadSignature)
+    );
+    assert_eq!(
+        check(&header, b"{\"id\":\"evt_2\"}", &[SECRET]),
+        Err(WebhookError::BadSignature),
+        "tampered body"
+    );
+    assert_eq!(
+        check(&header, BODY, &[]),
+        Err(WebhookError::BadSignature),
+        "no secret configured"
+    );
     let other_time = sign(BODY, SECRET, T - 1).replace(&format!("t={}", T - 1), &format!("t={T}"));
-    assert_eq!(check(&other_time, BODY, &[SECRET]), Err(WebhookError::BadSignature), "timestamp swapped");
+    assert_eq!(
+        check(&other_time, BODY, &[SECRET]),
+        Err(WebhookError::BadSignature),
+        "timestamp swapped"
+    );
 }
 
 #[test]
 fn any_v1_signature_and_any_secret_may_match() {
     let good = sign(BODY, SECRET, T);
     let good_v1 = good.split_once("v1=").unwrap().1;
-    let header = format!("t={T},v1={},v1={good_v1},v0=6ffbb59b2300aae63f27240606", "ab".repeat(32));
+    let header = format!(
+        "t={T},v1={},v1={good_v1},v0=6ffbb59b2300aae63f27240606",
+        "ab".repeat(32)
+    );
     assert_eq!(check(&header, BODY, &[SECRET]), Ok(()));
     let reordered = format!("v0=00, scheme=x, v1={good_v1}, t={T}");
     assert_eq!(check(&reordered, BODY, &[SECRET]), Ok(()));
-    assert_eq!(check(&good, BODY, &["whsec_old", SECRET]), Ok(()), "rolling secrets");
+    assert_eq!(
+        check(&good, BODY, &["whsec_old", SECRET]),
+        Ok(()),
+        "rolling secrets"
+    );
 }
 
 #[test]
 fn timestamps_outside_the_tolerance_fail() {
     let late = sign(BODY, SECRET, T - 301);
-    assert_eq!(check(&late, BODY, &[SECRET]), Err(WebhookError::StaleTimestamp { skew_secs: 301 }));
+    assert_eq!(
+        check(&late, BODY, &[SECRET]),
+        Err(WebhookError::StaleTimestamp { skew_secs: 301 })
+    );
     let future = sign(BODY, SECRET, T + 301);
-    assert_eq!(check(&future, BODY, &[SECRET]), Err(WebhookError::StaleTimestamp { skew_secs: -301 }));
-    assert_eq!(check(&sign(BODY, SECRET, T - 300), BODY, &[SECRET]), Ok(()), "the edge is inside");
+    assert_eq!(
+        check(&future, BODY, &[SECRET]),
+        Err(WebhookError::StaleTimestamp { skew_secs: -301 })
+    );
+    assert_eq!(
+        check(&sign(BODY, SECRET, T - 300), BODY, &[SECRET]),
+        Ok(()),
+        "the edge is inside"
+    );
     assert_eq!(check(&sign(BODY, SECRET, T + 300), BODY, &[SECRET]), Ok(()));
     for extreme in [i64::MIN, i64::MAX, 0] {
         let header = sign(BODY, SECRET, extreme);
-        assert!(matches!(check(&header, BODY, &[SECRET]), Err(WebhookError::StaleTimestamp { .. })), "{extreme}");
+        assert!(
+            matches!(
+                check(&header, BODY, &[SECRET]),
+                Err(WebhookError::StaleTimestamp { .. })
+            ),
+            "{extreme}"
+        );
     }
 }
 
 #[test]
 fn malformed_headers_fail() {
     assert_eq!(check("", BODY, &[SECRET]), Err(WebhookError::MissingHeader));
-    assert_eq!(check("  ", BODY, &[SECRET]), Err(WebhookError::MissingHeader));
+    assert_eq!(
+        check("  ", BODY, &[SECRET]),
+        Err(WebhookError::MissingHeader)
+    );
     let v1 = "ab".repeat(32);
     for bad in [
         "garbage".to_owned(),
@@ -80,17 +121,31 @@ fn malformed_headers_fail() {
         "t=99999999999999999999999,v1=00".to_owned(),
         ",,,=,=".to_owned(),
     ] {
-        assert!(matches!(check(&bad, BODY, &[SECRET]), Err(WebhookError::Malformed(_))), "{bad:?}");
+        assert!(
+            matches!(
+                check(&bad, BODY, &[SECRET]),
+                Err(WebhookError::Malformed(_))
+            ),
+            "{bad:?}"
+        );
     }
 }
 
 #[test]
 fn errors_say_what_is_wrong() {
-    assert_eq!(WebhookError::MissingHeader.to_string(), "the request has no Stripe-Signature header");
+    assert_eq!(
+        WebhookError::MissingHeader.to_string(),
+        "the request has no Stripe-Signature header"
+    );
     let stale = WebhookError::StaleTimestamp { skew_secs: 301 }.to_string();
     assert!(stale.contains("301 seconds"), "{stale}");
-    let Err(malformed) = check("t=1", BODY, &[SECRET]) else { panic!() };
-    assert!(malformed.to_string().contains("no v1 signature"), "{malformed}");
+    let Err(malformed) = check("t=1", BODY, &[SECRET]) else {
+        panic!()
+    };
+    assert!(
+        malformed.to_string().contains("no v1 signature"),
+        "{malformed}"
+    );
 }
 
 const CHECKOUT: &str = r#"{
@@ -187,7 +242,10 @@ fn kind(json: &str) -> BillingEvent {
 #[test]
 fn checkout_session_completed() {
     let event = parse(CHECKOUT.as_bytes()).unwrap();
-    assert_eq!((event.id.as_str(), event.created), ("evt_1QxCheckout", at(T)));
+    assert_eq!(
+        (event.id.as_str(), event.created),
+        ("evt_1QxCheckout", at(T))
+    );
     let want = BillingEvent::CheckoutCompleted {
         member_id: Some("0195a3c4-member-1".into()),
         customer_id: "cus_Rk1".into(),
@@ -195,10 +253,18 @@ fn checkout_session_completed() {
         tier: plus(),
     };
     assert_eq!(event.kind, want);
-    let from_metadata = CHECKOUT.replace(r#""client_reference_id": "0195a3c4-member-1""#, r#""client_reference_id": null"#);
+    let from_metadata = CHECKOUT.replace(
+        r#""client_reference_id": "0195a3c4-member-1""#,
+        r#""client_reference_id": null"#,
+    );
     assert_eq!(kind(&from_metadata).member_id(), Some("0195a3c4-member-1"));
     let payment = CHECKOUT.replace(r#""mode": "subscription""#, r#""mode": "payment""#);
-    assert_eq!(kind(&payment), BillingEvent::Ignored { event_type: "checkout.session.completed".into() });
+    assert_eq!(
+        kind(&payment),
+        BillingEvent::Ignored {
+            event_type: "checkout.session.completed".into()
+        }
+    );
 }
 
 #[test]
@@ -226,7 +292,11 @@ fn subscription_created_on_newer_api_versions() {
         current_period_end: Some(at(1_773_576_000)),
         cancel_at_period_end: false,
     };
-    assert_eq!(kind(SUBSCRIPTION_CREATED_NEW_API), want, "period end and tier come from the first item");
+    assert_eq!(
+        kind(SUBSCRIPTION_CREATED_NEW_API),
+        want,
+        "period end and tier come from the first item"
+    );
 }
 
 #[test]
@@ -246,38 +316,85 @@ fn invoices_on_both_api_shapes() {
         subscription_id: Some("sub_1Qx".into()),
         period_end: Some(at(1_775_044_800)),
     };
-    assert_eq!(kind(INVOICE_PAID_NEW_API), paid, "the latest line end, not the top-level period_end");
-    let failed = BillingEvent::InvoicePaymentFailed { customer_id: "cus_Rk1".into(), subscription_id: Some("sub_1Qx".into()) };
+    assert_eq!(
+        kind(INVOICE_PAID_NEW_API),
+        paid,
+        "the latest line end, not the top-level period_end"
+    );
+    let failed = BillingEvent::InvoicePaymentFailed {
+        customer_id: "cus_Rk1".into(),
+        subscription_id: Some("sub_1Qx".into()),
+    };
     assert_eq!(kind(INVOICE_FAILED_OLD_API), failed);
     let one_off = r#"{"id":"evt_7","created":1772366400,"type":"invoice.paid","data":{"object":{"customer":"cus_Rk1"}}}"#;
-    assert_eq!(kind(one_off), BillingEvent::InvoicePaid { customer_id: "cus_Rk1".into(), subscription_id: None, period_end: None });
+    assert_eq!(
+        kind(one_off),
+        BillingEvent::InvoicePaid {
+            customer_id: "cus_Rk1".into(),
+            subscription_id: None,
+            period_end: None
+        }
+    );
 }
 
 #[test]
 fn other_event_types_are_ignored() {
     let other = r#"{"id":"evt_8","object":"event","created":1772366400,"type":"customer.created","data":{"object":{"id":"cus_1"}}}"#;
-    assert_eq!(kind(other), BillingEvent::Ignored { event_type: "customer.created".into() });
+    assert_eq!(
+        kind(other),
+        BillingEvent::Ignored {
+            event_type: "customer.created".into()
+        }
+    );
     let bare = r#"{"id":"evt_9","created":1772366400,"type":"payout.paid"}"#;
-    assert_eq!(kind(bare), BillingEvent::Ignored { event_type: "payout.paid".into() });
+    assert_eq!(
+        kind(bare),
+        BillingEvent::Ignored {
+            event_type: "payout.paid".into()
+        }
+    );
 }
 
 #[test]
 fn missing_fields_are_named() {
     let cases = [
-        (CHECKOUT.replace(r#""subscription": "sub_1Qx""#, r#""subscription": null"#), "subscription"),
-        (CHECKOUT.replace(r#""customer": "cus_Rk1","#, ""), "customer"),
+        (
+            CHECKOUT.replace(r#""subscription": "sub_1Qx""#, r#""subscription": null"#),
+            "subscription",
+        ),
+        (
+            CHECKOUT.replace(r#""customer": "cus_Rk1","#, ""),
+            "customer",
+        ),
         (CHECKOUT.replace(r#""created": 1772366400,"#, ""), "created"),
         (CHECKOUT.replace(r#""id": "evt_1QxCheckout","#, ""), "id"),
-        (CHECKOUT.replace(r#""type": "checkout.session.completed","#, ""), "type"),
-        (SUBSCRIPTION_DELETED.replace(r#""id": "sub_1Qx", "#, ""), "id"),
-        (SUBSCRIPTION_UPDATED_OLD_API.replace(r#""status": "past_due","#, ""), "status"),
-        (INVOICE_FAILED_OLD_API.replace(r#""customer": "cus_Rk1","#, ""), "customer"),
-        (r#"{"id":"e","created":1,"type":"invoice.paid","data":{}}"#.to_owned(), "data.object"),
+        (
+            CHECKOUT.replace(r#""type": "checkout.session.completed","#, ""),
+            "type",
+        ),
+        (
+            SUBSCRIPTION_DELETED.replace(r#""id": "sub_1Qx", "#, ""),
+            "id",
+        ),
+        (
+            SUBSCRIPTION_UPDATED_OLD_API.replace(r#""status": "past_due","#, ""),
+            "status",
+        ),
+        (
+            INVOICE_FAILED_OLD_API.replace(r#""customer": "cus_Rk1","#, ""),
+            "customer",
+        ),
+        (
+            r#"{"id":"e","created":1,"type":"invoice.paid","data":{}}"#.to_owned(),
+            "data.object",
+        ),
         (CHECKOUT.replace("subscriber-plus", "Not A Slug"), "tier"),
     ];
     for (json, field) in cases {
         match parse(json.as_bytes()) {
-            Err(WebhookError::Malformed(message)) => assert!(message.contains(field), "{message} should name {field}"),
+            Err(WebhookError::Malformed(message)) => {
+                assert!(message.contains(field), "{message} should name {field}")
+            }
             other => panic!("{field}: {other:?}"),
         }
     }
@@ -294,10 +411,20 @@ fn garbage_never_panics() {
         r#"{"id":"e","created":1,"type":"customer.subscription.updated","data":{"object":{"id":"s","customer":"c","status":"active","current_period_end":-9223372036854775808}}}"#,
     ];
     for json in huge {
-        assert!(matches!(parse(json.as_bytes()), Err(WebhookError::Malformed(_))), "{json}");
+        assert!(
+            matches!(parse(json.as_bytes()), Err(WebhookError::Malformed(_))),
+            "{json}"
+        );
     }
     let wrong_types = [
-        "", "null", "[]", "42", "\"evt\"", "{}", r#"{"id":5}"#, r#"{"id":"e","created":"yesterday","type":"x"}"#,
+        "",
+        "null",
+        "[]",
+        "42",
+        "\"evt\"",
+        "{}",
+        r#"{"id":5}"#,
+        r#"{"id":"e","created":"yesterday","type":"x"}"#,
         r#"{"id":"e","created":1,"type":"invoice.paid","data":{"object":[]}}"#,
         r#"{"id":"e","created":1,"type":"checkout.session.completed","data":{"object":{"customer":7}}}"#,
         r#"{"id":"e","created":1,"type":"customer.subscription.updated","data":{"object":{"items":{"data":"x"}}}}"#,
@@ -309,9 +436,17 @@ fn garbage_never_panics() {
     let nested = "[".repeat(100_000);
     assert!(parse(nested.as_bytes()).is_err());
     assert!(parse(&[0xff, 0xfe, 0x00, 0x7b]).is_err());
-    for sample in [CHECKOUT, SUBSCRIPTION_UPDATED_OLD_API, SUBSCRIPTION_CREATED_NEW_API, INVOICE_PAID_NEW_API] {
+    for sample in [
+        CHECKOUT,
+        SUBSCRIPTION_UPDATED_OLD_API,
+        SUBSCRIPTION_CREATED_NEW_API,
+        INVOICE_PAID_NEW_API,
+    ] {
         for cut in 0..sample.len() {
-            assert!(parse(&sample.as_bytes()[..cut]).is_err(), "a truncated event never parses");
+            assert!(
+                parse(&sample.as_bytes()[..cut]).is_err(),
+                "a truncated event never parses"
+            );
         }
         for_each_mutation(sample.as_bytes(), |bytes| {
             let _ = parse(bytes);
@@ -326,7 +461,9 @@ fn for_each_mutation(sample: &[u8], mut f: impl FnMut(&[u8])) {
     for _ in 0..2_000 {
         let mut bytes = sample.to_vec();
         for _ in 0..3 {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             let at = (state >> 33) as usize % bytes.len();
             bytes[at] = replacements[(state >> 17) as usize % replacements.len()];
         }
@@ -338,5 +475,8 @@ fn for_each_mutation(sample: &[u8], mut f: impl FnMut(&[u8])) {
 fn a_signed_event_verifies_and_parses() {
     let header = sign(CHECKOUT.as_bytes(), SECRET, T + 2);
     assert_eq!(check(&header, CHECKOUT.as_bytes(), &[SECRET]), Ok(()));
-    assert!(matches!(parse(CHECKOUT.as_bytes()).unwrap().kind, BillingEvent::CheckoutCompleted { .. }));
+    assert!(matches!(
+        parse(CHECKOUT.as_bytes()).unwrap().kind,
+        BillingEvent::CheckoutCompleted { .. }
+    ));
 }
