@@ -94,6 +94,13 @@ impl TestApp {
         TestApp::boot(dir).await
     }
 
+    /// The demo publication with an adjusted configuration.
+    pub async fn demo_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(demo_template(), dir.path());
+        TestApp::boot_with(dir, adjust).await
+    }
+
     pub async fn boot(dir: TempDir) -> TestApp {
         TestApp::boot_with(dir, |c| c).await
     }

@@ -9,4 +9,6 @@ mod leaks;
 mod members;
 mod pages;
 mod postgres;
+mod smtp;
+mod stripe;
 mod theme;
