@@ -4,8 +4,10 @@
 //! output surface (pages, feeds, APIs, snippets, emails, meta tags) consumes. A `PostView` can only
 //! be built here, and a non-`Full` view never carries any of the gated part.
 
+use crate::billing::{self, Subscription};
+use crate::member::FREE_TIER;
 use crate::{Author, LeadImage, Post, PostKind, Slug, Status, Tag, Visibility};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 /// Who is asking, and what else may unlock a post for them (a meter, a gift link).
@@ -31,6 +33,26 @@ pub struct MemberAccess {
     pub paid: bool,
     /// Slugs of the tiers the member is entitled to now.
     pub tiers: Vec<Slug>,
+}
+
+impl MemberAccess {
+    /// What a member holding `subscription` (or none: a free member) may read at `now`. Active,
+    /// trialing, comped (until its end) and past-due (within `grace`) subscriptions entitle.
+    pub fn from_subscription(
+        subscription: Option<&Subscription>,
+        now: DateTime<Utc>,
+        grace: Duration,
+    ) -> MemberAccess {
+        match subscription {
+            Some(s) if s.tier.as_str() != FREE_TIER && billing::entitles(s, now, grace) => {
+                MemberAccess {
+                    paid: true,
+                    tiers: vec![s.tier.clone()],
+                }
+            }
+            _ => MemberAccess::default(),
+        }
+    }
 }
 
 /// The metered allowance for this viewer and this post.

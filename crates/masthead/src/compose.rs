@@ -60,6 +60,8 @@ impl Draft {
 /// across a batch. Reuse one composer for a whole batch so lookups are cached.
 pub struct Composer<'s> {
     store: &'s Store,
+    /// The `free_paragraphs` setting, read once per batch.
+    free_paragraphs: Option<usize>,
     tags: HashMap<String, Tag>,
     authors: HashMap<String, Author>,
     slugs: HashSet<String>,
@@ -69,6 +71,7 @@ impl<'s> Composer<'s> {
     pub fn new(store: &'s Store) -> Composer<'s> {
         Composer {
             store,
+            free_paragraphs: None,
             tags: HashMap::new(),
             authors: HashMap::new(),
             slugs: HashSet::new(),
@@ -102,6 +105,11 @@ impl<'s> Composer<'s> {
         if draft.status == Status::Scheduled && published_at.is_none_or(|at| at <= now) {
             anyhow::bail!("a scheduled post needs a published_at in the future");
         }
+        let free_blocks = if draft.visibility.is_public() {
+            None
+        } else {
+            Some(self.free_paragraphs().await?)
+        };
         let post = Post {
             id: new_id(),
             kind: draft.kind,
@@ -110,7 +118,7 @@ impl<'s> Composer<'s> {
             dek: draft.dek.trim().to_owned(),
             tags,
             authors,
-            body: render::markdown::compose_body(&draft.markdown),
+            body: render::markdown::compose_body(&draft.markdown, free_blocks),
             image: draft.image,
             status: draft.status,
             published_at,
@@ -125,6 +133,22 @@ impl<'s> Composer<'s> {
         post.validate()?;
         self.slugs.insert(post.slug.as_str().to_owned());
         Ok(post)
+    }
+
+    /// How many top-level blocks of a gated post without a marker stay free (default 2).
+    async fn free_paragraphs(&mut self) -> Result<usize> {
+        if let Some(n) = self.free_paragraphs {
+            return Ok(n);
+        }
+        let n = self
+            .store
+            .settings()
+            .await?
+            .get("free_paragraphs")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2);
+        self.free_paragraphs = Some(n);
+        Ok(n)
     }
 
     async fn unique_slug(&mut self, draft: &Draft) -> Result<Slug> {

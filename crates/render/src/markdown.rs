@@ -21,10 +21,31 @@ pub const EMBED_PREFIXES: &[&str] = &[
     "https://open.spotify.com/embed/",
 ];
 
-/// Splits `markdown` at the paywall marker and renders both parts.
-pub fn compose_body(markdown: &str) -> Body {
-    let (free, gated) = split_source(markdown);
+/// Splits `markdown` at the paywall marker and renders both parts. Without a marker, a gated
+/// post (`free_blocks` is `Some(n)`) keeps its first `n` top-level blocks free and gates the rest.
+pub fn compose_body(markdown: &str, free_blocks: Option<usize>) -> Body {
+    let (free, gated) = match (split_source(markdown), free_blocks) {
+        ((free, Some(gated)), _) => (free, Some(gated)),
+        ((_, None), Some(n)) => split_after_blocks(markdown, n),
+        ((all, None), None) => (all, None),
+    };
     Body::new(markdown.to_owned(), render(free), gated.map(render))
+}
+
+/// Splits the source before its `n + 1`th top-level block (paragraph, heading, list…).
+fn split_after_blocks(markdown: &str, n: usize) -> (&str, Option<&str>) {
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, markdown, &OPTIONS);
+    let Some(next) = root.children().nth(n) else {
+        return (markdown, None);
+    };
+    let line = next.data().sourcepos.start.line;
+    let offset: usize = markdown
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (&markdown[..offset], Some(&markdown[offset..]))
 }
 
 /// Renders one Markdown fragment to sanitized HTML and its plain text.

@@ -271,3 +271,63 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn subscriptions_map_to_entitlements() {
+    use crate::billing::{Subscription, SubscriptionStatus, comp};
+    let plus = Slug::parse("subscriber-plus").unwrap();
+    let grace = chrono::Duration::days(7);
+    let stripe = |status, past_due_days: i64| Subscription {
+        tier: plus.clone(),
+        status,
+        stripe_subscription_id: Some("sub".into()),
+        stripe_customer_id: Some("cus".into()),
+        current_period_end: Some(now() + chrono::Duration::days(10)),
+        past_due_since: (past_due_days > 0).then(|| now() - chrono::Duration::days(past_due_days)),
+        comped_until: None,
+        cancel_at_period_end: false,
+        last_event_at: None,
+    };
+    let paid_post = post(Visibility::Paid, true, Status::Published);
+    let cases: Vec<(&str, Option<Subscription>, bool)> = vec![
+        ("free member", None, false),
+        ("active", Some(stripe(SubscriptionStatus::Active, 0)), true),
+        (
+            "trialing",
+            Some(stripe(SubscriptionStatus::Trialing, 0)),
+            true,
+        ),
+        (
+            "past due in grace",
+            Some(stripe(SubscriptionStatus::PastDue, 3)),
+            true,
+        ),
+        (
+            "past due too long",
+            Some(stripe(SubscriptionStatus::PastDue, 8)),
+            false,
+        ),
+        (
+            "canceled",
+            Some(stripe(SubscriptionStatus::Canceled, 0)),
+            false,
+        ),
+        ("comped", Some(comp(plus.clone(), None)), true),
+        (
+            "comp ended",
+            Some(comp(plus.clone(), Some(now() - chrono::Duration::hours(1)))),
+            false,
+        ),
+        (
+            "comp to free tier",
+            Some(comp(Slug::parse("free").unwrap(), None)),
+            false,
+        ),
+    ];
+    for (name, sub, full) in cases {
+        let access = MemberAccess::from_subscription(sub.as_ref(), now(), grace);
+        let view = project(&paid_post, &Viewer::member(access), now());
+        assert_eq!(view.access == Access::Full, full, "{name}");
+        assert_eq!(view.html.contains(CANARY), full, "{name}");
+    }
+}

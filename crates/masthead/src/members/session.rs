@@ -9,7 +9,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{DateTime, Duration, Utc};
 use domain::Member;
 use domain::access::MemberAccess;
-use domain::billing::{self, Subscription};
+use domain::billing::Subscription;
 
 pub const SESSION_COOKIE: &str = "mh_session";
 pub const SESSION_DAYS: i64 = 30;
@@ -25,18 +25,7 @@ pub struct CurrentMember {
 impl CurrentMember {
     /// What the member's subscription entitles them to at `now`.
     pub fn access(&self, now: DateTime<Utc>, grace: Duration) -> MemberAccess {
-        match &self.subscription {
-            Some(s)
-                if s.tier.as_str() != domain::member::FREE_TIER
-                    && billing::entitles(s, now, grace) =>
-            {
-                MemberAccess {
-                    paid: true,
-                    tiers: vec![s.tier.clone()],
-                }
-            }
-            _ => MemberAccess::default(),
-        }
+        MemberAccess::from_subscription(self.subscription.as_ref(), now, grace)
     }
 }
 

@@ -196,3 +196,87 @@ fn serve_stops_gracefully_on_sigterm() {
         "{stderr}"
     );
 }
+
+#[test]
+fn member_commands_add_comp_and_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiers = masthead(&["seed", "--posts", "1"], dir.path());
+    assert!(tiers.status.success());
+    let add = masthead(
+        &["member", "add", "Ada@Example.com", "--name", "Ada Lovelace"],
+        dir.path(),
+    );
+    assert!(add.status.success(), "{:?}", text(&add));
+    assert!(text(&add).0.contains("ada@example.com is a member"));
+    let unknown = masthead(
+        &["member", "comp", "ada@example.com", "--tier", "gold"],
+        dir.path(),
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown).1.contains("there is no tier \"gold\""),
+        "{:?}",
+        text(&unknown)
+    );
+    let bad = masthead(&["member", "add", "not-an-email"], dir.path());
+    assert!(text(&bad).1.contains("is not an email address"));
+}
+
+#[test]
+fn comp_on_the_demo_site_grants_subscriber_plus() {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo's tiers come with the demo; install it through the library, as `demo` does.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let cfg = crate::helpers::config(dir.path());
+        let store = masthead::serve::open_store(&cfg).await.unwrap();
+        masthead::demo::install(&store, &cfg.media_dir())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let comp = masthead(
+        &[
+            "member",
+            "comp",
+            "ada@example.com",
+            "--tier",
+            "subscriber-plus",
+            "--until",
+            "2099-12-31",
+        ],
+        dir.path(),
+    );
+    assert!(comp.status.success(), "{:?}", text(&comp));
+    assert!(
+        text(&comp)
+            .0
+            .contains("ada@example.com now has Subscriber+ until 2099-12-31")
+    );
+    let list = text(&masthead(&["member", "list"], dir.path())).0;
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("ada@example.com"))
+        .expect("listed");
+    assert!(
+        line.contains("subscriber-plus") && line.contains("comped") && line.contains("2099-12-31"),
+        "{line}"
+    );
+    assert!(
+        list.contains("subscriber@example.com"),
+        "the demo's members are listed"
+    );
+    let bad_date = masthead(
+        &[
+            "member",
+            "comp",
+            "ada@example.com",
+            "--tier",
+            "subscriber-plus",
+            "--until",
+            "soon",
+        ],
+        dir.path(),
+    );
+    assert!(text(&bad_date).1.contains("must be a date"));
+}

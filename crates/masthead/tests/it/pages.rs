@@ -303,3 +303,72 @@ async fn an_empty_site_still_renders() {
     assert_eq!(home.count("h1"), 1);
     assert_eq!(app.get("/no-post/").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn gated_posts_carry_paywalled_content_markup() {
+    let app = TestApp::demo().await;
+    let paid = app.get(&a_gated_article(&app, "paid").await).await;
+    let ld: Vec<String> = paid
+        .doc()
+        .select(&sel("script[type='application/ld+json']"))
+        .map(|s| s.inner_html())
+        .collect();
+    assert_eq!(ld.len(), 1);
+    let data: serde_json::Value = serde_json::from_str(&ld[0]).expect("valid JSON-LD");
+    assert_eq!(data["@type"], "NewsArticle");
+    assert_eq!(data["isAccessibleForFree"], false);
+    assert_eq!(data["hasPart"]["@type"], "WebPageElement");
+    assert_eq!(data["hasPart"]["isAccessibleForFree"], false);
+    assert_eq!(data["hasPart"]["cssSelector"], ".gated");
+    let public = app.get("/about/").await;
+    let ld = public
+        .doc()
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .map(|s| s.inner_html())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    assert_eq!(data["isAccessibleForFree"], true);
+    assert!(data.get("hasPart").is_none());
+}
+
+#[tokio::test]
+async fn a_gated_post_without_a_marker_keeps_its_first_two_paragraphs_free() {
+    use masthead::compose::{Composer, Draft, save};
+    let app = TestApp::demo().await;
+    let mut d = Draft::new(
+        domain::PostKind::Post,
+        "No marker here",
+        "First free.\n\nSecond free.\n\nThird gated.\n\nFourth gated.\n",
+    );
+    d.visibility = domain::Visibility::Paid;
+    let post = Composer::new(&app.state.store)
+        .compose(d, chrono::Utc::now())
+        .await
+        .unwrap();
+    save(&app.state.store, &[post]).await.unwrap();
+    let page = app.get("/no-marker-here/").await;
+    assert!(page.body.contains("Second free.") && !page.body.contains("Third gated."));
+    assert_eq!(page.count(".paywall"), 1);
+}
+
+#[tokio::test]
+async fn signed_in_members_see_their_account_and_private_pages() {
+    let app = TestApp::demo().await;
+    let b = app.signed_in("subscriber@example.com").await;
+    let home = app.get_as("/", &b.cookies()).await;
+    assert!(home.header("cache-control").starts_with("private"));
+    assert!(home.count("header a[href='/account/']") >= 1);
+    assert_eq!(home.count("header a[href='/signin/']"), 0);
+    let paid = app
+        .get_as(&a_gated_article(&app, "paid").await, &b.cookies())
+        .await;
+    assert_eq!(paid.count(".gated"), 1);
+    assert_eq!(paid.count(".paywall"), 0);
+    assert!(
+        paid.count("form[action='/members/gift']") == 1,
+        "paid members can gift the article"
+    );
+    let anon = app.get("/").await;
+    assert!(anon.header("cache-control").starts_with("public"));
+}

@@ -95,9 +95,28 @@ fn plain_text_keeps_paragraphs() {
 
 #[test]
 fn compose_splits_at_marker() {
-    let body = compose_body("Free para.\n\n<!--members-only-->\n\nGated para.\n");
+    let body = compose_body(
+        "Free para.\n\n<!--members-only-->\n\nGated para.\n",
+        Some(5),
+    );
     assert!(body.free().html.contains("Free para."));
     assert!(!body.free().html.contains("Gated") && !body.free().text.contains("Gated"));
     assert!(body.has_gated_part());
-    assert!(!compose_body("No marker.").has_gated_part());
+    assert!(!compose_body("No marker.", None).has_gated_part());
+}
+
+#[test]
+fn without_a_marker_gated_posts_keep_their_first_blocks_free() {
+    let src = "One.\n\n## Two\n\n- three\n- still three\n\nFour.\n";
+    let body = compose_body(src, Some(2));
+    assert!(body.free().text.contains("One.") && body.free().text.contains("Two"));
+    assert!(!body.free().text.contains("three") && body.has_gated_part());
+    assert!(
+        !compose_body(src, Some(10)).has_gated_part(),
+        "short posts stay whole"
+    );
+    assert!(
+        !compose_body(src, None).has_gated_part(),
+        "public posts are never split"
+    );
 }
