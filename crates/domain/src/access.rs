@@ -164,8 +164,10 @@ fn entitled(visibility: &Visibility, who: &Who) -> bool {
     }
 }
 
-/// The part of a post one viewer may see. Built only by `project`.
+/// The part of a post one viewer may see. Built only by `project`: `non_exhaustive` stops
+/// other crates from writing one by hand.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct PostView {
     pub id: String,
     pub kind: PostKind,
@@ -192,8 +194,6 @@ pub struct PostView {
     pub html: String,
     /// Plain text of everything this viewer may read, paragraphs separated by blank lines.
     pub text: String,
-    #[serde(skip)]
-    _sealed: (),
 }
 
 /// Builds what `viewer` may see of `post` at `now`.
@@ -234,7 +234,6 @@ pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
         gated_withheld: access != Access::Full && post.body.has_gated_part(),
         html,
         text,
-        _sealed: (),
     }
 }
 

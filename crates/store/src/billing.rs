@@ -128,10 +128,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if inserted == 1 {
-                if let Some((member_id, s)) = change {
-                    put_subscription_sql!(&mut *tx, member_id, s);
-                }
+            if inserted == 1
+                && let Some((member_id, s)) = change
+            {
+                put_subscription_sql!(&mut *tx, member_id, s);
             }
             tx.commit().await?;
             inserted == 1

@@ -180,11 +180,11 @@ impl Store {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, password_hash FROM members WHERE email = $1 AND password_hash IS NOT NULL"
         );
-        let row: Option<(String, String, String, Option<String>, bool, i64, String)> =
-            on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
-                .bind(email.as_str())
-                .fetch_optional(p)
-                .await?);
+        type Row = (String, String, String, Option<String>, bool, i64, String);
+        let row: Option<Row> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(email.as_str())
+            .fetch_optional(p)
+            .await?);
         let Some((id, email, name, stripe_customer_id, has_password, created_at, hash)) = row
         else {
             return Ok(None);

@@ -187,15 +187,15 @@ pub async fn webhook(
 
 /// The member an event is about: named in its metadata, or found by customer or subscription.
 async fn member_for(state: &AppState, kind: &BillingEvent) -> Result<Option<String>, AppError> {
-    if let Some(id) = kind.member_id() {
-        if state.store.member_by_id(id).await?.is_some() {
-            return Ok(Some(id.to_owned()));
-        }
+    if let Some(id) = kind.member_id()
+        && state.store.member_by_id(id).await?.is_some()
+    {
+        return Ok(Some(id.to_owned()));
     }
-    if let Some(customer) = kind.customer_id() {
-        if let Some(m) = state.store.member_by_customer(customer).await? {
-            return Ok(Some(m.id));
-        }
+    if let Some(customer) = kind.customer_id()
+        && let Some(m) = state.store.member_by_customer(customer).await?
+    {
+        return Ok(Some(m.id));
     }
     let subscription = match kind {
         BillingEvent::InvoicePaid {

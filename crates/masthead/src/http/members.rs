@@ -439,6 +439,7 @@ async fn account_page(
 }
 
 /// The signed-in member, or the response that sends the reader to sign in.
+#[allow(clippy::result_large_err)]
 fn require_member(reader: &Reader) -> Result<&session::CurrentMember, Response> {
     reader
         .member

@@ -295,10 +295,11 @@ async fn gift_box(
     let remaining = gifts::remaining(state, &current.member.id).await?;
     data["gift"] = json!({ "action": "/members/gift", "post_id": view.id, "remaining": remaining });
     let created = query_param(query, "gift_created");
-    if let Some(gift) = gifts::open(state, &created, Utc::now()).await? {
-        if gift.member_id == current.member.id && gift.post_id == view.id {
-            data["gift_url"] = json!(gifts::url(state, view.slug.as_str(), &gift.id));
-        }
+    if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
+        && gift.member_id == current.member.id
+        && gift.post_id == view.id
+    {
+        data["gift_url"] = json!(gifts::url(state, view.slug.as_str(), &gift.id));
     }
     Ok(())
 }

@@ -47,14 +47,13 @@ pub async fn plan(
     if post.visibility.is_public() || domain::access::decide(post, &viewer, now).0 == Access::Full {
         return Ok(plan);
     }
-    if let Some(token) = gift {
-        if gifts::open(state, token, now)
+    if let Some(token) = gift
+        && gifts::open(state, token, now)
             .await?
             .is_some_and(|g| g.post_id == post.id)
-        {
-            plan.viewer = viewer.with_gift(&post.id);
-            return Ok(plan);
-        }
+    {
+        plan.viewer = viewer.with_gift(&post.id);
+        return Ok(plan);
     }
     let (member_limit, anonymous_limit) = limits(state).await?;
     let since = now - Duration::days(WINDOW_DAYS);
