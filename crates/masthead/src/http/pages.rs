@@ -231,9 +231,17 @@ pub async fn post(
             ("post", "post-template", data)
         }
     };
-    let (reader, csrf) = Reader { jar, ..reader }.csrf(&state);
     let mut ctx = page_context(&site, &meta, class, "", data);
-    ctx["csrf"] = json!(csrf);
+    // Only members see forms on an article (the gift form); anonymous pages stay cookie-free so
+    // they can be shared-cached.
+    let reader = Reader { jar, ..reader };
+    let reader = if reader.member.is_some() {
+        let (reader, csrf) = reader.csrf(&state);
+        ctx["csrf"] = json!(csrf);
+        reader
+    } else {
+        reader
+    };
     let private = view.unlocked_by.is_some();
     let res = html_response(
         &state,

@@ -133,6 +133,10 @@ async fn article_shows_the_anatomy_of_a_story() {
     let path = an_article(&app).await;
     let res = app.get(&path).await;
     assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers.get("set-cookie").is_none(),
+        "public pages set no cookies"
+    );
     first_focusable_is_skip_link(&res);
     assert_eq!(res.count("h1"), 1);
     let title = res.texts("h1").remove(0);
