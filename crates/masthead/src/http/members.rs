@@ -258,46 +258,38 @@ fn user_message(err: FlowError) -> Result<String, AppError> {
     }
 }
 
+/// Signs the reader in when a flow produced a member; otherwise shows the sign-in page at
+/// `step` with the flow's error, or `refused` when it simply did not match.
+async fn sign_in_or_explain(
+    state: &AppState,
+    reader: Reader,
+    outcome: Result<Option<(String, String)>, FlowError>,
+    refused: &str,
+    (step, email, redirect): (&str, &str, &str),
+) -> Result<Response, AppError> {
+    let error = match outcome {
+        Ok(Some((member_id, to))) => {
+            let jar = session::start(state, &member_id, reader.jar).await?;
+            return Ok(see_other(jar, &to));
+        }
+        Ok(None) => refused.to_owned(),
+        Err(err) => user_message(err)?,
+    };
+    let data = json!({ "step": step, "email": email, "redirect": safe_redirect(redirect) });
+    page(state, reader, "signin", "Sign in", None, Some(error), data).await
+}
+
 /// GET /members/verify?token=…: the emailed link.
 pub async fn verify_link(
     State(state): State<AppState>,
     reader: Reader,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    match flows::redeem_token(&state, &q.token).await {
-        Ok(Some(done)) => {
-            let jar = session::start(&state, &done.member.id, reader.jar).await?;
-            Ok(see_other(jar, &done.redirect))
-        }
-        Ok(None) => {
-            let error =
-                "That link has expired or was already used. Enter your email to get a new one.";
-            let data = json!({ "step": "email", "email": "", "redirect": "" });
-            page(
-                &state,
-                reader,
-                "signin",
-                "Sign in",
-                None,
-                Some(error.into()),
-                data,
-            )
-            .await
-        }
-        Err(err) => {
-            let data = json!({ "step": "email", "email": "", "redirect": "" });
-            page(
-                &state,
-                reader,
-                "signin",
-                "Sign in",
-                None,
-                Some(user_message(err)?),
-                data,
-            )
-            .await
-        }
-    }
+    let outcome = flows::redeem_token(&state, &q.token)
+        .await
+        .map(|r| r.map(|d| (d.member.id, d.redirect)));
+    let refused = "That link has expired or was already used. Enter your email to get a new one.";
+    sign_in_or_explain(&state, reader, outcome, refused, ("email", "", "")).await
 }
 
 /// POST /members/verify-code: the six-digit code from the same email.
@@ -308,21 +300,19 @@ pub async fn verify_code(
 ) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
-    match flows::redeem_code(&state, &f.email, &f.code, &ip).await {
-        Ok(Some(done)) => {
-            let jar = session::start(&state, &done.member.id, reader.jar).await?;
-            Ok(see_other(jar, &done.redirect))
-        }
-        outcome => {
-            let error = match outcome {
-                Err(err) => user_message(err)?,
-                _ => "That code is not right or has expired. Check the latest email, or ask for a new code.".into(),
-            };
-            let data =
-                json!({ "step": "code", "email": f.email, "redirect": safe_redirect(&f.redirect) });
-            page(&state, reader, "signin", "Sign in", None, Some(error), data).await
-        }
-    }
+    let outcome = flows::redeem_code(&state, &f.email, &f.code, &ip)
+        .await
+        .map(|r| r.map(|d| (d.member.id, d.redirect)));
+    let refused =
+        "That code is not right or has expired. Check the latest email, or ask for a new code.";
+    sign_in_or_explain(
+        &state,
+        reader,
+        outcome,
+        refused,
+        ("code", &f.email, &f.redirect),
+    )
+    .await
 }
 
 /// POST /members/password-signin.
@@ -333,21 +323,22 @@ pub async fn password_signin(
 ) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
-    match flows::password_sign_in(&state, &f.email, &f.password, &ip).await {
-        Ok(Some(member)) => {
-            let jar = session::start(&state, &member.id, reader.jar).await?;
-            let to = safe_redirect(&f.redirect);
-            Ok(see_other(jar, if to.is_empty() { "/account/" } else { to }))
-        }
-        outcome => {
-            let error = match outcome {
-                Err(err) => user_message(err)?,
-                _ => "That email and password do not match. Try again, or sign in with an email link.".into(),
-            };
-            let data = json!({ "step": "email", "email": f.email, "redirect": safe_redirect(&f.redirect) });
-            page(&state, reader, "signin", "Sign in", None, Some(error), data).await
-        }
-    }
+    let to = match safe_redirect(&f.redirect) {
+        "" => "/account/".to_owned(),
+        to => to.to_owned(),
+    };
+    let outcome = flows::password_sign_in(&state, &f.email, &f.password, &ip)
+        .await
+        .map(|m| m.map(|m| (m.id, to)));
+    let refused = "That email and password do not match. Try again, or sign in with an email link.";
+    sign_in_or_explain(
+        &state,
+        reader,
+        outcome,
+        refused,
+        ("email", &f.email, &f.redirect),
+    )
+    .await
 }
 
 pub async fn signout(
