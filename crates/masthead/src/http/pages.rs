@@ -19,8 +19,9 @@ use store::PostFilter;
 const PER_PAGE: u32 = 12;
 const SECTION_BLOCK: u32 = 4;
 const RELATED: u32 = 4;
-/// Anonymous pages are public and revalidated after a minute.
-const PUBLIC_CACHE: &str = "public, max-age=60";
+/// Anonymous pages: shared caches keep them a minute; browsers revalidate every time (a cheap
+/// 304 through the ETag), so a reader who signs in never sees a stale anonymous copy.
+pub const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=60";
 /// What signed-in members and unlocked reads get: never stored by shared caches.
 const PRIVATE_CACHE: &str = "private, no-cache";
 
@@ -549,7 +550,7 @@ pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
     let html = state.theme.render("error", &ctx)?;
     Ok((
         StatusCode::NOT_FOUND,
-        [(header::CACHE_CONTROL, "public, max-age=60")],
+        [(header::CACHE_CONTROL, PUBLIC_CACHE)],
         Html(html),
     )
         .into_response())

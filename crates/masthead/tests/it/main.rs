@@ -1,6 +1,7 @@
 //! Masthead's integration tests: one binary that boots the real app (`TestApp`).
 
 mod architecture;
+mod browser;
 mod cli;
 mod crawl;
 mod helpers;
