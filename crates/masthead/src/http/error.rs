@@ -69,11 +69,23 @@ impl<E: Into<anyhow::Error>> From<E> for AppError {
 
 /// Replaces marked 404s with the theme's error page (search form and latest stories).
 pub async fn themed_not_found(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
     let res = next.run(req).await;
     if res.extensions().get::<ThemedNotFound>().is_none() {
         return res;
     }
-    match super::pages::not_found_page(&state).await {
+    // The page greets a signed-in member as every other page does.
+    let jar = axum_extra::extract::CookieJar::from_headers(&headers);
+    let member = crate::members::session::current(&state, &jar)
+        .await
+        .ok()
+        .flatten();
+    let reader = super::reader::Reader {
+        jar,
+        member,
+        ip: String::new(),
+    };
+    match super::pages::not_found_page(&state, &reader).await {
         Ok(page) => page,
         Err(err) => err.into_response(),
     }

@@ -529,7 +529,7 @@ pub async fn not_found() -> AppError {
 }
 
 /// The theme's 404 page, with the search form and the latest stories.
-pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
+pub async fn not_found_page(state: &AppState, reader: &Reader) -> Result<Response, AppError> {
     let site = load(state).await?;
     let latest = state
         .store
@@ -546,12 +546,8 @@ pub async fn not_found_page(state: &AppState) -> Result<Response, AppError> {
         "error": { "status": 404, "title": "Page not found", "message": "The page you were looking for has moved or never existed. Try a search, or read the latest stories." },
         "latest": cards(&views(&latest, &viewer(), site.now)),
     });
-    let ctx = page_context(&site, &meta, "error-template", "", data);
-    let html = state.theme.render("error", &ctx)?;
-    Ok((
-        StatusCode::NOT_FOUND,
-        [(header::CACHE_CONTROL, PUBLIC_CACHE)],
-        Html(html),
-    )
-        .into_response())
+    let mut ctx = page_context(&site, &meta, "error-template", "", data);
+    let mut res = html_response(state, reader, "error", &mut ctx, None, false).await?;
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    Ok(res)
 }

@@ -373,6 +373,13 @@ async fn signed_in_members_see_their_account_and_private_pages() {
         paid.count("form[action='/members/gift']") == 1,
         "paid members can gift the article"
     );
+    let missing = app.get_as("/no-such-story/", &b.cookies()).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.count("header a[href='/account/']") >= 1,
+        "the 404 page knows the member"
+    );
+    assert!(missing.header("cache-control").starts_with("private"));
     let anon = app.get("/").await;
     assert!(anon.header("cache-control").starts_with("public"));
 }
