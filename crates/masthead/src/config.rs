@@ -46,6 +46,8 @@ pub struct Config {
     pub mail_from: String,
     /// Stripe billing; `None` when no secret key is configured.
     pub stripe: Option<StripeConfig>,
+    /// Days a past-due subscription keeps its access while Stripe retries the payment.
+    pub past_due_grace_days: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -70,6 +72,7 @@ struct FileConfig {
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
     stripe_api_base: Option<String>,
+    past_due_grace_days: Option<i64>,
 }
 
 impl Config {
@@ -149,6 +152,12 @@ impl Config {
             smtp_url: env("MASTHEAD_SMTP_URL").or(file.smtp_url).map(Secret),
             mail_from,
             stripe,
+            past_due_grace_days: match env("MASTHEAD_PAST_DUE_GRACE_DAYS") {
+                Some(v) => v.trim().parse().with_context(|| {
+                    format!("MASTHEAD_PAST_DUE_GRACE_DAYS {v:?} must be a number of days")
+                })?,
+                None => file.past_due_grace_days.unwrap_or(7),
+            },
         })
     }
 
@@ -195,14 +204,16 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(matches!(c.database, Database::Sqlite(ref p) if p.ends_with("masthead.db")));
 
+        assert_eq!(c.past_due_grace_days, 7);
         std::fs::write(
             dir.path().join("masthead.toml"),
-            "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\n",
+            "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\npast_due_grace_days = 3\n",
         )
         .unwrap();
         let c = Config::for_db(&db(dir.path())).unwrap();
         assert_eq!(c.addr.port(), 4000);
         assert_eq!(c.public_url, "https://news.example");
+        assert_eq!(c.past_due_grace_days, 3);
         let c =
             Config::resolve(&db(dir.path()), Some("127.0.0.1:5000".into()), None, None).unwrap();
         assert_eq!(c.addr.port(), 5000);

@@ -88,7 +88,7 @@ impl Reader {
     }
 }
 
-/// How long a past-due subscription keeps its access (setting `past_due_grace_days`, default 7).
-pub fn grace(_state: &AppState) -> Duration {
-    Duration::days(7)
+/// How long a past-due subscription keeps its access (`MASTHEAD_PAST_DUE_GRACE_DAYS`, default 7).
+pub fn grace(state: &AppState) -> Duration {
+    Duration::days(state.config.past_due_grace_days.max(0))
 }

@@ -77,6 +77,7 @@ pub fn config(dir: &Path) -> Config {
         smtp_url: None,
         mail_from: "noreply@news.example".into(),
         stripe: None,
+        past_due_grace_days: 7,
     }
 }
 
