@@ -1,0 +1,309 @@
+//! Posts, tags, authors, listings, related posts and settings.
+
+use crate::*;
+#[tokio::test]
+async fn a_saved_post_reads_back_identically() {
+    each_backend(|store| async move {
+        let (section, topic) = (
+            tag("deep-dive", TagKind::Section),
+            tag("china", TagKind::Topic),
+        );
+        let (a, b) = (author("zed"), author("amy"));
+        let mut post = PostBuilder::new("round-trip")
+            .tags(&[&section, &topic])
+            .authors(&[&a, &b])
+            .featured()
+            .build();
+        post.body = Body::new(
+            "free\n<!--members-only-->\ngated".into(),
+            BodyPart {
+                html: "<p>free</p>".into(),
+                text: "free".into(),
+            },
+            Some(BodyPart {
+                html: "<p>gated</p>".into(),
+                text: "gated".into(),
+            }),
+        );
+        post.visibility = Visibility::tiers(&["subscriber-plus", "founders"]).unwrap();
+        post.image = Some(LeadImage {
+            url: "/content/images/x.jpg".into(),
+            width: Some(1200),
+            height: Some(675),
+            alt: "Alt".into(),
+            caption: "Caption".into(),
+            credit: "Credit".into(),
+        });
+        post.meta_description = Some("Meta".into());
+        store
+            .insert_posts(std::slice::from_ref(&post))
+            .await
+            .unwrap();
+        let back = store
+            .post_by_slug("round-trip")
+            .await
+            .unwrap()
+            .expect("saved post");
+        assert_eq!(
+            back, post,
+            "tags and authors keep their order; timestamps keep microseconds"
+        );
+        assert!(store.post_by_slug("missing").await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn listings_show_live_posts_newest_first_with_filters() {
+    each_backend(|store| async move {
+        let (china, cyber) = (tag("china", TagKind::Topic), tag("cyber", TagKind::Topic));
+        let amy = author("amy");
+        let posts = vec![
+            PostBuilder::new("old")
+                .tags(&[&china])
+                .authors(&[&amy])
+                .published_hours_ago(30)
+                .build(),
+            PostBuilder::new("new")
+                .tags(&[&china, &cyber])
+                .published_hours_ago(2)
+                .featured()
+                .build(),
+            PostBuilder::new("mid")
+                .tags(&[&cyber])
+                .authors(&[&amy])
+                .published_hours_ago(10)
+                .build(),
+            PostBuilder::new("draft")
+                .tags(&[&china])
+                .status(Status::Draft)
+                .build(),
+            PostBuilder::new("future")
+                .tags(&[&china])
+                .published_hours_ago(-5)
+                .build(),
+            PostBuilder::new("about").page().build(),
+        ];
+        store.insert_posts(&posts).await.unwrap();
+        let slugs = |posts: &[Post]| posts.iter().map(|p| p.slug.to_string()).collect::<Vec<_>>();
+
+        let all = store
+            .list_posts(&PostFilter::posts(), 10, 0, now())
+            .await
+            .unwrap();
+        assert_eq!(slugs(&all), ["new", "mid", "old"]);
+        assert_eq!(
+            store.count_live(&PostFilter::posts(), now()).await.unwrap(),
+            3
+        );
+        let second = store
+            .list_posts(&PostFilter::posts(), 2, 2, now())
+            .await
+            .unwrap();
+        assert_eq!(slugs(&second), ["old"]);
+
+        let by_tag = PostFilter {
+            tag: Some("china".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&by_tag, 10, 0, now()).await.unwrap()),
+            ["new", "old"]
+        );
+        let by_author = PostFilter {
+            author: Some("amy".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&by_author, 10, 0, now()).await.unwrap()),
+            ["mid", "old"]
+        );
+        let featured = PostFilter {
+            featured: Some(true),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&featured, 10, 0, now()).await.unwrap()),
+            ["new"]
+        );
+        let text = PostFilter {
+            text: Some("TITLE OF MI".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&text, 10, 0, now()).await.unwrap()),
+            ["mid"]
+        );
+        let hostile = PostFilter {
+            text: Some("%' OR 1=1 --".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(store.count_live(&hostile, now()).await.unwrap(), 0);
+        let exclude = PostFilter {
+            exclude: vec![posts[1].id.clone()],
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&exclude, 10, 0, now()).await.unwrap()),
+            ["mid", "old"]
+        );
+        let pages = PostFilter {
+            kind: PostKind::Page,
+            ..PostFilter::posts()
+        };
+        assert_eq!(
+            slugs(&store.list_posts(&pages, 10, 0, now()).await.unwrap()),
+            ["about"]
+        );
+
+        let later = now() + Duration::hours(6);
+        assert_eq!(
+            store.count_live(&by_tag, later).await.unwrap(),
+            3,
+            "scheduled time passed"
+        );
+        assert_eq!(store.count_posts().await.unwrap(), 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failed_save_writes_nothing() {
+    each_backend(|store| async move {
+        store
+            .insert_posts(&[PostBuilder::new("taken").build()])
+            .await
+            .unwrap();
+        let fresh_tag = tag("fresh", TagKind::Topic);
+        let batch = [
+            PostBuilder::new("ok").tags(&[&fresh_tag]).build(),
+            PostBuilder::new("taken").build(),
+        ];
+        let err = store.insert_posts(&batch).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert!(store.post_by_slug("ok").await.unwrap().is_none());
+        assert!(store.tag_by_slug("fresh").await.unwrap().is_none());
+        assert_eq!(store.count_posts().await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn existing_tags_and_authors_are_linked_not_duplicated() {
+    each_backend(|store| async move {
+        let china = tag("china", TagKind::Topic);
+        store
+            .insert_posts(&[PostBuilder::new("one").tags(&[&china]).build()])
+            .await
+            .unwrap();
+        let found = store
+            .find_tag("no-such-slug", "cHiNa")
+            .await
+            .unwrap()
+            .expect("found by name");
+        assert_eq!(found.id, china.id);
+        store
+            .insert_posts(&[PostBuilder::new("two").tags(&[&found]).build()])
+            .await
+            .unwrap();
+        let by_tag = PostFilter {
+            tag: Some("china".into()),
+            ..PostFilter::posts()
+        };
+        assert_eq!(store.count_live(&by_tag, now()).await.unwrap(), 2);
+        assert_eq!(store.tags_in_use(TagKind::Topic).await.unwrap().len(), 1);
+        assert!(
+            store
+                .tags_in_use(TagKind::Section)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let amy = author("amy");
+        store
+            .insert_posts(&[PostBuilder::new("three").authors(&[&amy]).build()])
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .author_by_slug("amy")
+                .await
+                .unwrap()
+                .unwrap()
+                .credentials,
+            "Former analyst"
+        );
+        assert_eq!(
+            store.find_author("x", "AMY").await.unwrap().unwrap().id,
+            amy.id
+        );
+        assert_eq!(store.authors().await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn related_posts_share_the_most_tags_and_are_never_the_post_itself() {
+    each_backend(|store| async move {
+        let (a, b, c) = (
+            tag("a", TagKind::Topic),
+            tag("b", TagKind::Topic),
+            tag("c", TagKind::Topic),
+        );
+        let posts = vec![
+            PostBuilder::new("subject").tags(&[&a, &b, &c]).build(),
+            PostBuilder::new("two-shared")
+                .tags(&[&a, &b])
+                .published_hours_ago(20)
+                .build(),
+            PostBuilder::new("one-shared-new")
+                .tags(&[&c])
+                .published_hours_ago(2)
+                .build(),
+            PostBuilder::new("one-shared-old")
+                .tags(&[&a])
+                .published_hours_ago(40)
+                .build(),
+            PostBuilder::new("draft-shared")
+                .tags(&[&a, &b, &c])
+                .status(Status::Draft)
+                .build(),
+            PostBuilder::new("unrelated").build(),
+        ];
+        store.insert_posts(&posts).await.unwrap();
+        let related = store.related_posts(&posts[0], 4, now()).await.unwrap();
+        let slugs: Vec<_> = related.iter().map(|p| p.slug.to_string()).collect();
+        assert_eq!(slugs, ["two-shared", "one-shared-new", "one-shared-old"]);
+        assert_eq!(
+            related[0].tags.len(),
+            2,
+            "related posts come with their tags"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn settings_are_upserted() {
+    each_backend(|store| async move {
+        store.set_setting("title", "First").await.unwrap();
+        store.set_setting("title", "Second").await.unwrap();
+        store.set_setting("language", "en").await.unwrap();
+        let s = store.settings().await.unwrap();
+        assert_eq!(s.get("title").map(String::as_str), Some("Second"));
+        assert_eq!(s.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = testing::sqlite(dir.path()).await.unwrap();
+    store.set_setting("k", "v").await.unwrap();
+    assert!(
+        dir.path().join("masthead.db-wal").exists(),
+        "WAL file exists while open"
+    );
+    store.close().await;
+}

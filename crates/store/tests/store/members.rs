@@ -1,0 +1,224 @@
+//! Members, sessions, sign-in tokens, subscriptions, the Stripe event log, meter and gifts.
+
+use crate::*;
+#[tokio::test]
+async fn members_sessions_and_tokens() {
+    each_backend(|store| async move {
+        let email = domain::Email::parse("ada@example.com").unwrap();
+        let m = store
+            .create_member("m1", &email, "Ada", now())
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .create_member("m2", &email, "Other", now())
+                .await
+                .unwrap()
+                .id,
+            "m1",
+            "one member per email"
+        );
+        assert!(!m.has_password);
+        store.set_password_hash("m1", "$argon2id$x").await.unwrap();
+        let (found, hash) = store.password_hash(&email).await.unwrap().unwrap();
+        assert!(found.has_password && hash == "$argon2id$x");
+        store
+            .create_member(
+                "m3",
+                &domain::Email::parse("bob@example.com").unwrap(),
+                "",
+                now(),
+            )
+            .await
+            .unwrap();
+        let taken = store.set_member_email("m3", &email).await.unwrap_err();
+        assert!(matches!(taken, StoreError::Conflict(_)));
+
+        store
+            .create_session("h1", "m1", now(), now() + Duration::days(30))
+            .await
+            .unwrap();
+        store
+            .create_session("h2", "m1", now(), now() + Duration::days(30))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .session_member("h1", now())
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .id,
+            "m1"
+        );
+        assert!(
+            store
+                .session_member("h1", now() + Duration::days(31))
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        store.delete_sessions_of("m1").await.unwrap();
+        assert!(store.session_member("h2", now()).await.unwrap().is_none());
+
+        let token = store::LoginToken {
+            token_hash: "t1".into(),
+            code_hash: "c1".into(),
+            email: "ada@example.com".into(),
+            purpose: "signin".into(),
+            member_id: None,
+            name: String::new(),
+            tier: String::new(),
+            redirect: "/x/".into(),
+            attempts: 0,
+            created_at: now().timestamp_micros(),
+            expires_at: (now() + Duration::minutes(15)).timestamp_micros(),
+            used_at: None,
+        };
+        store.create_login_token(&token).await.unwrap();
+        assert!(
+            store
+                .take_login_code("ada@example.com", "wrong", now())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let taken = store
+            .take_login_code("ada@example.com", "c1", now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((taken.redirect.as_str(), taken.attempts), ("/x/", 1));
+        assert!(
+            store.take_login_token("t1", now()).await.unwrap().is_none(),
+            "single use"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn subscriptions_events_meter_and_gifts() {
+    each_backend(|store| async move {
+        let email = domain::Email::parse("ada@example.com").unwrap();
+        store.create_member("m1", &email, "", now()).await.unwrap();
+        let mut sub = domain::billing::comp(
+            Slug::parse("plus").unwrap(),
+            Some(now() + Duration::days(3)),
+        );
+        store.put_subscription("m1", &sub).await.unwrap();
+        assert_eq!(store.subscription("m1").await.unwrap().unwrap(), sub);
+        sub.stripe_subscription_id = Some("sub_1".into());
+        assert!(
+            store
+                .apply_stripe_event("evt_1", "x", Some(("m1", &sub)), now())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .apply_stripe_event("evt_1", "x", None, now())
+                .await
+                .unwrap(),
+            "idempotent"
+        );
+        assert_eq!(
+            store
+                .member_of_stripe_subscription("sub_1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("m1")
+        );
+
+        let post = PostBuilder::new("gated").build();
+        store
+            .insert_posts(std::slice::from_ref(&post))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .meter_state("m1", &post.id, now() - Duration::days(30))
+                .await
+                .unwrap(),
+            (0, false)
+        );
+        store
+            .record_meter_read("m1", &post.id, now())
+            .await
+            .unwrap();
+        store
+            .record_meter_read("m1", &post.id, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .meter_state("m1", &post.id, now() - Duration::days(30))
+                .await
+                .unwrap(),
+            (1, true)
+        );
+        assert_eq!(
+            store
+                .meter_state("m1", &post.id, now() + Duration::days(1))
+                .await
+                .unwrap(),
+            (0, false),
+            "outside the window"
+        );
+
+        let gift = store::Gift {
+            id: "g1".into(),
+            member_id: "m1".into(),
+            post_id: post.id.clone(),
+            created_at: now(),
+            expires_at: now() + Duration::days(30),
+            revoked: false,
+        };
+        store.create_gift(&gift).await.unwrap();
+        assert_eq!(store.gift("g1").await.unwrap().unwrap(), gift);
+        assert!(!store.revoke_gift("someone-else", "g1").await.unwrap());
+        assert!(store.revoke_gift("m1", "g1").await.unwrap());
+        assert!(store.gifts_of("m1").await.unwrap()[0].revoked);
+
+        let tier = domain::Tier {
+            id: "t1".into(),
+            slug: Slug::parse("plus").unwrap(),
+            name: "Plus".into(),
+            description: "All".into(),
+            benefits: vec!["Everything".into()],
+            monthly_price: 800,
+            yearly_price: 8000,
+            currency: "usd".into(),
+            trial_days: 7,
+            active: true,
+        };
+        store.upsert_tier(&tier).await.unwrap();
+        store
+            .upsert_tier(&domain::Tier {
+                monthly_price: 900,
+                ..tier.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .tier_by_slug("plus")
+                .await
+                .unwrap()
+                .unwrap()
+                .monthly_price,
+            900
+        );
+        assert_eq!(store.tiers().await.unwrap().len(), 1);
+        store.delete_member("m1").await.unwrap();
+        assert!(
+            store.subscription("m1").await.unwrap().is_none(),
+            "deleting a member removes their subscription"
+        );
+        assert!(store.gifts_of("m1").await.unwrap().is_empty());
+    })
+    .await;
+}
