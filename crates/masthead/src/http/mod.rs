@@ -1,5 +1,6 @@
 //! The HTTP surface: the router, its middleware, and the public site's handlers.
 
+mod article;
 mod assets;
 mod billing;
 mod conditional;
@@ -72,7 +73,7 @@ pub fn app(state: AppState) -> Router {
         .route("/signin/", get(members::signin_page))
         .route("/signup/", get(members::signup_page))
         .route("/account/", get(members::account))
-        .route("/{slug}/", get(pages::post))
+        .route("/{slug}/", get(article::post))
         .route("/{slug}", get(pages::add_slash))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(conditional::etag));

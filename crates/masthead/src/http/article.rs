@@ -1,0 +1,148 @@
+//! The article page: a post or static page, as much of it as this reader may read, with its
+//! call to action, meter notice, gift box and Related Articles.
+
+use super::extract::{Segments, query_param};
+use super::pages::{cards, html_response, slug, views};
+use super::reader::{Reader, grace};
+use super::site::{load, page_context};
+use super::{AppError, AppState, gifts, unlock};
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use domain::access::{Unlock, Viewer, project};
+use domain::{Access, Post, PostKind, PostView, Visibility};
+use render::context;
+use render::head::Meta;
+use serde_json::{Value, json};
+
+const RELATED: u32 = 4;
+
+/// `/{slug}/`: a post or a static page, as much of it as this reader may read.
+pub async fn post(
+    State(state): State<AppState>,
+    reader: Reader,
+    Segments(raw): Segments<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let slug = slug(&raw)?;
+    let post = state
+        .store
+        .post_by_slug(slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let site = load(&state).await?;
+    let gift = query_param(query.as_deref(), "gift");
+    let plan = unlock::plan(
+        &state,
+        &reader,
+        &post,
+        Some(gift.as_str()).filter(|g| !g.is_empty()),
+        site.now,
+    )
+    .await?;
+    let view = project(&post, &plan.viewer, site.now);
+    if view.access == Access::Denied {
+        return Err(AppError::NotFound);
+    }
+    let (jar, meter) = unlock::record(&state, &reader, &plan, &view).await?;
+    let meta = Meta::for_post(&view, &site);
+    let (template, class, data) = match view.kind {
+        PostKind::Page => (
+            "page",
+            "page-template",
+            json!({ "post": context::article(&view) }),
+        ),
+        PostKind::Post => {
+            let related = state.store.related_posts(&post, RELATED, site.now).await?;
+            let offer = paywall_offer(&state, &reader, &post).await?;
+            let mut data = json!({
+                "post": context::article(&view),
+                "related": cards(&views(&related, &Viewer::anonymous(), site.now)),
+                "paywall": context::paywall(&view, &site, offer.as_ref()),
+                "meter": meter,
+                "gifted": view.unlocked_by == Some(Unlock::Gift),
+            });
+            gift_box(&state, &reader, &view, query.as_deref(), &mut data).await?;
+            ("post", "post-template", data)
+        }
+    };
+    let mut ctx = page_context(&site, &meta, class, "", data);
+    // Only members see forms on an article (the gift form); anonymous pages stay cookie-free so
+    // they can be shared-cached.
+    let reader = Reader { jar, ..reader };
+    let reader = if reader.member.is_some() {
+        let (reader, csrf) = reader.csrf(&state);
+        ctx["csrf"] = json!(csrf);
+        reader
+    } else {
+        reader
+    };
+    let private = view.unlocked_by.is_some();
+    let res = html_response(
+        &state,
+        &reader,
+        template,
+        &mut ctx,
+        Some(post.updated_at),
+        private,
+    )
+    .await?;
+    Ok((reader.jar, res).into_response())
+}
+
+/// What unlocks a gated post: the cheapest tier that includes it, with its price and button.
+async fn paywall_offer(
+    state: &AppState,
+    reader: &Reader,
+    post: &Post,
+) -> Result<Option<context::Offer>, AppError> {
+    let tiers = state.store.tiers().await?;
+    let tier = match &post.visibility {
+        Visibility::Public | Visibility::Members => None,
+        Visibility::Paid => tiers.iter().find(|t| t.is_paid()),
+        Visibility::Tiers(slugs) => tiers.iter().find(|t| slugs.contains(&t.slug)),
+    };
+    let signed_in = reader.member.is_some();
+    let cta_url = match (tier, signed_in, state.config.stripe.is_some()) {
+        (Some(t), true, true) => format!("/members/checkout?tier={}&cadence=month", t.slug),
+        (Some(t), _, _) => format!("/signup/?tier={}", t.slug),
+        (None, _, _) => "/signup/".into(),
+    };
+    Ok(Some(context::Offer {
+        tier_name: tier.map(|t| t.name.clone()),
+        price: tier.and_then(|t| t.price_label(false)),
+        cta_label: if signed_in {
+            "Upgrade".into()
+        } else {
+            "Subscribe".into()
+        },
+        cta_url,
+        signed_in,
+    }))
+}
+
+/// The "Gift this article" form for paid members on gated posts, and a just-created link.
+async fn gift_box(
+    state: &AppState,
+    reader: &Reader,
+    view: &PostView,
+    query: Option<&str>,
+    data: &mut Value,
+) -> Result<(), AppError> {
+    let Some(current) = &reader.member else {
+        return Ok(());
+    };
+    if view.visibility.is_public() || !current.access(Utc::now(), grace(state)).paid {
+        return Ok(());
+    }
+    let remaining = gifts::remaining(state, &current.member.id).await?;
+    data["gift"] = json!({ "action": "/members/gift", "post_id": view.id, "remaining": remaining });
+    let created = query_param(query, "gift_created");
+    if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
+        && gift.member_id == current.member.id
+        && gift.post_id == view.id
+    {
+        data["gift_url"] = json!(gifts::url(state, view.slug.as_str(), &gift.id));
+    }
+    Ok(())
+}
