@@ -1,117 +1,344 @@
-// A reader's journey through the paywall in real headless Chromium (Debian's), driven by
-// playwright-core: preview → sign up → emailed link → comped by staff → full text → signed out.
-// Env: BASE_URL (a running `masthead demo`), DATA_DIR (its data dir), MASTHEAD_BIN (the binary).
-import { chromium } from 'playwright-core';
+// A reader's journey through a running Masthead demo site, in Debian's headless Chromium:
+// an anonymous reader meets the paywall on a paid article, signs up, follows the emailed link,
+// is comped Subscriber+ through the CLI, reads the whole article, signs out and meets the
+// paywall again.
+//
+// Environment:
+//   BASE_URL      the site, e.g. http://127.0.0.1:3000 (also the MASTHEAD_URL it was started with)
+//   DATA_DIR      its data directory (emails land in DATA_DIR/outbox/; screenshots are written here)
+//   MASTHEAD_BIN  the masthead binary, for `masthead member comp`
+//   CHROMIUM      optional, the browser to drive (default /usr/bin/chromium)
+//
+// Exits 0 when every step passes, 1 with the failing step otherwise.
+
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 
-const { BASE_URL, DATA_DIR, MASTHEAD_BIN } = process.env;
-if (!BASE_URL || !DATA_DIR || !MASTHEAD_BIN) {
-  console.error('BASE_URL, DATA_DIR and MASTHEAD_BIN must be set');
-  process.exit(2);
+const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+const DATA_DIR = process.env.DATA_DIR ?? '';
+const MASTHEAD_BIN = process.env.MASTHEAD_BIN ?? '';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const started = Date.now();
+let step = 'setup';
+
+function log(message) {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  console.log(`[journey ${seconds}s] ${message}`);
 }
 
-function step(message) {
-  console.log(`journey: ${message}`);
+function begin(name) {
+  step = name;
+  log(`step ${name}`);
 }
 
-function fail(message) {
-  throw new Error(message);
+function check(condition, message) {
+  if (!condition) throw new Error(message);
 }
 
-/** The newest .eml in the outbox addressed to `to`, with quoted-printable undone. */
-async function newestMail(to) {
-  const outbox = join(DATA_DIR, 'outbox');
-  for (let i = 0; i < 100; i++) {
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding a paid (Subscriber+) article: a small same-site crawl with fetch, from the home page
+// through tag pages, until an article's paywall names Subscriber+.
+
+const NOT_ARTICLES = /^\/(tag|author|page|search|signin|signup|account|members|assets|webhooks)\//;
+
+function sameSiteLinks(html) {
+  const links = new Set();
+  for (const match of html.matchAll(/href="([^"#?]*)"/g)) {
+    let href = match[1].replaceAll('&amp;', '&');
+    if (href.startsWith(BASE_URL)) href = href.slice(BASE_URL.length);
+    if (href.startsWith('/') && !href.startsWith('//') && href.endsWith('/')) links.add(href);
+  }
+  return [...links];
+}
+
+function isArticlePath(path) {
+  return /^\/[^/]+\/$/.test(path) && !NOT_ARTICLES.test(path);
+}
+
+function isListingPath(path) {
+  return path === '/' || /^\/tag\/[^/]+\/$/.test(path);
+}
+
+async function findPaidArticle() {
+  const queue = ['/', '/tag/deep-dive/', '/tag/news/'];
+  const seen = new Set(queue);
+  let fetched = 0;
+  while (queue.length > 0 && fetched < 80) {
+    // Articles before listings, so the first listings' articles are tried first.
+    const index = queue.findIndex(isArticlePath);
+    const path = queue.splice(index >= 0 ? index : 0, 1)[0];
+    const res = await fetch(BASE_URL + path, { redirect: 'manual' });
+    fetched += 1;
+    if (res.status !== 200) {
+      await res.arrayBuffer().catch(() => {});
+      continue;
+    }
+    const html = await res.text();
+    if (isArticlePath(path)) {
+      const paywall = html.match(/<section class="paywall[^"]*"[\s\S]*?<\/section>/);
+      if (paywall && paywall[0].includes('Subscriber+')) {
+        log(`found a Subscriber+ article at ${path} (after ${fetched} requests)`);
+        return path;
+      }
+    }
+    if (isListingPath(path)) {
+      for (const link of sameSiteLinks(html)) {
+        if (!seen.has(link) && (isArticlePath(link) || isListingPath(link))) {
+          seen.add(link);
+          queue.push(link);
+        }
+      }
+    }
+  }
+  throw new Error(`no article whose .paywall says "Subscriber+" found in ${fetched} pages crawled from ${BASE_URL}/`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the outbox: RFC 5322 messages written by lettre's file transport, multipart
+// text + HTML, each part 7bit, quoted-printable or base64.
+
+function splitEntity(raw) {
+  const at = raw.search(/\r?\n\r?\n/);
+  const head = at < 0 ? raw : raw.slice(0, at);
+  const body = at < 0 ? '' : raw.slice(at).replace(/^\r?\n\r?\n/, '');
+  const headers = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { headers, body };
+}
+
+function headerParam(value, name) {
+  const match = (value ?? '').match(new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, 'i'));
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+function decodeQuotedPrintable(text) {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/// Character references in an HTML part (Handlebars writes `=` as `&#x3D;`).
+function decodeEntities(html) {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return html.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref) => {
+    if (ref[0] === '#') return String.fromCodePoint(ref[1].toLowerCase() === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
+    return named[ref.toLowerCase()] ?? whole;
+  });
+}
+
+function decodeBody(headers, body) {
+  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
+/// The leaf parts of a message, as { type, text }.
+function mimeParts(raw) {
+  const { headers, body } = splitEntity(raw);
+  const type = (headers['content-type'] ?? 'text/plain').split(';')[0].trim().toLowerCase();
+  if (type.startsWith('multipart/')) {
+    const boundary = headerParam(headers['content-type'], 'boundary');
+    if (!boundary) return [];
+    const delimiter = `--${boundary}`;
+    const parts = [];
+    for (const chunk of body.split(delimiter).slice(1)) {
+      if (chunk.startsWith('--')) break; // the closing delimiter
+      parts.push(...mimeParts(chunk.replace(/^[ \t]*\r?\n/, '').replace(/\r?\n$/, '')));
+    }
+    return parts;
+  }
+  return [{ type, text: decodeBody(headers, body) }];
+}
+
+/// The newest message in the outbox addressed to `email`, polled for up to `timeoutMs`.
+async function waitForEmail(outbox, email, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     let files = [];
     try {
-      files = readdirSync(outbox).map((f) => join(outbox, f));
-    } catch {
-      // the outbox appears with the first message
+      files = readdirSync(outbox)
+        .filter((name) => name.endsWith('.eml'))
+        .map((name) => ({ path: join(outbox, name), mtime: statSync(join(outbox, name)).mtimeMs }))
+        .sort((a, b) => b.mtime - a.mtime);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
     }
-    const mails = files
-      .map((f) => ({ f, t: statSync(f).mtimeMs, text: readFileSync(f, 'utf8') }))
-      .filter((m) => m.text.includes(`To: ${to}`))
-      .sort((a, b) => b.t - a.t);
-    if (mails.length) {
-      return mails[0].text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    for (const file of files) {
+      const raw = readFileSync(file.path, 'utf8');
+      const { headers } = splitEntity(raw);
+      if ((headers.to ?? '').toLowerCase().includes(email.toLowerCase())) {
+        return { path: file.path, subject: headers.subject ?? '', parts: mimeParts(raw) };
+      }
     }
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() > deadline) {
+      throw new Error(`no .eml addressed to ${email} in ${outbox} after ${timeoutMs / 1000} s (${files.length} other messages there)`);
+    }
+    await sleep(200);
   }
-  fail(`no mail to ${to} in ${outbox}`);
 }
 
-/** A paid (Subscriber+) article, found by following article links from section pages. */
-async function findPaidArticle(page) {
-  for (const section of ['/tag/deep-dive/', '/tag/news/', '/tag/expert-interviews/', '/tag/opinion/', '/']) {
-    await page.goto(BASE_URL + section);
-    const links = await page.$$eval('main article h2 a, main article h3 a, main .latest a', (as) => as.map((a) => a.getAttribute('href')));
-    for (const href of links.filter((h) => h && h.startsWith('/'))) {
-      await page.goto(BASE_URL + href);
-      const paywall = await page.$('.paywall');
-      if (paywall && (await paywall.innerText()).includes('Subscriber+')) return href;
+// ---------------------------------------------------------------------------------------------
+// Assertions on the article page.
+
+async function assertPreview(page, when) {
+  const paywall = page.locator('.paywall');
+  check((await paywall.count()) === 1, `${when}: expected one .paywall box on ${page.url()}, found ${await paywall.count()}`);
+  const text = (await paywall.innerText()).replace(/\s+/g, ' ');
+  check(text.includes('Subscriber+'), `${when}: the .paywall box does not mention Subscriber+: "${text}"`);
+  check(/Keep reading with Subscriber\+/.test(text), `${when}: the .paywall box lacks "Keep reading with Subscriber+": "${text}"`);
+  const gated = await page.locator('.gated').count();
+  check(gated === 0, `${when}: the gated text (.gated) is on the page although the reader is not entitled`);
+  const free = (await page.locator('.post-content').innerText()).trim();
+  check(free.length > 0, `${when}: the free part (.post-content) is empty`);
+  return { paywall: text, free };
+}
+
+async function assertFullText(page, when) {
+  const paywall = await page.locator('.paywall').count();
+  check(paywall === 0, `${when}: the .paywall box is still shown on ${page.url()}`);
+  const gated = page.locator('.post-content .gated');
+  check((await gated.count()) === 1, `${when}: expected the gated text in .post-content .gated, found ${await gated.count()}`);
+  const text = (await gated.innerText()).replace(/\s+/g, ' ').trim();
+  check(text.length > 200, `${when}: .post-content .gated has only ${text.length} characters: "${text}"`);
+  // A free member reads a few paid articles on the meter; a comped subscriber is not metered,
+  // so the meter notice proves the text came from the meter, not from the comp.
+  const meter = await page.locator('.meter').count();
+  check(meter === 0, `${when}: a metered-read notice is shown, so the article was not unlocked by the Subscriber+ tier`);
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  check(BASE_URL.startsWith('http'), 'BASE_URL must be set, e.g. http://127.0.0.1:3000');
+  check(DATA_DIR !== '', 'DATA_DIR must be set to the site\'s data directory');
+  check(MASTHEAD_BIN !== '', 'MASTHEAD_BIN must be set to the masthead binary');
+  const email = `reader-${Date.now()}-${process.pid}@example.com`;
+  log(`site ${BASE_URL}, data ${DATA_DIR}, reader ${email}`);
+
+  begin('find a paid article');
+  const articlePath = await findPaidArticle();
+  const articleUrl = BASE_URL + articlePath;
+
+  begin(`launch ${CHROMIUM}`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+
+    begin('(a) anonymous reader sees the call to action');
+    let res = await page.goto(articleUrl);
+    check(res && res.status() === 200, `GET ${articlePath} answered ${res && res.status()}`);
+    const preview = await assertPreview(page, '(a)');
+    log(`paywall: "${preview.paywall}"`);
+    await page.screenshot({ path: join(DATA_DIR, 'journey-preview.png'), fullPage: true });
+    log(`screenshot ${join(DATA_DIR, 'journey-preview.png')}`);
+
+    begin('(b) sign up through the form');
+    // The paywall's button offers the Subscriber+ sign-up (which, once confirmed, goes on to
+    // payment); this reader takes the plain sign-up, to be comped by the publisher instead.
+    const cta = await page.locator('.paywall a.btn').first().getAttribute('href');
+    check(cta && new URL(cta, BASE_URL).pathname === '/signup/', `the paywall's button links to ${cta}, not /signup/`);
+    res = await page.goto(`${BASE_URL}/signup/`);
+    check(res && res.status() === 200, `GET /signup/ answered ${res && res.status()}`);
+    const form = page.locator('form[action="/members/signup"]');
+    check((await form.count()) === 1, `no sign-up form (POST /members/signup) on ${page.url()}`);
+    await form.locator('input[name="name"]').fill('Journey Reader');
+    await form.locator('input[name="email"]').fill(email);
+    await Promise.all([page.waitForURL('**/members/signup'), form.getByRole('button', { name: 'Create account' }).click()]);
+    const codeForm = page.locator('form[action="/members/verify-code"]');
+    check((await codeForm.count()) === 1, `after "Create account" the page shows no code form; it says: ${(await page.locator('main, body').first().innerText()).slice(0, 400)}`);
+    const notice = (await page.locator('.notice').allInnerTexts()).join(' ');
+    check(notice.includes(email), `no "check your email" notice naming ${email}: "${notice}"`);
+    log(`notice: "${notice.trim()}"`);
+
+    begin('(c) follow the emailed link');
+    const mail = await waitForEmail(join(DATA_DIR, 'outbox'), email, 10_000);
+    log(`email ${mail.path}: "${mail.subject}" (${mail.parts.map((p) => p.type).join(', ')})`);
+    const plain = mail.parts.find((p) => p.type === 'text/plain');
+    check(plain, `the email has no text/plain part (parts: ${mail.parts.map((p) => p.type).join(', ')})`);
+    const link = plain.text.match(/https?:\/\/[^\s<>"']+\/members\/verify\?token=[^\s<>"']+/);
+    check(link, `no …/members/verify?token=… link in the plain-text part:\n${plain.text}`);
+    check(link[0].startsWith(`${BASE_URL}/`), `the link ${link[0]} does not start with the site's URL ${BASE_URL}/`);
+    check(/\b\d{6}\b/.test(plain.text), `no 6-digit code in the plain-text part:\n${plain.text}`);
+    const html = mail.parts.find((p) => p.type === 'text/html');
+    check(html && decodeEntities(html.text).includes(`href="${link[0]}"`), 'the HTML part does not carry the same verify link');
+    res = await page.goto(link[0]);
+    check(res && res.status() === 200, `GET ${link[0]} ended with status ${res && res.status()}`);
+    check(new URL(page.url()).pathname === '/account/', `the verify link landed on ${page.url()}, not /account/`);
+    const account = await page.locator('main, body').first().innerText();
+    check(account.includes(email), `/account/ does not show ${email}`);
+    log(`signed in, at ${page.url()}`);
+
+    begin('(d) comp Subscriber+ through the CLI');
+    const args = ['member', 'comp', email, '--tier', 'subscriber-plus', '--data', DATA_DIR];
+    try {
+      const out = execFileSync(MASTHEAD_BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      log(`masthead ${args.join(' ')}: ${out.trim() || '(no output)'}`);
+    } catch (err) {
+      throw new Error(`masthead ${args.join(' ')} failed (exit ${err.status ?? err.signal ?? err.code}):\n${err.stdout ?? ''}${err.stderr ?? ''}`);
     }
+
+    begin('(e) reload the article and read all of it');
+    res = await page.goto(articleUrl);
+    check(res && res.status() === 200, `GET ${articlePath} answered ${res && res.status()}`);
+    await page.reload();
+    const full = await assertFullText(page, '(e)');
+    log(`gated text: ${full.length} characters, starting "${full.slice(0, 60)}…"`);
+    await page.screenshot({ path: join(DATA_DIR, 'journey-full.png'), fullPage: true });
+    log(`screenshot ${join(DATA_DIR, 'journey-full.png')}`);
+
+    begin('(f) sign out and the text is gone again');
+    await page.goto(`${BASE_URL}/account/`);
+    check(new URL(page.url()).pathname === '/account/', `/account/ sent a signed-in reader to ${page.url()}`);
+    await Promise.all([page.waitForURL(`${BASE_URL}/`), page.getByRole('button', { name: 'Sign out', exact: true }).click()]);
+    await page.goto(`${BASE_URL}/account/`);
+    check(new URL(page.url()).pathname !== '/account/', '/account/ still opens after signing out');
+    res = await page.goto(articleUrl);
+    check(res && res.status() === 200, `GET ${articlePath} answered ${res && res.status()}`);
+    await assertPreview(page, '(f) after navigating back');
+    await page.reload();
+    await assertPreview(page, '(f) after reloading');
+    check(!(await page.content()).includes(full.slice(0, 80)), '(f) the gated text is still somewhere in the page source after signing out');
+
+    check(pageErrors.length === 0, `JavaScript errors on the pages: ${pageErrors.join('; ')}`);
+    await context.close();
+  } finally {
+    await browser.close();
   }
-  fail('no Subscriber+ article found');
+  log(`journey passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-try {
-  const page = await browser.newPage();
-  const started = Date.now();
-
-  const article = await findPaidArticle(page);
-  step(`anonymous reader opens ${article} and meets the paywall`);
-  if (await page.$('.post-content .gated')) fail('anonymous reader sees the gated part');
-  const cta = await page.innerText('.paywall');
-  if (!cta.includes('Keep reading with Subscriber+')) fail(`call to action reads: ${cta}`);
-  await page.screenshot({ path: join(DATA_DIR, 'journey-preview.png'), fullPage: false });
-
-  const email = `reader-${Date.now()}@example.com`;
-  step(`signs up as ${email}`);
-  await page.goto(BASE_URL + '/signup/');
-  await page.fill('input[name=name]', 'Journey Reader');
-  await page.fill('form[action="/members/signup"] input[name=email]', email);
-  await page.click('form[action="/members/signup"] button[type=submit]');
-  await page.waitForSelector('input[name=code]');
-  if (!(await page.content()).includes(email)) fail('the confirmation page does not name the address');
-
-  step('follows the emailed link');
-  const mail = await newestMail(email);
-  const match = mail.match(/https?:\/\/\S*\/members\/verify\?token=[A-Za-z0-9_-]+/);
-  if (!match) fail('no sign-in link in the message');
-  await page.goto(match[0]);
-  if (!page.url().endsWith('/account/')) fail(`landed on ${page.url()}`);
-  if (!(await page.content()).includes(email)) fail('the account page does not show the address');
-
-  step('is comped to Subscriber+ through the CLI');
-  execFileSync(MASTHEAD_BIN, ['member', 'comp', email, '--tier', 'subscriber-plus', '--data', DATA_DIR], { stdio: 'pipe' });
-
-  step('reloads the article and reads it whole');
-  await page.goto(BASE_URL + article);
-  const gated = await page.$('.post-content .gated');
-  if (!gated) fail('the gated part is missing for a Subscriber+ member');
-  const gatedText = (await gated.innerText()).trim();
-  if (gatedText.length < 200) fail(`the gated part is only ${gatedText.length} characters`);
-  if (await page.$('.paywall')) fail('a Subscriber+ member still sees the paywall');
-  await page.screenshot({ path: join(DATA_DIR, 'journey-full.png'), fullPage: false });
-
-  step('signs out; the gated text is gone again');
-  await page.goto(BASE_URL + '/account/');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/members/signout"] button[type=submit]')]);
-  await page.goto(BASE_URL + article);
-  if (await page.$('.post-content .gated')) fail('the gated part is still shown after signing out');
-  if ((await page.content()).includes(gatedText.slice(0, 80))) fail('gated text still in the page after signing out');
-  if (!(await page.$('.paywall'))) fail('the paywall is not back after signing out');
-
-  step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-} catch (err) {
-  console.error(`journey failed: ${err.message}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`journey FAILED at step ${step}: ${err && err.stack ? err.stack : err}`);
+    process.exit(1);
+  },
+);

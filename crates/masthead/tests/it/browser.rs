@@ -1,13 +1,16 @@
-//! The reader's journey in real headless Chromium (Debian's), driven by playwright-core from
-//! `tests/browser/journey.mjs` against a running `masthead demo`.
+//! The reader's journey in a real browser: `tests/browser/journey.mjs` drives Debian's headless
+//! Chromium through playwright-core against a running `masthead demo` — paywall, sign-up, the
+//! emailed link, a comp through the CLI, the whole article, sign-out and the paywall again.
 
-use std::io::Write;
-use std::net::TcpStream;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The demo server, stopped when dropped (also when an assertion fails).
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The demo server, killed when dropped: also when an assertion fails.
 struct Server(Child);
 
 impl Drop for Server {
@@ -21,87 +24,154 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// What is missing for the journey, if anything.
-fn missing() -> Option<String> {
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("node (apt-get install nodejs npm)".into());
+/// What the journey needs and does not find, each with how `.ci/run` provides it.
+fn missing() -> Vec<String> {
+    let mut missing = Vec::new();
+    if Command::new("node")
+        .arg("--version")
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        missing.push(
+            "`node` on PATH (.ci/run installs Debian's nodejs and npm when node is absent)".into(),
+        );
     }
-    if !Path::new("/usr/bin/chromium").exists() {
-        return Some("/usr/bin/chromium (apt-get install chromium)".into());
+    if !Path::new(CHROMIUM).exists() {
+        missing.push(format!(
+            "{CHROMIUM} (.ci/run installs Debian's chromium package)"
+        ));
     }
     if !workspace()
         .join("tests/browser/node_modules/playwright-core")
-        .exists()
+        .is_dir()
     {
-        return Some("playwright-core (cd tests/browser && npm ci)".into());
+        missing.push(
+            "tests/browser/node_modules/playwright-core (.ci/run runs `npm ci` in tests/browser)"
+                .into(),
+        );
     }
-    None
+    missing
 }
 
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Whether `GET /healthz` answers 200 on the port.
 fn healthy(port: u16) -> bool {
-    use std::io::Read;
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
     };
-    let _ =
-        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
     let mut reply = String::new();
     let _ = stream.read_to_string(&mut reply);
     reply.starts_with("HTTP/1.1 200")
 }
 
+fn server_log(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log at {}: {e})", path.display()))
+}
+
 #[test]
 fn browser_journey_signup_comp_read_signout() {
-    if let Some(what) = missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser journey needs {what}; .ci/run installs it"
-        );
+    let missing = missing();
+    if !missing.is_empty() {
+        let what = missing.join("; ");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the browser journey cannot run in CI: missing {what}");
+        }
         let _ = writeln!(
             std::io::stderr(),
-            "skipped: Chromium/Playwright not available (missing {what})"
+            "skipped: Chromium/Playwright not available ({what})"
         );
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+
+    // Declared before the server, so the server is killed before the directory is removed.
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let data = dir.path().join("site");
+    let log = dir.path().join("server.log");
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let bin = env!("CARGO_BIN_EXE_masthead");
-    let _server = Server(
+    let log_file = std::fs::File::create(&log).expect("server log");
+    let mut server = Server(
         Command::new(bin)
-            .args(["demo", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("demo")
             .arg("--data")
-            .arg(dir.path())
+            .arg(&data)
+            .arg("--addr")
+            .arg(format!("127.0.0.1:{port}"))
             .env("MASTHEAD_URL", &base)
             .env("RUST_LOG", "warn")
             .env_remove("MASTHEAD_SMTP_URL")
             .env_remove("MASTHEAD_DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("server log"))
+            .stderr(log_file)
             .spawn()
-            .expect("start masthead demo"),
+            .expect("start `masthead demo`"),
     );
-    let deadline = Instant::now() + Duration::from_secs(120);
+
+    // The debug build generates the demo's images before it listens.
+    let started = Instant::now();
     while !healthy(port) {
-        assert!(Instant::now() < deadline, "masthead demo did not start");
-        std::thread::sleep(Duration::from_millis(200));
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!(
+                "`masthead demo` exited ({status}) before answering /healthz:\n{}",
+                server_log(&log)
+            );
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "`masthead demo` did not answer {base}/healthz within 60 s:\n{}",
+            server_log(&log)
+        );
+        std::thread::sleep(Duration::from_millis(250));
     }
+    let _ = writeln!(
+        std::io::stderr(),
+        "browser journey: demo site up at {base} after {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let journey = Instant::now();
     let out = Command::new("node")
         .arg("tests/browser/journey.mjs")
         .current_dir(workspace())
         .env("BASE_URL", &base)
-        .env("DATA_DIR", dir.path())
+        .env("DATA_DIR", &data)
         .env("MASTHEAD_BIN", bin)
+        .env("RUST_LOG", "warn")
+        .env_remove("MASTHEAD_DATABASE_URL")
+        .stdin(Stdio::null())
         .output()
-        .expect("run node");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
+        .expect("run node tests/browser/journey.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "browser journey: node finished ({}) in {:.1} s",
+        out.status,
+        journey.elapsed().as_secs_f64()
     );
-    assert!(out.status.success(), "journey failed\n{stdout}\n{stderr}");
-    assert!(stdout.contains("journey: done"), "{stdout}");
+
+    if !out.status.success() {
+        drop(server);
+        let log = server_log(&log);
+        let kept = dir.keep();
+        panic!(
+            "the browser journey failed ({}); screenshots and outbox kept in {}\n\
+             --- journey stdout ---\n{stdout}\n--- journey stderr ---\n{stderr}\n\
+             --- server log ---\n{log}",
+            out.status,
+            kept.join("site").display()
+        );
+    }
 }
