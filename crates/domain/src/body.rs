@@ -69,6 +69,15 @@ impl Body {
         }
     }
 
+    /// The search index only: every word of the body, gated part included, so readers can find
+    /// paid analysis. The index stores none of it; snippets come from a viewer's `PostView`.
+    pub fn searchable_text(&self) -> String {
+        match &self.gated {
+            Some(gated) => format!("{}\n{}", self.free.text, gated.text),
+            None => self.free.text.clone(),
+        }
+    }
+
     pub(crate) fn gated(&self) -> Option<&BodyPart> {
         self.gated.as_ref()
     }

@@ -1,0 +1,306 @@
+//! Turns a [`Parsed`] query into a tantivy query: each word becomes its stem, near spellings
+//! and (for the word being typed) completions found in the index's own dictionary, weighted
+//! per field; phrases, exclusions and filters are added as boolean clauses.
+
+use crate::query::{Filters, Parsed};
+use crate::schema::{Fields, tokens};
+use chrono::{NaiveDate, NaiveTime};
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+/// Weight of a word spelled as typed (after stemming).
+const EXACT: f32 = 1.0;
+/// Weight of a completion of the word being typed.
+const COMPLETION: f32 = 0.7;
+/// Weight of a near spelling (typo tolerance).
+const NEAR: f32 = 0.4;
+/// How many near spellings or completions of one word are searched, most common first.
+const MAX_VARIANTS: usize = 12;
+/// Completions start at this many letters.
+const MIN_PREFIX: usize = 3;
+
+/// The two analysers a plan needs (cloned per query; they hold per-stream state).
+pub struct Analyzers {
+    pub stemmed: TextAnalyzer,
+    pub plain: TextAnalyzer,
+}
+
+impl Analyzers {
+    pub fn new() -> Analyzers {
+        Analyzers {
+            stemmed: crate::schema::stemmed(),
+            plain: crate::schema::plain(),
+        }
+    }
+}
+
+/// A built query plus the terms to highlight in snippets (term text → weight).
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    pub highlight: BTreeMap<String, f32>,
+}
+
+/// Words of 5+ letters tolerate one typo, words of 9+ two.
+pub fn typo_distance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+pub fn build(
+    parsed: &Parsed,
+    fields: &Fields,
+    searcher: &Searcher,
+    analyzers: &mut Analyzers,
+    now_micros: i64,
+) -> Plan {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlight = BTreeMap::new();
+    let last = parsed.words.len().saturating_sub(1);
+    for (i, word) in parsed.words.iter().enumerate() {
+        let stems = tokens(&mut analyzers.stemmed, word);
+        let clause: Box<dyn Query> = match stems.as_slice() {
+            [] => continue,
+            [stem] => {
+                let typing = parsed.prefix_last && i == last;
+                let variants = variants(word, stem, typing, fields, searcher, analyzers);
+                for (term, weight) in &variants {
+                    highlight.insert(term.clone(), *weight);
+                }
+                word_query(fields, &variants)
+            }
+            // "al-Qaeda", "U.S.": one typed word, several tokens: a phrase.
+            many => {
+                highlight.extend(many.iter().map(|t| (t.clone(), EXACT)));
+                phrase_query(fields, many)
+            }
+        };
+        clauses.push((Occur::Must, clause));
+    }
+    for phrase in &parsed.phrases {
+        let stems = tokens(&mut analyzers.stemmed, phrase);
+        if stems.is_empty() {
+            continue;
+        }
+        highlight.extend(stems.iter().map(|t| (t.clone(), EXACT)));
+        clauses.push((Occur::Must, phrase_query(fields, &stems)));
+    }
+    let positive = !clauses.is_empty();
+    for excluded in &parsed.excluded {
+        let stems = tokens(&mut analyzers.stemmed, excluded);
+        match stems.as_slice() {
+            [] => continue,
+            [stem] => clauses.push((Occur::MustNot, word_query(fields, &[(stem.clone(), EXACT)]))),
+            // One exclusion per field: tantivy's phrase scorer cannot sit in a union under
+            // MustNot (it seeks backwards).
+            many => clauses.extend(fields.phrase_fields().into_iter().map(|(field, _)| {
+                let terms = many
+                    .iter()
+                    .map(|s| Term::from_field_text(field, s))
+                    .collect();
+                (
+                    Occur::MustNot,
+                    Box::new(PhraseQuery::new(terms)) as Box<dyn Query>,
+                )
+            })),
+        }
+    }
+    if !positive {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    clauses.extend(filter_clauses(&parsed.filters, fields, now_micros));
+    Plan {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlight,
+    }
+}
+
+/// Filters and the live-date rule (nothing published in the future), as clauses that do not
+/// change the ranking.
+pub fn filter_clauses(
+    filters: &Filters,
+    f: &Fields,
+    now_micros: i64,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let keyword = |field: Field, value: &str| -> Box<dyn Query> {
+        unscored(Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )))
+    };
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(section) = &filters.section {
+        out.push((Occur::Must, keyword(f.section, section)));
+    }
+    for tag in &filters.tags {
+        out.push((Occur::Must, keyword(f.tag, tag)));
+    }
+    if let Some(author) = &filters.author {
+        out.push((Occur::Must, keyword(f.author, author)));
+    }
+    let lower = filters
+        .after
+        .map_or(Bound::Unbounded, |d| Bound::Included(day_start(f, d)));
+    let mut upper = Bound::Included(Term::from_field_i64(f.published_at, now_micros));
+    if let Some(before) = filters.before {
+        let end = day_start(f, before);
+        if end.value().as_i64().unwrap_or(i64::MAX) <= now_micros {
+            upper = Bound::Excluded(end);
+        }
+    }
+    out.push((
+        Occur::Must,
+        unscored(Box::new(RangeQuery::new(lower, upper))),
+    ));
+    out
+}
+
+/// A clause that narrows without changing the ranking.
+fn unscored(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+fn day_start(f: &Fields, day: NaiveDate) -> Term {
+    let micros = day.and_time(NaiveTime::MIN).and_utc().timestamp_micros();
+    Term::from_field_i64(f.published_at, micros)
+}
+
+/// One word in any weighted field, in any of its variants.
+fn word_query(fields: &Fields, variants: &[(String, f32)]) -> Box<dyn Query> {
+    let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, field_weight) in fields.weighted_text() {
+        for (text, weight) in variants {
+            let term = TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            );
+            any.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), field_weight * weight)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
+/// Words in this order in the title, dek or body.
+fn phrase_query(fields: &Fields, stems: &[String]) -> Box<dyn Query> {
+    let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, weight) in fields.phrase_fields() {
+        let terms: Vec<Term> = stems
+            .iter()
+            .map(|s| Term::from_field_text(field, s))
+            .collect();
+        let query: Box<dyn Query> = if terms.len() == 1 {
+            Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::WithFreqs,
+            ))
+        } else {
+            Box::new(PhraseQuery::new(terms))
+        };
+        any.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
+/// The stem itself, plus completions (while typing) and near spellings. Both are looked up
+/// twice: the stem in the stemmed title and body dictionaries, and the word as typed in the
+/// unstemmed vocabulary (whose matches are then stemmed), because stemming can pull a misspelt
+/// or half-typed word away from its neighbours ("hosptals" → "hosptal", not "hospit").
+fn variants(
+    word: &str,
+    stem: &str,
+    typing: bool,
+    fields: &Fields,
+    searcher: &Searcher,
+    analyzers: &mut Analyzers,
+) -> Vec<(String, f32)> {
+    let plain_word = tokens(&mut analyzers.plain, word).into_iter().next();
+    let mut found: BTreeMap<String, (f32, u64)> = BTreeMap::new();
+    let mut add = |text: String, freq: u64, weight: f32| {
+        let entry = found.entry(text).or_insert((weight, 0));
+        entry.0 = entry.0.max(weight);
+        entry.1 += freq;
+    };
+    let mut lookups: Vec<(u8, bool, f32)> = Vec::new();
+    if typing && stem.chars().count() >= MIN_PREFIX {
+        lookups.push((0, true, COMPLETION));
+    }
+    let distance = typo_distance(word);
+    if distance > 0 {
+        lookups.push((distance, false, NEAR));
+    }
+    for (distance, prefix, weight) in lookups {
+        let automaton = |field: Field, text: &str| {
+            let term = Term::from_field_text(field, text);
+            if prefix {
+                FuzzyTermQuery::new_prefix(term, distance, true)
+            } else {
+                FuzzyTermQuery::new(term, distance, true)
+            }
+        };
+        for field in [fields.title, fields.body] {
+            for (text, freq) in dictionary_matches(searcher, field, &automaton(field, stem)) {
+                add(text, freq, weight);
+            }
+        }
+        if let Some(plain) = &plain_word {
+            let query = automaton(fields.words, plain);
+            for (text, freq) in dictionary_matches(searcher, fields.words, &query) {
+                if let Some(stemmed) = tokens(&mut analyzers.stemmed, &text).into_iter().next() {
+                    add(stemmed, freq, weight);
+                }
+            }
+        }
+    }
+    found.remove(stem);
+    let mut ranked: Vec<(String, (f32, u64))> = found.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out = vec![(stem.to_owned(), EXACT)];
+    out.extend(
+        ranked
+            .into_iter()
+            .take(MAX_VARIANTS)
+            .map(|(text, (weight, _))| (text, weight)),
+    );
+    out
+}
+
+/// Terms of `field` the automaton of `query` accepts, with their document frequencies.
+pub(crate) fn dictionary_matches(
+    searcher: &Searcher,
+    field: Field,
+    query: &FuzzyTermQuery,
+) -> Vec<(String, u64)> {
+    let Ok(automaton) = query.automaton() else {
+        return vec![];
+    };
+    let mut out: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(text) = std::str::from_utf8(stream.key()) {
+                *out.entry(text.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+            if out.len() > 500 {
+                break;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
