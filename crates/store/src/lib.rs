@@ -6,11 +6,13 @@
 
 mod auth;
 mod billing;
+mod changes;
 mod connect;
 mod error;
 mod members;
 mod posts;
 mod reading;
+mod related;
 mod rows;
 mod settings;
 mod taxonomy;
@@ -18,6 +20,7 @@ pub mod testing;
 mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
+pub use changes::FeedPosition;
 pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use posts::PostFilter;

@@ -33,17 +33,35 @@ impl PostFilter {
     }
 }
 
-/// How many of the newest live posts related-article candidates are drawn from.
-const RELATED_WINDOW: i64 = 2_000;
+/// Replaces every column of an existing post but its id and creation time.
+const REPLACE_POST: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
+    slug = excluded.slug, title = excluded.title, dek = excluded.dek, \
+    markdown = excluded.markdown, free_html = excluded.free_html, free_text = excluded.free_text, \
+    gated_html = excluded.gated_html, gated_text = excluded.gated_text, \
+    image_url = excluded.image_url, image_width = excluded.image_width, \
+    image_height = excluded.image_height, image_alt = excluded.image_alt, \
+    image_caption = excluded.image_caption, image_credit = excluded.image_credit, \
+    status = excluded.status, visibility = excluded.visibility, \
+    visibility_tiers = excluded.visibility_tiers, featured = excluded.featured, \
+    meta_title = excluded.meta_title, meta_description = excluded.meta_description, \
+    canonical_url = excluded.canonical_url, published_at = excluded.published_at, \
+    updated_at = excluded.updated_at, changed_at = excluded.changed_at";
+
+/// The change clock: a reading taken as a write happens (see `changes.rs`).
+pub(crate) fn changed_at() -> i64 {
+    to_micros(Utc::now())
+}
 
 /// Rows per multi-row INSERT; keeps every statement under SQLite's bound-parameter limit.
 const BATCH: usize = 400;
 
 impl Store {
-    /// Saves new posts with their links to tags and authors in one transaction. Tags and authors
-    /// not yet stored are created; ones that exist (same slug) are linked by their stored id.
+    /// Saves posts with their links to tags and authors in one transaction: new ids are
+    /// inserted, existing ones replaced (keeping `created_at`). Tags and authors not yet stored
+    /// are created; ones that exist (same slug) are linked by their stored id. Every saved post
+    /// gets a new change-clock reading, which is how the search index hears of it.
     /// Nothing is written if anything fails.
-    pub async fn insert_posts(&self, posts: &[Post]) -> Result<(), StoreError> {
+    pub async fn save_posts(&self, posts: &[Post]) -> Result<(), StoreError> {
         let tags = unique_by_id(posts.iter().flat_map(|p| &p.tags), |t| &t.id);
         let authors = unique_by_id(posts.iter().flat_map(|p| &p.authors), |a| &a.id);
         let now = to_micros(Utc::now());
@@ -87,7 +105,7 @@ impl Store {
             }
             for chunk in posts.chunks(BATCH) {
                 let mut q = QueryBuilder::new(format!(
-                    "INSERT INTO posts ({}) ",
+                    "INSERT INTO posts ({}, changed_at) ",
                     POST_COLUMNS.replace("p.", "")
                 ));
                 q.push_values(chunk, |mut b, p| {
@@ -124,9 +142,17 @@ impl Store {
                         .push_bind(&p.canonical_url)
                         .push_bind(p.published_at.map(to_micros))
                         .push_bind(to_micros(p.created_at))
-                        .push_bind(to_micros(p.updated_at));
+                        .push_bind(to_micros(p.updated_at))
+                        .push_bind(changed_at());
                 });
-                q.build().execute(&mut *tx).await?;
+                q.push(REPLACE_POST).build().execute(&mut *tx).await?;
+                let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
+                for table in ["post_tags", "post_authors"] {
+                    let mut unlink =
+                        QueryBuilder::new(format!("DELETE FROM {table} WHERE post_id IN "));
+                    push_list(&mut unlink, &ids);
+                    unlink.build().execute(&mut *tx).await?;
+                }
             }
             let tag_links: Vec<(&str, &str, i64)> = posts
                 .iter()
@@ -229,31 +255,6 @@ impl Store {
             count.build_query_scalar().fetch_one(p).await?
         });
         Ok(total as u64)
-    }
-
-    /// Up to `limit` published posts sharing the most tags with `post`, most recent first among
-    /// equals, chosen from the newest `RELATED_WINDOW` live posts. Never the post itself.
-    pub async fn related_posts(
-        &self,
-        post: &Post,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Post>, StoreError> {
-        let sql = "SELECT p.id FROM (SELECT id, published_at FROM posts WHERE kind = 'post' \
-             AND status = 'published' AND published_at <= $2 ORDER BY published_at DESC LIMIT $4) p \
-             JOIN post_tags pt ON pt.post_id = p.id \
-             WHERE pt.tag_id IN (SELECT tag_id FROM post_tags WHERE post_id = $1) AND p.id <> $1 \
-             GROUP BY p.id, p.published_at ORDER BY COUNT(*) DESC, p.published_at DESC LIMIT $3";
-        let ids: Vec<String> = on_pool!(&self.db, read, |p| {
-            sqlx::query_scalar(sql)
-                .bind(&post.id)
-                .bind(to_micros(now))
-                .bind(i64::from(limit))
-                .bind(RELATED_WINDOW)
-                .fetch_all(p)
-                .await?
-        });
-        self.posts_by_ids(&ids).await
     }
 
     /// The posts with these ids, in the order given (missing ids are skipped).

@@ -1,4 +1,4 @@
-//! Posts, tags, authors, listings, related posts and settings.
+//! Posts, tags, authors, listings, the change feed, related lists and settings.
 
 use crate::*;
 #[tokio::test]
@@ -35,10 +35,7 @@ async fn a_saved_post_reads_back_identically() {
             credit: "Credit".into(),
         });
         post.meta_description = Some("Meta".into());
-        store
-            .insert_posts(std::slice::from_ref(&post))
-            .await
-            .unwrap();
+        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
         let back = store
             .post_by_slug("round-trip")
             .await
@@ -84,7 +81,7 @@ async fn listings_show_live_posts_newest_first_with_filters() {
                 .build(),
             PostBuilder::new("about").page().build(),
         ];
-        store.insert_posts(&posts).await.unwrap();
+        store.save_posts(&posts).await.unwrap();
         let slugs = |posts: &[Post]| posts.iter().map(|p| p.slug.to_string()).collect::<Vec<_>>();
 
         let all = store
@@ -171,7 +168,7 @@ async fn listings_show_live_posts_newest_first_with_filters() {
 async fn a_failed_save_writes_nothing() {
     each_backend(|store| async move {
         store
-            .insert_posts(&[PostBuilder::new("taken").build()])
+            .save_posts(&[PostBuilder::new("taken").build()])
             .await
             .unwrap();
         let fresh_tag = tag("fresh", TagKind::Topic);
@@ -179,7 +176,7 @@ async fn a_failed_save_writes_nothing() {
             PostBuilder::new("ok").tags(&[&fresh_tag]).build(),
             PostBuilder::new("taken").build(),
         ];
-        let err = store.insert_posts(&batch).await.unwrap_err();
+        let err = store.save_posts(&batch).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         assert!(store.post_by_slug("ok").await.unwrap().is_none());
         assert!(store.tag_by_slug("fresh").await.unwrap().is_none());
@@ -193,7 +190,7 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
     each_backend(|store| async move {
         let china = tag("china", TagKind::Topic);
         store
-            .insert_posts(&[PostBuilder::new("one").tags(&[&china]).build()])
+            .save_posts(&[PostBuilder::new("one").tags(&[&china]).build()])
             .await
             .unwrap();
         let found = store
@@ -203,7 +200,7 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
             .expect("found by name");
         assert_eq!(found.id, china.id);
         store
-            .insert_posts(&[PostBuilder::new("two").tags(&[&found]).build()])
+            .save_posts(&[PostBuilder::new("two").tags(&[&found]).build()])
             .await
             .unwrap();
         let by_tag = PostFilter {
@@ -221,7 +218,7 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
         );
         let amy = author("amy");
         store
-            .insert_posts(&[PostBuilder::new("three").authors(&[&amy]).build()])
+            .save_posts(&[PostBuilder::new("three").authors(&[&amy]).build()])
             .await
             .unwrap();
         assert_eq!(
@@ -243,42 +240,132 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
 }
 
 #[tokio::test]
-async fn related_posts_share_the_most_tags_and_are_never_the_post_itself() {
+async fn saving_again_replaces_the_post_and_its_links() {
     each_backend(|store| async move {
-        let (a, b, c) = (
-            tag("a", TagKind::Topic),
-            tag("b", TagKind::Topic),
-            tag("c", TagKind::Topic),
+        let (a, b) = (tag("a", TagKind::Topic), tag("b", TagKind::Topic));
+        let mut post = PostBuilder::new("story").tags(&[&a]).build();
+        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        let created = store
+            .post_by_slug("story")
+            .await
+            .unwrap()
+            .unwrap()
+            .created_at;
+        post.title = "Rewritten".into();
+        post.tags = vec![b.clone()];
+        post.created_at = now() + Duration::days(1);
+        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        let back = store.post_by_slug("story").await.unwrap().unwrap();
+        assert_eq!(back.title, "Rewritten");
+        assert_eq!(back.tags.len(), 1);
+        assert_eq!(back.tags[0].slug.as_str(), "b");
+        assert_eq!(back.created_at, created, "creation time survives a save");
+        assert_eq!(store.count_posts().await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_change_feed_returns_every_write_once_in_order_and_tombstones_deletions() {
+    each_backend(|store| async move {
+        let posts: Vec<Post> = (0..5)
+            .map(|i| PostBuilder::new(&format!("p{i}")).build())
+            .collect();
+        store.save_posts(&posts).await.unwrap();
+        // Pages of two walk the whole feed, each post once.
+        let mut at = FeedPosition::default();
+        let mut seen = vec![];
+        loop {
+            let page = store.changed_posts(&at, 2).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            let (clock, last) = page.last().unwrap();
+            at = FeedPosition {
+                changed_at: *clock,
+                id: last.id.clone(),
+            };
+            seen.extend(page.into_iter().map(|(_, p)| p.slug.to_string()));
+        }
+        seen.sort();
+        assert_eq!(seen, ["p0", "p1", "p2", "p3", "p4"]);
+        assert!(store.changed_posts(&at, 10).await.unwrap().is_empty());
+
+        // A status change and a deletion are new entries.
+        assert!(
+            store
+                .set_post_status(&posts[1].id, Status::Draft, None, now())
+                .await
+                .unwrap()
         );
-        let posts = vec![
-            PostBuilder::new("subject").tags(&[&a, &b, &c]).build(),
-            PostBuilder::new("two-shared")
-                .tags(&[&a, &b])
-                .published_hours_ago(20)
-                .build(),
-            PostBuilder::new("one-shared-new")
-                .tags(&[&c])
-                .published_hours_ago(2)
-                .build(),
-            PostBuilder::new("one-shared-old")
-                .tags(&[&a])
-                .published_hours_ago(40)
-                .build(),
-            PostBuilder::new("draft-shared")
-                .tags(&[&a, &b, &c])
-                .status(Status::Draft)
-                .build(),
-            PostBuilder::new("unrelated").build(),
-        ];
-        store.insert_posts(&posts).await.unwrap();
-        let related = store.related_posts(&posts[0], 4, now()).await.unwrap();
-        let slugs: Vec<_> = related.iter().map(|p| p.slug.to_string()).collect();
-        assert_eq!(slugs, ["two-shared", "one-shared-new", "one-shared-old"]);
+        let next = store.changed_posts(&at, 10).await.unwrap();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].1.status, Status::Draft);
+        assert!(store.delete_post(&posts[2].id).await.unwrap());
+        assert!(
+            !store.delete_post(&posts[2].id).await.unwrap(),
+            "already gone"
+        );
+        let gone = store.deleted_posts(0, 10).await.unwrap();
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].0, posts[2].id);
+        assert!(store.deleted_posts(gone[0].1, 10).await.unwrap().is_empty());
+        assert!(store.post_by_slug("p2").await.unwrap().is_none());
+        assert!(
+            !store
+                .set_post_status(&posts[2].id, Status::Published, None, now())
+                .await
+                .unwrap()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn related_lists_are_stored_in_order_and_outlive_the_posts_they_name() {
+    each_backend(|store| async move {
+        let posts: Vec<Post> = (0..4)
+            .map(|i| PostBuilder::new(&format!("r{i}")).build())
+            .collect();
+        store.save_posts(&posts).await.unwrap();
+        let (subject, others) = (&posts[0].id, [posts[3].id.clone(), posts[1].id.clone()]);
         assert_eq!(
-            related[0].tags.len(),
-            2,
-            "related posts come with their tags"
+            store.related_ids(subject).await.unwrap(),
+            None,
+            "never computed"
         );
+        store.save_related(subject, &[], now()).await.unwrap();
+        assert_eq!(
+            store.related_ids(subject).await.unwrap(),
+            Some(vec![]),
+            "computed, empty"
+        );
+        store.save_related(subject, &others, now()).await.unwrap();
+        assert_eq!(
+            store.related_ids(subject).await.unwrap(),
+            Some(others.to_vec())
+        );
+        assert_eq!(
+            store.posts_listing_related(&posts[1].id).await.unwrap(),
+            [subject.clone()]
+        );
+        // Deleting a listed post keeps the row, so the indexer knows whose list to redo.
+        store.delete_post(&posts[1].id).await.unwrap();
+        assert_eq!(
+            store.posts_listing_related(&posts[1].id).await.unwrap(),
+            [subject.clone()]
+        );
+        // Deleting the subject removes its list; saving a list for a missing post is a no-op.
+        store.delete_post(subject).await.unwrap();
+        assert!(
+            store
+                .posts_listing_related(&posts[3].id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.save_related(subject, &others, now()).await.unwrap();
+        assert_eq!(store.related_ids(subject).await.unwrap(), None);
     })
     .await;
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
     Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
 };
-use store::{Backend, PostFilter, Store, StoreError, testing};
+use store::{Backend, FeedPosition, PostFilter, Store, StoreError, testing};
 
 /// Runs `check` once per available backend.
 pub async fn each_backend<F, Fut>(check: F)

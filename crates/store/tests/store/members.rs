@@ -134,10 +134,7 @@ async fn subscriptions_events_meter_and_gifts() {
         );
 
         let post = PostBuilder::new("gated").build();
-        store
-            .insert_posts(std::slice::from_ref(&post))
-            .await
-            .unwrap();
+        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
         assert_eq!(
             store
                 .meter_state("m1", &post.id, now() - Duration::days(30))

@@ -1,0 +1,111 @@
+//! The change feed the search index follows: posts in the order the store's change clock
+//! (`changed_at`) saw them written, and tombstones of deleted posts. Also the edits that are
+//! not a whole save: changing a post's status, and deleting it.
+
+use crate::posts::changed_at;
+use crate::time::to_micros;
+use crate::{Store, StoreError, on_pool};
+use chrono::{DateTime, Utc};
+use domain::{Post, Status};
+
+/// Where a reader of the feed has got to: the change-clock reading and id of the last post seen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedPosition {
+    pub changed_at: i64,
+    pub id: String,
+}
+
+impl Store {
+    /// Up to `limit` posts (any kind or status) written after `after`, oldest change first,
+    /// each with its change-clock reading.
+    pub async fn changed_posts(
+        &self,
+        after: &FeedPosition,
+        limit: u32,
+    ) -> Result<Vec<(i64, Post)>, StoreError> {
+        let sql = "SELECT id, changed_at FROM posts \
+             WHERE changed_at > $1 OR (changed_at = $1 AND id > $2) \
+             ORDER BY changed_at, id LIMIT $3";
+        let rows: Vec<(String, i64)> = on_pool!(&self.db, read, |p| sqlx::query_as(sql)
+            .bind(after.changed_at)
+            .bind(&after.id)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?);
+        let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+        let posts = self.posts_by_ids(&ids).await?;
+        // A post saved again between the two queries keeps its older reading here; the feed
+        // then returns it once more, which readers must tolerate anyway.
+        Ok(posts
+            .into_iter()
+            .filter_map(|post| {
+                let at = rows.iter().find(|(id, _)| *id == post.id)?.1;
+                Some((at, post))
+            })
+            .collect())
+    }
+
+    /// Ids of posts deleted after `after` (a change-clock reading), with their deletion times.
+    pub async fn deleted_posts(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let sql = "SELECT post_id, deleted_at FROM post_tombstones WHERE deleted_at > $1 \
+             ORDER BY deleted_at, post_id LIMIT $2";
+        Ok(on_pool!(&self.db, read, |p| sqlx::query_as(sql)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Sets a post's status (publish, unpublish, schedule) and publication time. Returns
+    /// whether the post exists.
+    pub async fn set_post_status(
+        &self,
+        id: &str,
+        status: Status,
+        published_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE posts SET status = $1, published_at = $2, updated_at = $3, \
+             changed_at = $4 WHERE id = $5";
+        let done = on_pool!(&self.db, write, |p| sqlx::query(sql)
+            .bind(status.as_str())
+            .bind(published_at.map(to_micros))
+            .bind(to_micros(now))
+            .bind(changed_at())
+            .bind(id)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(done > 0)
+    }
+
+    /// Deletes a post (its tag, author and related links go with it) and leaves a tombstone.
+    /// Returns whether it existed.
+    pub async fn delete_post(&self, id: &str) -> Result<bool, StoreError> {
+        let deleted = on_pool!(&self.db, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("DELETE FROM posts WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n > 0 {
+                sqlx::query(
+                    "INSERT INTO post_tombstones (post_id, deleted_at) VALUES ($1, $2) \
+                     ON CONFLICT (post_id) DO UPDATE SET deleted_at = excluded.deleted_at",
+                )
+                .bind(id)
+                .bind(changed_at())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            n > 0
+        });
+        Ok(deleted)
+    }
+}
