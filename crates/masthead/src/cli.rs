@@ -1,4 +1,4 @@
-//! The command line: `masthead serve | demo | seed | post add | migrate`.
+//! The command line: `masthead serve | demo | seed | post … | search reindex | member … | migrate`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -25,6 +25,9 @@ pub enum Command {
     /// Manage posts from the command line.
     #[command(subcommand)]
     Post(PostCommand),
+    /// Manage the search index.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Manage members: add, comp a tier, list.
     #[command(subcommand)]
     Member(MemberCommand),
@@ -66,6 +69,37 @@ pub enum MemberCommand {
 pub enum PostCommand {
     /// Publish Markdown files with YAML front matter (one post or page per file).
     Add(PostAddArgs),
+    /// Publish a draft (now, or at a later time).
+    Publish {
+        #[command(flatten)]
+        db: DbArgs,
+        slug: String,
+        /// When it goes live (RFC 3339, e.g. 2026-12-01T09:00:00Z) [default: now].
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Take a post off the site (it becomes a draft).
+    Unpublish {
+        #[command(flatten)]
+        db: DbArgs,
+        slug: String,
+    },
+    /// Delete a post for good.
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        slug: String,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the database (stop the server first; a running server
+    /// rebuilds a missing or damaged index by itself).
+    Reindex(DbArgs),
 }
 
 /// Where the site's data lives. Shared by every command that touches the database.

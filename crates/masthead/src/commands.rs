@@ -1,6 +1,8 @@
 //! The subcommands, each a thin layer over the library.
 
-use crate::cli::{Command, MemberCommand, PostAddArgs, PostCommand, SeedArgs};
+use crate::cli::{
+    Command, DbArgs, MemberCommand, PostAddArgs, PostCommand, SearchCommand, SeedArgs,
+};
 use crate::compose::new_id;
 use crate::compose::{Composer, save};
 use crate::config::Config;
@@ -8,7 +10,7 @@ use crate::serve::{open_store, run, state};
 use crate::{demo, front_matter, seed};
 use anyhow::{Context, Result};
 use chrono::Utc;
-use domain::Email;
+use domain::{Email, Status};
 
 pub async fn dispatch(command: Command) -> Result<()> {
     match command {
@@ -22,6 +24,8 @@ pub async fn dispatch(command: Command) -> Result<()> {
         }
         Command::Seed(args) => seed_command(args).await,
         Command::Post(PostCommand::Add(args)) => post_add(args).await,
+        Command::Post(cmd) => post_status(cmd).await,
+        Command::Search(SearchCommand::Reindex(db)) => reindex(db).await,
         Command::Member(cmd) => member_command(cmd).await,
         Command::Migrate(db) => {
             let store = open_store(&Config::for_db(&db)?).await?;
@@ -82,6 +86,95 @@ async fn add_one(store: &store::Store, file: &std::path::Path, config: &Config) 
     let post = Composer::new(store).compose(draft, Utc::now()).await?;
     save(store, std::slice::from_ref(&post)).await?;
     Ok(render::context::post_url(post.slug.as_str()))
+}
+
+/// `post publish | unpublish | delete SLUG`.
+async fn post_status(cmd: PostCommand) -> Result<()> {
+    let (db, slug) = match &cmd {
+        PostCommand::Publish { db, slug, .. }
+        | PostCommand::Unpublish { db, slug }
+        | PostCommand::Delete { db, slug, .. } => (db.clone(), slug.clone()),
+        PostCommand::Add(_) => unreachable!("handled by post_add"),
+    };
+    let slug = slug.as_str();
+    let config = Config::for_db(&db)?;
+    let store = open_store(&config).await?;
+    let post = store.post_by_slug(slug).await?.with_context(|| {
+        format!("no post or page has the slug {slug:?}; check the URL's last part")
+    })?;
+    let now = Utc::now();
+    let message = match cmd {
+        PostCommand::Publish { at, .. } => {
+            let at = match at {
+                Some(raw) => chrono::DateTime::parse_from_rfc3339(&raw)
+                    .with_context(|| {
+                        format!("--at {raw:?} is not a time like 2026-12-01T09:00:00Z")
+                    })?
+                    .with_timezone(&Utc),
+                None => post.published_at.filter(|t| *t <= now).unwrap_or(now),
+            };
+            store
+                .set_post_status(&post.id, Status::Published, Some(at), now)
+                .await?;
+            format!(
+                "{slug}: published at {}{}",
+                config.public_url,
+                render::context::post_url(slug)
+            )
+        }
+        PostCommand::Unpublish { .. } => {
+            store
+                .set_post_status(&post.id, Status::Draft, post.published_at, now)
+                .await?;
+            format!("{slug}: unpublished (now a draft)")
+        }
+        PostCommand::Delete { yes, .. } => {
+            anyhow::ensure!(
+                yes,
+                "deleting {slug:?} cannot be undone; add --yes to confirm"
+            );
+            store.delete_post(&post.id).await?;
+            format!("{slug}: deleted")
+        }
+        PostCommand::Add(_) => unreachable!("handled by post_add"),
+    };
+    store.close().await;
+    println!("{message}");
+    Ok(())
+}
+
+/// `search reindex`: rebuilds the index from the database with a progress bar.
+async fn reindex(db: DbArgs) -> Result<()> {
+    let config = Config::for_db(&db)?;
+    let store = open_store(&config).await?;
+    let total = store.count_posts().await?;
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "indexing {bar:40} {pos}/{len} posts ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let dir = config.search_dir();
+    let pass = crate::indexer::reindex(&store, &dir, &mut |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    store.close().await;
+    let size = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum::<u64>()
+        })
+        .unwrap_or(0);
+    println!(
+        "Indexed {} published posts in {:.1} s ({:.1} MB in {}).",
+        pass.indexed,
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1e6,
+        dir.display()
+    );
+    Ok(())
 }
 
 async fn member_command(cmd: MemberCommand) -> Result<()> {

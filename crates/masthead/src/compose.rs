@@ -261,7 +261,7 @@ pub fn new_id() -> String {
 /// Saves composed posts in one transaction, with a readable error.
 pub async fn save(store: &Store, posts: &[Post]) -> Result<()> {
     store
-        .insert_posts(posts)
+        .save_posts(posts)
         .await
         .context("saving posts failed; nothing was written")
 }

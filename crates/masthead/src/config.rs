@@ -48,6 +48,8 @@ pub struct Config {
     pub stripe: Option<StripeConfig>,
     /// Days a past-due subscription keeps its access while Stripe retries the payment.
     pub past_due_grace_days: i64,
+    /// How strongly search prefers recent stories among similarly relevant ones (0 = not at all).
+    pub search_recency_weight: f32,
 }
 
 #[derive(Clone, Debug)]
@@ -73,6 +75,7 @@ struct FileConfig {
     stripe_webhook_secret: Option<String>,
     stripe_api_base: Option<String>,
     past_due_grace_days: Option<i64>,
+    search_recency_weight: Option<f32>,
 }
 
 impl Config {
@@ -158,7 +161,27 @@ impl Config {
                 })?,
                 None => file.past_due_grace_days.unwrap_or(7),
             },
+            search_recency_weight: match env("MASTHEAD_SEARCH_RECENCY_WEIGHT") {
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|w: &f32| (0.0..=10.0).contains(w))
+                    .with_context(|| {
+                        format!(
+                            "MASTHEAD_SEARCH_RECENCY_WEIGHT {v:?} must be a number from 0 to 10"
+                        )
+                    })?,
+                None => file
+                    .search_recency_weight
+                    .unwrap_or(search::Ranking::default().recency_weight),
+            },
         })
+    }
+
+    /// The search index, a derived artifact rebuilt from the database when missing.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     pub fn outbox_dir(&self) -> PathBuf {

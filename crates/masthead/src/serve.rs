@@ -2,6 +2,7 @@
 
 use crate::config::{Config, Database};
 use crate::http::{AppState, app};
+use crate::indexer::{Indexer, Search};
 use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
 use anyhow::{Context, Result};
 use render::Theme;
@@ -32,7 +33,7 @@ pub async fn open_store(config: &Config) -> Result<Store> {
     Ok(store)
 }
 
-/// Everything the router needs, from a resolved configuration.
+/// Everything the router needs, from a resolved configuration. Starts the search indexer.
 pub async fn state(config: Config) -> Result<AppState> {
     let store = open_store(&config).await?;
     let theme = match &config.theme_dir {
@@ -42,6 +43,8 @@ pub async fn state(config: Config) -> Result<AppState> {
     };
     let signer = Signer::new(&site_secret(&store).await?);
     let mailer = Mailer::from_config(&config)?;
+    let search = Search::open(&config.search_dir())?;
+    tokio::spawn(Indexer::new(store.clone(), search.clone()).run());
     Ok(AppState {
         store,
         theme: Arc::new(theme),
@@ -49,6 +52,7 @@ pub async fn state(config: Config) -> Result<AppState> {
         signer,
         mailer: Arc::new(mailer),
         limits: Arc::new(Limits::default()),
+        search,
     })
 }
 

@@ -35,7 +35,8 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// `None` once released (the index is being replaced).
+    writer: Mutex<Option<IndexWriter>>,
     dir: PathBuf,
 }
 
@@ -74,7 +75,7 @@ impl SearchIndex {
                 index,
                 reader,
                 fields,
-                writer: Mutex::new(writer),
+                writer: Mutex::new(Some(writer)),
                 dir: dir.to_owned(),
             },
             opened,
@@ -127,7 +128,8 @@ impl SearchIndex {
         deletes: &[String],
         cursor: &Cursor,
     ) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let writer = guard.as_mut().ok_or(SearchError::Released)?;
         for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
@@ -137,19 +139,28 @@ impl SearchIndex {
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&serde_json::to_string(cursor).unwrap_or_default());
         commit.commit()?;
-        drop(writer);
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }
 
+    /// Lets go of the writer (and its lock on the folder), so a new index can take its place.
+    /// Searches keep working on what was committed.
+    pub fn release(&self) {
+        if let Ok(mut guard) = self.writer.lock() {
+            guard.take();
+        }
+    }
+
     /// Empties the index and zeroes its cursor, so the next sync rebuilds it from scratch.
     pub fn clear(&self) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let writer = guard.as_mut().ok_or(SearchError::Released)?;
         writer.delete_all_documents()?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&serde_json::to_string(&Cursor::default()).unwrap_or_default());
         commit.commit()?;
-        drop(writer);
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }

@@ -39,6 +39,8 @@ pub enum SearchError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("the search index writer panicked earlier; restart the server")]
     Poisoned,
+    #[error("this search index was replaced by a new one")]
+    Released,
 }
 
 impl SearchError {

@@ -15,8 +15,6 @@ pub struct PostFilter {
     pub tag: Option<String>,
     pub author: Option<String>,
     pub featured: Option<bool>,
-    /// Substring matched against title and dek, case-insensitively.
-    pub text: Option<String>,
     pub exclude: Vec<String>,
 }
 
@@ -27,7 +25,6 @@ impl PostFilter {
             tag: None,
             author: None,
             featured: None,
-            text: None,
             exclude: vec![],
         }
     }
@@ -359,14 +356,6 @@ fn push_where<'a, DB: sqlx::Database>(
     }
     if let Some(featured) = f.featured {
         q.push(" AND p.featured = ").push_bind(featured);
-    }
-    if let Some(text) = &f.text {
-        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_', '\\'], ""));
-        q.push(" AND (lower(p.title) LIKE ")
-            .push_bind(pattern.clone());
-        q.push(" OR lower(p.dek) LIKE ")
-            .push_bind(pattern)
-            .push(")");
     }
     if !f.exclude.is_empty() {
         q.push(" AND p.id NOT IN ");

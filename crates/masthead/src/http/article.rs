@@ -6,16 +6,27 @@ use super::pages::{cards, html_response, slug, views};
 use super::reader::{Reader, grace};
 use super::site::{load, page_context};
 use super::{AppError, AppState, gifts, unlock};
+use crate::indexer;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::access::{Unlock, Viewer, project};
 use domain::{Access, Post, PostKind, PostView, Visibility};
 use render::context;
 use render::head::Meta;
 use serde_json::{Value, json};
 
-const RELATED: u32 = 4;
+/// The stored Related Articles of `post` that are live now; computed and stored on the spot
+/// if the indexer has not done it yet (after a bulk import).
+async fn related(state: &AppState, post: &Post, now: DateTime<Utc>) -> Result<Vec<Post>, AppError> {
+    let ids = match state.store.related_ids(&post.id).await? {
+        Some(ids) => ids,
+        None => indexer::compute_and_save(&state.store, &state.search.index(), post).await?,
+    };
+    let mut related = state.store.posts_by_ids(&ids).await?;
+    related.retain(|p| p.id != post.id && p.kind == PostKind::Post && p.is_live(now));
+    Ok(related)
+}
 
 /// `/{slug}/`: a post or a static page, as much of it as this reader may read.
 pub async fn post(
@@ -53,7 +64,7 @@ pub async fn post(
             json!({ "post": context::article(&view) }),
         ),
         PostKind::Post => {
-            let related = state.store.related_posts(&post, RELATED, site.now).await?;
+            let related = related(&state, &post, site.now).await?;
             let offer = paywall_offer(&state, &reader, &post).await?;
             let mut data = json!({
                 "post": context::article(&view),

@@ -10,6 +10,7 @@ mod gifts;
 mod members;
 mod pages;
 pub mod reader;
+mod search;
 mod site;
 mod unlock;
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub signer: Signer,
     pub mailer: Arc<Mailer>,
     pub limits: Arc<Limits>,
+    /// The full-text index, kept current by `indexer`.
+    pub search: crate::indexer::Search,
 }
 
 /// The site's title, for mail and messages.
@@ -69,7 +72,8 @@ pub fn app(state: AppState) -> Router {
         .route("/tag/{slug}/page/{n}/", get(pages::tag_page))
         .route("/author/{slug}/", get(pages::author))
         .route("/author/{slug}/page/{n}/", get(pages::author_page))
-        .route("/search/", get(pages::search))
+        .route("/search/", get(search::page))
+        .route("/search.json", get(search::json))
         .route("/signin/", get(members::signin_page))
         .route("/signup/", get(members::signup_page))
         .route("/account/", get(members::account))

@@ -1,10 +1,10 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
-use super::extract::{Segments, query_param};
+use super::extract::Segments;
 use super::reader::Reader;
 use super::site::{load, page_context};
 use super::{AppError, AppState};
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -21,9 +21,9 @@ const SECTION_BLOCK: u32 = 4;
 /// 304 through the ETag), so a reader who signs in never sees a stale anonymous copy.
 pub const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=60";
 /// What signed-in members and unlocked reads get: never stored by shared caches.
-const PRIVATE_CACHE: &str = "private, no-cache";
+pub const PRIVATE_CACHE: &str = "private, no-cache";
 
-/// Listings, search and related boxes show every reader the anonymous view of each story.
+/// Listings and related boxes show every reader the anonymous view of each story.
 fn viewer() -> Viewer {
     Viewer::anonymous()
 }
@@ -334,48 +334,6 @@ async fn listing(
     let mut ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
     let modified = state.store.last_modified().await?;
     html_response(state, reader, template, &mut ctx, modified, false).await
-}
-
-/// `/search/?q=`: headline and dek matches, newest first. The search issue brings full text.
-pub async fn search(
-    State(state): State<AppState>,
-    reader: Reader,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let site = load(&state).await?;
-    let query: String = query_param(raw.as_deref(), "q")
-        .trim()
-        .chars()
-        .take(200)
-        .collect();
-    let (posts, total) = if query.is_empty() {
-        (vec![], 0)
-    } else {
-        let filter = PostFilter {
-            text: Some(query.clone()),
-            ..PostFilter::posts()
-        };
-        let posts = state.store.list_posts(&filter, 30, 0, site.now).await?;
-        (posts, state.store.count_live(&filter, site.now).await?)
-    };
-    let meta = Meta {
-        title: if query.is_empty() {
-            format!("Search – {}", site.title)
-        } else {
-            format!("“{query}” – Search – {}", site.title)
-        },
-        description: format!("Search {}", site.title),
-        canonical: "/search/".into(),
-        noindex: true,
-        ..Meta::default()
-    };
-    let data = json!({
-        "posts": cards(&views(&posts, &viewer(), site.now)),
-        "total": total,
-        "searched": !query.is_empty(),
-    });
-    let mut ctx = page_context(&site, &meta, "search-template", &query, data);
-    html_response(&state, &reader, "search", &mut ctx, None, false).await
 }
 
 /// `/{slug}` without its trailing slash: one permanent redirect to the canonical form.

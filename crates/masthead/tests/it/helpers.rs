@@ -78,6 +78,7 @@ pub fn config(dir: &Path) -> Config {
         mail_from: "noreply@news.example".into(),
         stripe: None,
         past_due_grace_days: 7,
+        search_recency_weight: 0.25,
     }
 }
 

@@ -123,19 +123,6 @@ async fn listings_show_live_posts_newest_first_with_filters() {
             slugs(&store.list_posts(&featured, 10, 0, now()).await.unwrap()),
             ["new"]
         );
-        let text = PostFilter {
-            text: Some("TITLE OF MI".into()),
-            ..PostFilter::posts()
-        };
-        assert_eq!(
-            slugs(&store.list_posts(&text, 10, 0, now()).await.unwrap()),
-            ["mid"]
-        );
-        let hostile = PostFilter {
-            text: Some("%' OR 1=1 --".into()),
-            ..PostFilter::posts()
-        };
-        assert_eq!(store.count_live(&hostile, now()).await.unwrap(), 0);
         let exclude = PostFilter {
             exclude: vec![posts[1].id.clone()],
             ..PostFilter::posts()
