@@ -33,6 +33,7 @@ const RELATED_BATCH_LIMIT: usize = 200;
 pub struct Search {
     current: Arc<RwLock<Arc<SearchIndex>>>,
     ready: Arc<AtomicBool>,
+    closed: Arc<AtomicBool>,
     dir: PathBuf,
 }
 
@@ -43,6 +44,7 @@ impl Search {
         Ok(Search {
             current: Arc::new(RwLock::new(Arc::new(index))),
             ready: Arc::new(AtomicBool::new(false)),
+            closed: Arc::new(AtomicBool::new(false)),
             dir: dir.to_owned(),
         })
     }
@@ -57,6 +59,13 @@ impl Search {
     /// Whether the index has caught up with the database at least once since starting.
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Relaxed)
+    }
+
+    /// Stops the indexer loop and lets go of the index folder (searches still answer from what
+    /// was committed). Used at shutdown.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        self.index().release();
     }
 
     /// Replaces the index with an empty one (its folder vanished); the loop refills it.
@@ -110,10 +119,13 @@ impl Indexer {
         }
     }
 
-    /// Runs forever: one pass per tick. Errors are logged and retried on the next tick.
+    /// Runs until the index is closed: one pass per tick. Errors are logged and retried.
     pub async fn run(mut self) {
-        loop {
+        while !self.search.closed.load(Ordering::Relaxed) {
             if let Err(err) = self.tick().await {
+                if self.search.closed.load(Ordering::Relaxed) {
+                    break;
+                }
                 tracing::warn!(error = %format!("{err:#}"), "search sync failed; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
@@ -292,6 +304,17 @@ pub async fn compute_and_save(
     index: &Arc<SearchIndex>,
     post: &Post,
 ) -> Result<Vec<String>> {
+    related_for(store, index, post, true).await
+}
+
+/// Computes the Related Articles of `post`, storing them if `keep` (a list computed from an
+/// index still being rebuilt is shown but not kept).
+pub async fn related_for(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    post: &Post,
+    keep: bool,
+) -> Result<Vec<String>> {
     let Some(doc) = IndexDoc::from_post(post) else {
         return Ok(vec![]);
     };
@@ -300,12 +323,15 @@ pub async fn compute_and_save(
     let ids = tokio::task::spawn_blocking(move || index.related(&doc, now, RELATED_COUNT))
         .await
         .context("related articles computation stopped")??;
-    store.save_related(&post.id, &ids, now).await?;
+    if keep {
+        store.save_related(&post.id, &ids, now).await?;
+    }
     Ok(ids)
 }
 
 /// `masthead search reindex`: empties the index and refills it from the database, with
-/// progress, then computes no related lists (each story's is computed on its first view).
+/// progress. Related lists are recomputed for small sites; on large ones each story's list is
+/// computed on its first view.
 pub async fn reindex(
     store: &Store,
     dir: &Path,

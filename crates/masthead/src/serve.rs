@@ -81,11 +81,12 @@ pub async fn run(state: AppState) -> Result<()> {
         "Masthead is running at {}/ (press Ctrl+C to stop)",
         state.config.public_url
     );
-    let store = state.store.clone();
+    let (store, search) = (state.store.clone(), state.search.clone());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped unexpectedly")?;
+    search.close();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

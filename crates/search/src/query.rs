@@ -137,11 +137,7 @@ fn apply_filter(out: &mut Parsed, key: &str, value: &str) {
     let slug = || value.to_lowercase();
     match key {
         "section" => out.filters.section = Some(slug()),
-        "tag" => {
-            if !out.filters.tags.contains(&slug()) {
-                out.filters.tags.push(slug());
-            }
-        }
+        "tag" if !out.filters.tags.contains(&slug()) => out.filters.tags.push(slug()),
         "author" => out.filters.author = Some(slug()),
         "after" | "before" => match date(value) {
             Some(day) if key == "after" => out.filters.after = Some(day),

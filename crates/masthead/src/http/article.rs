@@ -16,12 +16,15 @@ use render::context;
 use render::head::Meta;
 use serde_json::{Value, json};
 
-/// The stored Related Articles of `post` that are live now; computed and stored on the spot
-/// if the indexer has not done it yet (after a bulk import).
+/// The stored Related Articles of `post` that are live now; computed on the spot if the
+/// indexer has not done it yet (after a bulk import), and kept once the index is complete.
 async fn related(state: &AppState, post: &Post, now: DateTime<Utc>) -> Result<Vec<Post>, AppError> {
     let ids = match state.store.related_ids(&post.id).await? {
         Some(ids) => ids,
-        None => indexer::compute_and_save(&state.store, &state.search.index(), post).await?,
+        None => {
+            let keep = state.search.is_ready();
+            indexer::related_for(&state.store, &state.search.index(), post, keep).await?
+        }
     };
     let mut related = state.store.posts_by_ids(&ids).await?;
     related.retain(|p| p.id != post.id && p.kind == PostKind::Post && p.is_live(now));

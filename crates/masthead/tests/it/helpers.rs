@@ -230,6 +230,35 @@ impl TestApp {
         b
     }
 
+    /// Waits until the search index holds every write made so far (the indexer polls in the
+    /// background). Panics after 10 s.
+    pub async fn search_caught_up(&self) {
+        let started = std::time::Instant::now();
+        loop {
+            let cursor = self.state.search.index().cursor();
+            let at = store::FeedPosition {
+                changed_at: cursor.changed_at,
+                id: cursor.id.clone(),
+            };
+            let pending = self.state.store.changed_posts(&at, 1).await.unwrap().len()
+                + self
+                    .state
+                    .store
+                    .deleted_posts(cursor.deleted_at, 1)
+                    .await
+                    .unwrap()
+                    .len();
+            if pending == 0 && self.state.search.is_ready() {
+                return;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "the search index did not catch up"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Comps `email` to a tier through the same code as the CLI.
     pub async fn comp(&self, email: &str, tier: &str) {
         masthead::commands::comp(&self.state.store, email, tier, None)
@@ -281,6 +310,10 @@ fn demo_template() -> &'static Path {
                 let cfg = config(&target);
                 let store = masthead::serve::open_store(&cfg).await.unwrap();
                 masthead::demo::install(&store, &cfg.media_dir())
+                    .await
+                    .unwrap();
+                // The index and Related Articles, as a server that has run once has them.
+                masthead::indexer::reindex(&store, &cfg.search_dir(), &mut |_| {})
                     .await
                     .unwrap();
                 store.close().await;

@@ -3,8 +3,9 @@
 //! is entitled (or holds a gift or meter allowance), and nowhere else.
 //!
 //! Surfaces: the article page (body, meta description, OpenGraph, JSON-LD), the home page, page 2,
-//! section and topic pages, author pages, search results, other articles' Related Articles boxes,
-//! the 404 page, and response headers.
+//! section and topic pages, author pages, search results (HTML and JSON: a canary may appear
+//! only to viewers entitled to its post), other articles' Related Articles boxes, the 404 page,
+//! and response headers.
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;
@@ -54,8 +55,6 @@ async fn other_surfaces(app: &TestApp) -> Vec<String> {
         "/tag/china/",
         "/tag/deep-dive/",
         "/tag/intelligence/",
-        "/search/?q=leak+probe",
-        "/search/?q=quixoticgated",
         "/no-such-page/",
         "/account/",
     ]
@@ -222,6 +221,7 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
         },
     ];
     let others = other_surfaces(&app).await;
+    app.search_caught_up().await;
     for case in &cases {
         let cookies = case.browser.cookies();
         for (canary, slug, kind) in &probes {
@@ -253,6 +253,47 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
                 case.name
             );
         }
+        // Search matches words in gated parts (readers should find paid analysis), but a
+        // snippet shows only what this viewer may read: a canary appears exactly where the
+        // viewer is entitled, in the HTML page and in every JSON field.
+        for path in [
+            "/search/?q=quixoticgated",
+            "/search.json?q=quixoticgated",
+            "/search/?q=leak+probe+taiwan&sort=date",
+            "/search.json?q=CANARY1x7f3gated",
+            "/search.json?q=%22gated+analysis%22",
+        ] {
+            let mut res = app.get_as(path, &cookies).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}");
+            // The JSON echoes the query, which here is a canary itself.
+            res.body = res.body.replace("\"query\":\"CANARY1x7f3gated\"", "");
+            for (canary, _, kind) in &probes {
+                let entitled = case.reads.contains(kind);
+                let shown = res.body.contains(canary.as_str());
+                assert!(
+                    !shown || entitled,
+                    "{}: {kind} canary leaked on {path}",
+                    case.name
+                );
+                // Where the match sits next to the canary, an entitled reader does see it.
+                if path.contains("quixoticgated") || path.contains(canary.as_str()) {
+                    assert_eq!(shown, entitled, "{}: {kind} canary on {path}", case.name);
+                }
+            }
+        }
+        let json = app
+            .get_as("/search.json?q=CANARY1x7f3gated", &cookies)
+            .await;
+        let json: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+        let probe1 = &probes.iter().find(|p| p.0 == "CANARY1x7f3gated").unwrap().1;
+        assert!(
+            json["hits"][0]["url"]
+                .as_str()
+                .unwrap()
+                .contains(probe1.as_str()),
+            "{}: a word of the gated part finds its post first: {json}",
+            case.name
+        );
         for path in &others {
             let res = app.get_as(path, &cookies).await;
             for (canary, _, _) in &probes {

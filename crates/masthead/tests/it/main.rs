@@ -10,6 +10,7 @@ mod leaks;
 mod members;
 mod pages;
 mod postgres;
+mod search;
 mod smtp;
 mod stripe;
 mod theme;
