@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod front_matter;
 pub mod http;
+pub mod logo;
 pub mod members;
 pub mod seed;
 pub mod serve;

@@ -13,6 +13,7 @@ mod posts;
 mod reading;
 mod rows;
 mod settings;
+mod sitemaps;
 mod taxonomy;
 pub mod testing;
 mod time;
@@ -22,6 +23,7 @@ pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use posts::PostFilter;
 pub use reading::Gift;
+pub use sitemaps::SitemapSource;
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.
