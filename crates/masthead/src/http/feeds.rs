@@ -6,8 +6,8 @@ use super::pages::{PUBLIC_CACHE, slug, views};
 use super::site::load;
 use super::{AppError, AppState};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::Viewer;
 use render::context::{self, RSS_URL, SiteInfo};
@@ -30,11 +30,15 @@ pub async fn site_feed(State(state): State<AppState>) -> Result<Response, AppErr
     respond(&state, &site, &PostFilter::posts(), &info).await
 }
 
-/// `/feed/`: the name other platforms use; one permanent redirect, so readers keep one URL.
+/// `/feed/`: the name other platforms use. A 301 (which every feed reader follows and most
+/// remember) rather than a copy, so each reader ends up subscribed to the one canonical URL.
 pub async fn feed_alias() -> Response {
     (
-        [(header::CACHE_CONTROL, "public, max-age=86400")],
-        Redirect::permanent(RSS_URL),
+        StatusCode::MOVED_PERMANENTLY,
+        [
+            (header::LOCATION, RSS_URL),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
     )
         .into_response()
 }

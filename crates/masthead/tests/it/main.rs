@@ -4,6 +4,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod crawl;
+mod feeds;
 mod helpers;
 mod http;
 mod leaks;
