@@ -11,6 +11,8 @@ mod leaks;
 mod members;
 mod pages;
 mod postgres;
+mod seo;
+mod sitemaps;
 mod smtp;
 mod stripe;
 mod theme;
