@@ -65,12 +65,15 @@ async fn articles_carry_news_article_breadcrumbs_and_open_graph() {
         res.texts("title")[0],
         format!("{} – The Meridian Review", gated.title)
     );
-    assert_eq!(res.attrs("head link[rel=canonical]", "href"), [url.clone()]);
+    assert_eq!(
+        res.attrs("head link[rel=canonical]", "href"),
+        [url.as_str()]
+    );
     let view = domain::access::project(&gated, &domain::Viewer::anonymous(), chrono::Utc::now());
     assert_eq!(meta(&res, "description"), [view.description()]);
     assert_eq!(meta(&res, "og:type"), ["article"]);
-    assert_eq!(meta(&res, "og:title"), [gated.title.clone()]);
-    assert_eq!(meta(&res, "og:url"), [url.clone()]);
+    assert_eq!(meta(&res, "og:title"), [gated.title.as_str()]);
+    assert_eq!(meta(&res, "og:url"), [url.as_str()]);
     let img = gated.image.as_ref().unwrap();
     assert_eq!(
         meta(&res, "og:image"),
