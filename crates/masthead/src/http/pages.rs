@@ -149,7 +149,12 @@ async fn home_at(state: &AppState, reader: &Reader, page: u64) -> Result<Respons
         },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
-        kind: PageKind::Home,
+        // Later pages are lists of stories; only the home page itself describes the site.
+        kind: if page == 1 {
+            PageKind::Home
+        } else {
+            PageKind::Collection
+        },
         ..Meta::default()
     };
     data.insert("pagination".into(), pagination);

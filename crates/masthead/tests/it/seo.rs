@@ -187,6 +187,7 @@ async fn home_tag_and_author_pages_describe_themselves() {
         page2.attrs("head link[rel=canonical]", "href"),
         ["https://news.example/page/2/"]
     );
+    of_type(&json_ld(&page2), "CollectionPage");
 
     let tag = app.get("/tag/deep-dive/").await;
     let collection = of_type(&json_ld(&tag), "CollectionPage");
