@@ -14,7 +14,7 @@ pub mod visibility;
 pub use access::{Access, PostView, Viewer};
 pub use body::{Body, BodyPart};
 pub use member::{Email, Member, Tier};
-pub use post::{LeadImage, Post, PostKind, Status};
+pub use post::{LeadImage, Post, PostKind, PostStub, Status};
 pub use slug::Slug;
 pub use taxonomy::{Author, Tag, TagKind};
 pub use visibility::Visibility;

@@ -92,6 +92,20 @@ pub struct Post {
     pub canonical_url: Option<String>,
 }
 
+/// The public facts of a live post that site indexes (sitemaps) list: its address, title,
+/// dates and lead image. It has no body at all, so there is nothing in it to gate; the store
+/// builds it only for published posts whose time has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostStub {
+    pub kind: PostKind,
+    pub slug: Slug,
+    pub title: String,
+    pub image: Option<LeadImage>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub canonical_url: Option<String>,
+}
+
 impl Post {
     /// The primary tag, shown as the kicker.
     pub fn section(&self) -> Option<&Tag> {

@@ -1,4 +1,5 @@
-//! The command line: `masthead serve | demo | seed | post … | search reindex | member … | migrate`.
+//! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
+//! migrate | settings …`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -33,6 +34,31 @@ pub enum Command {
     Member(MemberCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
+    /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCommand {
+    /// List every setting, its value and what it does.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print one setting's value.
+    Get {
+        #[command(flatten)]
+        db: DbArgs,
+        key: String,
+    },
+    /// Set a setting ("-" as VALUE reads it from standard input, e.g. several robots.txt lines).
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        key: String,
+        value: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,6 +2,7 @@
 
 use crate::cli::{
     Command, DbArgs, MemberCommand, PostAddArgs, PostCommand, SearchCommand, SeedArgs,
+    SettingsCommand,
 };
 use crate::compose::new_id;
 use crate::compose::{Composer, save};
@@ -27,6 +28,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Post(cmd) => post_status(cmd).await,
         Command::Search(SearchCommand::Reindex(db)) => reindex(db).await,
         Command::Member(cmd) => member_command(cmd).await,
+        Command::Settings(cmd) => settings_command(cmd).await,
         Command::Migrate(db) => {
             let store = open_store(&Config::for_db(&db)?).await?;
             store.close().await;
@@ -223,6 +225,66 @@ async fn member_command(cmd: MemberCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+async fn settings_command(cmd: SettingsCommand) -> Result<()> {
+    match cmd {
+        SettingsCommand::List { db } => {
+            let store = open_store(&Config::for_db(&db)?).await?;
+            let stored = store.settings().await?;
+            for (key, about) in crate::http::SETTING_KEYS {
+                let value = stored
+                    .get(*key)
+                    .map(String::as_str)
+                    .or_else(|| default_setting(key))
+                    .unwrap_or_default();
+                println!("{key} = {value:?}\n    {about}");
+            }
+            store.close().await;
+        }
+        SettingsCommand::Get { db, key } => {
+            known_setting(&key)?;
+            let store = open_store(&Config::for_db(&db)?).await?;
+            let stored = store.settings().await?;
+            let value = stored
+                .get(&key)
+                .map(String::as_str)
+                .or_else(|| default_setting(&key));
+            println!("{}", value.unwrap_or_default());
+            store.close().await;
+        }
+        SettingsCommand::Set { db, key, value } => {
+            known_setting(&key)?;
+            let value = if value == "-" {
+                std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
+            } else {
+                value
+            };
+            let store = open_store(&Config::for_db(&db)?).await?;
+            store.set_setting(&key, value.trim_end()).await?;
+            store.close().await;
+            println!("{key} is set.");
+        }
+    }
+    Ok(())
+}
+
+fn known_setting(key: &str) -> Result<()> {
+    if crate::http::SETTING_KEYS.iter().any(|(k, _)| *k == key) {
+        return Ok(());
+    }
+    let known: Vec<&str> = crate::http::SETTING_KEYS.iter().map(|(k, _)| *k).collect();
+    anyhow::bail!(
+        "there is no setting {key:?}; settings are: {}",
+        known.join(", ")
+    )
+}
+
+fn default_setting(key: &str) -> Option<&'static str> {
+    crate::http::SETTINGS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
 }
 
 /// Gives `email` the tier `tier_slug` for free, until the end of `until` (a date) or for good.

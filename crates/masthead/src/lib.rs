@@ -10,6 +10,7 @@ pub mod demo;
 pub mod front_matter;
 pub mod http;
 pub mod indexer;
+pub mod logo;
 pub mod members;
 pub mod seed;
 pub mod serve;

@@ -17,7 +17,28 @@ pub struct SiteInfo {
     pub paid_tier_name: String,
     pub sections: Vec<Tag>,
     pub topics: Vec<Tag>,
+    /// The publisher's logo, for structured data and feeds.
+    pub logo: Logo,
     pub now: DateTime<Utc>,
+}
+
+/// An image standing for the publication (site-relative or absolute URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl SiteInfo {
+    /// `path` made absolute against the site URL; absolute URLs are returned unchanged.
+    pub fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.url.trim_end_matches('/'), path)
+        }
+    }
 }
 
 pub fn post_url(slug: &str) -> String {
@@ -32,6 +53,13 @@ pub fn author_url(slug: &str) -> String {
     format!("/author/{slug}/")
 }
 
+/// The site's main feed; tag and author feeds live at their page's URL plus `rss/`.
+pub const RSS_URL: &str = "/rss/";
+
+pub fn feed_url(page_url: &str) -> String {
+    format!("{page_url}rss/")
+}
+
 pub fn site(s: &SiteInfo) -> Value {
     json!({
         "title": s.title,
@@ -42,7 +70,7 @@ pub fn site(s: &SiteInfo) -> Value {
         "today_iso": s.now.format("%Y-%m-%d").to_string(),
         "today_display": s.now.format("%A, %B %-d, %Y").to_string(),
         "paid_tier_name": s.paid_tier_name,
-        "rss_url": "/rss/",
+        "rss_url": RSS_URL,
         "sections": s.sections.iter().map(tag).collect::<Vec<_>>(),
         "topics": s.topics.iter().map(tag).collect::<Vec<_>>(),
     })

@@ -1,11 +1,13 @@
-//! What `{{ghost_head}}` prints: canonical link, description, robots, OpenGraph and Twitter tags.
+//! What `{{ghost_head}}` prints: canonical link, description, robots, feed autodiscovery,
+//! pagination links, OpenGraph and Twitter tags, and the page's JSON-LD (see `structured`).
 
-use crate::context::SiteInfo;
-use domain::{LeadImage, PostView};
+use crate::context::{RSS_URL, SiteInfo, author_url, post_url};
+use crate::structured;
+use domain::{Author, LeadImage, PostKind, PostView, Tag};
 use handlebars::html_escape;
 use std::fmt::Write;
 
-/// Metadata of one page, built by the handler from what the viewer may see.
+/// Metadata of one page, built by the handler from what an anonymous reader may see.
 #[derive(Default)]
 pub struct Meta {
     pub title: String,
@@ -15,23 +17,50 @@ pub struct Meta {
     pub noindex: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
-    pub article: Option<ArticleMeta>,
+    pub kind: PageKind,
+    /// The page's own feed (tag and author pages), announced next to the site's.
+    pub feed: Option<FeedLink>,
+}
+
+/// What the page is, which decides its OpenGraph type and its structured data.
+#[derive(Default)]
+pub enum PageKind {
+    #[default]
+    Other,
+    /// The home page: `WebSite` with a `SearchAction`.
+    Home,
+    /// A section or tag page: `CollectionPage`.
+    Collection,
+    /// An author page: `Person`.
+    Profile(Box<Author>),
+    /// A post (`NewsArticle`, `BreadcrumbList`) or a static page (`WebPage`).
+    Article(Box<ArticleMeta>),
+}
+
+pub struct FeedLink {
+    pub title: String,
+    /// Site-relative URL.
+    pub url: String,
 }
 
 pub struct ArticleMeta {
+    pub kind: PostKind,
     pub headline: String,
+    pub dek: String,
     /// False for members-only and paid posts, whoever is reading.
     pub free: bool,
     pub image: Option<LeadImage>,
     pub published_iso: Option<String>,
     pub modified_iso: String,
-    pub section: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
+    pub section: Option<Tag>,
+    pub authors: Vec<Author>,
+    /// Every tag's name, the section first.
+    pub keywords: Vec<String>,
 }
 
 impl Meta {
-    /// Metadata for an article page, derived from the viewer's view only.
+    /// Metadata for an article page. Pass the anonymous reader's view: meta tags and JSON-LD
+    /// are the same for everyone and never quote the gated part.
     pub fn for_post(v: &PostView, site: &SiteInfo) -> Meta {
         let title = v
             .meta_title
@@ -44,32 +73,37 @@ impl Meta {
             canonical: v
                 .canonical_url
                 .clone()
-                .unwrap_or_else(|| crate::context::post_url(v.slug.as_str())),
-            article: Some(ArticleMeta {
+                .unwrap_or_else(|| post_url(v.slug.as_str())),
+            kind: PageKind::Article(Box::new(ArticleMeta {
+                kind: v.kind,
                 headline: v.title.clone(),
+                dek: v.dek.clone(),
                 free: v.visibility.is_public(),
                 image: v.image.clone(),
                 published_iso: v.published_at.map(|t| t.to_rfc3339()),
                 modified_iso: v.updated_at.to_rfc3339(),
-                section: v.section().map(|t| t.name.clone()),
-                authors: v.authors.iter().map(|a| a.name.clone()).collect(),
-                tags: v.tags.iter().skip(1).map(|t| t.name.clone()).collect(),
-            }),
+                section: v.section().cloned(),
+                authors: v.authors.clone(),
+                keywords: v.tags.iter().map(|t| t.name.clone()).collect(),
+            })),
             ..Meta::default()
         }
     }
 
     /// The canonical URL made absolute against the site URL.
     pub fn canonical_url(&self, site: &SiteInfo) -> String {
-        absolute(&site.url, &self.canonical)
+        site.absolute(&self.canonical)
     }
-}
 
-fn absolute(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        path.to_owned()
-    } else {
-        format!("{}{}", base.trim_end_matches('/'), path)
+    fn article(&self) -> Option<&ArticleMeta> {
+        match &self.kind {
+            PageKind::Article(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn is_post(&self) -> bool {
+        self.article().is_some_and(|a| a.kind == PostKind::Post)
     }
 }
 
@@ -89,107 +123,92 @@ pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
     }
     for (rel, url) in [("prev", &meta.prev), ("next", &meta.next)] {
         if let Some(url) = url {
-            let _ = writeln!(
-                h,
-                r#"<link rel="{rel}" href="{}">"#,
-                e(&absolute(&site.url, url))
-            );
+            let _ = writeln!(h, r#"<link rel="{rel}" href="{}">"#, e(&site.absolute(url)));
         }
     }
-    let og_type = if meta.article.is_some() {
-        "article"
-    } else {
-        "website"
-    };
-    let _ = writeln!(
-        h,
-        r#"<meta property="og:site_name" content="{}">"#,
-        e(&site.title)
-    );
-    let _ = writeln!(h, r#"<meta property="og:type" content="{og_type}">"#);
-    let _ = writeln!(
-        h,
-        r#"<meta property="og:title" content="{}">"#,
-        e(&meta.title)
-    );
-    let _ = writeln!(
-        h,
-        r#"<meta property="og:description" content="{}">"#,
-        e(&meta.description)
-    );
-    let _ = writeln!(h, r#"<meta property="og:url" content="{}">"#, e(&canonical));
-    let image = meta.article.as_ref().and_then(|a| a.image.as_ref());
-    let card = if image.is_some() {
-        "summary_large_image"
-    } else {
-        "summary"
-    };
-    let _ = writeln!(h, r#"<meta name="twitter:card" content="{card}">"#);
-    let _ = writeln!(
-        h,
-        r#"<meta name="twitter:title" content="{}">"#,
-        e(&meta.title)
-    );
-    let _ = writeln!(
-        h,
-        r#"<meta name="twitter:description" content="{}">"#,
-        e(&meta.description)
-    );
-    if let Some(a) = &meta.article {
+    feed_links(&mut h, meta, site);
+    open_graph(&mut h, meta, site, &canonical);
+    if let Some(a) = meta.article() {
         article_tags(&mut h, a, site);
-        let _ = writeln!(
-            h,
-            r#"<script type="application/ld+json">{}</script>"#,
-            json_ld(meta, a, site)
-        );
+    }
+    for block in structured::blocks(meta, site) {
+        // `</script` would end the element early and `<!--` would change how HTML parses the
+        // rest of it; JSON's `\u003c` escape keeps every `<` out of the markup.
+        let json = block.to_string().replace('<', "\\u003c");
+        let _ = writeln!(h, r#"<script type="application/ld+json">{json}</script>"#);
     }
     h
 }
 
-/// `NewsArticle` structured data; gated posts carry Google's paywalled-content markup, with the
-/// gated section marked by the `.gated` class where it is rendered.
-fn json_ld(meta: &Meta, a: &ArticleMeta, site: &SiteInfo) -> String {
-    let mut data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": a.headline,
-        "description": meta.description,
-        "mainEntityOfPage": meta.canonical_url(site),
-        "dateModified": a.modified_iso,
-        "author": a.authors.iter().map(|n| serde_json::json!({ "@type": "Person", "name": n })).collect::<Vec<_>>(),
-        "publisher": { "@type": "Organization", "name": site.title },
-        "isAccessibleForFree": a.free,
-    });
-    if let Some(p) = &a.published_iso {
-        data["datePublished"] = serde_json::json!(p);
+/// Feed autodiscovery: the site's feed on every page, plus the page's own.
+fn feed_links(h: &mut String, meta: &Meta, site: &SiteInfo) {
+    let site_feed = FeedLink {
+        title: site.title.clone(),
+        url: RSS_URL.into(),
+    };
+    for feed in std::iter::once(&site_feed).chain(meta.feed.as_ref()) {
+        let _ = writeln!(
+            h,
+            r#"<link rel="alternate" type="application/rss+xml" title="{}" href="{}">"#,
+            html_escape(&feed.title),
+            html_escape(&site.absolute(&feed.url))
+        );
     }
-    if let Some(img) = &a.image {
-        data["image"] = serde_json::json!([absolute(&site.url, &img.url)]);
+}
+
+fn open_graph(h: &mut String, meta: &Meta, site: &SiteInfo, canonical: &str) {
+    let e = html_escape;
+    let (og_type, title) = match &meta.kind {
+        PageKind::Article(a) if meta.is_post() => ("article", a.headline.as_str()),
+        PageKind::Profile(_) => ("profile", meta.title.as_str()),
+        _ => ("website", meta.title.as_str()),
+    };
+    let tags = [
+        ("og:site_name", site.title.as_str()),
+        ("og:type", og_type),
+        ("og:title", title),
+        ("og:description", meta.description.as_str()),
+        ("og:url", canonical),
+    ];
+    for (property, value) in tags {
+        let _ = writeln!(h, r#"<meta property="{property}" content="{}">"#, e(value));
     }
-    if let Some(s) = &a.section {
-        data["articleSection"] = serde_json::json!(s);
+    let lead = meta.article().and_then(|a| a.image.as_ref());
+    let (url, size) = match lead {
+        Some(img) => (site.absolute(&img.url), img.width.zip(img.height)),
+        None => (
+            site.absolute(&site.logo.url),
+            site.logo.width.zip(site.logo.height),
+        ),
+    };
+    let _ = writeln!(h, r#"<meta property="og:image" content="{}">"#, e(&url));
+    if let Some((w, hh)) = size {
+        let _ = writeln!(h, r#"<meta property="og:image:width" content="{w}">"#);
+        let _ = writeln!(h, r#"<meta property="og:image:height" content="{hh}">"#);
     }
-    if !a.free {
-        data["hasPart"] = serde_json::json!({
-            "@type": "WebPageElement",
-            "isAccessibleForFree": false,
-            "cssSelector": ".gated",
-        });
+    if let Some(alt) = lead.map(|i| i.alt.as_str()).filter(|a| !a.is_empty()) {
+        let _ = writeln!(h, r#"<meta property="og:image:alt" content="{}">"#, e(alt));
     }
-    // `</` would end the script element early; JSON allows the escaped form.
-    data.to_string().replace("</", "<\\/")
+    let card = if lead.is_some() {
+        "summary_large_image"
+    } else {
+        "summary"
+    };
+    let twitter = [
+        ("twitter:card", card),
+        ("twitter:title", title),
+        ("twitter:description", meta.description.as_str()),
+        ("twitter:image", url.as_str()),
+    ];
+    for (name, value) in twitter {
+        let _ = writeln!(h, r#"<meta name="{name}" content="{}">"#, e(value));
+    }
 }
 
 fn article_tags(h: &mut String, a: &ArticleMeta, site: &SiteInfo) {
     let e = html_escape;
-    if let Some(img) = &a.image {
-        let url = absolute(&site.url, &img.url);
-        let _ = writeln!(h, r#"<meta property="og:image" content="{}">"#, e(&url));
-        if let (Some(w), Some(hh)) = (img.width, img.height) {
-            let _ = writeln!(h, r#"<meta property="og:image:width" content="{w}">"#);
-            let _ = writeln!(h, r#"<meta property="og:image:height" content="{hh}">"#);
-        }
-        let _ = writeln!(h, r#"<meta name="twitter:image" content="{}">"#, e(&url));
+    if a.kind != PostKind::Post {
+        return;
     }
     if let Some(p) = &a.published_iso {
         let _ = writeln!(
@@ -204,16 +223,24 @@ fn article_tags(h: &mut String, a: &ArticleMeta, site: &SiteInfo) {
         e(&a.modified_iso)
     );
     if let Some(s) = &a.section {
-        let _ = writeln!(h, r#"<meta property="article:section" content="{}">"#, e(s));
+        let _ = writeln!(
+            h,
+            r#"<meta property="article:section" content="{}">"#,
+            e(&s.name)
+        );
     }
     for author in &a.authors {
+        let url = site.absolute(&author_url(author.slug.as_str()));
         let _ = writeln!(
             h,
             r#"<meta property="article:author" content="{}">"#,
-            e(author)
+            e(&url)
         );
     }
-    for tag in &a.tags {
+    for tag in a.keywords.iter().skip(1) {
         let _ = writeln!(h, r#"<meta property="article:tag" content="{}">"#, e(tag));
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@ mod reading;
 mod related;
 mod rows;
 mod settings;
+mod sitemaps;
 mod taxonomy;
 pub mod testing;
 mod time;
@@ -25,6 +26,7 @@ pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use posts::PostFilter;
 pub use reading::Gift;
+pub use sitemaps::SitemapSource;
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

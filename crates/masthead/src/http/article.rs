@@ -59,7 +59,8 @@ pub async fn post(
         return Err(AppError::NotFound);
     }
     let (jar, meter) = unlock::record(&state, &reader, &plan, &view).await?;
-    let meta = Meta::for_post(&view, &site);
+    // Meta tags and JSON-LD are the same for every reader: built from the anonymous view.
+    let meta = Meta::for_post(&project(&post, &Viewer::anonymous(), site.now), &site);
     let (template, class, data) = match view.kind {
         PostKind::Page => (
             "page",

@@ -1,4 +1,4 @@
-//! Static files: the theme's fingerprinted assets and the site's media (images).
+//! Static files: the theme's fingerprinted assets, the default logo and the site's media.
 
 use super::{AppError, AppState};
 use axum::extract::{Path, Query, State};
@@ -35,6 +35,18 @@ pub async fn theme_asset(
         asset.bytes.clone(),
     )
         .into_response())
+}
+
+/// `/logo.png`: the generated default publisher logo (see `crate::logo`).
+pub async fn logo() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        crate::logo::png(),
+    )
+        .into_response()
 }
 
 /// `/content/images/…`: files under `DATA/content/images`, with conditional GET from `ServeDir`.

@@ -6,15 +6,18 @@ mod billing;
 mod conditional;
 mod error;
 mod extract;
+mod feeds;
 mod gifts;
 mod members;
 mod pages;
 pub mod reader;
 mod search;
 mod site;
+mod sitemaps;
 mod unlock;
 
 pub use error::AppError;
+pub use site::{SETTING_KEYS, SETTINGS};
 
 use crate::config::Config;
 use crate::members::crypto::Signer;
@@ -72,19 +75,28 @@ pub fn app(state: AppState) -> Router {
         .route("/tag/{slug}/page/{n}/", get(pages::tag_page))
         .route("/author/{slug}/", get(pages::author))
         .route("/author/{slug}/page/{n}/", get(pages::author_page))
+        .route("/rss/", get(feeds::site_feed))
+        .route("/feed/", get(feeds::feed_alias))
+        .route("/tag/{slug}/rss/", get(feeds::tag_feed))
+        .route("/author/{slug}/rss/", get(feeds::author_feed))
+        .route("/sitemap.xml", get(sitemaps::index))
+        .route("/sitemap-news.xml", get(sitemaps::news))
+        .route("/robots.txt", get(sitemaps::robots))
         .route("/search/", get(search::page))
         .route("/search.json", get(search::json))
         .route("/signin/", get(members::signin_page))
         .route("/signup/", get(members::signup_page))
         .route("/account/", get(members::account))
         .route("/{slug}/", get(article::post))
-        .route("/{slug}", get(pages::add_slash))
+        // Also serves sitemap parts: `/sitemap-posts-2.xml` is one segment without a slash.
+        .route("/{slug}", get(sitemaps::part_or_add_slash))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(conditional::etag));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
         .route("/assets/{*path}", get(assets::theme_asset))
+        .route("/logo.png", get(assets::logo))
         .route("/members/signin", post(members::request_signin))
         .route("/members/signup", post(members::request_signup))
         .route("/members/verify", get(members::verify_link))

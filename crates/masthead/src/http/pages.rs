@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::access::{Viewer, project};
 use domain::{Access, Post, PostView, Slug};
 use render::context::{self, SiteInfo};
-use render::head::Meta;
+use render::head::{FeedLink, Meta, PageKind};
 use serde_json::{Value, json};
 use store::PostFilter;
 
@@ -149,6 +149,12 @@ async fn home_at(state: &AppState, reader: &Reader, page: u64) -> Result<Respons
         },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
+        // Later pages are lists of stories; only the home page itself describes the site.
+        kind: if page == 1 {
+            PageKind::Home
+        } else {
+            PageKind::Collection
+        },
         ..Meta::default()
     };
     data.insert("pagination".into(), pagination);
@@ -226,6 +232,7 @@ async fn tag_at(
         &base,
         &tag.name,
         &description,
+        PageKind::Collection,
         "tag",
         json!({ "tag": context::tag(&tag) }),
     )
@@ -270,21 +277,23 @@ async fn author_at(
         author.bio.clone()
     };
     let data = json!({ "author": context::author(&author) });
+    let name = author.name.clone();
     listing(
         state,
         reader,
         &filter,
         page,
         &base,
-        &author.name,
+        &name,
         &description,
+        PageKind::Profile(Box::new(author)),
         "author",
         data,
     )
     .await
 }
 
-/// A paginated list page (tag or author) with its header data.
+/// A paginated list page (tag or author) with its header data; its feed is at `base` + `rss/`.
 #[allow(clippy::too_many_arguments)]
 async fn listing(
     state: &AppState,
@@ -294,6 +303,7 @@ async fn listing(
     base: &str,
     name: &str,
     description: &str,
+    kind: PageKind,
     template: &str,
     header: Value,
 ) -> Result<Response, AppError> {
@@ -326,6 +336,11 @@ async fn listing(
         },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
+        kind,
+        feed: Some(FeedLink {
+            title: format!("{name} – {}", site.title),
+            url: context::feed_url(base),
+        }),
         ..Meta::default()
     };
     let mut data = header;

@@ -4,7 +4,7 @@ use super::AppState;
 use anyhow::Result;
 use chrono::Utc;
 use domain::TagKind;
-use render::context::{self, SiteInfo};
+use render::context::{self, Logo, SiteInfo};
 use render::head::{Meta, ghost_head};
 use serde_json::{Map, Value, json};
 
@@ -17,6 +17,42 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     ("language", "en"),
     ("paid_tier_name", "Subscriber+"),
+    ("logo_url", ""),
+    ("robots_extra", ""),
+];
+
+/// Every setting `masthead settings set` accepts, and what it does.
+pub const SETTING_KEYS: &[(&str, &str)] = &[
+    ("title", "the publication's name"),
+    (
+        "description",
+        "one sentence about the publication (home page, feeds)",
+    ),
+    (
+        "language",
+        "language code of the content, e.g. en (pages, feeds, news sitemap)",
+    ),
+    ("paid_tier_name", "the paid tier's name in calls to action"),
+    (
+        "meter_members",
+        "gated articles a free member may read per 30 days (0 = off)",
+    ),
+    (
+        "meter_anonymous",
+        "gated articles an anonymous reader may read per 30 days (0 = off)",
+    ),
+    (
+        "free_paragraphs",
+        "paragraphs of a gated post without a marker that stay free",
+    ),
+    (
+        "logo_url",
+        "publisher logo for structured data, OpenGraph and feeds [default: /logo.png]",
+    ),
+    (
+        "robots_extra",
+        "extra lines for /robots.txt, e.g. \"User-agent: GPTBot\\nDisallow: /\"",
+    ),
 ];
 
 pub async fn load(state: &AppState) -> Result<SiteInfo> {
@@ -36,10 +72,27 @@ pub async fn load(state: &AppState) -> Result<SiteInfo> {
         url: state.config.public_url.clone(),
         language: get("language"),
         paid_tier_name: get("paid_tier_name"),
+        logo: logo(&get("logo_url")),
         sections: state.store.tags_in_use(TagKind::Section).await?,
         topics: state.store.tags_in_use(TagKind::Topic).await?,
         now: Utc::now(),
     })
+}
+
+/// The logo an editor set, or the generated default with its known size.
+fn logo(url: &str) -> Logo {
+    match url.trim() {
+        "" => Logo {
+            url: crate::logo::PATH.into(),
+            width: Some(crate::logo::SIZE),
+            height: Some(crate::logo::SIZE),
+        },
+        url => Logo {
+            url: url.to_owned(),
+            width: None,
+            height: None,
+        },
+    }
 }
 
 /// The full context of one page: site, meta, head tags and the page's own data.

@@ -5,7 +5,9 @@
 //! Surfaces: the article page (body, meta description, OpenGraph, JSON-LD), the home page, page 2,
 //! section and topic pages, author pages, search results (HTML and JSON: a canary may appear
 //! only to viewers entitled to its post), other articles' Related Articles boxes, the 404 page,
-//! and response headers.
+//! the RSS feeds (site, `/feed/`, tag, author), every sitemap and the News sitemap, robots.txt,
+//! and response headers. An article's `<head>` (meta tags and JSON-LD) never holds gated text,
+//! not even for readers who may read the body.
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;
@@ -62,6 +64,24 @@ async fn other_surfaces(app: &TestApp) -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     paths.push(format!("/author/{author}/"));
+    paths.extend(
+        [
+            "/rss/",
+            "/feed/",
+            "/tag/china/rss/",
+            "/tag/deep-dive/rss/",
+            "/tag/intelligence/rss/",
+            "/sitemap.xml",
+            "/sitemap-posts.xml",
+            "/sitemap-pages.xml",
+            "/sitemap-tags.xml",
+            "/sitemap-authors.xml",
+            "/sitemap-news.xml",
+            "/robots.txt",
+        ]
+        .map(String::from),
+    );
+    paths.push(format!("/author/{author}/rss/"));
     let china = app.get("/tag/china/").await;
     let related_hosts = china.attrs("main article h2 a, main article h3 a", "href");
     paths.extend(
@@ -222,6 +242,24 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
     ];
     let others = other_surfaces(&app).await;
     app.search_caught_up().await;
+    // The probes are on the feeds and sitemaps, so the absence of their canaries there counts.
+    for path in [
+        "/rss/",
+        "/tag/china/rss/",
+        "/sitemap-posts.xml",
+        "/sitemap-news.xml",
+    ] {
+        let body = app.get(path).await.body;
+        for (_, slug, _) in &probes {
+            assert!(body.contains(&format!("/{slug}/")), "{slug} on {path}");
+        }
+    }
+    let feed = app.get("/rss/").await.body;
+    assert!(
+        feed.matches("Free opening paragraph about the strait.")
+            .count()
+            >= probes.len()
+    );
     for case in &cases {
         let cookies = case.browser.cookies();
         for (canary, slug, kind) in &probes {
@@ -232,6 +270,12 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
                 res.body.contains(canary.as_str()),
                 full,
                 "{}: {kind} probe",
+                case.name
+            );
+            let head = res.body.split("</head>").next().unwrap();
+            assert!(
+                !head.contains(canary.as_str()) && head.contains("application/ld+json"),
+                "{}: {kind} probe's meta tags and JSON-LD hold no gated text",
                 case.name
             );
             assert_eq!(

@@ -312,14 +312,15 @@ async fn an_empty_site_still_renders() {
 async fn gated_posts_carry_paywalled_content_markup() {
     let app = TestApp::demo().await;
     let paid = app.get(&a_gated_article(&app, "paid").await).await;
-    let ld: Vec<String> = paid
+    let ld: Vec<serde_json::Value> = paid
         .doc()
         .select(&sel("script[type='application/ld+json']"))
-        .map(|s| s.inner_html())
+        .map(|s| serde_json::from_str(&s.inner_html()).expect("valid JSON-LD"))
         .collect();
-    assert_eq!(ld.len(), 1);
-    let data: serde_json::Value = serde_json::from_str(&ld[0]).expect("valid JSON-LD");
-    assert_eq!(data["@type"], "NewsArticle");
+    let articles: Vec<&serde_json::Value> =
+        ld.iter().filter(|d| d["@type"] == "NewsArticle").collect();
+    assert_eq!(articles.len(), 1);
+    let data = articles[0];
     assert_eq!(data["isAccessibleForFree"], false);
     assert_eq!(data["hasPart"]["@type"], "WebPageElement");
     assert_eq!(data["hasPart"]["isAccessibleForFree"], false);

@@ -3,6 +3,7 @@
 mod content;
 mod members;
 mod schema;
+mod sitemaps;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
