@@ -24,7 +24,9 @@ fn text(out: &Output) -> (String, String) {
 fn help_describes_every_command_with_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = text(&masthead(&["--help"], dir.path()));
-    for cmd in ["serve", "demo", "seed", "post", "migrate"] {
+    for cmd in [
+        "serve", "demo", "seed", "post", "search", "member", "migrate",
+    ] {
         assert!(out.contains(cmd), "--help lists {cmd}");
     }
     let (serve, _) = text(&masthead(&["serve", "--help"], dir.path()));
@@ -279,4 +281,63 @@ fn comp_on_the_demo_site_grants_subscriber_plus() {
         dir.path(),
     );
     assert!(text(&bad_date).1.contains("must be a date"));
+}
+
+#[test]
+fn search_reindex_and_the_post_lifecycle_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("story.md");
+    std::fs::write(
+        &file,
+        "---\ntitle: Harbour Pilots Strike\nsection: News\n---\nPilots walked out at dawn.\n",
+    )
+    .unwrap();
+    assert!(
+        masthead(&["post", "add", file.to_str().unwrap()], dir.path())
+            .status
+            .success()
+    );
+    assert!(
+        masthead(&["seed", "--posts", "20"], dir.path())
+            .status
+            .success()
+    );
+
+    let out = masthead(&["search", "reindex"], dir.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("Indexed ") && stdout.contains("MB in"),
+        "{stdout}"
+    );
+    let indexed: u64 = stdout.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(
+        (15..=21).contains(&indexed),
+        "published posts only: {stdout}"
+    );
+    assert!(dir.path().join("search").join("meta.json").is_file());
+
+    let (stdout, _) = text(&masthead(
+        &["post", "unpublish", "harbour-pilots-strike"],
+        dir.path(),
+    ));
+    assert!(stdout.contains("unpublished"), "{stdout}");
+    let (stdout, _) = text(&masthead(
+        &["post", "publish", "harbour-pilots-strike"],
+        dir.path(),
+    ));
+    assert!(stdout.contains("published at"), "{stdout}");
+    let refused = masthead(&["post", "delete", "harbour-pilots-strike"], dir.path());
+    assert!(!refused.status.success());
+    assert!(text(&refused).1.contains("--yes"));
+    let (stdout, _) = text(&masthead(
+        &["post", "delete", "harbour-pilots-strike", "--yes"],
+        dir.path(),
+    ));
+    assert!(stdout.contains("deleted"), "{stdout}");
+    let missing = masthead(&["post", "publish", "no-such-post"], dir.path());
+    assert!(!missing.status.success());
+    assert!(text(&missing).1.contains("no post or page has the slug"));
+    let bad_time = masthead(&["post", "publish", "x", "--at", "tomorrow"], dir.path());
+    assert!(!bad_time.status.success());
 }
