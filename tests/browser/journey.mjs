@@ -1,7 +1,7 @@
 // A reader's journey through a running Masthead demo site, in Debian's headless Chromium:
 // an anonymous reader meets the paywall on a paid article, signs up, follows the emailed link,
 // is comped Subscriber+ through the CLI, reads the whole article, signs out and meets the
-// paywall again.
+// paywall again; then searches from the header and clears the search box.
 //
 // Environment:
 //   BASE_URL      the site, e.g. http://127.0.0.1:3000 (also the MASTHEAD_URL it was started with)
@@ -326,6 +326,26 @@ async function main() {
     await page.reload();
     await assertPreview(page, '(f) after reloading');
     check(!(await page.content()).includes(full.slice(0, 80)), '(f) the gated text is still somewhere in the page source after signing out');
+
+    begin('(g) search from the header, then clear the box');
+    await page.goto(`${BASE_URL}/`);
+    const headerBox = page.locator('#search-q');
+    await headerBox.fill('sanctions');
+    await Promise.all([page.waitForURL('**/search/?q=sanctions'), headerBox.press('Enter')]);
+    const count = await page.locator('.search-count').innerText();
+    check(/^\d+ results? for/.test(count), `the results page says "${count}"`);
+    const hits = await page.locator('.search-hit').count();
+    check(hits > 0, 'no search results for "sanctions"');
+    check((await page.locator('.search-hit mark').count()) > 0, 'no highlighted matches in the results');
+    const pageBox = page.locator('#search-page-q');
+    check((await pageBox.inputValue()) === 'sanctions', 'the results page does not keep the query in its box');
+    await page.locator('main .search-clear').click();
+    check((await pageBox.inputValue()) === '', 'the clear button left the query in the box');
+    check(await pageBox.evaluate((el) => el === document.activeElement), 'the box is not focused after clearing');
+    await headerBox.fill('drones');
+    await page.locator('.masthead-search .search-clear').click();
+    check((await headerBox.inputValue()) === '', "the header box's clear button left its text");
+    log(`${count}; ${hits} hits on the first page; clear button works`);
 
     check(pageErrors.length === 0, `JavaScript errors on the pages: ${pageErrors.join('; ')}`);
     await context.close();
