@@ -11,11 +11,19 @@ pub const SNIPPET_CHARS: usize = 220;
 pub struct Highlighter {
     body: SnippetGenerator,
     title: SnippetGenerator,
+    /// The highlighted terms (stems, lowercase), to find where in a long text to look.
+    terms: Vec<String>,
 }
+
+/// Text examined around the first place a term occurs: tokenizing and stemming a whole long
+/// article for every hit would cost more than the search itself.
+const WINDOW_BEFORE: usize = 160;
+const WINDOW_AFTER: usize = 480;
 
 impl Highlighter {
     pub(crate) fn new(terms: BTreeMap<String, f32>, field: tantivy::schema::Field) -> Highlighter {
         Highlighter {
+            terms: terms.keys().filter(|t| t.len() >= 2).cloned().collect(),
             body: SnippetGenerator::new(terms.clone(), schema::stemmed(), field, SNIPPET_CHARS),
             title: SnippetGenerator::new(terms, schema::stemmed(), field, 1_000),
         }

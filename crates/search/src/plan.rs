@@ -23,6 +23,10 @@ const COMPLETION: f32 = 0.7;
 const NEAR: f32 = 0.4;
 /// How many near spellings or completions of one word are searched, most common first.
 const MAX_VARIANTS: usize = 12;
+/// A word in more than 1 document in this many is common: it is not completed.
+const COMMON_WORD: u64 = 100;
+/// A word in more than 1 document in this many is spelt as meant: no near spellings.
+const RARE_WORD: u64 = 1_000;
 /// Completions start at this many letters.
 const MIN_PREFIX: usize = 3;
 
@@ -117,11 +121,28 @@ pub fn build(
     if !positive {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    clauses.extend(filter_clauses(&parsed.filters, fields, now_micros));
+    clauses.extend(filter_clauses(
+        &parsed.filters,
+        fields,
+        searcher,
+        now_micros,
+    ));
     Plan {
         query: Box::new(BooleanQuery::new(clauses)),
         highlight,
     }
+}
+
+/// The newest `published_at` in the index (the live-date rule is only needed when it is in the
+/// future).
+pub fn latest_published(searcher: &Searcher) -> i64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|s| s.fast_fields().i64("published_at").ok())
+        .map(|c| c.max_value())
+        .max()
+        .unwrap_or(i64::MIN)
 }
 
 /// Filters and the live-date rule (nothing published in the future), as clauses that do not
@@ -129,6 +150,7 @@ pub fn build(
 pub fn filter_clauses(
     filters: &Filters,
     f: &Fields,
+    searcher: &Searcher,
     now_micros: i64,
 ) -> Vec<(Occur, Box<dyn Query>)> {
     let keyword = |field: Field, value: &str| -> Box<dyn Query> {
@@ -156,6 +178,10 @@ pub fn filter_clauses(
         if end.value().as_i64().unwrap_or(i64::MAX) <= now_micros {
             upper = Bound::Excluded(end);
         }
+    }
+    let nothing_scheduled = latest_published(searcher) <= now_micros;
+    if nothing_scheduled && filters.after.is_none() && filters.before.is_none() {
+        return out;
     }
     out.push((
         Occur::Must,
@@ -232,12 +258,25 @@ fn variants(
         entry.0 = entry.0.max(weight);
         entry.1 += freq;
     };
+    // A word the archive already uses a lot was meant as typed: its near spellings would add
+    // noise (and cost: every variant is one more posting list to merge), and completions of
+    // a whole common word matter little. Expansion is for words the index hardly knows.
+    let known = [fields.title, fields.body]
+        .into_iter()
+        .map(|f| {
+            searcher
+                .doc_freq(&Term::from_field_text(f, stem))
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0);
+    let docs = searcher.num_docs();
     let mut lookups: Vec<(u8, bool, f32)> = Vec::new();
-    if typing && stem.chars().count() >= MIN_PREFIX {
+    if typing && stem.chars().count() >= MIN_PREFIX && known * COMMON_WORD < docs.max(1) {
         lookups.push((0, true, COMPLETION));
     }
     let distance = typo_distance(word);
-    if distance > 0 {
+    if distance > 0 && known * RARE_WORD < docs.max(1) {
         lookups.push((distance, false, NEAR));
     }
     for (distance, prefix, weight) in lookups {

@@ -68,7 +68,12 @@ impl SearchIndex {
                     IndexRecordOption::Basic,
                 )),
             ));
-            clauses.extend(filter_clauses(&Filters::default(), f, now_micros));
+            clauses.extend(filter_clauses(
+                &Filters::default(),
+                f,
+                &searcher,
+                now_micros,
+            ));
             BooleanQuery::new(clauses)
         };
         let mut pool: HashMap<String, Candidate> = HashMap::new();

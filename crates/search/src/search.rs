@@ -38,7 +38,7 @@ impl Sort {
 }
 
 /// How much newer stories are preferred among similarly relevant ones: a score is multiplied
-/// by `1 + recency_weight × 0.5^(age / half_life_days)`.
+/// by `1 + recency_weight / (1 + age / half_life_days)`.
 #[derive(Debug, Clone, Copy)]
 pub struct Ranking {
     pub recency_weight: f32,
@@ -103,7 +103,8 @@ impl SearchIndex {
                 move |doc: tantivy::DocId, score: tantivy::Score| {
                     let published = dates.as_ref().and_then(|c| c.first(doc)).unwrap_or(now);
                     let age_days = ((now - published).max(0) as f32) / MICROS_PER_DAY;
-                    let fresh = 0.5f32.powf(age_days / ranking.half_life_days.max(1.0));
+                    // Hyperbolic decay: ½ at one half-life, and no `exp` per matching document.
+                    let fresh = 1.0 / (1.0 + age_days / ranking.half_life_days.max(1.0));
                     score * (1.0 + ranking.recency_weight * fresh)
                 }
             });

@@ -402,3 +402,23 @@ fn related_articles_are_similar_live_distinct_and_never_the_post_itself() {
     unique.dedup();
     assert_eq!(unique.len(), related.len());
 }
+
+#[test]
+fn snippets_of_long_texts_find_the_passage_far_down() {
+    let (_d, index) = index_with(&corpus());
+    let results = run(&index, "ransomware", Sort::Relevance);
+    let long = format!(
+        "{} The ransomware crews struck at night. {}",
+        "Filler sentence about nothing in particular. ".repeat(200),
+        "More filler follows here. ".repeat(200)
+    );
+    let html = results.highlighter.snippet(&long);
+    assert!(html.contains("<mark>ransomware</mark> crews"), "{html}");
+    assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+    let none = results.highlighter.snippet("Nothing relevant here at all.");
+    assert_eq!(none, "Nothing relevant here at all.");
+    let accented = results
+        .highlighter
+        .snippet("Café owners fear ransomware élite gangs.");
+    assert!(accented.contains("<mark>ransomware</mark>"), "{accented}");
+}

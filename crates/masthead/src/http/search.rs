@@ -89,6 +89,7 @@ async fn run(
     };
     let raw = ask.raw.clone();
     let wants_suggestion = ask.parsed.has_terms();
+    let started = std::time::Instant::now();
     let (results, suggestion) = tokio::task::spawn_blocking(move || {
         let results = index.search(&request)?;
         let suggestion = if results.total == 0 && wants_suggestion {
@@ -101,7 +102,9 @@ async fn run(
     .await
     .map_err(|e| AppError::Internal(e.into()))?
     .map_err(|e| AppError::Internal(e.into()))?;
+    let searched = started.elapsed();
     let posts = state.store.posts_by_ids(&results.ids).await?;
+    let loaded = started.elapsed();
     let hits = posts
         .iter()
         // The index may lag the database by a tick: the store has the last word.
@@ -114,6 +117,13 @@ async fn run(
             view,
         })
         .collect();
+    tracing::debug!(
+        total = results.total,
+        index_us = searched.as_micros() as u64,
+        load_us = (loaded - searched).as_micros() as u64,
+        snippets_us = (started.elapsed() - loaded).as_micros() as u64,
+        "search"
+    );
     Ok(Outcome {
         total: results.total,
         hits,
