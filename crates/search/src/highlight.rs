@@ -32,18 +32,61 @@ impl Highlighter {
     /// The passage of `visible_text` that best matches the query, HTML-escaped, with matches in
     /// `<mark>`; the opening of the text when nothing in it matches.
     pub fn snippet(&self, visible_text: &str) -> String {
-        let snippet = self.body.snippet(visible_text);
+        let Some((offset, window)) = self.window(visible_text) else {
+            return escape(&opening(visible_text, SNIPPET_CHARS));
+        };
+        let snippet = self.body.snippet(window);
         if snippet.is_empty() {
             return escape(&opening(visible_text, SNIPPET_CHARS));
         }
         let range = snippet.fragment_range();
-        let before = if range.start > 0 { "…" } else { "" };
-        let after = if range.end < visible_text.trim_end().len() {
+        let before = if offset + range.start > 0 { "…" } else { "" };
+        let after = if offset + range.end < visible_text.trim_end().len() {
             "…"
         } else {
             ""
         };
         format!("{before}{}{after}", marked(snippet).trim())
+    }
+
+    /// The stretch of `text` around the first occurrence of any term (matched as the start of
+    /// a word, ASCII case-insensitively), with its byte offset; `None` if no term occurs.
+    fn window<'t>(&self, text: &'t str) -> Option<(usize, &'t str)> {
+        let lower = text.to_ascii_lowercase();
+        let starts_word = |i: usize| {
+            i == 0
+                || !lower[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        };
+        let at = self
+            .terms
+            .iter()
+            .filter_map(|term| {
+                lower
+                    .match_indices(term.as_str())
+                    .map(|(i, _)| i)
+                    .find(|&i| starts_word(i))
+            })
+            .min()?;
+        let mut start = at.saturating_sub(WINDOW_BEFORE);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        if start > 0 {
+            start = text[..start]
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + 1);
+        }
+        let mut end = (at + WINDOW_AFTER).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end < text.len() {
+            end = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+        }
+        Some((start, &text[start..end.max(start)]))
     }
 
     /// `title` HTML-escaped with its matching words in `<mark>`.
