@@ -22,7 +22,7 @@ const COMPLETION: f32 = 0.7;
 /// Weight of a near spelling (typo tolerance).
 const NEAR: f32 = 0.4;
 /// How many near spellings or completions of one word are searched, most common first.
-const MAX_VARIANTS: usize = 12;
+const MAX_VARIANTS: usize = 6;
 /// A word in more than 1 document in this many is common: it is not completed.
 const COMMON_WORD: u64 = 100;
 /// A word in more than 1 document in this many is spelt as meant: no near spellings.
