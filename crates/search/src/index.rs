@@ -102,10 +102,6 @@ impl SearchIndex {
         Ok(index)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Whether the index files are still on disk (someone may delete the folder under us).
     pub fn is_on_disk(&self) -> bool {
         self.dir.join("meta.json").is_file()
@@ -168,19 +164,5 @@ impl SearchIndex {
     /// Indexed posts (published, including future-dated ones).
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    /// Bytes the index takes on disk.
-    pub fn disk_bytes(&self) -> u64 {
-        std::fs::read_dir(&self.dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter_map(|e| e.metadata().ok())
-                    .filter(|m| m.is_file())
-                    .map(|m| m.len())
-                    .sum()
-            })
-            .unwrap_or(0)
     }
 }
