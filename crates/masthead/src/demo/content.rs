@@ -26,6 +26,7 @@ pub const DEMO_POST_COUNT: usize = 72;
 
 const DEMO_SEED: u64 = 0x4D45_5249_4449_414E;
 
+use super::phrasebook::*;
 use super::vocabulary::*;
 pub use super::vocabulary::{AUTHOR_SLUGS, SECTION_SLUGS, TOPIC_SLUGS};
 

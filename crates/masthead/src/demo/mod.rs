@@ -3,6 +3,7 @@
 
 pub mod content;
 pub mod model;
+mod phrasebook;
 pub mod picture;
 #[cfg(test)]
 mod tests;

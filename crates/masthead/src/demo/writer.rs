@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::content::{IMAGE_CREDIT, MEMBERS_MARKER};
 use super::model::*;
+use super::phrasebook::*;
 use super::picture::palette_description;
 use super::vocabulary::*;
 // ---------------------------------------------------------------------------
