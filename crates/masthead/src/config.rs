@@ -50,6 +50,8 @@ pub struct Config {
     pub past_due_grace_days: i64,
     /// How strongly search prefers recent stories among similarly relevant ones (0 = not at all).
     pub search_recency_weight: f32,
+    /// Memory for the page cache in MiB (0 turns it off).
+    pub cache_mb: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -76,7 +78,11 @@ struct FileConfig {
     stripe_api_base: Option<String>,
     past_due_grace_days: Option<i64>,
     search_recency_weight: Option<f32>,
+    cache_mb: Option<u64>,
 }
+
+/// The page cache's default size in MiB.
+pub const DEFAULT_CACHE_MB: u64 = 256;
 
 impl Config {
     /// Resolves the configuration for commands that only need the database.
@@ -175,6 +181,12 @@ impl Config {
                 None => file
                     .search_recency_weight
                     .unwrap_or(search::Ranking::default().recency_weight),
+            },
+            cache_mb: match env("MASTHEAD_CACHE_MB") {
+                Some(v) => v.trim().parse().with_context(|| {
+                    format!("MASTHEAD_CACHE_MB {v:?} must be a whole number of MiB (0 turns the page cache off)")
+                })?,
+                None => file.cache_mb.unwrap_or(DEFAULT_CACHE_MB),
             },
         })
     }

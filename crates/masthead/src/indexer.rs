@@ -3,6 +3,7 @@
 //! the related lists the batch affects. Writes from any process (the CLI, another node) are seen
 //! within one tick.
 
+use crate::cache::{Dep, PageCache};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use domain::Post;
@@ -107,6 +108,8 @@ pub struct Indexer {
     /// Change-clock readings already applied within the late window, by post id.
     seen: HashMap<String, i64>,
     seen_deleted: HashMap<String, i64>,
+    /// Told which search results and related boxes each pass changed.
+    cache: Option<PageCache>,
 }
 
 impl Indexer {
@@ -116,6 +119,21 @@ impl Indexer {
             search,
             seen: HashMap::new(),
             seen_deleted: HashMap::new(),
+            cache: None,
+        }
+    }
+
+    /// Evicts from `cache` the search pages and related boxes each pass changes.
+    pub fn evicting(self, cache: PageCache) -> Indexer {
+        Indexer {
+            cache: Some(cache),
+            ..self
+        }
+    }
+
+    fn evict(&self, deps: &[Dep]) {
+        if let Some(cache) = &self.cache {
+            cache.evict(deps);
         }
     }
 
@@ -218,6 +236,7 @@ impl Indexer {
             pass.indexed += upserts.len();
             pass.removed += deletes.len();
             apply(&index, upserts, deletes, cursor.clone()).await?;
+            self.evict(&[Dep::Search]);
             if changed.len() + gone.len() <= RELATED_BATCH_LIMIT {
                 pass.related += self.refresh_related(&changed, &gone).await?;
             }
@@ -281,6 +300,12 @@ impl Indexer {
         for post in &posts {
             compute_and_save(&self.store, &self.search.index(), post).await?;
         }
+        let recomputed: Vec<Dep> = changed
+            .iter()
+            .chain(&posts)
+            .map(|p| Dep::Related(p.id.clone()))
+            .collect();
+        self.evict(&recomputed);
         Ok(changed.len() + posts.len())
     }
 }

@@ -2,6 +2,7 @@
 //! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
 
 pub mod billing;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod compose;

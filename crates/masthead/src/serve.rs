@@ -1,5 +1,7 @@
 //! Opening the site (data directory, database, theme) and serving it until SIGINT or SIGTERM.
 
+use crate::cache::PageCache;
+use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
 use crate::http::{AppState, app};
 use crate::indexer::{Indexer, Search};
@@ -44,7 +46,18 @@ pub async fn state(config: Config) -> Result<AppState> {
     let signer = Signer::new(&site_secret(&store).await?);
     let mailer = Mailer::from_config(&config)?;
     let search = Search::open(&config.search_dir())?;
-    tokio::spawn(Indexer::new(store.clone(), search.clone()).run());
+    let cache = PageCache::new(config.cache_mb);
+    tokio::spawn(
+        Indexer::new(store.clone(), search.clone())
+            .evicting(cache.clone())
+            .run(),
+    );
+    if cache.enabled() {
+        let follower = Follower::start(store.clone(), cache.clone())
+            .await
+            .context("the page cache cannot follow the database's changes")?;
+        tokio::spawn(follower.run());
+    }
     Ok(AppState {
         store,
         theme: Arc::new(theme),
@@ -53,6 +66,7 @@ pub async fn state(config: Config) -> Result<AppState> {
         mailer: Arc::new(mailer),
         limits: Arc::new(Limits::default()),
         search,
+        cache,
     })
 }
 
@@ -81,12 +95,17 @@ pub async fn run(state: AppState) -> Result<()> {
         "Masthead is running at {}/ (press Ctrl+C to stop)",
         state.config.public_url
     );
-    let (store, search) = (state.store.clone(), state.search.clone());
+    let (store, search, cache) = (
+        state.store.clone(),
+        state.search.clone(),
+        state.cache.clone(),
+    );
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped unexpectedly")?;
     search.close();
+    cache.close();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

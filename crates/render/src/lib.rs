@@ -15,3 +15,6 @@ pub mod structured;
 pub mod theme;
 
 pub use theme::{Theme, ThemeError};
+
+/// HTML-escapes text for element content and attribute values.
+pub use handlebars::html_escape;

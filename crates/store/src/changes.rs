@@ -45,6 +45,43 @@ impl Store {
             .collect())
     }
 
+    /// The newest position of the change feed and the newest deletion time: where a reader
+    /// that needs no history starts following.
+    pub async fn feed_head(&self) -> Result<(FeedPosition, i64), StoreError> {
+        let last: Option<(i64, String)> = on_pool!(&self.db, read, |p| sqlx::query_as(
+            "SELECT changed_at, id FROM posts ORDER BY changed_at DESC, id DESC LIMIT 1"
+        )
+        .fetch_optional(p)
+        .await?);
+        let (deleted,): (Option<i64>,) = on_pool!(&self.db, read, |p| sqlx::query_as(
+            "SELECT MAX(deleted_at) FROM post_tombstones"
+        )
+        .fetch_one(p)
+        .await?);
+        let position = last.map_or_else(FeedPosition::default, |(changed_at, id)| FeedPosition {
+            changed_at,
+            id,
+        });
+        Ok((position, deleted.unwrap_or(0)))
+    }
+
+    /// Ids of published posts whose publication time falls in `(after, until]`: scheduled
+    /// posts that went live in that span without any write.
+    pub async fn went_live(
+        &self,
+        after: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT id FROM posts WHERE status = 'published' \
+             AND published_at > $1 AND published_at <= $2 ORDER BY published_at LIMIT 1000";
+        let rows: Vec<(String,)> = on_pool!(&self.db, read, |p| sqlx::query_as(sql)
+            .bind(to_micros(after))
+            .bind(to_micros(until))
+            .fetch_all(p)
+            .await?);
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Ids of posts deleted after `after` (a change-clock reading), with their deletion times.
     pub async fn deleted_posts(
         &self,
@@ -80,6 +117,7 @@ impl Store {
             .execute(p)
             .await?
             .rows_affected());
+        self.clock.tick();
         Ok(done > 0)
     }
 
@@ -106,6 +144,7 @@ impl Store {
             tx.commit().await?;
             n > 0
         });
+        self.clock.tick();
         Ok(deleted)
     }
 }

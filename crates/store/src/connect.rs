@@ -59,6 +59,7 @@ impl Store {
             .map_err(unreachable)?;
         Ok(Store {
             db: Db::Sqlite { read, write },
+            clock: crate::clock::ContentClock::new(),
         })
     }
 
@@ -79,6 +80,7 @@ impl Store {
             .map_err(|source| StoreError::Unreachable { target, source })?;
         Ok(Store {
             db: Db::Postgres(pool),
+            clock: crate::clock::ContentClock::new(),
         })
     }
 

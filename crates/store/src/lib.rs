@@ -7,6 +7,7 @@
 mod auth;
 mod billing;
 mod changes;
+mod clock;
 mod connect;
 mod error;
 mod members;
@@ -50,10 +51,22 @@ pub(crate) use on_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    clock: std::sync::Arc<clock::ContentClock>,
 }
 
 impl Store {
     pub fn backend(&self) -> Backend {
         self.db.backend()
+    }
+
+    /// This process's content clock: how many writes that change what readers see (posts,
+    /// settings, tiers) have committed through this `Store` and its clones.
+    pub fn content_ticks(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// Resolves once the content clock has moved past `seen` (at once if it already has).
+    pub async fn content_changed(&self, seen: u64) {
+        self.clock.changed_since(seen).await;
     }
 }

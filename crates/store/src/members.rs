@@ -256,6 +256,7 @@ impl Store {
             .execute(p)
             .await?;
         });
+        self.clock.tick();
         Ok(())
     }
 }

@@ -24,6 +24,7 @@ impl Store {
             .execute(p)
             .await?;
         });
+        self.clock.tick();
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use super::pages::{cards, html_response, slug, views};
 use super::reader::{Reader, grace};
 use super::site::{load, page_context};
 use super::{AppError, AppState, gifts, unlock};
+use crate::cache::{self, Dep, Slot};
 use crate::indexer;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 /// The stored Related Articles of `post` that are live now; computed on the spot if the
 /// indexer has not done it yet (after a bulk import), and kept once the index is complete.
 async fn related(state: &AppState, post: &Post, now: DateTime<Utc>) -> Result<Vec<Post>, AppError> {
+    cache::depends_on(Dep::Related(post.id.clone()));
     let ids = match state.store.related_ids(&post.id).await? {
         Some(ids) => ids,
         None => {
@@ -44,6 +46,7 @@ pub async fn post(
         .post_by_slug(slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
+    cache::shows(&post);
     let site = load(&state).await?;
     let gift = query_param(query.as_deref(), "gift");
     let plan = unlock::plan(
@@ -87,7 +90,7 @@ pub async fn post(
     let reader = Reader { jar, ..reader };
     let reader = if reader.member.is_some() {
         let (reader, csrf) = reader.csrf(&state);
-        ctx["csrf"] = json!(csrf);
+        ctx["csrf"] = json!(cache::slot(Slot::Csrf, csrf));
         reader
     } else {
         reader
@@ -151,8 +154,12 @@ async fn gift_box(
         return Ok(());
     }
     let remaining = gifts::remaining(state, &current.member.id).await?;
+    let remaining = cache::slot(Slot::GiftsLeft, remaining.to_string());
     data["gift"] = json!({ "action": "/members/gift", "post_id": view.id, "remaining": remaining });
     let created = query_param(query, "gift_created");
+    if !created.is_empty() {
+        cache::per_reader();
+    }
     if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
         && gift.member_id == current.member.id
         && gift.post_id == view.id

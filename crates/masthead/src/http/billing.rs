@@ -177,6 +177,8 @@ pub async fn webhook(
         .store
         .apply_stripe_event(&event.id, event_type(&event.kind), pair, now)
         .await?;
+    // A subscription changed: what a signed-in member may read is looked up again.
+    state.cache.forget_sessions();
     tracing::info!(stripe.event = %event.id, fresh, applied = pair.is_some(), "Stripe webhook");
     Ok((
         [(header::CACHE_CONTROL, "no-store")],

@@ -28,8 +28,7 @@ pub async fn etag(req: Request, next: Next) -> Response {
             Ok(bytes) => bytes,
             Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!("W/\"{}\"", hex::encode(&digest[..12]));
+    let tag = tag_of(&bytes);
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -50,7 +49,15 @@ pub async fn etag(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn not_modified(req: &HeaderMap, res: &HeaderMap, tag: &str) -> bool {
+/// The weak ETag of a body.
+pub(crate) fn tag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!("W/\"{}\"", hex::encode(&digest[..12]))
+}
+
+/// Whether a request with headers `req` already holds the response with headers `res` and
+/// ETag `tag`.
+pub(crate) fn not_modified(req: &HeaderMap, res: &HeaderMap, tag: &str) -> bool {
     if let Some(inm) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         // Weak comparison: `W/"x"` matches `"x"` and `W/"x"`.
         let ours = tag.trim_start_matches("W/");

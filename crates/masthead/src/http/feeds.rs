@@ -103,6 +103,7 @@ async fn respond(
     filter: &PostFilter,
     info: &FeedInfo,
 ) -> Result<Response, AppError> {
+    super::pages::depends_on_listing(filter);
     let posts = state
         .store
         .list_posts(filter, FEED_SIZE, 0, site.now)

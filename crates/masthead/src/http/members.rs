@@ -89,6 +89,8 @@ async fn page(
     error: Option<String>,
     mut data: Value,
 ) -> Result<Response, AppError> {
+    // Forms, notices and the member's own details: never stored by the page cache.
+    crate::cache::per_reader();
     let site = load(state).await?;
     let (reader, csrf) = reader.csrf(state);
     data["member"] = reader.member_json(state).await?;
@@ -386,6 +388,7 @@ async fn account_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
+    crate::cache::per_reader();
     let state = state.clone();
     let Some(current) = reader.member.clone() else {
         return Ok(see_other(reader.jar, "/signin/?redirect=/account/"));
@@ -527,6 +530,7 @@ pub async fn delete_account(
     }
     let jar = session::end(&state, &current, reader.jar.clone(), true).await?;
     state.store.delete_member(&current.member.id).await?;
+    state.cache.forget_sessions();
     tracing::info!(member.id = %current.member.id, "member deleted their account");
     Ok(see_other(jar, "/"))
 }

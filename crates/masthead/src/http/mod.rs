@@ -3,11 +3,11 @@
 mod article;
 mod assets;
 mod billing;
-mod conditional;
+pub(crate) mod conditional;
 mod error;
 mod extract;
 mod feeds;
-mod gifts;
+pub(crate) mod gifts;
 mod members;
 mod pages;
 pub mod reader;
@@ -49,6 +49,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The full-text index, kept current by `indexer`.
     pub search: crate::indexer::Search,
+    /// Rendered pages, kept current by `cache::follower`.
+    pub cache: crate::cache::PageCache,
 }
 
 /// The site's title, for mail and messages.
@@ -91,7 +93,11 @@ pub fn app(state: AppState) -> Router {
         // Also serves sitemap parts: `/sitemap-posts-2.xml` is one segment without a slash.
         .route("/{slug}", get(sitemaps::part_or_add_slash))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(conditional::etag));
+        .layer(axum::middleware::from_fn(conditional::etag))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cache::layer::serve,
+        ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))

@@ -4,6 +4,7 @@ use super::extract::Segments;
 use super::reader::Reader;
 use super::site::{load, page_context};
 use super::{AppError, AppState};
+use crate::cache::{self, Dep};
 use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -28,12 +29,23 @@ fn viewer() -> Viewer {
     Viewer::anonymous()
 }
 
+/// What `viewer` sees of each post; the page being rendered depends on each.
 pub(super) fn views(posts: &[Post], viewer: &Viewer, now: DateTime<Utc>) -> Vec<PostView> {
     posts
         .iter()
+        .inspect(|p| cache::shows(p))
         .map(|p| project(p, viewer, now))
         .filter(|v| v.access != Access::Denied)
         .collect()
+}
+
+/// The page being rendered lists the posts `filter` selects.
+pub(super) fn depends_on_listing(filter: &PostFilter) {
+    match (&filter.tag, &filter.author) {
+        (Some(tag), _) => cache::depends_on(Dep::Tag(tag.clone())),
+        (None, Some(author)) => cache::depends_on(Dep::Author(author.clone())),
+        (None, None) => cache::depends_on(Dep::AllPosts),
+    }
 }
 
 pub(super) fn cards(views: &[PostView]) -> Vec<Value> {
@@ -95,6 +107,7 @@ async fn home_at(state: &AppState, reader: &Reader, page: u64) -> Result<Respons
     let (viewer, now) = (viewer(), site.now);
     let mut data = serde_json::Map::new();
     let filter = PostFilter::posts();
+    depends_on_listing(&filter);
     let mut lead_id = None;
     if page == 1 {
         let featured = PostFilter {
@@ -176,6 +189,7 @@ async fn section_blocks(
             exclude: exclude.to_vec(),
             ..PostFilter::posts()
         };
+        depends_on_listing(&filter);
         let posts = state
             .store
             .list_posts(&filter, SECTION_BLOCK, 0, site.now)
@@ -308,6 +322,7 @@ async fn listing(
     header: Value,
 ) -> Result<Response, AppError> {
     let site = load(state).await?;
+    depends_on_listing(filter);
     let result = state
         .store
         .list_posts(filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), site.now)

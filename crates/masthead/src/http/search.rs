@@ -105,10 +105,12 @@ async fn run(
     let searched = started.elapsed();
     let posts = state.store.posts_by_ids(&results.ids).await?;
     let loaded = started.elapsed();
+    crate::cache::depends_on(crate::cache::Dep::Search);
     let hits = posts
         .iter()
         // The index may lag the database by a tick: the store has the last word.
         .filter(|p| p.kind == PostKind::Post && p.is_live(now))
+        .inspect(|p| crate::cache::shows(p))
         .map(|p| project(p, &viewer, now))
         .filter(|v| v.access != Access::Denied)
         .map(|view| Hit {
@@ -128,7 +130,14 @@ async fn run(
         total: results.total,
         hits,
         suggestion,
-        indexing: !state.search.is_ready(),
+        indexing: {
+            let indexing = !state.search.is_ready();
+            if indexing {
+                // Results while the index is rebuilt are incomplete: never stored.
+                crate::cache::per_reader();
+            }
+            indexing
+        },
     })
 }
 

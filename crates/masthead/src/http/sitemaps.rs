@@ -7,6 +7,7 @@ use super::extract::Segments;
 use super::feeds::public_text;
 use super::site::load;
 use super::{AppError, AppState, pages};
+use crate::cache::{self, Dep};
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;
@@ -33,6 +34,7 @@ fn source(part: Part) -> SitemapSource {
 
 /// `/sitemap.xml`: every file of every part that has something to list.
 pub async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
+    cache::depends_on(Dep::AllPosts);
     let site = load(&state).await?;
     let mut files = Vec::new();
     for part in Part::ALL {
@@ -73,6 +75,7 @@ pub async fn part_or_add_slash(
 /// File `n` of `part`. The first file always exists (maybe empty); later ones only while
 /// there is something left to list.
 async fn part_file(state: &AppState, part: Part, n: u32) -> Result<Response, AppError> {
+    cache::depends_on(Dep::AllPosts);
     let site = load(state).await?;
     let (limit, offset) = file_window(n, MAX_URLS);
     let entries: Vec<UrlEntry> = match part {
@@ -138,6 +141,7 @@ fn post_entry(stub: &PostStub, site: &SiteInfo) -> Option<UrlEntry> {
 
 /// `/sitemap-news.xml`: posts published in the last 48 hours, newest first.
 pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
+    cache::depends_on(Dep::AllPosts);
     let site = load(&state).await?;
     let since = site.now - Duration::hours(NEWS_HOURS);
     let stubs = state

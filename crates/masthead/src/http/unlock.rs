@@ -4,6 +4,7 @@
 
 use super::reader::{Reader, grace};
 use super::{AppError, AppState, gifts};
+use crate::cache;
 use crate::members::session::cookie;
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Duration, Utc};
@@ -47,6 +48,11 @@ pub async fn plan(
     if post.visibility.is_public() || domain::access::decide(post, &viewer, now).0 == Access::Full {
         return Ok(plan);
     }
+    // A gift link or a meter makes the page this reader's alone (not stored by the page
+    // cache); without them it is the same for everyone in the reader's access class.
+    if gift.is_some() {
+        cache::per_reader();
+    }
     if let Some(token) = gift
         && gifts::open(state, token, now)
             .await?
@@ -59,6 +65,7 @@ pub async fn plan(
     let since = now - Duration::days(WINDOW_DAYS);
     viewer = match &reader.member {
         Some(current) if member_limit > 0 => {
+            cache::per_reader();
             let (count, this) = state
                 .store
                 .meter_state(&current.member.id, &post.id, since)
@@ -71,6 +78,7 @@ pub async fn plan(
             })
         }
         None if anonymous_limit > 0 => {
+            cache::per_reader();
             let (start, ids) = anonymous_reads(state, &reader.jar, now);
             let key = short_id(&post.id);
             plan.limit = anonymous_limit;

@@ -110,6 +110,7 @@ pub async fn end(
     } else {
         state.store.delete_session(&current.session_hash).await?;
     }
+    state.cache.forget_sessions();
     Ok(jar.add(cookie(
         state,
         SESSION_COOKIE,

@@ -79,6 +79,7 @@ pub fn config(dir: &Path) -> Config {
         stripe: None,
         past_due_grace_days: 7,
         search_recency_weight: 0.25,
+        cache_mb: masthead::config::DEFAULT_CACHE_MB,
     }
 }
 
@@ -128,6 +129,21 @@ impl TestApp {
         path: &str,
         headers: &[(&str, &str)],
     ) -> TestResponse {
+        let (status, headers, bytes) = self.request_bytes(method, path, headers).await;
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A request whose response body is kept as bytes (compressed bodies, binaries).
+    pub async fn request_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
         let mut req = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -143,11 +159,7 @@ impl TestApp {
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
             .unwrap();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        (status, headers, bytes.to_vec())
     }
 }
 

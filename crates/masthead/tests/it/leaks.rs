@@ -7,7 +7,8 @@
 //! only to viewers entitled to its post), other articles' Related Articles boxes, the 404 page,
 //! the RSS feeds (site, `/feed/`, tag, author), every sitemap and the News sitemap, robots.txt,
 //! and response headers. An article's `<head>` (meta tags and JSON-LD) never holds gated text,
-//! not even for readers who may read the body.
+//! not even for readers who may read the body. The page cache is on throughout, and every
+//! article is requested twice per viewer, so stored copies are checked too.
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;
@@ -295,6 +296,16 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
                 cookies.is_empty() == cache.starts_with("public"),
                 "{}: {cache}",
                 case.name
+            );
+            // Again, now that the page cache may hold this class's copy (and other readers'
+            // copies of other classes).
+            let again = app.get_as(&format!("/{slug}/"), &cookies).await;
+            assert_eq!(
+                again.body.contains(canary.as_str()),
+                full,
+                "{}: {kind} probe from the page cache ({})",
+                case.name,
+                again.header("x-masthead-cache")
             );
         }
         // Search matches words in gated parts (readers should find paid analysis), but a

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod browser;
+mod cache;
 mod cli;
 mod crawl;
 mod feeds;

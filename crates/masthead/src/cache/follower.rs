@@ -1,0 +1,220 @@
+//! Keeps the page cache true to the store: follows the change feed (every write, from any
+//! process, on either database) and evicts exactly the pages each change affects; notices
+//! scheduled posts going live; clears everything when settings, tiers or the navigation change.
+//!
+//! This process's own writes wake the follower at once, and until it has applied them the
+//! cache serves nothing (`PageCache::synced_to`). Writes by other processes are seen within one
+//! tick.
+
+use super::PageCache;
+use super::record::{Dep, Facts};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use domain::{Post, TagKind};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::Duration;
+use store::{FeedPosition, Store};
+
+/// How often the feed is polled for other processes' writes.
+const TICK: Duration = Duration::from_millis(200);
+const PAGE: u32 = 500;
+/// A write may commit this long after its change-clock reading (see `indexer`).
+const LATE_MICROS: i64 = 5_000_000;
+
+pub struct Follower {
+    store: Store,
+    cache: PageCache,
+    position: FeedPosition,
+    deleted_after: i64,
+    /// Change-clock readings already applied within the late window, by post id.
+    seen: HashMap<String, i64>,
+    seen_deleted: HashMap<String, i64>,
+    live_checked: DateTime<Utc>,
+    site: u64,
+    nav: u64,
+}
+
+impl Follower {
+    /// A follower starting at the feed's head: the cache starts empty, so history is moot.
+    pub async fn start(store: Store, cache: PageCache) -> Result<Follower> {
+        let (position, deleted_after) = store.feed_head().await?;
+        // After reading the head: a post created later is then sure to come through the feed.
+        cache.reset_facts();
+        let mut follower = Follower {
+            cache,
+            position,
+            deleted_after,
+            seen: HashMap::new(),
+            seen_deleted: HashMap::new(),
+            live_checked: Utc::now(),
+            site: 0,
+            nav: 0,
+            store,
+        };
+        // The late window behind the head holds writes made before the cache existed.
+        follower.changed_posts().await?;
+        follower.deleted_posts().await?;
+        follower.site = follower.site_fingerprint().await?;
+        follower.nav = follower.nav_fingerprint().await?;
+        follower.cache.synced_to(follower.store.content_ticks());
+        Ok(follower)
+    }
+
+    /// Applies changes until the cache is closed: at once after this process writes, and every
+    /// tick otherwise. Errors are logged and retried; meanwhile the cache serves nothing new.
+    pub async fn run(mut self) {
+        while !self.cache.is_closed() {
+            let ticks = self.store.content_ticks();
+            match self.pass().await {
+                Ok(()) => self.cache.synced_to(ticks),
+                Err(err) => {
+                    if self.cache.is_closed() {
+                        break;
+                    }
+                    tracing::warn!(error = %format!("{err:#}"), "page cache: following changes failed; clearing and retrying");
+                    self.cache.clear();
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
+                }
+            }
+            tokio::select! {
+                () = self.store.content_changed(ticks) => {}
+                () = tokio::time::sleep(TICK) => {}
+            }
+        }
+    }
+
+    /// One look at everything that may have changed since the last.
+    pub async fn pass(&mut self) -> Result<()> {
+        let mut deps: Vec<Dep> = Vec::new();
+        let mut all_listings = false;
+        for post in self.changed_posts().await? {
+            let new = Facts::of(&post);
+            match self.cache.facts(&post.id) {
+                (Some(old), _) if !old.lists_differently(&new) => {}
+                (Some(old), _) => {
+                    deps.extend(old.listings());
+                    deps.extend(new.listings());
+                }
+                // Created since the facts are complete, and not in them: a new post.
+                (None, complete_since) if post.created_at > complete_since => {
+                    deps.extend(new.listings());
+                }
+                // Where it was listed before is unknown.
+                (None, _) => all_listings = true,
+            }
+            deps.push(Dep::Post(post.id.clone()));
+            self.cache.remember(&post.id, new);
+        }
+        for id in self.deleted_posts().await? {
+            match self.cache.facts(&id).0 {
+                Some(old) => deps.extend(old.listings()),
+                None => all_listings = true,
+            }
+            self.cache.forget(&id);
+            deps.push(Dep::Post(id));
+        }
+        let now = Utc::now();
+        let live = self.store.went_live(self.live_checked, now).await?;
+        self.live_checked = now;
+        if !live.is_empty() {
+            deps.push(Dep::Search);
+        }
+        for post in self.store.posts_by_ids(&live).await? {
+            let new = Facts::of(&post);
+            deps.extend(new.listings());
+            deps.push(Dep::Post(post.id.clone()));
+            self.cache.remember(&post.id, new);
+        }
+        let listings_changed = all_listings || deps.iter().any(Dep::is_listing);
+        let site = self.site_fingerprint().await?;
+        let nav = if listings_changed {
+            self.nav_fingerprint().await?
+        } else {
+            self.nav
+        };
+        if site != self.site || nav != self.nav {
+            (self.site, self.nav) = (site, nav);
+            tracing::info!("page cache: settings, tiers or navigation changed; cleared");
+            self.cache.clear();
+            return Ok(());
+        }
+        if all_listings {
+            self.cache.evict_listings();
+        }
+        deps.sort_by_key(|d| format!("{d:?}"));
+        deps.dedup();
+        self.cache.evict(&deps);
+        Ok(())
+    }
+
+    /// Posts written since the last pass, each once, including writes that committed late.
+    async fn changed_posts(&mut self) -> Result<Vec<Post>> {
+        let mut out: Vec<Post> = Vec::new();
+        loop {
+            let page = self.store.changed_posts(&self.position, PAGE).await?;
+            let full = page.len() == PAGE as usize;
+            if let Some((clock, post)) = page.last() {
+                self.position = FeedPosition {
+                    changed_at: *clock,
+                    id: post.id.clone(),
+                };
+            }
+            for (clock, post) in page {
+                if self.seen.insert(post.id.clone(), clock) != Some(clock) {
+                    out.push(post);
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        let late = FeedPosition {
+            changed_at: self.position.changed_at - LATE_MICROS,
+            id: String::new(),
+        };
+        for (clock, post) in self.store.changed_posts(&late, PAGE).await? {
+            if self.seen.insert(post.id.clone(), clock) != Some(clock) {
+                out.push(post);
+            }
+        }
+        let horizon = self.position.changed_at - LATE_MICROS;
+        self.seen.retain(|_, at| *at >= horizon);
+        Ok(out)
+    }
+
+    async fn deleted_posts(&mut self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for (id, at) in self
+            .store
+            .deleted_posts(self.deleted_after - LATE_MICROS, PAGE)
+            .await?
+        {
+            if self.seen_deleted.insert(id.clone(), at) != Some(at) {
+                self.deleted_after = self.deleted_after.max(at);
+                out.push(id);
+            }
+        }
+        let horizon = self.deleted_after - LATE_MICROS;
+        self.seen_deleted.retain(|_, at| *at >= horizon);
+        Ok(out)
+    }
+
+    /// Settings and tiers: every page shows some of them.
+    async fn site_fingerprint(&self) -> Result<u64> {
+        let mut h = DefaultHasher::new();
+        self.store.settings().await?.hash(&mut h);
+        format!("{:?}", self.store.tiers().await?).hash(&mut h);
+        Ok(h.finish())
+    }
+
+    /// The sections and topics in use: every page's navigation.
+    async fn nav_fingerprint(&self) -> Result<u64> {
+        let mut h = DefaultHasher::new();
+        for kind in [TagKind::Section, TagKind::Topic] {
+            format!("{:?}", self.store.tags_in_use(kind).await?).hash(&mut h);
+        }
+        Ok(h.finish())
+    }
+}

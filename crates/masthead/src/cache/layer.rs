@@ -1,0 +1,153 @@
+//! The page cache as middleware around the public pages: answer from a stored page when there
+//! is one for this URL and access class, otherwise render once (identical misses wait for that
+//! render) and store the result when it is the same for every reader of the class.
+
+use super::class::{self, Class};
+use super::entry::{self, Entry};
+use super::record::{self, Recording, Slot};
+use super::{Key, PageCache};
+use crate::http::reader::CSRF_COOKIE;
+use crate::http::{AppState, gifts};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::response::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a request waits for an identical one's render before rendering itself.
+const PATIENCE: Duration = Duration::from_secs(5);
+/// Pages larger than this are passed through, not stored.
+const MAX_PAGE: usize = 8 * 1024 * 1024;
+
+pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let cache = state.cache.clone();
+    if !cache.enabled() || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let class = match class::of(&state, req.headers()).await {
+        Ok(class) => class,
+        Err(err) => {
+            tracing::warn!(error = %format!("{err:#}"), "page cache: cannot tell the reader's class; not caching");
+            return next.run(req).await;
+        }
+    };
+    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let key: Key = Arc::from(format!("{}\n{target}", class.name));
+    let headers = req.headers().clone();
+    if let Some(res) = hit(&state, &key, &class, &headers).await {
+        return res;
+    }
+    let lead = cache.wait_or_lead(&key, PATIENCE).await;
+    if lead.is_none()
+        && let Some(res) = hit(&state, &key, &class, &headers).await
+    {
+        return res;
+    }
+    let ticks = state.store.content_ticks();
+    let epoch = cache.epoch();
+    let storable = cache.usable(ticks);
+    if storable {
+        // Conditional requests are answered from the stored page once it is stored.
+        req.headers_mut().remove(header::IF_NONE_MATCH);
+        req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    }
+    let (res, rec) = record::recording(cache.nonce().to_owned(), next.run(req)).await;
+    let res = finish(&cache, key, &class, &headers, res, rec, storable, epoch).await;
+    drop(lead);
+    res
+}
+
+/// A stored page for this request, with this reader's slots filled in.
+async fn hit(state: &AppState, key: &Key, class: &Class, headers: &HeaderMap) -> Option<Response> {
+    let cache = &state.cache;
+    if !cache.usable(state.store.content_ticks()) {
+        return None;
+    }
+    let entry = cache.get(key)?;
+    let mut fill = Vec::new();
+    for slot in entry.slots() {
+        let value = match slot {
+            // Without a CSRF cookie, the render sets one: not a hit.
+            Slot::Csrf => csrf_cookie(headers)?,
+            Slot::GiftsLeft => gifts::remaining(state, class.member_id.as_deref()?)
+                .await
+                .ok()?
+                .to_string(),
+        };
+        fill.push((slot, value));
+    }
+    Some(entry.respond(headers, &fill, "hit"))
+}
+
+fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+    let jar = CookieJar::from_headers(headers);
+    let value = jar.get(CSRF_COOKIE)?.value();
+    let plain = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (value.len() >= 32 && plain).then(|| value.to_owned())
+}
+
+/// Stores the rendered response when it is the same for every reader of the class, and
+/// answers this request (slots filled with this reader's values).
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    cache: &PageCache,
+    key: Key,
+    class: &Class,
+    req: &HeaderMap,
+    res: Response,
+    rec: Recording,
+    storable: bool,
+    epoch: u64,
+) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let cacheable = storable && is_shareable(&parts, class, &rec);
+    if !cacheable && rec.slots.is_empty() {
+        return tagged(Response::from_parts(parts, body), "bypass");
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_PAGE).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::warn!(error = %err, "page cache: could not read the rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if cacheable {
+        let entry = Arc::new(Entry::new(&parts, &bytes, &rec));
+        let kept = cache.insert(key, entry.clone(), &rec, epoch);
+        return entry.respond(req, &rec.slots, if kept { "miss" } else { "bypass" });
+    }
+    let body: Bytes = entry::fill_in(&bytes, &rec);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if parts.headers.contains_key(header::ETAG)
+        && let Ok(tag) = HeaderValue::from_str(&crate::http::conditional::tag_of(&body))
+    {
+        parts.headers.insert(header::ETAG, tag);
+    }
+    tagged(Response::from_parts(parts, Body::from(body)), "bypass")
+}
+
+/// Whether a rendered response may be served to every reader of `class`.
+fn is_shareable(parts: &Parts, class: &Class, rec: &Recording) -> bool {
+    let public = parts
+        .headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    parts.status == StatusCode::OK
+        && !rec.per_reader
+        && !parts.headers.contains_key(header::SET_COOKIE)
+        // An anonymous page marked private was unlocked for this reader alone.
+        && (public || !class.is_anonymous())
+}
+
+fn tagged(mut res: Response, outcome: &'static str) -> Response {
+    res.headers_mut()
+        .insert("x-masthead-cache", HeaderValue::from_static(outcome));
+    res
+}
