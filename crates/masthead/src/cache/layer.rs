@@ -6,8 +6,10 @@ use super::class::{self, Class};
 use super::entry::{self, Entry};
 use super::record::{self, Recording, Slot};
 use super::{Key, PageCache};
-use crate::http::reader::CSRF_COOKIE;
+use crate::http::reader::{CSRF_COOKIE, CSRF_LIFETIME};
 use crate::http::{AppState, gifts};
+use crate::members::crypto::random_token;
+use crate::members::session::cookie;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::response::Parts;
@@ -69,10 +71,18 @@ async fn hit(state: &AppState, key: &Key, class: &Class, headers: &HeaderMap) ->
     }
     let entry = cache.get(key)?;
     let mut fill = Vec::new();
+    let mut new_cookie = None;
     for slot in entry.slots() {
         let value = match slot {
-            // Without a CSRF cookie, the render sets one: not a hit.
-            Slot::Csrf => csrf_cookie(headers)?,
+            Slot::Csrf => match csrf_cookie(headers) {
+                Some(token) => token,
+                // A browser without a CSRF cookie gets one, as the render would give it.
+                None => {
+                    let token = random_token();
+                    new_cookie = Some(cookie(state, CSRF_COOKIE, token.clone(), CSRF_LIFETIME));
+                    token
+                }
+            },
             Slot::GiftsLeft => gifts::remaining(state, class.member_id.as_deref()?)
                 .await
                 .ok()?
@@ -80,7 +90,13 @@ async fn hit(state: &AppState, key: &Key, class: &Class, headers: &HeaderMap) ->
         };
         fill.push((slot, value));
     }
-    Some(entry.respond(headers, &fill, "hit"))
+    let mut res = entry.respond(headers, &fill, "hit");
+    if let Some(c) = new_cookie
+        && let Ok(v) = HeaderValue::from_str(&c.encoded().to_string())
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Some(res)
 }
 
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
@@ -107,6 +123,12 @@ async fn finish(
 ) -> Response {
     let (mut parts, body) = res.into_parts();
     let cacheable = storable && is_shareable(&parts, class, &rec);
+    let set_cookies: Vec<HeaderValue> = parts
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
     if !cacheable && rec.slots.is_empty() {
         return tagged(Response::from_parts(parts, body), "bypass");
     }
@@ -120,7 +142,12 @@ async fn finish(
     if cacheable {
         let entry = Arc::new(Entry::new(&parts, &bytes, &rec));
         let kept = cache.insert(key, entry.clone(), &rec, epoch);
-        return entry.respond(req, &rec.slots, if kept { "miss" } else { "bypass" });
+        let mut res = entry.respond(req, &rec.slots, if kept { "miss" } else { "bypass" });
+        // This reader's new CSRF cookie (the only cookie a stored page may have sent).
+        for c in set_cookies {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+        return res;
     }
     let body: Bytes = entry::fill_in(&bytes, &rec);
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -139,9 +166,15 @@ fn is_shareable(parts: &Parts, class: &Class, rec: &Recording) -> bool {
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("public"));
+    // The one cookie a shared page may set is a new CSRF cookie, whose value is a slot.
+    let csrf_prefix = format!("{CSRF_COOKIE}=");
+    let cookies_ok = parts.headers.get_all(header::SET_COOKIE).iter().all(|c| {
+        rec.slots.iter().any(|(s, _)| *s == Slot::Csrf)
+            && c.to_str().is_ok_and(|c| c.starts_with(&csrf_prefix))
+    });
     parts.status == StatusCode::OK
         && !rec.per_reader
-        && !parts.headers.contains_key(header::SET_COOKIE)
+        && cookies_ok
         // An anonymous page marked private was unlocked for this reader alone.
         && (public || !class.is_anonymous())
 }

@@ -356,3 +356,98 @@ impl Drop for Lead {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Bytes;
+    use axum::response::{IntoResponse, Response};
+
+    fn page(deps: &[Dep]) -> (Arc<Entry>, Recording) {
+        let res: Response = ([("cache-control", "public")], "<p>page</p>").into_response();
+        let (parts, _) = res.into_parts();
+        let rec = Recording {
+            deps: deps.iter().cloned().collect(),
+            ..Recording::default()
+        };
+        (
+            Arc::new(Entry::new(
+                &parts,
+                &Bytes::from_static(b"<p>page</p>"),
+                &rec,
+            )),
+            rec,
+        )
+    }
+
+    fn key(s: &str) -> Key {
+        Arc::from(s)
+    }
+
+    #[test]
+    fn eviction_removes_exactly_the_dependent_pages() {
+        let cache = PageCache::new(16);
+        let post = Dep::Post("p1".into());
+        let tag = Dep::Tag("china".into());
+        for (k, deps) in [("a", vec![post.clone()]), ("b", vec![tag.clone()])] {
+            let (entry, rec) = page(&deps);
+            assert!(cache.insert(key(k), entry, &rec, cache.epoch()));
+        }
+        cache.evict(std::slice::from_ref(&post));
+        assert!(cache.get(&key("a")).is_none());
+        assert!(cache.get(&key("b")).is_some());
+        cache.evict_listings();
+        assert!(cache.get(&key("b")).is_none());
+    }
+
+    #[test]
+    fn a_render_that_raced_an_eviction_of_its_dependencies_is_not_kept() {
+        let cache = PageCache::new(16);
+        let started = cache.epoch();
+        cache.evict(&[Dep::Post("p1".into())]);
+        let (entry, rec) = page(&[Dep::Post("p1".into()), Dep::AllPosts]);
+        assert!(!cache.insert(key("raced"), entry, &rec, started));
+        assert!(cache.get(&key("raced")).is_none());
+        // An eviction of something else does not matter.
+        let (entry, rec) = page(&[Dep::Post("p2".into())]);
+        assert!(cache.insert(key("other"), entry, &rec, started));
+        // Listings and clears touch what they cover.
+        let started = cache.epoch();
+        cache.evict_listings();
+        let (entry, rec) = page(&[Dep::Tag("china".into())]);
+        assert!(!cache.insert(key("listing"), entry, &rec, started));
+        let (entry, rec) = page(&[Dep::Search]);
+        assert!(cache.insert(key("search"), entry, &rec, started));
+        let started = cache.epoch();
+        cache.clear();
+        let (entry, rec) = page(&[Dep::Search]);
+        assert!(!cache.insert(key("cleared"), entry, &rec, started));
+    }
+
+    #[test]
+    fn a_render_older_than_the_log_is_not_kept() {
+        let cache = PageCache::new(16);
+        let started = cache.epoch();
+        for i in 0..=LOG_LEN {
+            cache.evict(&[Dep::Post(format!("x{i}"))]);
+        }
+        let (entry, rec) = page(&[Dep::Post("unrelated".into())]);
+        assert!(!cache.insert(key("old"), entry, &rec, started));
+    }
+
+    #[test]
+    fn pages_pushed_out_for_room_leave_the_dependency_index() {
+        let cache = PageCache::new(1);
+        for i in 0..2000 {
+            let (entry, rec) = page(&[Dep::Post(format!("p{i}"))]);
+            cache.insert(key(&format!("k{i}")), entry, &rec, cache.epoch());
+        }
+        assert!(cache.weighted_size() <= 1024 * 1024);
+        let indexed = lock(&cache.inner.deps).len() as u64;
+        assert!(
+            indexed <= cache.len() + 64,
+            "{indexed} deps for {} pages",
+            cache.len()
+        );
+    }
+}

@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 
 pub const CSRF_COOKIE: &str = "mh_csrf";
+/// How long a browser's CSRF cookie lasts.
+pub const CSRF_LIFETIME: Duration = Duration::days(1);
 
 /// The request's reader: its cookies, the member they sign in (if any) and the client address.
 pub struct Reader {
@@ -67,9 +69,9 @@ impl Reader {
             Some(c) if c.value().len() >= 32 => c.value().to_owned(),
             _ => {
                 let token = random_token();
-                self.jar =
-                    self.jar
-                        .add(cookie(state, CSRF_COOKIE, token.clone(), Duration::days(1)));
+                self.jar = self
+                    .jar
+                    .add(cookie(state, CSRF_COOKIE, token.clone(), CSRF_LIFETIME));
                 token
             }
         };

@@ -375,6 +375,21 @@ async fn each_access_class_gets_its_own_copy_with_its_own_slots() {
             vec![format!("Gift links left this month: {left}")]
         );
     }
+    // A browser that has lost its CSRF cookie gets a new one, and the form carries it.
+    let session_only = a
+        .jar
+        .iter()
+        .filter(|(k, _)| k.as_str() == "mh_session")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = app.get_as(&page, &session_only).await;
+    assert_eq!(outcome(&res), "hit");
+    let mut fresh = Browser::default();
+    fresh.absorb(&res);
+    let token = fresh.jar.get("mh_csrf").expect("a new CSRF cookie").clone();
+    assert_ne!(token, a.csrf);
+    assert_eq!(res.attrs(".gift input[name=csrf]", "value"), vec![token]);
     // Never the paid copy for anyone else, even after it is stored.
     for _ in 0..2 {
         let res = app.get_as(&page, &free.cookies()).await;
