@@ -3,7 +3,7 @@
 use crate::cache::PageCache;
 use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
-use crate::http::{AppState, app};
+use crate::http::{AppState, Shared, app};
 use crate::indexer::{Indexer, Search};
 use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
 use anyhow::{Context, Result};
@@ -58,7 +58,7 @@ pub async fn state(config: Config) -> Result<AppState> {
             .context("the page cache cannot follow the database's changes")?;
         tokio::spawn(follower.run());
     }
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
@@ -67,7 +67,7 @@ pub async fn state(config: Config) -> Result<AppState> {
         limits: Arc::new(Limits::default()),
         search,
         cache,
-    })
+    }))
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

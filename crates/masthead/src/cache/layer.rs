@@ -39,10 +39,10 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
     };
     let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
     let key: Key = Arc::from(format!("{}\n{target}", class.name));
-    let headers = req.headers().clone();
-    if let Some(res) = hit(&state, &key, &class, &headers).await {
+    if let Some(res) = hit(&state, &key, &class, req.headers()).await {
         return res;
     }
+    let headers = req.headers().clone();
     let lead = cache.wait_or_lead(&key, PATIENCE).await;
     if lead.is_none()
         && let Some(res) = hit(&state, &key, &class, &headers).await

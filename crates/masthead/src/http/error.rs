@@ -69,7 +69,11 @@ impl<E: Into<anyhow::Error>> From<E> for AppError {
 
 /// Replaces marked 404s with the theme's error page (search form and latest stories).
 pub async fn themed_not_found(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let headers = req.headers().clone();
+    // Only the cookies are needed, and only for a 404.
+    let mut headers = axum::http::HeaderMap::new();
+    for c in req.headers().get_all(header::COOKIE) {
+        headers.append(header::COOKIE, c.clone());
+    }
     let res = next.run(req).await;
     if res.extensions().get::<ThemedNotFound>().is_none() {
         return res;
