@@ -121,11 +121,17 @@ impl Follower {
         if !live.is_empty() {
             deps.push(Dep::Search);
         }
-        for post in self.store.posts_by_ids(&live).await? {
-            let new = Facts::of(&post);
-            deps.extend(new.listings());
-            deps.push(Dep::Post(post.id.clone()));
-            self.cache.remember(&post.id, new);
+        if live.len() > PAGE as usize {
+            // A bulk embargo lifting: cheaper to redo every listing than to read each post
+            // (their own pages were 404s until now, never stored).
+            all_listings = true;
+        } else {
+            for post in self.store.posts_by_ids(&live).await? {
+                let new = Facts::of(&post);
+                deps.extend(new.listings());
+                deps.push(Dep::Post(post.id.clone()));
+                self.cache.remember(&post.id, new);
+            }
         }
         let listings_changed = all_listings || deps.iter().any(Dep::is_listing);
         let site = self.site_fingerprint().await?;

@@ -309,6 +309,76 @@ async fn the_change_feed_returns_every_write_once_in_order_and_tombstones_deleti
 }
 
 #[tokio::test]
+async fn the_feed_head_went_live_and_the_content_clock_tell_caches_what_changed() {
+    each_backend(|store| async move {
+        assert_eq!(
+            store.feed_head().await.unwrap(),
+            (FeedPosition::default(), 0)
+        );
+        let ticks = store.content_ticks();
+        let soon = PostBuilder::new("embargoed").build();
+        let soon = Post {
+            published_at: Some(now() + Duration::minutes(10)),
+            ..soon
+        };
+        let page = PostBuilder::new("about")
+            .page()
+            .published_hours_ago(2)
+            .build();
+        let draft = Post {
+            published_at: Some(now() + Duration::minutes(5)),
+            ..PostBuilder::new("draft").status(Status::Draft).build()
+        };
+        store
+            .save_posts(&[soon.clone(), page.clone(), draft])
+            .await
+            .unwrap();
+        assert!(store.content_ticks() > ticks, "a save moves the clock");
+        // The head is the newest change; a reader starting there sees nothing older.
+        let (head, deleted) = store.feed_head().await.unwrap();
+        assert_eq!(deleted, 0);
+        assert!(store.changed_posts(&head, 10).await.unwrap().is_empty());
+        // Published posts whose time falls in the span, of any kind; never drafts.
+        let live = store
+            .went_live(now() - Duration::hours(3), now() + Duration::minutes(20))
+            .await
+            .unwrap();
+        assert_eq!(live.len(), 2);
+        assert!(live.contains(&soon.id) && live.contains(&page.id));
+        let later = store
+            .went_live(now(), now() + Duration::minutes(20))
+            .await
+            .unwrap();
+        assert_eq!(later, vec![soon.id.clone()]);
+        // Settings, tiers, status changes and deletions move the clock too; the head moves on.
+        let ticks = store.content_ticks();
+        store.set_setting("title", "Renamed").await.unwrap();
+        store
+            .set_post_status(&soon.id, Status::Draft, None, now())
+            .await
+            .unwrap();
+        store.delete_post(&page.id).await.unwrap();
+        assert_eq!(store.content_ticks(), ticks + 3);
+        let (next, deleted) = store.feed_head().await.unwrap();
+        assert_eq!(next.id, soon.id);
+        assert!(next.changed_at >= head.changed_at && deleted > 0);
+        // A waiter resolves once the clock has moved past what it saw.
+        let seen = store.content_ticks();
+        store.content_changed(seen - 1).await;
+        let waiter = tokio::spawn({
+            let store = store.clone();
+            async move { store.content_changed(seen).await }
+        });
+        store.set_setting("title", "Again").await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("woken by the write")
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn related_lists_are_stored_in_order_and_outlive_the_posts_they_name() {
     each_backend(|store| async move {
         let posts: Vec<Post> = (0..4)
