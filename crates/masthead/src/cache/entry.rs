@@ -29,7 +29,8 @@ enum Stored {
         etag: HeaderValue,
     },
     /// Text with per-reader slots, filled in (and compressed by the outer layer) per request.
-    Slotted(Vec<Piece>),
+    /// `tag` is the ETag of the text with its markers; each reader's is derived from it.
+    Slotted { pieces: Vec<Piece>, tag: String },
 }
 
 enum Piece {
@@ -51,15 +52,24 @@ impl Entry {
         for name in [header::CONTENT_LENGTH, header::ETAG, header::SET_COOKIE] {
             headers.remove(name);
         }
-        let stored = if rec.slots.is_empty() {
+        let pieces = if rec.slots.is_empty() {
+            vec![]
+        } else {
+            split(body, &rec.nonce)
+        };
+        // A page whose template asked for a slot but did not print it is whole.
+        let stored = if pieces.iter().any(|p| matches!(p, Piece::Slot(_))) {
+            Stored::Slotted {
+                pieces,
+                tag: conditional::tag_of(body),
+            }
+        } else {
             Stored::Whole {
                 etag: etag_of(body),
                 br: brotli(body),
                 gzip: gzip(body),
                 identity: body.clone(),
             }
-        } else {
-            Stored::Slotted(split(body, &rec.nonce))
         };
         Entry {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -75,7 +85,7 @@ impl Entry {
             Stored::Whole {
                 identity, br, gzip, ..
             } => identity.len() + br.len() + gzip.len(),
-            Stored::Slotted(pieces) => pieces
+            Stored::Slotted { pieces, .. } => pieces
                 .iter()
                 .map(|p| match p {
                     Piece::Text(t) => t.len() + 16,
@@ -96,7 +106,7 @@ impl Entry {
     pub fn slots(&self) -> Vec<Slot> {
         match &self.body {
             Stored::Whole { .. } => vec![],
-            Stored::Slotted(pieces) => {
+            Stored::Slotted { pieces, .. } => {
                 let mut slots: Vec<Slot> = pieces
                     .iter()
                     .filter_map(|p| match p {
@@ -127,10 +137,14 @@ impl Entry {
                 };
                 (body, etag.clone(), encoding)
             }
-            Stored::Slotted(pieces) => {
+            Stored::Slotted { pieces, tag } => {
                 let body = assemble(pieces, fill);
-                let etag = etag_of(&body);
-                (body, etag, Encoding::Identity)
+                // The page is its template plus this reader's values: hash those, not the page.
+                let mut key = tag.clone();
+                for (slot, value) in fill {
+                    key.push_str(&format!("{slot:?}={value};"));
+                }
+                (body, etag_of(key.as_bytes()), Encoding::Identity)
             }
         };
         let mut res = if conditional::not_modified(req, &self.headers, etag.to_str().unwrap_or(""))

@@ -173,7 +173,7 @@ fn is_shareable(parts: &Parts, class: &Class, rec: &Recording) -> bool {
             && c.to_str().is_ok_and(|c| c.starts_with(&csrf_prefix))
     });
     parts.status == StatusCode::OK
-        && !rec.per_reader
+        && !rec.dont_store
         && cookies_ok
         // An anonymous page marked private was unlocked for this reader alone.
         && (public || !class.is_anonymous())

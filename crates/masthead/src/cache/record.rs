@@ -96,8 +96,8 @@ pub struct Recording {
     pub deps: HashSet<Dep>,
     pub facts: Vec<(String, Facts)>,
     /// The page used something of this reader beyond their access class (a meter, a gift
-    /// link, their account): it must not be stored.
-    pub per_reader: bool,
+    /// link, their account), or changes with time alone: it must not be stored.
+    pub dont_store: bool,
     /// Slots the page used, with this reader's values.
     pub slots: Vec<(Slot, String)>,
     pub nonce: String,
@@ -141,9 +141,10 @@ pub fn shows(post: &Post) {
     });
 }
 
-/// The page being rendered used something only this reader has: it is not stored.
-pub fn per_reader() {
-    with(|r| r.per_reader = true);
+/// The page being rendered is not to be stored: it used something only this reader has (a
+/// meter, a gift link, their account), or it will change with time alone.
+pub fn dont_store() {
+    with(|r| r.dont_store = true);
 }
 
 /// This reader's `value` for `slot`: the slot's marker while a page is being recorded (the

@@ -158,7 +158,7 @@ async fn gift_box(
     data["gift"] = json!({ "action": "/members/gift", "post_id": view.id, "remaining": remaining });
     let created = query_param(query, "gift_created");
     if !created.is_empty() {
-        cache::per_reader();
+        cache::dont_store();
     }
     if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
         && gift.member_id == current.member.id

@@ -90,7 +90,7 @@ async fn page(
     mut data: Value,
 ) -> Result<Response, AppError> {
     // Forms, notices and the member's own details: never stored by the page cache.
-    crate::cache::per_reader();
+    crate::cache::dont_store();
     let site = load(state).await?;
     let (reader, csrf) = reader.csrf(state);
     data["member"] = reader.member_json(state).await?;
@@ -388,7 +388,7 @@ async fn account_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    crate::cache::per_reader();
+    crate::cache::dont_store();
     let state = state.clone();
     let Some(current) = reader.member.clone() else {
         return Ok(see_other(reader.jar, "/signin/?redirect=/account/"));

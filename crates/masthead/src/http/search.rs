@@ -134,7 +134,7 @@ async fn run(
             let indexing = !state.search.is_ready();
             if indexing {
                 // Results while the index is rebuilt are incomplete: never stored.
-                crate::cache::per_reader();
+                crate::cache::dont_store();
             }
             indexing
         },

@@ -141,7 +141,8 @@ fn post_entry(stub: &PostStub, site: &SiteInfo) -> Option<UrlEntry> {
 
 /// `/sitemap-news.xml`: posts published in the last 48 hours, newest first.
 pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
-    cache::depends_on(Dep::AllPosts);
+    // Stories leave it 48 hours after publication, with no change to see.
+    cache::dont_store();
     let site = load(&state).await?;
     let since = site.now - Duration::hours(NEWS_HOURS);
     let stubs = state

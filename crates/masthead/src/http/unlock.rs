@@ -51,7 +51,7 @@ pub async fn plan(
     // A gift link or a meter makes the page this reader's alone (not stored by the page
     // cache); without them it is the same for everyone in the reader's access class.
     if gift.is_some() {
-        cache::per_reader();
+        cache::dont_store();
     }
     if let Some(token) = gift
         && gifts::open(state, token, now)
@@ -65,7 +65,7 @@ pub async fn plan(
     let since = now - Duration::days(WINDOW_DAYS);
     viewer = match &reader.member {
         Some(current) if member_limit > 0 => {
-            cache::per_reader();
+            cache::dont_store();
             let (count, this) = state
                 .store
                 .meter_state(&current.member.id, &post.id, since)
@@ -78,7 +78,7 @@ pub async fn plan(
             })
         }
         None if anonymous_limit > 0 => {
-            cache::per_reader();
+            cache::dont_store();
             let (start, ids) = anonymous_reads(state, &reader.jar, now);
             let key = short_id(&post.id);
             plan.limit = anonymous_limit;
