@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use store::{FeedPosition, Store};
+use store::{FeedPosition, LATE_COMMIT_MICROS, Store};
 
 /// How often the change feed is polled.
 const TICK: Duration = Duration::from_millis(200);
@@ -21,9 +21,6 @@ const TICK: Duration = Duration::from_millis(200);
 const PAGE: u32 = 500;
 /// Posts applied per index commit while catching up.
 const COMMIT_EVERY: usize = 5_000;
-/// A write may commit this long after its change-clock reading (a slow transaction, another
-/// node); the feed is re-read this far back so such writes are not skipped.
-const LATE_MICROS: i64 = 5_000_000;
 /// Batches larger than this (a bulk import, a rebuild) leave related lists to be computed when
 /// each story is first viewed, rather than all at once.
 const RELATED_BATCH_LIMIT: usize = 200;
@@ -203,12 +200,12 @@ impl Indexer {
                     self.take(clock, post, &mut upserts, &mut deletes, &mut changed);
                 }
             }
-            if !full {
+            let behind = FeedPosition {
+                changed_at: cursor.changed_at,
+                id: cursor.id.clone(),
+            };
+            if !full && let Some(late) = behind.late_window(Utc::now()) {
                 // Writes that committed late, behind the cursor.
-                let late = FeedPosition {
-                    changed_at: cursor.changed_at - LATE_MICROS,
-                    id: String::new(),
-                };
                 for (clock, post) in self.store.changed_posts(&late, PAGE).await? {
                     if self.seen.get(&post.id) != Some(&clock) {
                         self.take(clock, post, &mut upserts, &mut deletes, &mut changed);
@@ -218,7 +215,7 @@ impl Indexer {
             let mut gone = Vec::new();
             for (id, at) in self
                 .store
-                .deleted_posts(cursor.deleted_at - LATE_MICROS, PAGE)
+                .deleted_posts(cursor.deleted_at - LATE_COMMIT_MICROS, PAGE)
                 .await?
             {
                 if self.seen_deleted.insert(id.clone(), at) != Some(at) {
@@ -268,9 +265,9 @@ impl Indexer {
     }
 
     fn forget_old(&mut self, cursor: &Cursor) {
-        let horizon = cursor.changed_at - LATE_MICROS;
+        let horizon = cursor.changed_at - LATE_COMMIT_MICROS;
         self.seen.retain(|_, at| *at >= horizon);
-        let horizon = cursor.deleted_at - LATE_MICROS;
+        let horizon = cursor.deleted_at - LATE_COMMIT_MICROS;
         self.seen_deleted.retain(|_, at| *at >= horizon);
     }
 

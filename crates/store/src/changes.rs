@@ -15,6 +15,22 @@ pub struct FeedPosition {
     pub id: String,
 }
 
+/// A write may commit this long after its change-clock reading (a slow transaction, another
+/// node's clock): readers of the feed look this far behind their position for late commits.
+pub const LATE_COMMIT_MICROS: i64 = 5_000_000;
+
+impl FeedPosition {
+    /// Where to look again for writes that committed late behind this position, while any
+    /// still can at `now`: `None` once the position is older than twice the allowance, so an
+    /// idle feed is not re-read forever.
+    pub fn late_window(&self, now: DateTime<Utc>) -> Option<FeedPosition> {
+        (to_micros(now) <= self.changed_at + 2 * LATE_COMMIT_MICROS).then(|| FeedPosition {
+            changed_at: self.changed_at - LATE_COMMIT_MICROS,
+            id: String::new(),
+        })
+    }
+}
+
 impl Store {
     /// Up to `limit` posts (any kind or status) written after `after`, oldest change first,
     /// each with its change-clock reading.

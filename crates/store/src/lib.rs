@@ -22,7 +22,7 @@ pub mod testing;
 mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
-pub use changes::FeedPosition;
+pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
 pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use posts::PostFilter;

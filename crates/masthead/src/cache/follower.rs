@@ -14,13 +14,11 @@ use domain::{Post, TagKind};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
-use store::{FeedPosition, Store};
+use store::{FeedPosition, LATE_COMMIT_MICROS, Store};
 
 /// How often the feed is polled for other processes' writes.
 const TICK: Duration = Duration::from_millis(200);
 const PAGE: u32 = 500;
-/// A write may commit this long after its change-clock reading (see `indexer`).
-const LATE_MICROS: i64 = 5_000_000;
 
 pub struct Follower {
     store: Store,
@@ -176,16 +174,14 @@ impl Follower {
                 break;
             }
         }
-        let late = FeedPosition {
-            changed_at: self.position.changed_at - LATE_MICROS,
-            id: String::new(),
-        };
-        for (clock, post) in self.store.changed_posts(&late, PAGE).await? {
-            if self.seen.insert(post.id.clone(), clock) != Some(clock) {
-                out.push(post);
+        if let Some(late) = self.position.late_window(Utc::now()) {
+            for (clock, post) in self.store.changed_posts(&late, PAGE).await? {
+                if self.seen.insert(post.id.clone(), clock) != Some(clock) {
+                    out.push(post);
+                }
             }
         }
-        let horizon = self.position.changed_at - LATE_MICROS;
+        let horizon = self.position.changed_at - LATE_COMMIT_MICROS;
         self.seen.retain(|_, at| *at >= horizon);
         Ok(out)
     }
@@ -194,7 +190,7 @@ impl Follower {
         let mut out = Vec::new();
         for (id, at) in self
             .store
-            .deleted_posts(self.deleted_after - LATE_MICROS, PAGE)
+            .deleted_posts(self.deleted_after - LATE_COMMIT_MICROS, PAGE)
             .await?
         {
             if self.seen_deleted.insert(id.clone(), at) != Some(at) {
@@ -202,7 +198,7 @@ impl Follower {
                 out.push(id);
             }
         }
-        let horizon = self.deleted_after - LATE_MICROS;
+        let horizon = self.deleted_after - LATE_COMMIT_MICROS;
         self.seen_deleted.retain(|_, at| *at >= horizon);
         Ok(out)
     }

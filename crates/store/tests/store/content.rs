@@ -338,6 +338,16 @@ async fn the_feed_head_went_live_and_the_content_clock_tell_caches_what_changed(
         let (head, deleted) = store.feed_head().await.unwrap();
         assert_eq!(deleted, 0);
         assert!(store.changed_posts(&head, 10).await.unwrap().is_empty());
+        // Behind a fresh head, late commits are still possible; behind an old one, no more.
+        let late = head
+            .late_window(chrono::Utc::now())
+            .expect("a fresh head has a late window");
+        assert_eq!(late.changed_at, head.changed_at - store::LATE_COMMIT_MICROS);
+        assert_eq!(store.changed_posts(&late, 10).await.unwrap().len(), 3);
+        assert!(
+            head.late_window(chrono::Utc::now() + Duration::seconds(11))
+                .is_none()
+        );
         // Published posts whose time falls in the span, of any kind; never drafts.
         let live = store
             .went_live(now() - Duration::hours(3), now() + Duration::minutes(20))
