@@ -6,11 +6,14 @@
 
 mod auth;
 mod billing;
+mod browse;
 mod changes;
 mod connect;
 mod error;
+mod keys;
 mod members;
 mod posts;
+pub mod query;
 mod reading;
 mod related;
 mod rows;
@@ -21,9 +24,11 @@ pub mod testing;
 mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
+pub use browse::Window;
 pub use changes::FeedPosition;
 pub use connect::{Backend, Db};
 pub use error::StoreError;
+pub use keys::{ApiKey, KeyKind, NewKey};
 pub use posts::PostFilter;
 pub use reading::Gift;
 pub use sitemaps::SitemapSource;

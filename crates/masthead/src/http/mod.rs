@@ -7,6 +7,7 @@ mod conditional;
 mod error;
 mod extract;
 mod feeds;
+mod ghost;
 mod gifts;
 mod members;
 mod pages;
@@ -114,6 +115,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
         .route("/webhooks/stripe", post(billing::webhook))
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
+        .nest("/ghost/api", ghost::router())
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(

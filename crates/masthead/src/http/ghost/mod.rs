@@ -1,0 +1,73 @@
+//! Ghost-compatible APIs under `/ghost/api/`: the Content API (`/content/`), read-only, for
+//! holders of a content key. Answers carry CORS headers for any origin, `Cache-Control` and an
+//! `ETag`; errors have Ghost's shape; unknown paths are Ghost-shaped 404s.
+
+mod content;
+mod error;
+mod params;
+mod shapes;
+
+pub use error::GhostError;
+
+use super::AppState;
+use super::conditional;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::get;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Ghost's own Content API answers `public, max-age=0`: shared caches may keep a copy but must
+/// revalidate, which the `ETag` makes cheap.
+const CONTENT_CACHE: &str = "public, max-age=0";
+
+/// The routes under `/ghost/api`.
+pub fn router() -> Router<AppState> {
+    Router::new().nest("/content", content_api())
+}
+
+fn content_api() -> Router<AppState> {
+    use content::*;
+    Router::new()
+        .route("/posts/", get(posts))
+        .route("/posts/{id}/", get(post_by_id))
+        .route("/posts/slug/{slug}/", get(post_by_slug))
+        .route("/pages/", get(pages))
+        .route("/pages/{id}/", get(page_by_id))
+        .route("/pages/slug/{slug}/", get(page_by_slug))
+        .route("/tags/", get(tags))
+        .route("/tags/{id}/", get(tag_by_id))
+        .route("/tags/slug/{slug}/", get(tag_by_slug))
+        .route("/authors/", get(authors))
+        .route("/authors/{id}/", get(author_by_id))
+        .route("/authors/slug/{slug}/", get(author_by_slug))
+        .route("/tiers/", get(tiers))
+        .route("/settings/", get(settings))
+        // A route rather than a fallback: the site's own fallback (the theme's 404 page) would
+        // otherwise answer unknown API paths.
+        .route(
+            "/{*rest}",
+            get(|| async { GhostError::not_found("Resource") }),
+        )
+        .layer(axum::middleware::from_fn(conditional::etag))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CONTENT_CACHE),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("content-version"),
+            HeaderValue::from_static("v6.0"),
+        ))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                .allow_headers([
+                    header::ACCEPT,
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    HeaderName::from_static("accept-version"),
+                ])
+                .max_age(std::time::Duration::from_secs(86_400)),
+        )
+}

@@ -1,0 +1,182 @@
+//! API listings: live posts, tags and authors chosen by a `Cond`, a page at a time, with the
+//! totals pagination needs. Filtering and counting happen in SQL on columns and link tables;
+//! only the rows of the requested page are loaded.
+
+use crate::query::{AuthorField, Cond, PostField, Sort, TagField, push_cond, push_order};
+use crate::rows::{AUTHOR_COLUMNS, AuthorRow, POST_COLUMNS, PostRow, TAG_COLUMNS, TagRow};
+use crate::time::to_micros;
+use crate::{Store, StoreError, on_pool};
+use chrono::{DateTime, Utc};
+use domain::{Author, Post, PostKind, Tag};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+
+/// One page of a listing: `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub limit: u32,
+    pub offset: u64,
+}
+
+fn push_live<'a, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'a, DB>,
+    kind: PostKind,
+    now: DateTime<Utc>,
+) where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    q.push(" WHERE p.status = 'published' AND p.kind = ")
+        .push_bind(kind.as_str())
+        .push(" AND p.published_at <= ")
+        .push_bind(to_micros(now));
+}
+
+fn push_window<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, window: Window)
+where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    q.push(" LIMIT ")
+        .push_bind(i64::from(window.limit))
+        .push(" OFFSET ")
+        .push_bind(window.offset as i64);
+}
+
+impl Store {
+    /// Live posts (or pages) matching `filter`, in `sort` order (newest first to break ties).
+    pub async fn browse_posts(
+        &self,
+        kind: PostKind,
+        filter: &Cond<PostField>,
+        sort: &[Sort<PostField>],
+        window: Window,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Post>, StoreError> {
+        let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
+            let mut q = QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM posts p"));
+            push_live(&mut q, kind, now);
+            q.push(" AND ");
+            push_cond(&mut q, filter);
+            push_order(&mut q, sort, "p.published_at DESC, p.id DESC");
+            push_window(&mut q, window);
+            q.build_query_as().fetch_all(p).await?
+        });
+        self.hydrate(rows).await
+    }
+
+    /// How many live posts (or pages) match `filter`.
+    pub async fn count_posts_matching(
+        &self,
+        kind: PostKind,
+        filter: &Cond<PostField>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(&self.db, read, |p| {
+            let mut q = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
+            push_live(&mut q, kind, now);
+            q.push(" AND ");
+            push_cond(&mut q, filter);
+            q.build_query_scalar().fetch_one(p).await?
+        });
+        Ok(n as u64)
+    }
+
+    /// Tags matching `filter`, in `sort` order (by name to break ties), and their total.
+    pub async fn browse_tags(
+        &self,
+        filter: &Cond<TagField>,
+        sort: &[Sort<TagField>],
+        window: Window,
+    ) -> Result<(Vec<Tag>, u64), StoreError> {
+        let (rows, total): (Vec<TagRow>, i64) = on_pool!(&self.db, read, |p| {
+            let mut q = QueryBuilder::new(format!("SELECT {TAG_COLUMNS} FROM tags t WHERE "));
+            push_cond(&mut q, filter);
+            push_order(&mut q, sort, "t.name, t.id");
+            push_window(&mut q, window);
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM tags t WHERE ");
+            push_cond(&mut count, filter);
+            (
+                q.build_query_as().fetch_all(p).await?,
+                count.build_query_scalar().fetch_one(p).await?,
+            )
+        });
+        let tags = rows
+            .into_iter()
+            .map(Tag::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok((tags, total as u64))
+    }
+
+    /// Authors matching `filter`, in `sort` order (by name to break ties), and their total.
+    pub async fn browse_authors(
+        &self,
+        filter: &Cond<AuthorField>,
+        sort: &[Sort<AuthorField>],
+        window: Window,
+    ) -> Result<(Vec<Author>, u64), StoreError> {
+        let (rows, total): (Vec<AuthorRow>, i64) = on_pool!(&self.db, read, |p| {
+            let mut q = QueryBuilder::new(format!("SELECT {AUTHOR_COLUMNS} FROM authors a WHERE "));
+            push_cond(&mut q, filter);
+            push_order(&mut q, sort, "a.name, a.id");
+            push_window(&mut q, window);
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM authors a WHERE ");
+            push_cond(&mut count, filter);
+            (
+                q.build_query_as().fetch_all(p).await?,
+                count.build_query_scalar().fetch_one(p).await?,
+            )
+        });
+        let authors = rows
+            .into_iter()
+            .map(Author::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok((authors, total as u64))
+    }
+
+    /// How many live posts each of these tags has (tags with none are absent).
+    pub async fn live_posts_per_tag(
+        &self,
+        tag_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError> {
+        self.live_posts_per("post_tags", "tag_id", tag_ids, now)
+            .await
+    }
+
+    /// How many live posts each of these authors has (authors with none are absent).
+    pub async fn live_posts_per_author(
+        &self,
+        author_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError> {
+        self.live_posts_per("post_authors", "author_id", author_ids, now)
+            .await
+    }
+
+    async fn live_posts_per(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(String, i64)> = on_pool!(&self.db, read, |p| {
+            let mut q = QueryBuilder::new(format!(
+                "SELECT l.{column}, COUNT(*) FROM {table} l JOIN posts p ON p.id = l.post_id \
+                 WHERE p.status = 'published' AND p.kind = 'post' AND p.published_at <= "
+            ));
+            q.push_bind(to_micros(now))
+                .push(format!(" AND l.{column} IN ("));
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(id.as_str());
+            }
+            q.push(format!(") GROUP BY l.{column}"));
+            q.build_query_as().fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
+    }
+}
