@@ -68,8 +68,7 @@ pub struct Sort<F> {
 }
 
 /// Where a field lives: a column of the listed row, or a column of rows linked to it (a post's
-/// tags), tested with `EXISTS` so "not" means "has no such linked row". Only this crate's
-/// field enums produce one, so SQL text never comes from callers.
+/// tags), tested with `EXISTS` so "not" means "has no such linked row".
 #[doc(hidden)]
 pub enum Target {
     Column(&'static str),
@@ -79,10 +78,19 @@ pub enum Target {
     },
 }
 
-pub trait Field: Copy {
+/// Only this module's field enums implement `Field`, so every `Target` (SQL text) comes from
+/// here.
+pub trait Field: Copy + sealed::Sealed {
     fn kind(&self) -> Kind;
     #[doc(hidden)]
     fn target(&self) -> Target;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::PostField {}
+    impl Sealed for super::TagField {}
+    impl Sealed for super::AuthorField {}
 }
 
 /// An attribute of a post's tag or author.
