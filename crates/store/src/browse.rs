@@ -18,18 +18,25 @@ pub struct Window {
     pub offset: u64,
 }
 
-fn push_live<'a, DB: sqlx::Database>(
-    q: &mut QueryBuilder<'a, DB>,
-    kind: PostKind,
-    now: DateTime<Utc>,
-) where
+/// Which posts a listing may show at all.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// Published posts whose time has come: what readers may reach.
+    Live(DateTime<Utc>),
+    /// Every post in any status: drafts, scheduled, published (staff only).
+    AnyStatus,
+}
+
+fn push_scope<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, kind: PostKind, scope: Scope)
+where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    q.push(" WHERE p.status = 'published' AND p.kind = ")
-        .push_bind(kind.as_str())
-        .push(" AND p.published_at <= ")
-        .push_bind(to_micros(now));
+    q.push(" WHERE p.kind = ").push_bind(kind.as_str());
+    if let Scope::Live(now) = scope {
+        q.push(" AND p.status = 'published' AND p.published_at <= ")
+            .push_bind(to_micros(now));
+    }
 }
 
 fn push_window<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, window: Window)
@@ -43,37 +50,42 @@ where
 }
 
 impl Store {
-    /// Live posts (or pages) matching `filter`, in `sort` order (newest first to break ties).
+    /// Posts (or pages) in `scope` matching `filter`, in `sort` order (newest first to break
+    /// ties; drafts, which have no date, last).
     pub async fn browse_posts(
         &self,
         kind: PostKind,
+        scope: Scope,
         filter: &Cond<PostField>,
         sort: &[Sort<PostField>],
         window: Window,
-        now: DateTime<Utc>,
     ) -> Result<Vec<Post>, StoreError> {
         let rows: Vec<PostRow> = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM posts p"));
-            push_live(&mut q, kind, now);
+            push_scope(&mut q, kind, scope);
             q.push(" AND ");
             push_cond(&mut q, filter);
-            push_order(&mut q, sort, "p.published_at DESC, p.id DESC");
+            push_order(
+                &mut q,
+                sort,
+                "p.published_at IS NULL, p.published_at DESC, p.id DESC",
+            );
             push_window(&mut q, window);
             q.build_query_as().fetch_all(p).await?
         });
         self.hydrate(rows).await
     }
 
-    /// How many live posts (or pages) match `filter`.
+    /// How many posts (or pages) in `scope` match `filter`.
     pub async fn count_posts_matching(
         &self,
         kind: PostKind,
+        scope: Scope,
         filter: &Cond<PostField>,
-        now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let n: i64 = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
-            push_live(&mut q, kind, now);
+            push_scope(&mut q, kind, scope);
             q.push(" AND ");
             push_cond(&mut q, filter);
             q.build_query_scalar().fetch_one(p).await?

@@ -24,7 +24,7 @@ pub mod testing;
 mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
-pub use browse::Window;
+pub use browse::{Scope, Window};
 pub use changes::FeedPosition;
 pub use connect::{Backend, Db};
 pub use error::StoreError;

@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod crawl;
 mod feeds;
+mod ghost_admin;
 mod ghost_clients;
 mod ghost_content;
 mod helpers;

@@ -2,8 +2,8 @@
 //! posts never listed, linked fields negated as "has no such tag".
 
 use crate::*;
-use store::Window;
 use store::query::{Attr, Cond, LikeOp, PostField as F, Sort, TagField, Test, Value};
+use store::{Scope, Window};
 
 fn is(field: F, test: Test) -> Cond<F> {
     Cond::Test {
@@ -23,11 +23,11 @@ async fn slugs(store: &Store, cond: &Cond<F>, sort: &[Sort<F>]) -> (Vec<String>,
         offset: 0,
     };
     let posts = store
-        .browse_posts(PostKind::Post, cond, sort, window, now())
+        .browse_posts(PostKind::Post, Scope::Live(now()), cond, sort, window)
         .await
         .unwrap();
     let total = store
-        .count_posts_matching(PostKind::Post, cond, now())
+        .count_posts_matching(PostKind::Post, Scope::Live(now()), cond)
         .await
         .unwrap();
     (posts.iter().map(|p| p.slug.to_string()).collect(), total)

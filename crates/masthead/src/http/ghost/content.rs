@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use domain::access::{Viewer, project};
 use domain::{Access, Post, PostKind};
 use serde_json::{Value, json};
-use store::KeyKind;
 use store::query::{AuthorField, Cond, PostField, TagField, Test, Value as V};
+use store::{KeyKind, Scope};
 
 type Reply = Result<Json<Value>, GhostError>;
 
@@ -51,9 +51,10 @@ async fn browse_posts(state: &AppState, kind: PostKind, query: Option<&str>) -> 
     let filter = params.condition(fields::post, now)?;
     let sort = params.sort(fields::post_order)?;
     let store = &state.store;
-    let total = store.count_posts_matching(kind, &filter, now).await?;
+    let scope = Scope::Live(now);
+    let total = store.count_posts_matching(kind, scope, &filter).await?;
     let posts = store
-        .browse_posts(kind, &filter, &sort, params.window(), now)
+        .browse_posts(kind, scope, &filter, &sort, params.window())
         .await?;
     let shaped = shape_posts(state, &posts, &params, now).await?;
     let (name, _) = resource(kind);
@@ -106,7 +107,7 @@ async fn read_post(
     };
     let posts = state
         .store
-        .browse_posts(kind, &filter, &[], window, now)
+        .browse_posts(kind, Scope::Live(now), &filter, &[], window)
         .await?;
     let shaped = shape_posts(state, &posts, &params, now).await?;
     if shaped.is_empty() {

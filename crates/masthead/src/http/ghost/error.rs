@@ -33,6 +33,28 @@ impl GhostError {
         }
     }
 
+    /// Ghost's 422 for a body it cannot use.
+    pub fn validation(message: &str) -> GhostError {
+        GhostError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            kind: "ValidationError",
+            message: message.into(),
+            context: None,
+        }
+    }
+
+    /// Ghost's 409 for an edit based on an outdated `updated_at`.
+    pub fn collision() -> GhostError {
+        GhostError {
+            status: StatusCode::CONFLICT,
+            kind: "UpdateCollisionError",
+            message: "Saving failed! Someone else is editing this post.".into(),
+            context: Some(
+                "The post changed since it was read; read it again and repeat the edit.".into(),
+            ),
+        }
+    }
+
     /// "Post not found.", "Tag not found.", …
     pub fn not_found(what: &str) -> GhostError {
         GhostError {

@@ -1,7 +1,9 @@
 //! Ghost-compatible APIs under `/ghost/api/`: the Content API (`/content/`), read-only, for
-//! holders of a content key. Answers carry CORS headers for any origin, `Cache-Control` and an
+//! holders of a content key, and the Admin API (`/admin/`: posts and pages) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
 //! `ETag`; errors have Ghost's shape; unknown paths are Ghost-shaped 404s.
 
+mod admin;
+mod admin_auth;
 mod content;
 mod error;
 mod params;
@@ -23,7 +25,34 @@ const CONTENT_CACHE: &str = "public, max-age=0";
 
 /// The routes under `/ghost/api`.
 pub fn router() -> Router<AppState> {
-    Router::new().nest("/content", content_api())
+    Router::new()
+        .nest("/content", content_api())
+        .nest("/admin", admin_api())
+}
+
+/// The Admin API: every route but `/site/` needs an admin key's token (`admin_auth`).
+fn admin_api() -> Router<AppState> {
+    use admin::*;
+    Router::new()
+        .route("/site/", get(site))
+        .route("/posts/", get(posts).post(add_post))
+        .route("/posts/{id}/", get(post).put(edit_post).delete(delete_post))
+        .route("/posts/slug/{slug}/", get(post_by_slug))
+        .route("/pages/", get(pages).post(add_page))
+        .route("/pages/{id}/", get(page).put(edit_page).delete(delete_page))
+        .route("/pages/slug/{slug}/", get(page_by_slug))
+        .route(
+            "/{*rest}",
+            get(|| async { GhostError::not_found("Resource") }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("content-version"),
+            HeaderValue::from_static("v6.0"),
+        ))
 }
 
 fn content_api() -> Router<AppState> {

@@ -1,0 +1,235 @@
+//! The Ghost-compatible Admin API: JWT authentication with admin keys, and posts created from
+//! HTML, edited (with the 409 on a stale `updated_at`), published, scheduled, unpublished and
+//! deleted, seen through the Content API as readers see them.
+
+use crate::ghost_content::content_key;
+use crate::helpers::{TestApp, TestResponse};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Admin {
+    id: String,
+    secret: Vec<u8>,
+}
+
+async fn admin_key(app: &TestApp) -> Admin {
+    let made = masthead::ghost::keys::create(&app.state.store, "writer", true, chrono::Utc::now())
+        .await
+        .unwrap();
+    let (id, secret) = made.secret.split_once(':').unwrap();
+    assert_eq!((id.len(), secret.len()), (24, 64));
+    Admin {
+        id: id.into(),
+        secret: hex::decode(secret).unwrap(),
+    }
+}
+
+fn token(admin: &Admin, aud: &str, lifetime: i64, secret: &[u8]) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some(admin.id.clone());
+    let claims = json!({ "iat": now, "exp": now + lifetime, "aud": aud });
+    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(secret)).unwrap()
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    auth: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("/ghost/api/admin/{path}"))
+        .header("authorization", auth);
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let body = body.map_or(Body::empty(), |b| Body::from(b.to_string()));
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn error_type(res: &TestResponse) -> String {
+    let v: Value = serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("{e}: {}", res.body));
+    v["errors"][0]["type"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn admin_tokens_are_checked_like_ghost() {
+    let app = TestApp::demo().await;
+    let admin = admin_key(&app).await;
+    let good = format!("Ghost {}", token(&admin, "/admin/", 300, &admin.secret));
+    assert_eq!(
+        call(&app, Method::GET, "posts/", &good, None).await.status,
+        StatusCode::OK
+    );
+    let refused = [
+        String::new(),
+        "Bearer x".into(),
+        "Ghost not-a-jwt".into(),
+        format!("Ghost {}", token(&admin, "/admin/", 300, b"wrong secret")),
+        format!("Ghost {}", token(&admin, "/content/", 300, &admin.secret)),
+        format!("Ghost {}", token(&admin, "/admin/", 3600, &admin.secret)),
+        format!("Ghost {}", token(&admin, "/admin/", -10, &admin.secret)),
+        format!("Ghost {}", content_key(&app).await),
+    ];
+    for auth in refused {
+        let res = call(&app, Method::GET, "posts/", &auth, None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{auth}: {}", res.body);
+        assert_eq!(error_type(&res), "UnauthorizedError");
+    }
+    app.state
+        .store
+        .revoke_api_key(&admin.id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let res = call(&app, Method::GET, "posts/", &good, None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn posts_are_written_edited_published_and_deleted() {
+    let app = TestApp::demo().await;
+    let admin = admin_key(&app).await;
+    let auth = format!("Ghost {}", token(&admin, "/admin/", 300, &admin.secret));
+    let key = content_key(&app).await;
+    let html = "<p>Free part of the admin post.</p><!--members-only--><p>ADMINCANARY gated.</p>";
+    let made = call(
+        &app,
+        Method::POST,
+        "posts/?source=html",
+        &auth,
+        Some(
+            json!({ "posts": [{ "title": "Written through the Admin API", "html": html,
+            "tags": ["Admin Tag", {"name": "Second Tag"}], "visibility": "paid" }] }),
+        ),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let post: Value = serde_json::from_str(&made.body).unwrap();
+    let post = &post["posts"][0];
+    assert_eq!(post["status"], "draft");
+    assert_eq!(post["primary_tag"], Value::Null, "no include, no tags");
+    assert!(
+        post["html"].as_str().unwrap().contains("ADMINCANARY"),
+        "staff see the whole body"
+    );
+    let id = post["id"].as_str().unwrap().to_owned();
+    let slug = post["slug"].as_str().unwrap().to_owned();
+    let public = format!("/ghost/api/content/posts/slug/{slug}/?key={key}");
+    assert_eq!(
+        app.get(&public).await.status,
+        StatusCode::NOT_FOUND,
+        "drafts are not public"
+    );
+
+    // An edit from a stale copy is refused; one from the current copy lands.
+    let stale = "2020-01-01T00:00:00.000Z";
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("posts/{id}/"),
+        &auth,
+        Some(json!({ "posts": [{ "title": "Stale", "updated_at": stale }] })),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert_eq!(error_type(&res), "UpdateCollisionError");
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("posts/{id}/"),
+        &auth,
+        Some(json!({ "posts": [{ "status": "published", "updated_at": post["updated_at"] }] })),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let published: Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(published["posts"][0]["status"], "published");
+    assert_eq!(
+        published["posts"][0]["slug"],
+        slug.as_str(),
+        "the slug is kept"
+    );
+    let seen = app.get(&public).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("Free part of the admin post."));
+    assert!(
+        !seen.body.contains("ADMINCANARY"),
+        "readers get the free part only"
+    );
+    let page = app.get(&format!("/{slug}/")).await;
+    assert!(
+        page.body.contains("Free part of the admin post.") && !page.body.contains("ADMINCANARY")
+    );
+
+    // Schedule for tomorrow: off the site until then.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("posts/{id}/"),
+        &auth,
+        Some(
+            json!({ "posts": [{ "status": "scheduled", "published_at": tomorrow,
+            "updated_at": published["posts"][0]["updated_at"] }] }),
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let scheduled: Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(scheduled["posts"][0]["status"], "scheduled");
+    assert_eq!(app.get(&public).await.status, StatusCode::NOT_FOUND);
+    let res = call(&app, Method::PUT, &format!("posts/{id}/"), &auth,
+        Some(json!({ "posts": [{ "status": "draft", "updated_at": scheduled["posts"][0]["updated_at"] }] }))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let browse = call(
+        &app,
+        Method::GET,
+        "posts/?filter=tag:admin-tag&include=tags",
+        &auth,
+        None,
+    )
+    .await;
+    let listed: Value = serde_json::from_str(&browse.body).unwrap();
+    assert_eq!(
+        listed["meta"]["pagination"]["total"], 1,
+        "admins browse drafts too"
+    );
+    assert_eq!(listed["posts"][0]["tags"][1]["name"], "Second Tag");
+
+    let lexical = call(
+        &app,
+        Method::POST,
+        "posts/",
+        &auth,
+        Some(json!({ "posts": [{ "title": "Lexical", "lexical": "{}" }] })),
+    )
+    .await;
+    assert_eq!(lexical.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_type(&lexical), "ValidationError");
+
+    let gone = call(&app, Method::DELETE, &format!("posts/{id}/"), &auth, None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let again = call(&app, Method::GET, &format!("posts/{id}/"), &auth, None).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
