@@ -1,6 +1,8 @@
 //! Ghost's own JavaScript clients against a real `masthead demo`: `tests/ghost-clients/
 //! content.mjs` drives `@tryghost/content-api` (browse with filters, includes, fields and
-//! pagination; reads by id and slug; a paid post cut at its paywall marker).
+//! pagination; reads by id and slug; a paid post cut at its paywall marker), and `admin.mjs`
+//! drives `@tryghost/admin-api` (tags, a draft from HTML, edits and the 409, publish, schedule,
+//! unpublish, an image upload, a paid post, deletes).
 
 use crate::browser::{Server, free_port, healthy, server_log, workspace};
 use std::io::Write;
@@ -24,9 +26,12 @@ fn missing() -> Vec<String> {
     if !workspace()
         .join("tests/ghost-clients/node_modules/@tryghost/content-api")
         .is_dir()
+        || !workspace()
+            .join("tests/ghost-clients/node_modules/@tryghost/admin-api")
+            .is_dir()
     {
         missing.push(
-            "tests/ghost-clients/node_modules/@tryghost/content-api (.ci/run runs `npm ci` in tests/ghost-clients)"
+            "tests/ghost-clients/node_modules/@tryghost/{content-api,admin-api} (.ci/run runs `npm ci` in tests/ghost-clients)"
                 .into(),
         );
     }
@@ -82,18 +87,77 @@ fn start_demo(data: &Path, log: &Path, port: u16) -> Server {
     server
 }
 
+/// Whether the clients can run; skips (or, in CI, fails) with the reason when not.
+fn available() -> bool {
+    let missing = missing();
+    if missing.is_empty() {
+        return true;
+    }
+    let what = missing.join("; ");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("the Ghost client test cannot run in CI: missing {what}");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: Node/@tryghost clients not available ({what})"
+    );
+    false
+}
+
+/// Runs a client script; on failure, panics with its output and the server's log.
+fn node(script: &str, env: &[(&str, &str)], server: Server, log: &Path) {
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(workspace())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run node {script}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    if !out.status.success() {
+        drop(server);
+        panic!(
+            "{script} failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{}\n--- server log ---\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+            server_log(log)
+        );
+    }
+}
+
+#[test]
+fn ghost_admin_api_client_writes_publishes_and_deletes() {
+    if !available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let data = dir.path().join("site");
+    let log = dir.path().join("server.log");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = start_demo(&data, &log, port);
+    let admin_key = masthead(&data, &["key", "create", "--admin", "ghost-clients"]);
+    let content_key = masthead(&data, &["key", "create", "--content", "ghost-clients"]);
+    let image = dir.path().join("upload.png");
+    std::fs::write(&image, masthead::logo::png()).expect("write the image");
+    let image = image.to_str().expect("utf-8 path").to_owned();
+    node(
+        "tests/ghost-clients/admin.mjs",
+        &[
+            ("BASE_URL", &base),
+            ("ADMIN_KEY", &admin_key),
+            ("CONTENT_KEY", &content_key),
+            ("IMAGE", &image),
+        ],
+        server,
+        &log,
+    );
+}
+
 #[test]
 fn ghost_content_api_client_browses_and_reads() {
-    let missing = missing();
-    if !missing.is_empty() {
-        let what = missing.join("; ");
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("the Ghost client test cannot run in CI: missing {what}");
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: Node/@tryghost clients not available ({what})"
-        );
+    if !available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp data dir");
@@ -115,29 +179,17 @@ fn ghost_content_api_client_browses_and_reads() {
     .expect("write the paid post");
     masthead(&data, &["post", "add", post.to_str().expect("utf-8 path")]);
 
-    let out = Command::new("node")
-        .arg("tests/ghost-clients/content.mjs")
-        .current_dir(workspace())
-        .env("BASE_URL", &base)
-        .env("CONTENT_KEY", &key)
-        .env("PAID_SLUG", "a-paid-analysis-for-ghost-clients")
-        .env("FREE_TEXT", FREE_TEXT)
-        .env(
-            "GATED_TEXT",
-            GATED_TEXT.split(' ').next().unwrap_or(GATED_TEXT),
-        )
-        .stdin(Stdio::null())
-        .output()
-        .expect("run node tests/ghost-clients/content.mjs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}");
-    if !out.status.success() {
-        drop(server);
-        panic!(
-            "the Content API client script failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{}\n--- server log ---\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr),
-            server_log(&log)
-        );
-    }
+    let gated = GATED_TEXT.split(' ').next().unwrap_or(GATED_TEXT);
+    node(
+        "tests/ghost-clients/content.mjs",
+        &[
+            ("BASE_URL", &base),
+            ("CONTENT_KEY", &key),
+            ("PAID_SLUG", "a-paid-analysis-for-ghost-clients"),
+            ("FREE_TEXT", FREE_TEXT),
+            ("GATED_TEXT", gated),
+        ],
+        server,
+        &log,
+    );
 }

@@ -43,6 +43,24 @@ impl GhostError {
         }
     }
 
+    pub fn payload_too_large(message: &str) -> GhostError {
+        GhostError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            kind: "RequestEntityTooLargeError",
+            message: message.into(),
+            context: None,
+        }
+    }
+
+    pub fn unsupported(message: &str) -> GhostError {
+        GhostError {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            kind: "UnsupportedMediaTypeError",
+            message: message.into(),
+            context: None,
+        }
+    }
+
     /// Ghost's 409 for an edit based on an outdated `updated_at`.
     pub fn collision() -> GhostError {
         GhostError {

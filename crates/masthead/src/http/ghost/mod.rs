@@ -4,8 +4,10 @@
 
 mod admin;
 mod admin_auth;
+mod admin_tags;
 mod content;
 mod error;
+mod images;
 mod params;
 mod shapes;
 
@@ -14,8 +16,9 @@ pub use error::GhostError;
 use super::AppState;
 use super::conditional;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::get;
+use axum::routing::{self, get};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -41,6 +44,19 @@ fn admin_api() -> Router<AppState> {
         .route("/pages/", get(pages).post(add_page))
         .route("/pages/{id}/", get(page).put(edit_page).delete(delete_page))
         .route("/pages/slug/{slug}/", get(page_by_slug))
+        .route("/tags/", get(admin_tags::browse).post(admin_tags::add))
+        .route(
+            "/tags/{id}/",
+            get(admin_tags::read)
+                .put(admin_tags::edit)
+                .delete(admin_tags::delete),
+        )
+        .route("/tags/slug/{slug}/", get(admin_tags::read_slug))
+        .route(
+            "/images/upload/",
+            routing::post(images::upload)
+                .layer(DefaultBodyLimit::max(images::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
         .route(
             "/{*rest}",
             get(|| async { GhostError::not_found("Resource") }),
