@@ -233,3 +233,73 @@ async fn posts_are_written_edited_published_and_deleted() {
     let again = call(&app, Method::GET, &format!("posts/{id}/"), &auth, None).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
+
+async fn upload(app: &TestApp, auth: &str, name: &str, bytes: &[u8]) -> TestResponse {
+    let boundary = "masthead-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"ref\"\r\n\r\nmy-ref\r\n--{boundary}--\r\n").as_bytes(),
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/ghost/api/admin/images/upload/")
+        .header("authorization", auth)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn image_uploads_are_checked_by_type_and_size() {
+    let app = TestApp::empty().await;
+    let admin = admin_key(&app).await;
+    let auth = format!("Ghost {}", token(&admin, "/admin/", 300, &admin.secret));
+    let png = masthead::logo::png();
+    let res = upload(&app, &auth, "../../Evil Name.PNG", png).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let v: Value = serde_json::from_str(&res.body).unwrap();
+    let url = v["images"][0]["url"].as_str().unwrap();
+    assert_eq!(v["images"][0]["ref"], "my-ref");
+    assert!(
+        url.starts_with("https://news.example/content/images/"),
+        "{url}"
+    );
+    assert!(
+        url.contains("/evil-name-") && url.ends_with(".png"),
+        "a safe name: {url}"
+    );
+    let served = app
+        .get(url.trim_start_matches("https://news.example"))
+        .await;
+    assert_eq!(served.status, StatusCode::OK);
+
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    let res = upload(&app, &auth, "logo.png", svg).await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_type(&res), "UnsupportedMediaTypeError");
+    let mut huge = png.to_vec();
+    huge.resize(11 * 1024 * 1024, 0);
+    let res = upload(&app, &auth, "huge.png", &huge).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
+    let res = upload(&app, "Ghost nope", "logo.png", png).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}

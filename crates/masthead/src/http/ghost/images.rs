@@ -39,6 +39,15 @@ fn stem(file_name: &str) -> String {
     }
 }
 
+/// A multipart stream that broke off: too large (the body limit), or malformed.
+fn refused(e: axum::extract::multipart::MultipartError) -> GhostError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        GhostError::payload_too_large("The image is larger than 10 MB.")
+    } else {
+        GhostError::validation(&format!("The upload is not valid multipart: {e}."))
+    }
+}
+
 pub async fn upload(
     _: AdminKey,
     State(state): State<AppState>,
@@ -46,17 +55,11 @@ pub async fn upload(
 ) -> Result<Response, GhostError> {
     let mut file = None;
     let mut reference = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| GhostError::validation(&format!("The upload is not valid multipart: {e}.")))?
-    {
+    while let Some(field) = form.next_field().await.map_err(refused)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("image").to_owned();
-                let bytes = field.bytes().await.map_err(|_| {
-                    GhostError::payload_too_large("The image is larger than 10 MB.")
-                })?;
+                let bytes = field.bytes().await.map_err(refused)?;
                 file = Some((name, bytes));
             }
             Some("ref") => reference = field.text().await.ok(),
