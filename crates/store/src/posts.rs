@@ -282,7 +282,7 @@ impl Store {
     }
 
     /// Attaches ordered tags and authors to post rows, keeping the rows' order.
-    pub(crate) async fn hydrate(&self, rows: Vec<PostRow>) -> Result<Vec<Post>, StoreError> {
+    async fn hydrate(&self, rows: Vec<PostRow>) -> Result<Vec<Post>, StoreError> {
         if rows.is_empty() {
             return Ok(vec![]);
         }

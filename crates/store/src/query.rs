@@ -68,12 +68,13 @@ pub struct Sort<F> {
 }
 
 /// Where a field lives: a column of the listed row, or a column of rows linked to it (a post's
-/// tags), tested with `EXISTS` so "not" means "has no such linked row".
+/// tags), tested as `p.id [NOT] IN (select)` so "not" means "has no such linked row", and the
+/// database can start from the link table's index instead of visiting every post.
 #[doc(hidden)]
 pub enum Target {
     Column(&'static str),
     Linked {
-        from: &'static str,
+        select: &'static str,
         column: &'static str,
     },
 }
@@ -120,13 +121,13 @@ pub enum PostField {
     PrimaryAuthor(Attr),
 }
 
-const POST_TAG: &str = "post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id";
-const POST_PRIMARY_TAG: &str =
-    "post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND pt.position = 0";
+const POST_TAG: &str = "SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE ";
+const POST_PRIMARY_TAG: &str = "SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+    WHERE pt.position = 0 AND ";
 const POST_AUTHOR: &str =
-    "post_authors pa JOIN authors a ON a.id = pa.author_id WHERE pa.post_id = p.id";
-const POST_PRIMARY_AUTHOR: &str = "post_authors pa JOIN authors a ON a.id = pa.author_id \
-    WHERE pa.post_id = p.id AND pa.position = 0";
+    "SELECT pa.post_id FROM post_authors pa JOIN authors a ON a.id = pa.author_id WHERE ";
+const POST_PRIMARY_AUTHOR: &str = "SELECT pa.post_id FROM post_authors pa \
+    JOIN authors a ON a.id = pa.author_id WHERE pa.position = 0 AND ";
 
 fn attr_column(attr: Attr, alias: char) -> &'static str {
     match (attr, alias) {
@@ -150,7 +151,7 @@ impl Field for PostField {
 
     fn target(&self) -> Target {
         use PostField as F;
-        let linked = |from, column| Target::Linked { from, column };
+        let linked = |select, column| Target::Linked { select, column };
         match *self {
             F::Id => Target::Column("p.id"),
             F::Slug => Target::Column("p.slug"),
@@ -256,13 +257,13 @@ pub(crate) fn push_cond<'a, DB: sqlx::Database, F: Field>(
                 push_test(q, column, test);
                 q.push(")");
             }
-            Target::Linked { from, column } => {
+            Target::Linked { select, column } => {
                 q.push(if *negated {
-                    "(NOT EXISTS (SELECT 1 FROM "
+                    "(p.id NOT IN ("
                 } else {
-                    "(EXISTS (SELECT 1 FROM "
+                    "(p.id IN ("
                 });
-                q.push(from).push(" AND ");
+                q.push(select);
                 push_test(q, column, test);
                 q.push("))");
             }
