@@ -78,6 +78,17 @@ impl Store {
         self.posts_by_ids(&ids).await
     }
 
+    /// The Markdown source of a post, for editors (the Admin API recomposes a post from it when
+    /// an edit changes its visibility but not its body, so the free/gated split follows).
+    pub async fn post_source(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(&self.db, read, |p| sqlx::query_scalar(
+            "SELECT markdown FROM posts WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await?))
+    }
+
     /// How many posts (or pages) in `scope` match `filter`.
     pub async fn count_posts_matching(
         &self,

@@ -217,6 +217,32 @@ async fn posts_are_written_edited_published_and_deleted() {
     );
     assert_eq!(listed["posts"][0]["tags"][1]["name"], "Second Tag");
 
+    // A public post made paid later gets its free/gated split then: readers see the free part.
+    let open = call(&app, Method::POST, "posts/?source=html", &auth,
+        Some(json!({ "posts": [{ "title": "Open then paid", "status": "published",
+            "html": "<p>Opening words.</p>\n\n<p>Second paragraph.</p>\n\n<p>LATEPAYWALL third.</p>" }] }))).await;
+    let open: Value = serde_json::from_str(&open.body).unwrap();
+    let open = &open["posts"][0];
+    let public_open = format!(
+        "/ghost/api/content/posts/{}/?key={key}",
+        open["id"].as_str().unwrap()
+    );
+    assert!(app.get(&public_open).await.body.contains("LATEPAYWALL"));
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("posts/{}/", open["id"].as_str().unwrap()),
+        &auth,
+        Some(json!({ "posts": [{ "visibility": "paid", "updated_at": open["updated_at"] }] })),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let after = app.get(&public_open).await.body;
+    assert!(
+        after.contains("Opening words.") && !after.contains("LATEPAYWALL"),
+        "{after}"
+    );
+
     let lexical = call(
         &app,
         Method::POST,

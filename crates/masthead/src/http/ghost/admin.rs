@@ -304,7 +304,7 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
         .into_response())
 }
 
-/// The editable fields of a stored post, as a draft (the body is kept unless replaced).
+/// The editable fields of a stored post, as a draft (the caller fills in the source).
 fn draft_of(post: &Post) -> Draft {
     Draft {
         kind: post.kind,
@@ -346,8 +346,13 @@ async fn edit(
         return Err(GhostError::collision());
     }
     let mut draft = draft_of(&existing);
+    // The stored source is recomposed too, so a change of visibility moves the free/gated split.
+    draft.markdown = state
+        .store
+        .post_source(&existing.id)
+        .await?
+        .unwrap_or_default();
     apply(&mut draft, &input, now)?;
-    let new_body = input.html.is_some() || input.markdown.is_some();
     let keep_slug = draft
         .slug
         .as_deref()
@@ -363,9 +368,6 @@ async fn edit(
     post.created_at = existing.created_at;
     if keep_slug {
         post.slug = existing.slug.clone();
-    }
-    if !new_body {
-        post.body = existing.body.clone();
     }
     save(&state.store, std::slice::from_ref(&post))
         .await
