@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_auth;
+mod admin_site;
 mod admin_tags;
 mod content;
 mod error;
@@ -52,6 +53,9 @@ fn admin_api() -> Router<AppState> {
                 .delete(admin_tags::delete),
         )
         .route("/tags/slug/{slug}/", get(admin_tags::read_slug))
+        .route("/settings/", get(admin_site::settings))
+        .route("/tiers/", get(admin_site::tiers))
+        .route("/tiers/{id}/", get(admin_site::tier))
         .route(
             "/images/upload/",
             routing::post(images::upload)
