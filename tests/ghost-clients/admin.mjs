@@ -1,7 +1,7 @@
 // Ghost's official Admin API client (@tryghost/admin-api) against a running Masthead: create
 // tags, create a draft from HTML, edit it, hit the 409 on a stale edit, publish, schedule,
 // unpublish, upload an image, create a paid post with a paywall marker and check with
-// @tryghost/content-api that readers get only its free part, then delete.
+// @tryghost/content-api that readers get only its free part, delete; add, comp and delete a member.
 //
 // Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG).
 
@@ -110,6 +110,17 @@ await check('delete', async () => {
     await assert.rejects(content.posts.read({id: paid.id}), {name: 'NotFoundError'});
     await admin.tags.delete({id: tag.id});
     await assert.rejects(admin.tags.read({id: tag.id}), {name: 'NotFoundError'});
+});
+
+await check('members: add, comp, browse, delete', async () => {
+    const member = await admin.members.add({email: 'client.member@example.com', name: 'Client Member'});
+    assert.equal(member.status, 'free');
+    const comped = await admin.members.edit({id: member.id, tiers: [{slug: 'subscriber-plus'}]});
+    assert.equal(comped.status, 'comped');
+    const listed = await admin.members.browse({limit: 5});
+    assert.ok(listed.some(m => m.id === member.id));
+    await admin.members.delete({id: member.id});
+    await assert.rejects(admin.members.read({id: member.id}), {name: 'NotFoundError'});
 });
 
 await check('a bad key is refused', async () => {

@@ -78,6 +78,16 @@ impl Store {
         self.posts_by_ids(&ids).await
     }
 
+    /// How many members there are, for the Admin API's pagination.
+    pub async fn count_members(&self) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(&self.db, read, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM members"
+        )
+        .fetch_one(p)
+        .await?);
+        Ok(n as u64)
+    }
+
     /// The Markdown source of a post, for editors (the Admin API recomposes a post from it when
     /// an edit changes its visibility but not its body, so the free/gated split follows).
     pub async fn post_source(&self, id: &str) -> Result<Option<String>, StoreError> {

@@ -329,3 +329,73 @@ async fn image_uploads_are_checked_by_type_and_size() {
     let res = upload(&app, "Ghost nope", "logo.png", png).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn members_are_added_comped_edited_and_deleted() {
+    let app = TestApp::demo().await;
+    let admin = admin_key(&app).await;
+    let auth = format!("Ghost {}", token(&admin, "/admin/", 300, &admin.secret));
+    let made = call(
+        &app,
+        Method::POST,
+        "members/",
+        &auth,
+        Some(json!({ "members": [{ "email": "New.Reader@Example.com", "name": "New Reader" }] })),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let m: Value = serde_json::from_str(&made.body).unwrap();
+    let m = &m["members"][0];
+    assert_eq!(
+        (m["email"].as_str(), m["status"].as_str()),
+        (Some("new.reader@example.com"), Some("free"))
+    );
+    let id = m["id"].as_str().unwrap();
+    let again = call(
+        &app,
+        Method::POST,
+        "members/",
+        &auth,
+        Some(json!({ "members": [{ "email": "new.reader@example.com" }] })),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let comped = call(
+        &app,
+        Method::PUT,
+        &format!("members/{id}/"),
+        &auth,
+        Some(
+            json!({ "members": [{ "name": "Renamed", "tiers": [{ "slug": "subscriber-plus" }] }] }),
+        ),
+    )
+    .await;
+    assert_eq!(comped.status, StatusCode::OK, "{}", comped.body);
+    let c: Value = serde_json::from_str(&comped.body).unwrap();
+    assert_eq!(c["members"][0]["status"], "comped");
+    assert_eq!(c["members"][0]["name"], "Renamed");
+    assert_eq!(c["members"][0]["tiers"][0]["slug"], "subscriber-plus");
+    // The comp is real: the member now reads paid posts on the site.
+    let sub = app.state.store.subscription(id).await.unwrap().unwrap();
+    assert_eq!(sub.tier.as_str(), "subscriber-plus");
+    let list: Value = serde_json::from_str(
+        &call(&app, Method::GET, "members/?limit=2", &auth, None)
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(list["members"][0]["id"], id, "newest first");
+    assert!(list["meta"]["pagination"]["total"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        call(&app, Method::DELETE, &format!("members/{id}/"), &auth, None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, Method::GET, &format!("members/{id}/"), &auth, None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

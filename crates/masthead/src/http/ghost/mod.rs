@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_auth;
+mod admin_members;
 mod admin_site;
 mod admin_tags;
 mod content;
@@ -53,6 +54,16 @@ fn admin_api() -> Router<AppState> {
                 .delete(admin_tags::delete),
         )
         .route("/tags/slug/{slug}/", get(admin_tags::read_slug))
+        .route(
+            "/members/",
+            get(admin_members::browse).post(admin_members::add),
+        )
+        .route(
+            "/members/{id}/",
+            get(admin_members::read)
+                .put(admin_members::edit)
+                .delete(admin_members::delete),
+        )
         .route("/settings/", get(admin_site::settings))
         .route("/tiers/", get(admin_site::tiers))
         .route("/tiers/{id}/", get(admin_site::tier))
