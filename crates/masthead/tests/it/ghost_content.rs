@@ -64,6 +64,12 @@ async fn content_keys_are_required_checked_and_revocable() {
     let app = TestApp::demo().await;
     let missing = app.get("/ghost/api/content/posts/").await;
     ghost_error(&missing, StatusCode::UNAUTHORIZED, "UnauthorizedError");
+    let bad_and_keyless = app.get("/ghost/api/content/posts/?limit=0&filter=(").await;
+    ghost_error(
+        &bad_and_keyless,
+        StatusCode::UNAUTHORIZED,
+        "UnauthorizedError",
+    );
     let wrong = app
         .get("/ghost/api/content/posts/?key=0123456789abcdef0123456789")
         .await;

@@ -20,10 +20,14 @@ use store::{KeyKind, Scope};
 
 type Reply = Result<Json<Value>, GhostError>;
 
-/// Parses the parameters and checks the content key.
+/// Checks the content key, then parses the other parameters (a stranger learns nothing about
+/// them).
 async fn authorized(state: &AppState, query: Option<&str>) -> Result<Params, GhostError> {
-    let params = Params::parse(query)?;
-    if params.key.is_empty() {
+    let key = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "key")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if key.is_empty() {
         return Err(GhostError::unauthorized(
             "Authorization failed",
             Some(
@@ -31,9 +35,9 @@ async fn authorized(state: &AppState, query: Option<&str>) -> Result<Params, Gho
             ),
         ));
     }
-    let hash = crypto::hash(&params.key);
+    let hash = crypto::hash(&key);
     match state.store.live_api_key(KeyKind::Content, &hash).await? {
-        Some(_) => Ok(params),
+        Some(_) => Params::parse(query),
         None => Err(GhostError::unauthorized("Unknown Content API Key", None)),
     }
 }

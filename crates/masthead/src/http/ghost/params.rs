@@ -1,5 +1,5 @@
-//! The query parameters every Content API browse and read takes: `key`, `include`, `fields`,
-//! `formats`, `filter`, `limit`, `page` and `order`, parsed and bounded.
+//! The query parameters every browse and read takes: `include`, `fields`, `formats`, `filter`,
+//! `limit`, `page` and `order`, parsed and bounded (`key` is checked by `content::authorized`).
 
 use super::error::GhostError;
 use crate::ghost::filter::{self, FilterError};
@@ -13,7 +13,6 @@ pub const MAX_LIMIT: u32 = 100;
 
 #[derive(Debug, Default)]
 pub struct Params {
-    pub key: String,
     pub include: Vec<String>,
     /// Empty means every field.
     pub fields: Vec<String>,
@@ -43,7 +42,6 @@ impl Params {
         };
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             match k.as_ref() {
-                "key" => p.key = v.into_owned(),
                 "include" => p.include.extend(list(&v)),
                 "fields" => p.fields.extend(list(&v)),
                 "formats" => p.formats = list(&v),
