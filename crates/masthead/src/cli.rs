@@ -1,5 +1,5 @@
 //! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
-//! migrate | settings …`.
+//! migrate | settings … | key …`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +37,41 @@ pub enum Command {
     /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Manage keys for the Ghost-compatible APIs: create, list, revoke.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Create a Content API key (`--content NAME`) or an Admin API key (`--admin NAME`) and
+    /// print it once.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A read-only Content API key, for a front end or a static-site build.
+        #[arg(
+            long,
+            value_name = "NAME",
+            conflicts_with = "admin",
+            required_unless_present = "admin"
+        )]
+        content: Option<String>,
+        /// An Admin API key (`id:secret`), for integrations that write.
+        #[arg(long, value_name = "NAME")]
+        admin: Option<String>,
+    },
+    /// List keys: id, kind, name, the first characters of the secret, created, revoked.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a key by its id; requests with it are refused from then on.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,7 +1,7 @@
 //! The subcommands, each a thin layer over the library.
 
 use crate::cli::{
-    Command, DbArgs, MemberCommand, PostAddArgs, PostCommand, SearchCommand, SeedArgs,
+    Command, DbArgs, KeyCommand, MemberCommand, PostAddArgs, PostCommand, SearchCommand, SeedArgs,
     SettingsCommand,
 };
 use crate::compose::new_id;
@@ -29,6 +29,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Search(SearchCommand::Reindex(db)) => reindex(db).await,
         Command::Member(cmd) => member_command(cmd).await,
         Command::Settings(cmd) => settings_command(cmd).await,
+        Command::Key(cmd) => key_command(cmd).await,
         Command::Migrate(db) => {
             let store = open_store(&Config::for_db(&db)?).await?;
             store.close().await;
@@ -329,5 +330,58 @@ pub async fn comp(
         format!("until {}", u.format("%Y-%m-%d"))
     });
     println!("{} now has {} {end}.", member.email, tier.name);
+    Ok(())
+}
+
+/// `key create | list | revoke`.
+async fn key_command(cmd: KeyCommand) -> Result<()> {
+    let db = match &cmd {
+        KeyCommand::Create { db, .. } | KeyCommand::List { db } | KeyCommand::Revoke { db, .. } => {
+            db.clone()
+        }
+    };
+    let store = open_store(&Config::for_db(&db)?).await?;
+    let now = Utc::now();
+    match cmd {
+        KeyCommand::Create { content, admin, .. } => {
+            let (name, is_admin) = match (content, admin) {
+                (_, Some(name)) => (name, true),
+                (Some(name), None) => (name, false),
+                (None, None) => anyhow::bail!("pass --content NAME or --admin NAME"),
+            };
+            let made = crate::ghost::keys::create(&store, &name, is_admin, now).await?;
+            println!("{}", made.secret);
+            eprintln!(
+                "Created {} key {} ({:?}). Keep it now: it is not shown again.",
+                made.key.kind.as_str(),
+                made.key.id,
+                made.key.name
+            );
+        }
+        KeyCommand::List { .. } => {
+            for k in store.api_keys().await? {
+                let revoked = k
+                    .revoked_at
+                    .map(|t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")))
+                    .unwrap_or_else(|| "active".into());
+                println!(
+                    "{}\t{}\t{}\t{}…\t{}\t{revoked}",
+                    k.id,
+                    k.kind.as_str(),
+                    k.name,
+                    k.hint,
+                    k.created_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+        }
+        KeyCommand::Revoke { id, .. } => {
+            anyhow::ensure!(
+                store.revoke_api_key(id.trim(), now).await?,
+                "no active key has the id {id:?}; `masthead key list` shows the ids"
+            );
+            println!("Revoked key {}.", id.trim());
+        }
+    }
+    store.close().await;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod compose;
 pub mod config;
 pub mod demo;
 pub mod front_matter;
+pub mod ghost;
 pub mod http;
 pub mod indexer;
 pub mod logo;

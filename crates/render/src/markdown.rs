@@ -134,8 +134,70 @@ fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
                 blocks.push(text);
             }
         }
+        // Raw HTML (posts written as HTML through the Admin API, figures): its text, after
+        // sanitizing, so excerpts and reading time see it too.
+        if let NodeValue::HtmlBlock(h) = &node.data().value {
+            blocks.extend(html_text(&SANITIZER.clean(&h.literal).to_string()));
+        }
     }
     blocks.join("\n\n")
+}
+
+/// The paragraphs of sanitized HTML as plain text: block ends separate paragraphs, other tags
+/// are dropped, the entities the sanitizer writes are decoded.
+fn html_text(html: &str) -> Vec<String> {
+    let mut paragraphs = vec![String::new()];
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        if let Some(p) = paragraphs.last_mut() {
+            p.push_str(&rest[..open]);
+        }
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = rest[open + 1..open + close]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "p" | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "li"
+                | "br"
+                | "div"
+                | "blockquote"
+                | "figcaption"
+                | "tr"
+                | "pre"
+        ) {
+            paragraphs.push(String::new());
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if let Some(p) = paragraphs.last_mut() {
+        p.push_str(rest);
+    }
+    paragraphs
+        .iter()
+        .map(|p| {
+            let flat = p.split_whitespace().collect::<Vec<_>>().join(" ");
+            flat.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&nbsp;", " ")
+                .replace("&amp;", "&")
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn inline_text<'a>(block: &'a AstNode<'a>) -> String {

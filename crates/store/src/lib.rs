@@ -6,12 +6,15 @@
 
 mod auth;
 mod billing;
+mod browse;
 mod changes;
 mod clock;
 mod connect;
 mod error;
+mod keys;
 mod members;
 mod posts;
+pub mod query;
 mod reading;
 mod related;
 mod rows;
@@ -22,9 +25,11 @@ pub mod testing;
 mod time;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
+pub use browse::{Scope, Window};
 pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
 pub use connect::{Backend, Db};
 pub use error::StoreError;
+pub use keys::{ApiKey, KeyKind, NewKey};
 pub use posts::PostFilter;
 pub use reading::Gift;
 pub use sitemaps::SitemapSource;

@@ -75,11 +75,92 @@ impl Store {
         row.map(Author::try_from).transpose()
     }
 
+    /// Every tag, in use or not.
+    pub async fn tags(&self) -> Result<Vec<Tag>, StoreError> {
+        let sql = format!("SELECT {TAG_COLUMNS} FROM tags t ORDER BY t.slug");
+        let rows: Vec<TagRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(Tag::try_from).collect()
+    }
+
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
         let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a ORDER BY a.name");
         let rows: Vec<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
             .fetch_all(p)
             .await?);
         rows.into_iter().map(Author::try_from).collect()
+    }
+}
+
+const TOUCH_POSTS_OF_TAG: &str = "UPDATE posts SET changed_at = $1 WHERE id IN \
+    (SELECT post_id FROM post_tags WHERE tag_id = $2)";
+
+/// Tag writes from the Admin API. Every post carrying the tag gets a change-clock reading, so
+/// the search index hears that its tags changed.
+impl Store {
+    pub async fn create_tag(&self, tag: &Tag) -> Result<(), StoreError> {
+        on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "INSERT INTO tags (id, slug, name, description, kind, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&tag.id)
+            .bind(tag.slug.as_str())
+            .bind(&tag.name)
+            .bind(&tag.description)
+            .bind(tag.kind.as_str())
+            .bind(crate::posts::changed_at())
+            .execute(p)
+            .await?;
+        });
+        self.clock.tick();
+        Ok(())
+    }
+
+    /// Replaces a tag's slug, name and description; returns whether it exists.
+    pub async fn update_tag(&self, tag: &Tag) -> Result<bool, StoreError> {
+        let done = on_pool!(&self.db, write, |p| {
+            let mut tx = p.begin().await?;
+            let n =
+                sqlx::query("UPDATE tags SET slug = $1, name = $2, description = $3 WHERE id = $4")
+                    .bind(tag.slug.as_str())
+                    .bind(&tag.name)
+                    .bind(&tag.description)
+                    .bind(&tag.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            sqlx::query(TOUCH_POSTS_OF_TAG)
+                .bind(crate::posts::changed_at())
+                .bind(&tag.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            n
+        });
+        self.clock.tick();
+        Ok(done > 0)
+    }
+
+    /// Deletes a tag (posts lose it); returns whether it existed.
+    pub async fn delete_tag(&self, id: &str) -> Result<bool, StoreError> {
+        let done = on_pool!(&self.db, write, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(TOUCH_POSTS_OF_TAG)
+                .bind(crate::posts::changed_at())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query("DELETE FROM tags WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            n
+        });
+        self.clock.tick();
+        Ok(done > 0)
     }
 }

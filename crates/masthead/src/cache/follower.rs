@@ -1,6 +1,7 @@
 //! Keeps the page cache true to the store: follows the change feed (every write, from any
 //! process, on either database) and evicts exactly the pages each change affects; notices
-//! scheduled posts going live; clears everything when settings, tiers or the navigation change.
+//! scheduled posts going live; clears everything when settings, tiers, tags, authors or the
+//! navigation change.
 //!
 //! This process's own writes wake the follower at once, and until it has applied them the
 //! cache serves nothing (`PageCache::synced_to`). Writes by other processes are seen within one
@@ -203,11 +204,14 @@ impl Follower {
         Ok(out)
     }
 
-    /// Settings and tiers: every page shows some of them.
+    /// Settings, tiers, tags and authors: every page shows some of them (the navigation,
+    /// kickers, bylines), and each is a small table.
     async fn site_fingerprint(&self) -> Result<u64> {
         let mut h = DefaultHasher::new();
         self.store.settings().await?.hash(&mut h);
         format!("{:?}", self.store.tiers().await?).hash(&mut h);
+        format!("{:?}", self.store.tags().await?).hash(&mut h);
+        format!("{:?}", self.store.authors().await?).hash(&mut h);
         Ok(h.finish())
     }
 

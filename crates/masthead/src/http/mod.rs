@@ -7,6 +7,7 @@ pub(crate) mod conditional;
 mod error;
 mod extract;
 mod feeds;
+mod ghost;
 pub(crate) mod gifts;
 mod members;
 mod pages;
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
         .route("/webhooks/stripe", post(billing::webhook))
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
+        .nest("/ghost/api", ghost::router())
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(

@@ -120,3 +120,15 @@ fn without_a_marker_gated_posts_keep_their_first_blocks_free() {
         "public posts are never split"
     );
 }
+
+#[test]
+fn raw_html_blocks_have_plain_text_without_script() {
+    let part = render("<p>First &amp; <b>bold</b>.</p><h2>Second</h2><script>evil()</script>\n");
+    assert_eq!(part.text, "First & bold.\n\nSecond");
+    assert!(!part.html.contains("script"));
+    let gated = compose_body(
+        "<p>Free.</p>\n\n<!--members-only-->\n\n<p>Gated.</p>\n",
+        Some(2),
+    );
+    assert_eq!(gated.free().text, "Free.");
+}

@@ -1,0 +1,469 @@
+//! The Admin API's posts and pages: browse (every status), read, add, edit (with Ghost's
+//! `updated_at` collision check), delete, and status changes (draft, published, scheduled as a
+//! published post with a future date, which goes live by itself at that time, also across
+//! restarts). Content is accepted as `html` (with or without `?source=html`) or as `markdown`;
+//! Lexical and Mobiledoc are refused with a 422.
+
+use super::admin_auth::AdminKey;
+use super::error::GhostError;
+use super::params::{Params, pagination};
+use super::shapes;
+use crate::compose::{Composer, Draft, save};
+use crate::ghost::fields;
+use crate::http::AppState;
+use crate::http::extract::Segments;
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use domain::access::{Viewer, project};
+use domain::{Post, PostKind, Status, Visibility};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::query::Cond;
+use store::{Scope, Window};
+
+type Reply = Result<Response, GhostError>;
+
+/// What add and edit accept of a Ghost post.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PostInput {
+    title: Option<String>,
+    slug: Option<String>,
+    html: Option<String>,
+    markdown: Option<String>,
+    lexical: Option<Value>,
+    mobiledoc: Option<Value>,
+    status: Option<String>,
+    published_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+    featured: Option<bool>,
+    visibility: Option<String>,
+    tiers: Option<Vec<Named>>,
+    tags: Option<Vec<Named>>,
+    authors: Option<Vec<Named>>,
+    custom_excerpt: Option<String>,
+    feature_image: Option<String>,
+    feature_image_alt: Option<String>,
+    feature_image_caption: Option<String>,
+    meta_title: Option<String>,
+    meta_description: Option<String>,
+    canonical_url: Option<String>,
+}
+
+/// A tag, author or tier as Ghost accepts it: a name, or an object with a slug or name.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum Named {
+    Text(String),
+    Object {
+        slug: Option<String>,
+        name: Option<String>,
+    },
+}
+
+impl Named {
+    fn key(&self) -> Option<String> {
+        match self {
+            Named::Text(s) => Some(s.clone()),
+            Named::Object { slug, name } => slug.clone().or_else(|| name.clone()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Envelope {
+    #[serde(alias = "pages")]
+    posts: Vec<PostInput>,
+}
+
+fn names(kind: PostKind) -> (&'static str, &'static str) {
+    match kind {
+        PostKind::Post => ("posts", "Post"),
+        PostKind::Page => ("pages", "Page"),
+    }
+}
+
+fn invalid(message: &str) -> GhostError {
+    GhostError::validation(message)
+}
+
+/// Ghost's status of a stored post: a published post with a future date is scheduled.
+fn ghost_status(post: &Post, now: DateTime<Utc>) -> &'static str {
+    match post.status {
+        Status::Published if post.published_at.is_some_and(|at| at > now) => "scheduled",
+        s => s.as_str(),
+    }
+}
+
+fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> Value {
+    let view = project(post, &Viewer::staff(), now);
+    let mut params_html = Params {
+        formats: vec!["html".into()],
+        ..Params::default()
+    };
+    params_html.include = params.include.clone();
+    params_html.fields = params.fields.clone();
+    let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
+    v["status"] = json!(ghost_status(post, now));
+    v["email_segment"] = json!("all");
+    v["newsletter"] = Value::Null;
+    v
+}
+
+async fn find(state: &AppState, kind: PostKind, id: &str) -> Result<Post, GhostError> {
+    let mut posts = state.store.posts_by_ids(&[id.to_owned()]).await?;
+    match posts.pop() {
+        Some(p) if p.kind == kind => Ok(p),
+        _ => Err(GhostError::not_found(names(kind).1)),
+    }
+}
+
+async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
+    let params = Params::parse(q)?;
+    let now = Utc::now();
+    let filter = params.condition(fields::post, now)?;
+    let sort = params.sort(fields::post_order)?;
+    let total = state
+        .store
+        .count_posts_matching(kind, Scope::AnyStatus, &filter)
+        .await?;
+    let posts = state
+        .store
+        .browse_posts(kind, Scope::AnyStatus, &filter, &sort, params.window())
+        .await?;
+    let shaped: Vec<Value> = posts
+        .iter()
+        .map(|p| shape(state, p, &params, now))
+        .collect();
+    let (name, _) = names(kind);
+    Ok(Json(json!({ name: shaped, "meta": pagination(&params, total) })).into_response())
+}
+
+async fn read(state: &AppState, kind: PostKind, id: &str, q: Option<&str>) -> Reply {
+    let params = Params::parse(q)?;
+    let post = find(state, kind, id).await?;
+    let (name, _) = names(kind);
+    Ok(Json(json!({ name: [shape(state, &post, &params, Utc::now())] })).into_response())
+}
+
+async fn read_slug(state: &AppState, kind: PostKind, slug: &str, q: Option<&str>) -> Reply {
+    let params = Params::parse(q)?;
+    let filter = Cond::Test {
+        field: store::query::PostField::Slug,
+        negated: false,
+        test: store::query::Test::Eq(store::query::Value::Text(slug.to_owned())),
+    };
+    let window = Window {
+        limit: 1,
+        offset: 0,
+    };
+    let posts = state
+        .store
+        .browse_posts(kind, Scope::AnyStatus, &filter, &[], window)
+        .await?;
+    let post = posts
+        .first()
+        .ok_or_else(|| GhostError::not_found(names(kind).1))?;
+    let (name, _) = names(kind);
+    Ok(Json(json!({ name: [shape(state, post, &params, Utc::now())] })).into_response())
+}
+
+/// The Markdown source a post is composed from: Markdown as is, HTML as raw HTML blocks with
+/// Ghost's paywall comment on a line of its own (where `Body` splits).
+fn source(input: &PostInput) -> Result<Option<String>, GhostError> {
+    if let Some(md) = &input.markdown {
+        return Ok(Some(md.clone()));
+    }
+    if let Some(html) = &input.html {
+        let marker = domain::body::PAYWALL_MARKER;
+        return Ok(Some(html.replace(marker, &format!("\n\n{marker}\n\n"))));
+    }
+    if input.lexical.is_some() || input.mobiledoc.is_some() {
+        return Err(invalid(
+            "Masthead accepts post content as html (?source=html) or markdown, not Lexical or Mobiledoc.",
+        ));
+    }
+    Ok(None)
+}
+
+/// Applies `input` over `draft` (a new post's defaults, or an existing post's fields).
+fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(), GhostError> {
+    if let Some(t) = &input.title {
+        draft.title = t.clone();
+    }
+    if let Some(s) = &input.slug {
+        draft.slug = Some(s.clone());
+    }
+    if let Some(md) = source(input)? {
+        draft.markdown = md;
+    }
+    if let Some(e) = &input.custom_excerpt {
+        draft.dek = e.clone();
+    }
+    if let Some(f) = input.featured {
+        draft.featured = f;
+    }
+    if input.published_at.is_some() {
+        draft.published_at = input.published_at;
+    }
+    if let Some(status) = &input.status {
+        draft.status = match status.as_str() {
+            "draft" => Status::Draft,
+            "published" => Status::Published,
+            // Stored as published with a future date: live by itself when the time comes.
+            "scheduled" if draft.published_at.is_some_and(|at| at > now) => Status::Published,
+            "scheduled" => {
+                return Err(invalid(
+                    "A scheduled post needs a published_at in the future.",
+                ));
+            }
+            other => return Err(invalid(&format!("Unknown status {other:?}."))),
+        };
+        if draft.status == Status::Draft {
+            draft.published_at = input.published_at;
+        }
+    }
+    if let Some(v) = &input.visibility {
+        draft.visibility = match v.as_str() {
+            "tiers" => {
+                let slugs: Vec<String> = input
+                    .tiers
+                    .iter()
+                    .flatten()
+                    .filter_map(Named::key)
+                    .collect();
+                Visibility::tiers(&slugs).map_err(|e| invalid(&e.0))?
+            }
+            other => Visibility::parse(other).map_err(|e| invalid(&e.0))?,
+        };
+    }
+    if let Some(tags) = &input.tags {
+        draft.section = None;
+        draft.tags = tags.iter().filter_map(Named::key).collect();
+    }
+    if let Some(authors) = &input.authors {
+        draft.authors = authors.iter().filter_map(Named::key).collect();
+    }
+    if let Some(url) = &input.feature_image {
+        draft.image = (!url.trim().is_empty()).then(|| domain::LeadImage {
+            url: url.clone(),
+            width: None,
+            height: None,
+            alt: input.feature_image_alt.clone().unwrap_or_default(),
+            caption: input.feature_image_caption.clone().unwrap_or_default(),
+            credit: String::new(),
+        });
+    }
+    for (field, value) in [
+        (&mut draft.meta_title, &input.meta_title),
+        (&mut draft.meta_description, &input.meta_description),
+        (&mut draft.canonical_url, &input.canonical_url),
+    ] {
+        if value.is_some() {
+            *field = value.clone();
+        }
+    }
+    Ok(())
+}
+
+fn one(
+    body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+) -> Result<PostInput, GhostError> {
+    let Json(env) =
+        body.map_err(|e| invalid(&format!("The request body is not a Ghost post: {e}.")))?;
+    env.posts
+        .into_iter()
+        .next()
+        .ok_or_else(|| invalid("The request body holds no post."))
+}
+
+async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput) -> Reply {
+    let params = Params::parse(q)?;
+    let now = Utc::now();
+    let mut draft = Draft::new(kind, "", "");
+    draft.status = Status::Draft;
+    apply(&mut draft, &input, now)?;
+    if draft.title.trim().is_empty() {
+        draft.title = "(Untitled)".into();
+    }
+    let post = Composer::new(&state.store)
+        .compose(draft, now)
+        .await
+        .map_err(|e| invalid(&format!("{e:#}")))?;
+    save(&state.store, std::slice::from_ref(&post))
+        .await
+        .map_err(GhostError::internal)?;
+    let (name, _) = names(kind);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ name: [shape(state, &post, &params, now)] })),
+    )
+        .into_response())
+}
+
+/// The editable fields of a stored post, as a draft (the caller fills in the source).
+fn draft_of(post: &Post) -> Draft {
+    Draft {
+        kind: post.kind,
+        title: post.title.clone(),
+        slug: None,
+        dek: post.dek.clone(),
+        section: None,
+        tags: post.tags.iter().map(|t| t.slug.to_string()).collect(),
+        authors: post.authors.iter().map(|a| a.slug.to_string()).collect(),
+        markdown: String::new(),
+        image: post.image.clone(),
+        visibility: post.visibility.clone(),
+        status: post.status,
+        published_at: post.published_at,
+        featured: post.featured,
+        meta_title: post.meta_title.clone(),
+        meta_description: post.meta_description.clone(),
+        canonical_url: post.canonical_url.clone(),
+    }
+}
+
+async fn edit(
+    state: &AppState,
+    kind: PostKind,
+    id: &str,
+    q: Option<&str>,
+    input: PostInput,
+) -> Reply {
+    let params = Params::parse(q)?;
+    let now = Utc::now();
+    let existing = find(state, kind, id).await?;
+    let Some(seen) = input.updated_at else {
+        return Err(invalid(
+            "An edit must carry the updated_at it started from.",
+        ));
+    };
+    // Our responses show milliseconds; compare at that precision.
+    if seen.timestamp_millis() != existing.updated_at.timestamp_millis() {
+        return Err(GhostError::collision());
+    }
+    let mut draft = draft_of(&existing);
+    // The stored source is recomposed too, so a change of visibility moves the free/gated split.
+    draft.markdown = state
+        .store
+        .post_source(&existing.id)
+        .await?
+        .unwrap_or_default();
+    apply(&mut draft, &input, now)?;
+    let keep_slug = draft
+        .slug
+        .as_deref()
+        .is_none_or(|s| s == existing.slug.as_str());
+    if keep_slug {
+        draft.slug = None;
+    }
+    let mut post = Composer::new(&state.store)
+        .compose(draft, now)
+        .await
+        .map_err(|e| invalid(&format!("{e:#}")))?;
+    post.id = existing.id.clone();
+    post.created_at = existing.created_at;
+    if keep_slug {
+        post.slug = existing.slug.clone();
+    }
+    save(&state.store, std::slice::from_ref(&post))
+        .await
+        .map_err(GhostError::internal)?;
+    let (name, _) = names(kind);
+    Ok(Json(json!({ name: [shape(state, &post, &params, now)] })).into_response())
+}
+
+async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
+    find(state, kind, id).await?;
+    state.store.delete_post(id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+macro_rules! handlers {
+    ($kind:expr, $browse:ident, $read:ident, $read_slug:ident, $add:ident, $edit:ident, $delete:ident) => {
+        pub async fn $browse(
+            _: AdminKey,
+            State(s): State<AppState>,
+            RawQuery(q): RawQuery,
+        ) -> Reply {
+            browse(&s, $kind, q.as_deref()).await
+        }
+        pub async fn $read(
+            _: AdminKey,
+            State(s): State<AppState>,
+            Segments(id): Segments<String>,
+            RawQuery(q): RawQuery,
+        ) -> Reply {
+            read(&s, $kind, &id, q.as_deref()).await
+        }
+        pub async fn $read_slug(
+            _: AdminKey,
+            State(s): State<AppState>,
+            Segments(slug): Segments<String>,
+            RawQuery(q): RawQuery,
+        ) -> Reply {
+            read_slug(&s, $kind, &slug, q.as_deref()).await
+        }
+        pub async fn $add(
+            _: AdminKey,
+            State(s): State<AppState>,
+            RawQuery(q): RawQuery,
+            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+        ) -> Reply {
+            add(&s, $kind, q.as_deref(), one(body)?).await
+        }
+        pub async fn $edit(
+            _: AdminKey,
+            State(s): State<AppState>,
+            Segments(id): Segments<String>,
+            RawQuery(q): RawQuery,
+            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+        ) -> Reply {
+            edit(&s, $kind, &id, q.as_deref(), one(body)?).await
+        }
+        pub async fn $delete(
+            _: AdminKey,
+            State(s): State<AppState>,
+            Segments(id): Segments<String>,
+        ) -> Reply {
+            delete(&s, $kind, &id).await
+        }
+    };
+}
+
+handlers!(
+    PostKind::Post,
+    posts,
+    post,
+    post_by_slug,
+    add_post,
+    edit_post,
+    delete_post
+);
+handlers!(
+    PostKind::Page,
+    pages,
+    page,
+    page_by_slug,
+    add_page,
+    edit_page,
+    delete_page
+);
+
+/// `GET /site/`: what Ghost's clients read first.
+pub async fn site(State(state): State<AppState>) -> Reply {
+    let site = crate::http::site::load(&state)
+        .await
+        .map_err(GhostError::internal)?;
+    Ok(Json(json!({ "site": {
+        "title": site.title,
+        "description": site.description,
+        "logo": shapes::absolute(&state.config.public_url, &site.logo.url),
+        "url": format!("{}/", state.config.public_url),
+        "version": "6.0",
+    }}))
+    .into_response())
+}

@@ -1,0 +1,204 @@
+//! The Admin API's members: browse (newest first), read, add, edit (name, email, a comped
+//! tier), delete. A paid tier given in `tiers` is a complimentary subscription, as
+//! `masthead member comp` gives.
+
+use super::admin_auth::AdminKey;
+use super::error::GhostError;
+use super::params::{Params, pagination};
+use super::shapes;
+use crate::http::AppState;
+use crate::http::extract::Segments;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use domain::billing::SubscriptionStatus;
+use domain::{Email, Member};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type Reply = Result<Response, GhostError>;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MemberInput {
+    email: Option<String>,
+    name: Option<String>,
+    tiers: Option<Vec<TierRef>>,
+}
+
+#[derive(Deserialize)]
+pub struct TierRef {
+    id: Option<String>,
+    slug: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Envelope {
+    members: Vec<MemberInput>,
+}
+
+fn one(body: Result<Json<Envelope>, JsonRejection>) -> Result<MemberInput, GhostError> {
+    let Json(env) = body.map_err(|e| {
+        GhostError::validation(&format!("The request body is not a Ghost member: {e}."))
+    })?;
+    env.members
+        .into_iter()
+        .next()
+        .ok_or_else(|| GhostError::validation("The request body holds no member."))
+}
+
+async fn shape(state: &AppState, m: &Member) -> Result<Value, GhostError> {
+    let sub = state.store.subscription(&m.id).await?;
+    let tiers = state.store.tiers().await?;
+    let held: Vec<Value> = sub
+        .iter()
+        .filter(|s| s.status != SubscriptionStatus::Canceled)
+        .filter_map(|s| tiers.iter().find(|t| t.slug == s.tier && t.is_paid()))
+        .map(shapes::tier)
+        .collect();
+    let status = match &sub {
+        _ if held.is_empty() => "free",
+        Some(s) if s.status == SubscriptionStatus::Comped => "comped",
+        _ => "paid",
+    };
+    let created = shapes::time(m.created_at);
+    Ok(json!({
+        "id": m.id,
+        "uuid": m.id,
+        "email": m.email.as_str(),
+        "name": (!m.name.is_empty()).then_some(&m.name),
+        "note": null,
+        "status": status,
+        "comped": status == "comped",
+        "tiers": held,
+        "labels": [],
+        "newsletters": [],
+        "subscriptions": [],
+        "email_count": 0,
+        "created_at": created,
+        "updated_at": created,
+    }))
+}
+
+async fn find(state: &AppState, id: &str) -> Result<Member, GhostError> {
+    state
+        .store
+        .member_by_id(id)
+        .await?
+        .ok_or_else(|| GhostError::not_found("Member"))
+}
+
+/// Comps the member to the first paid tier named in `tiers` (by id or slug).
+async fn comp(state: &AppState, member: &Member, refs: &[TierRef]) -> Result<(), GhostError> {
+    let tiers = state.store.tiers().await?;
+    let wanted = refs.iter().find_map(|r| {
+        tiers.iter().find(|t| {
+            t.is_paid()
+                && (r.id.as_deref() == Some(t.id.as_str())
+                    || r.slug.as_deref() == Some(t.slug.as_str()))
+        })
+    });
+    match wanted {
+        Some(tier) => {
+            crate::commands::comp(
+                &state.store,
+                member.email.as_str(),
+                tier.slug.as_str(),
+                None,
+            )
+            .await
+            .map_err(GhostError::internal)?;
+            // Signed-in sessions of this member get their new access class at once.
+            state.cache.forget_sessions();
+            Ok(())
+        }
+        None if refs.is_empty() => Ok(()),
+        None => Err(GhostError::validation(
+            "No paid tier matches the tiers given.",
+        )),
+    }
+}
+
+pub async fn browse(_: AdminKey, State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
+    let params = Params::parse(q.as_deref())?;
+    let window = params.window();
+    let members = state.store.members(window.limit, window.offset).await?;
+    let total = state.store.count_members().await?;
+    let mut shaped = Vec::new();
+    for m in &members {
+        shaped.push(shape(&state, m).await?);
+    }
+    Ok(Json(json!({ "members": shaped, "meta": pagination(&params, total) })).into_response())
+}
+
+pub async fn read(
+    _: AdminKey,
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Reply {
+    let m = find(&state, &id).await?;
+    Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
+}
+
+pub async fn add(
+    _: AdminKey,
+    State(state): State<AppState>,
+    body: Result<Json<Envelope>, JsonRejection>,
+) -> Reply {
+    let input = one(body)?;
+    let email = Email::parse(input.email.as_deref().unwrap_or_default())
+        .map_err(|e| GhostError::validation(&e.0))?;
+    if state.store.member_by_email(&email).await?.is_some() {
+        return Err(GhostError::validation("Member already exists."));
+    }
+    let name = input.name.clone().unwrap_or_default();
+    let m = state
+        .store
+        .create_member(&crate::compose::new_id(), &email, &name, Utc::now())
+        .await?;
+    comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "members": [shape(&state, &m).await?] })),
+    )
+        .into_response())
+}
+
+pub async fn edit(
+    _: AdminKey,
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+    body: Result<Json<Envelope>, JsonRejection>,
+) -> Reply {
+    let input = one(body)?;
+    let mut m = find(&state, &id).await?;
+    if let Some(name) = &input.name {
+        state.store.set_member_name(&m.id, name).await?;
+    }
+    if let Some(raw) = &input.email {
+        let email = Email::parse(raw).map_err(|e| GhostError::validation(&e.0))?;
+        if email != m.email {
+            if state.store.member_by_email(&email).await?.is_some() {
+                return Err(GhostError::validation("Another member has that email."));
+            }
+            state.store.set_member_email(&m.id, &email).await?;
+        }
+    }
+    m = find(&state, &id).await?;
+    comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
+    Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
+}
+
+pub async fn delete(
+    _: AdminKey,
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Reply {
+    find(&state, &id).await?;
+    state.store.delete_member(&id).await?;
+    state.cache.forget_sessions();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,99 @@
+//! `POST /ghost/api/admin/images/upload/`: one image as multipart field `file`, checked by its
+//! bytes (PNG, JPEG, GIF or WebP; SVG is refused because it can carry script) and its size,
+//! stored under `content/images/YYYY/MM/` and answered with its public URL.
+
+use super::admin_auth::AdminKey;
+use super::error::GhostError;
+use crate::http::AppState;
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Utc};
+use image::ImageFormat;
+use serde_json::json;
+
+/// Larger uploads are refused (the route's body limit is a little above this).
+pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+
+fn extension(bytes: &[u8]) -> Option<&'static str> {
+    match image::guess_format(bytes).ok()? {
+        ImageFormat::Png => Some("png"),
+        ImageFormat::Jpeg => Some("jpg"),
+        ImageFormat::Gif => Some("gif"),
+        ImageFormat::WebP => Some("webp"),
+        _ => None,
+    }
+}
+
+/// A safe file stem from the uploaded name: lowercase letters, digits and dashes.
+fn stem(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let base = base.rsplit_once('.').map_or(base, |(b, _)| b);
+    let slug = domain::Slug::from_text(base);
+    let s = slug.as_str();
+    if s.is_empty() {
+        "image".into()
+    } else {
+        s.chars().take(60).collect()
+    }
+}
+
+/// A multipart stream that broke off: too large (the body limit), or malformed.
+fn refused(e: axum::extract::multipart::MultipartError) -> GhostError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        GhostError::payload_too_large("The image is larger than 10 MB.")
+    } else {
+        GhostError::validation(&format!("The upload is not valid multipart: {e}."))
+    }
+}
+
+pub async fn upload(
+    _: AdminKey,
+    State(state): State<AppState>,
+    mut form: Multipart,
+) -> Result<Response, GhostError> {
+    let mut file = None;
+    let mut reference = None;
+    while let Some(field) = form.next_field().await.map_err(refused)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("image").to_owned();
+                let bytes = field.bytes().await.map_err(refused)?;
+                file = Some((name, bytes));
+            }
+            Some("ref") => reference = field.text().await.ok(),
+            _ => {}
+        }
+    }
+    let (name, bytes) =
+        file.ok_or_else(|| GhostError::validation("Please select an image (field `file`)."))?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(GhostError::payload_too_large(
+            "The image is larger than 10 MB.",
+        ));
+    }
+    let ext = extension(&bytes).ok_or_else(|| {
+        GhostError::unsupported("Please select a valid image: PNG, JPEG, GIF or WebP.")
+    })?;
+    let now = Utc::now();
+    let folder = format!("{}/{:02}", now.year(), now.month());
+    let dir = state.config.media_dir().join(&folder);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(GhostError::internal)?;
+    let suffix = &crate::ghost::keys::new_id()[..8];
+    let file_name = format!("{}-{suffix}.{ext}", stem(&name));
+    tokio::fs::write(dir.join(&file_name), &bytes)
+        .await
+        .map_err(GhostError::internal)?;
+    let url = format!(
+        "{}/content/images/{folder}/{file_name}",
+        state.config.public_url
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "images": [{ "url": url, "ref": reference }] })),
+    )
+        .into_response())
+}

@@ -1,0 +1,133 @@
+//! Ghost-compatible APIs under `/ghost/api/`: the Content API (`/content/`), read-only, for
+//! holders of a content key, and the Admin API (`/admin/`: posts and pages) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
+//! `ETag`; errors have Ghost's shape; unknown paths are Ghost-shaped 404s.
+
+mod admin;
+mod admin_auth;
+mod admin_members;
+mod admin_site;
+mod admin_tags;
+mod content;
+mod error;
+mod images;
+mod params;
+mod shapes;
+
+pub use error::GhostError;
+
+use super::AppState;
+use super::conditional;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::{self, get};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Ghost's own Content API answers `public, max-age=0`: shared caches may keep a copy but must
+/// revalidate, which the `ETag` makes cheap.
+const CONTENT_CACHE: &str = "public, max-age=0";
+
+/// The routes under `/ghost/api`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .nest("/content", content_api())
+        .nest("/admin", admin_api())
+}
+
+/// The Admin API: every route but `/site/` needs an admin key's token (`admin_auth`).
+fn admin_api() -> Router<AppState> {
+    use admin::*;
+    Router::new()
+        .route("/site/", get(site))
+        .route("/posts/", get(posts).post(add_post))
+        .route("/posts/{id}/", get(post).put(edit_post).delete(delete_post))
+        .route("/posts/slug/{slug}/", get(post_by_slug))
+        .route("/pages/", get(pages).post(add_page))
+        .route("/pages/{id}/", get(page).put(edit_page).delete(delete_page))
+        .route("/pages/slug/{slug}/", get(page_by_slug))
+        .route("/tags/", get(admin_tags::browse).post(admin_tags::add))
+        .route(
+            "/tags/{id}/",
+            get(admin_tags::read)
+                .put(admin_tags::edit)
+                .delete(admin_tags::delete),
+        )
+        .route("/tags/slug/{slug}/", get(admin_tags::read_slug))
+        .route(
+            "/members/",
+            get(admin_members::browse).post(admin_members::add),
+        )
+        .route(
+            "/members/{id}/",
+            get(admin_members::read)
+                .put(admin_members::edit)
+                .delete(admin_members::delete),
+        )
+        .route("/settings/", get(admin_site::settings))
+        .route("/tiers/", get(admin_site::tiers))
+        .route("/tiers/{id}/", get(admin_site::tier))
+        .route(
+            "/images/upload/",
+            routing::post(images::upload)
+                .layer(DefaultBodyLimit::max(images::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/{*rest}",
+            get(|| async { GhostError::not_found("Resource") }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("content-version"),
+            HeaderValue::from_static("v6.0"),
+        ))
+}
+
+fn content_api() -> Router<AppState> {
+    use content::*;
+    Router::new()
+        .route("/posts/", get(posts))
+        .route("/posts/{id}/", get(post_by_id))
+        .route("/posts/slug/{slug}/", get(post_by_slug))
+        .route("/pages/", get(pages))
+        .route("/pages/{id}/", get(page_by_id))
+        .route("/pages/slug/{slug}/", get(page_by_slug))
+        .route("/tags/", get(tags))
+        .route("/tags/{id}/", get(tag_by_id))
+        .route("/tags/slug/{slug}/", get(tag_by_slug))
+        .route("/authors/", get(authors))
+        .route("/authors/{id}/", get(author_by_id))
+        .route("/authors/slug/{slug}/", get(author_by_slug))
+        .route("/tiers/", get(tiers))
+        .route("/settings/", get(settings))
+        // A route rather than a fallback: the site's own fallback (the theme's 404 page) would
+        // otherwise answer unknown API paths.
+        .route(
+            "/{*rest}",
+            get(|| async { GhostError::not_found("Resource") }),
+        )
+        .layer(axum::middleware::from_fn(conditional::etag))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CONTENT_CACHE),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("content-version"),
+            HeaderValue::from_static("v6.0"),
+        ))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                .allow_headers([
+                    header::ACCEPT,
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    HeaderName::from_static("accept-version"),
+                ])
+                .max_age(std::time::Duration::from_secs(86_400)),
+        )
+}

@@ -1,0 +1,131 @@
+// Ghost's official Admin API client (@tryghost/admin-api) against a running Masthead: create
+// tags, create a draft from HTML, edit it, hit the 409 on a stale edit, publish, schedule,
+// unpublish, upload an image, create a paid post with a paywall marker and check with
+// @tryghost/content-api that readers get only its free part, delete; add, comp and delete a member.
+//
+// Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG).
+
+import assert from 'node:assert/strict';
+import GhostAdminAPI from '@tryghost/admin-api';
+import GhostContentAPI from '@tryghost/content-api';
+
+const {BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE} = process.env;
+for (const [name, value] of Object.entries({BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE})) {
+    assert.ok(value, `${name} must be set`);
+}
+
+const admin = new GhostAdminAPI({url: BASE_URL, key: ADMIN_KEY, version: 'v6.0'});
+const content = new GhostContentAPI({url: BASE_URL, key: CONTENT_KEY, version: 'v6.0'});
+let checks = 0;
+async function check(name, fn) {
+    await fn();
+    checks += 1;
+    console.log(`ok ${checks} - ${name}`);
+}
+
+let tag;
+await check('create tags', async () => {
+    tag = await admin.tags.add({name: 'Client Checks', description: 'Made by @tryghost/admin-api'});
+    assert.equal(tag.slug, 'client-checks');
+    const second = await admin.tags.add({name: 'Second Client Tag'});
+    assert.ok(second.id);
+    const read = await admin.tags.read({id: tag.id});
+    assert.equal(read.name, 'Client Checks');
+    await assert.rejects(admin.tags.add({name: 'Client Checks'}), {name: 'ValidationError'});
+});
+
+let draft;
+await check('create a draft from HTML', async () => {
+    draft = await admin.posts.add(
+        {title: 'Drafted by the Admin client', html: '<p>First version.</p>', tags: [{name: 'Client Checks'}]},
+        {source: 'html'}
+    );
+    assert.equal(draft.status, 'draft');
+    assert.match(draft.html, /First version/);
+    await assert.rejects(content.posts.read({id: draft.id}), {name: 'NotFoundError'});
+});
+
+let edited;
+await check('edit it, and hit the 409 on a stale edit', async () => {
+    edited = await admin.posts.edit(
+        {id: draft.id, updated_at: draft.updated_at, html: '<p>Second version.</p>'},
+        {source: 'html'}
+    );
+    assert.match(edited.html, /Second version/);
+    assert.equal(edited.slug, draft.slug);
+    await assert.rejects(
+        admin.posts.edit({id: draft.id, updated_at: '2001-01-01T00:00:00.000Z', title: 'Too late'}),
+        {name: 'UpdateCollisionError'}
+    );
+});
+
+await check('publish, schedule, unpublish', async () => {
+    const published = await admin.posts.edit({id: draft.id, updated_at: edited.updated_at, status: 'published'});
+    assert.equal(published.status, 'published');
+    const seen = await content.posts.read({id: draft.id}, {include: 'tags'});
+    assert.match(seen.html, /Second version/);
+    assert.equal(seen.primary_tag.slug, 'client-checks');
+    const tomorrow = new Date(Date.now() + 86400e3).toISOString();
+    const scheduled = await admin.posts.edit({id: draft.id, updated_at: published.updated_at, status: 'scheduled', published_at: tomorrow});
+    assert.equal(scheduled.status, 'scheduled');
+    await assert.rejects(content.posts.read({id: draft.id}), {name: 'NotFoundError'});
+    const unpublished = await admin.posts.edit({id: draft.id, updated_at: scheduled.updated_at, status: 'draft'});
+    assert.equal(unpublished.status, 'draft');
+    const drafts = await admin.posts.browse({filter: 'tag:client-checks'});
+    assert.ok(drafts.some(p => p.id === draft.id && p.status === 'draft'));
+});
+
+let image;
+await check('upload an image', async () => {
+    image = await admin.images.upload({file: IMAGE});
+    assert.match(image.url, /\/content\/images\/.+\.png$/);
+    const res = await fetch(image.url);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/png');
+});
+
+let paid;
+await check('a paid post with a paywall marker: readers get the free part only', async () => {
+    paid = await admin.posts.add({
+        title: 'Paid analysis from the Admin client',
+        html: '<p>FREEPART of the analysis.</p><!--members-only--><p>GATEDPART of the analysis.</p>',
+        visibility: 'paid',
+        status: 'published',
+        feature_image: image.url,
+        tags: ['Client Checks']
+    }, {source: 'html'});
+    assert.match(paid.html, /GATEDPART/, 'staff see it all');
+    const seen = await content.posts.read({id: paid.id}, {formats: 'html,plaintext'});
+    assert.equal(seen.feature_image, image.url);
+    for (const field of ['html', 'plaintext', 'excerpt']) {
+        assert.match(seen[field], /FREEPART/);
+        assert.doesNotMatch(seen[field], /GATEDPART/);
+    }
+});
+
+await check('delete', async () => {
+    await admin.posts.delete({id: paid.id});
+    await admin.posts.delete({id: draft.id});
+    await assert.rejects(admin.posts.read({id: draft.id}), {name: 'NotFoundError'});
+    await assert.rejects(content.posts.read({id: paid.id}), {name: 'NotFoundError'});
+    await admin.tags.delete({id: tag.id});
+    await assert.rejects(admin.tags.read({id: tag.id}), {name: 'NotFoundError'});
+});
+
+await check('members: add, comp, browse, delete', async () => {
+    const member = await admin.members.add({email: 'client.member@example.com', name: 'Client Member'});
+    assert.equal(member.status, 'free');
+    const comped = await admin.members.edit({id: member.id, tiers: [{slug: 'subscriber-plus'}]});
+    assert.equal(comped.status, 'comped');
+    const listed = await admin.members.browse({limit: 5});
+    assert.ok(listed.some(m => m.id === member.id));
+    await admin.members.delete({id: member.id});
+    await assert.rejects(admin.members.read({id: member.id}), {name: 'NotFoundError'});
+});
+
+await check('a bad key is refused', async () => {
+    const stranger = new GhostAdminAPI({url: BASE_URL, key: `${'0'.repeat(24)}:${'1'.repeat(64)}`, version: 'v6.0'});
+    await assert.rejects(stranger.posts.browse(), {name: 'UnauthorizedError'});
+});
+
+console.log(`admin api: ${checks} checks passed`);
