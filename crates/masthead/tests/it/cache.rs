@@ -490,3 +490,49 @@ async fn the_cache_stays_within_its_memory_bound() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains(posts[0].title.as_str()) || res.body.contains("<h1"));
 }
+
+#[tokio::test]
+async fn renaming_a_tag_changes_every_page_that_names_it() {
+    let app = TestApp::demo().await;
+    app.search_caught_up().await;
+    let post = live_posts(&app).await[0].clone();
+    let section_slug = section_of(&post);
+    // A page that names the section only in its navigation: an author page without its stories.
+    let mut page = String::new();
+    for author in app.state.store.authors().await.unwrap() {
+        let filter = PostFilter {
+            author: Some(author.slug.to_string()),
+            ..PostFilter::posts()
+        };
+        let theirs = app
+            .state
+            .store
+            .list_posts(&filter, 12, 0, Utc::now())
+            .await
+            .unwrap();
+        if !theirs.is_empty() && theirs.iter().all(|p| section_of(p) != section_slug) {
+            page = format!("/author/{}/", author.slug);
+            break;
+        }
+    }
+    assert!(!page.is_empty(), "an author outside the section");
+    let mut section = post
+        .tags
+        .iter()
+        .find(|t| t.kind == domain::TagKind::Section)
+        .unwrap()
+        .clone();
+    for path in ["/", page.as_str()] {
+        app.get(path).await;
+        eventually(&app, path, |r| outcome(r) == "hit").await;
+    }
+    assert!(
+        app.get(&page).await.body.contains(section.name.as_str()),
+        "the navigation names it"
+    );
+    section.name = "Renamed Desk".into();
+    assert!(app.state.store.update_tag(&section).await.unwrap());
+    for path in ["/", page.as_str()] {
+        eventually(&app, path, |r| r.body.contains("Renamed Desk")).await;
+    }
+}
