@@ -130,6 +130,26 @@ async fn finish(
         .cloned()
         .collect();
     if !cacheable && rec.slots.is_empty() {
+        // The conditional headers were taken off for the render: answer them here.
+        let etag = parts
+            .headers
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok());
+        if parts.status == StatusCode::OK
+            && let Some(etag) = etag
+            && crate::http::conditional::not_modified(req, &parts.headers, etag)
+        {
+            let mut res = StatusCode::NOT_MODIFIED.into_response();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
+                if let Some(v) = parts.headers.get(&name) {
+                    res.headers_mut().insert(name, v.clone());
+                }
+            }
+            for c in set_cookies {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            return tagged(res, "bypass");
+        }
         return tagged(Response::from_parts(parts, body), "bypass");
     }
     let bytes = match axum::body::to_bytes(body, MAX_PAGE).await {

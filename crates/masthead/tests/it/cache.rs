@@ -113,6 +113,16 @@ async fn a_page_is_rendered_once_then_served_from_memory() {
         app.get(path).await;
         assert_ne!(outcome(&app.get(path).await), "hit", "{path}");
     }
+    // Pages not stored still answer conditional requests.
+    let news = app.get("/sitemap-news.xml").await;
+    let again = app
+        .request(
+            Method::GET,
+            "/sitemap-news.xml",
+            &[("if-none-match", news.header("etag"))],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 }
 
 #[tokio::test]
