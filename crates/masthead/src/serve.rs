@@ -86,6 +86,8 @@ async fn site_secret(store: &Store) -> Result<Vec<u8>> {
 /// Binds the address and serves until a shutdown signal, then closes the database cleanly.
 pub async fn run(state: AppState) -> Result<()> {
     let addr = state.config.addr;
+    // Before the port opens: a client may connect and the signal arrive at once.
+    let shutdown = shutdown_signal()?;
     let listener = TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (is another server using it?); stop it or pass --addr with a free port")
     })?;
@@ -101,7 +103,7 @@ pub async fn run(state: AppState) -> Result<()> {
         state.cache.clone(),
     );
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped unexpectedly")?;
     search.close();
@@ -111,21 +113,24 @@ pub async fn run(state: AppState) -> Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal that arrives right after the port opens still stops the
+/// server gracefully rather than killing it.
+fn shutdown_signal() -> Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut int, mut term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let install = |kind| signal(kind).context("cannot install the shutdown signal handlers");
+        (
+            install(SignalKind::interrupt())?,
+            install(SignalKind::terminate())?,
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
