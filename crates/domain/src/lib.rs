@@ -10,6 +10,7 @@ pub mod post;
 pub mod slug;
 pub mod taxonomy;
 pub mod visibility;
+pub mod webhook;
 
 pub use access::{Access, PostView, Viewer};
 pub use body::{Body, BodyPart};
@@ -18,6 +19,7 @@ pub use post::{LeadImage, Post, PostKind, PostStub, Status};
 pub use slug::Slug;
 pub use taxonomy::{Author, Tag, TagKind};
 pub use visibility::Visibility;
+pub use webhook::{TargetUrl, WebhookEvent};
 
 /// An error in a value supplied by a user (front matter, a form, a flag).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

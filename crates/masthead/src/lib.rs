@@ -17,5 +17,6 @@ pub mod members;
 pub mod seed;
 pub mod serve;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use http::{AppState, app};

@@ -23,6 +23,7 @@ mod sitemaps;
 mod taxonomy;
 pub mod testing;
 mod time;
+mod webhooks;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
 pub use browse::{Scope, Window};
@@ -33,6 +34,7 @@ pub use keys::{ApiKey, KeyKind, NewKey};
 pub use posts::PostFilter;
 pub use reading::Gift;
 pub use sitemaps::SitemapSource;
+pub use webhooks::{Delivery, Webhook};
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

@@ -10,12 +10,12 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-struct Admin {
+pub(crate) struct Admin {
     id: String,
-    secret: Vec<u8>,
+    pub(crate) secret: Vec<u8>,
 }
 
-async fn admin_key(app: &TestApp) -> Admin {
+pub(crate) async fn admin_key(app: &TestApp) -> Admin {
     let made = masthead::ghost::keys::create(&app.state.store, "writer", true, chrono::Utc::now())
         .await
         .unwrap();
@@ -27,7 +27,7 @@ async fn admin_key(app: &TestApp) -> Admin {
     }
 }
 
-fn token(admin: &Admin, aud: &str, lifetime: i64, secret: &[u8]) -> String {
+pub(crate) fn token(admin: &Admin, aud: &str, lifetime: i64, secret: &[u8]) -> String {
     let now = chrono::Utc::now().timestamp();
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(admin.id.clone());
@@ -35,7 +35,7 @@ fn token(admin: &Admin, aud: &str, lifetime: i64, secret: &[u8]) -> String {
     jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(secret)).unwrap()
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -68,7 +68,7 @@ async fn call(
     }
 }
 
-fn error_type(res: &TestResponse) -> String {
+pub(crate) fn error_type(res: &TestResponse) -> String {
     let v: Value = serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("{e}: {}", res.body));
     v["errors"][0]["type"].as_str().unwrap().to_owned()
 }

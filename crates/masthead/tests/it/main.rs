@@ -21,3 +21,4 @@ mod sitemaps;
 mod smtp;
 mod stripe;
 mod theme;
+mod webhooks;

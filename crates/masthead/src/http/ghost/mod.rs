@@ -1,5 +1,5 @@
 //! Ghost-compatible APIs under `/ghost/api/`: the Content API (`/content/`), read-only, for
-//! holders of a content key, and the Admin API (`/admin/`: posts and pages) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
+//! holders of a content key, and the Admin API (`/admin/`: posts, pages, tags, members, webhooks, …) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
 //! `ETag`; errors have Ghost's shape; unknown paths are Ghost-shaped 404s.
 
 mod admin;
@@ -7,6 +7,7 @@ mod admin_auth;
 mod admin_members;
 mod admin_site;
 mod admin_tags;
+mod admin_webhooks;
 mod content;
 mod error;
 mod images;
@@ -63,6 +64,14 @@ fn admin_api() -> Router<AppState> {
             get(admin_members::read)
                 .put(admin_members::edit)
                 .delete(admin_members::delete),
+        )
+        .route(
+            "/webhooks/",
+            get(admin_webhooks::browse).post(admin_webhooks::add),
+        )
+        .route(
+            "/webhooks/{id}/",
+            routing::put(admin_webhooks::edit).delete(admin_webhooks::delete),
         )
         .route("/settings/", get(admin_site::settings))
         .route("/tiers/", get(admin_site::tiers))

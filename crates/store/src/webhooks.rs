@@ -1,0 +1,270 @@
+//! Webhooks (`webhooks`) and the durable queue of their deliveries (`webhook_deliveries`).
+
+use crate::time::{from_micros, to_micros};
+use crate::{Store, StoreError, on_pool};
+use chrono::{DateTime, Utc};
+use domain::{TargetUrl, WebhookEvent};
+
+/// A registered webhook, as the Admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: String,
+    pub event: WebhookEvent,
+    pub target_url: TargetUrl,
+    pub name: Option<String>,
+    pub secret: Option<String>,
+    pub api_version: String,
+    pub integration_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_triggered_at: Option<DateTime<Utc>>,
+    pub last_triggered_status: Option<String>,
+    pub last_triggered_error: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct WebhookRow {
+    id: String,
+    event: String,
+    target_url: String,
+    name: Option<String>,
+    secret: Option<String>,
+    api_version: String,
+    integration_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    last_triggered_at: Option<i64>,
+    last_triggered_status: Option<String>,
+    last_triggered_error: Option<String>,
+}
+
+const WEBHOOK_COLUMNS: &str = "id, event, target_url, name, secret, api_version, integration_id, \
+     created_at, updated_at, last_triggered_at, last_triggered_status, last_triggered_error";
+
+impl TryFrom<WebhookRow> for Webhook {
+    type Error = StoreError;
+    fn try_from(r: WebhookRow) -> Result<Webhook, StoreError> {
+        Ok(Webhook {
+            event: WebhookEvent::parse(&r.event)
+                .ok_or_else(|| StoreError::Corrupt(format!("webhook event {:?}", r.event)))?,
+            target_url: TargetUrl::parse(&r.target_url)
+                .map_err(|e| StoreError::Corrupt(format!("webhook target_url: {e}")))?,
+            id: r.id,
+            name: r.name,
+            secret: r.secret,
+            api_version: r.api_version,
+            integration_id: r.integration_id,
+            created_at: from_micros(r.created_at),
+            updated_at: from_micros(r.updated_at),
+            last_triggered_at: r.last_triggered_at.map(from_micros),
+            last_triggered_status: r.last_triggered_status,
+            last_triggered_error: r.last_triggered_error,
+        })
+    }
+}
+
+/// A delivery waiting in the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: String,
+    pub webhook_id: String,
+    pub event: String,
+    pub body: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: String,
+    webhook_id: String,
+    event: String,
+    body: String,
+    attempts: i64,
+    next_attempt_at: i64,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(r: DeliveryRow) -> Delivery {
+        Delivery {
+            id: r.id,
+            webhook_id: r.webhook_id,
+            event: r.event,
+            body: r.body,
+            attempts: r.attempts,
+            next_attempt_at: from_micros(r.next_attempt_at),
+        }
+    }
+}
+
+impl Store {
+    pub async fn create_webhook(&self, hook: &Webhook) -> Result<(), StoreError> {
+        on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "INSERT INTO webhooks (id, event, target_url, name, secret, api_version, \
+                 integration_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&hook.id)
+            .bind(hook.event.as_str())
+            .bind(hook.target_url.as_str())
+            .bind(&hook.name)
+            .bind(&hook.secret)
+            .bind(&hook.api_version)
+            .bind(&hook.integration_id)
+            .bind(to_micros(hook.created_at))
+            .bind(to_micros(hook.updated_at))
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Saves what an edit may change (event, target, name, secret, api version, `updated_at`);
+    /// false when no such webhook exists.
+    pub async fn update_webhook(&self, hook: &Webhook) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| sqlx::query(
+            "UPDATE webhooks SET event = $2, target_url = $3, name = $4, secret = $5, \
+             api_version = $6, updated_at = $7 WHERE id = $1",
+        )
+        .bind(&hook.id)
+        .bind(hook.event.as_str())
+        .bind(hook.target_url.as_str())
+        .bind(&hook.name)
+        .bind(&hook.secret)
+        .bind(&hook.api_version)
+        .bind(to_micros(hook.updated_at))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n > 0)
+    }
+
+    /// Deletes a webhook and its queued deliveries; false when no such webhook exists.
+    pub async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| {
+            sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1")
+                .bind(id)
+                .execute(p)
+                .await?;
+            sqlx::query("DELETE FROM webhooks WHERE id = $1")
+                .bind(id)
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(n > 0)
+    }
+
+    pub async fn webhook(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
+        let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1");
+        let row: Option<WebhookRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await?);
+        row.map(Webhook::try_from).transpose()
+    }
+
+    /// Every webhook, oldest first; `event` narrows to the hooks following it.
+    pub async fn webhooks(&self, event: Option<WebhookEvent>) -> Result<Vec<Webhook>, StoreError> {
+        let (filter, event) = match event {
+            Some(e) => ("WHERE event = $1", e.as_str()),
+            None => ("WHERE $1 = $1", ""),
+        };
+        let sql =
+            format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks {filter} ORDER BY created_at, id");
+        let rows: Vec<WebhookRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(event)
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(Webhook::try_from).collect()
+    }
+
+    /// Queues `body` for every webhook following `event`, due at once; returns how many.
+    pub async fn enqueue_webhook_event(
+        &self,
+        event: WebhookEvent,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let hooks = self.webhooks(Some(event)).await?;
+        for hook in &hooks {
+            let id = uuid::Uuid::now_v7().to_string();
+            on_pool!(&self.db, write, |p| {
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (id, webhook_id, event, body, attempts, \
+                     next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+                )
+                .bind(&id)
+                .bind(&hook.id)
+                .bind(event.as_str())
+                .bind(body)
+                .bind(to_micros(now))
+                .execute(p)
+                .await?;
+            });
+        }
+        Ok(hooks.len())
+    }
+
+    /// Deliveries due by `now`, earliest first, at most `limit`.
+    pub async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let rows: Vec<DeliveryRow> = on_pool!(&self.db, read, |p| sqlx::query_as(
+            "SELECT id, webhook_id, event, body, attempts, next_attempt_at \
+             FROM webhook_deliveries WHERE next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, id LIMIT $2",
+        )
+        .bind(to_micros(now))
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(Delivery::from).collect())
+    }
+
+    /// Records an attempt's outcome on the webhook, then either drops the delivery (`retry_at`
+    /// None: delivered or given up) or moves it to `retry_at` with one more attempt counted.
+    pub async fn record_delivery_attempt(
+        &self,
+        delivery: &Delivery,
+        at: DateTime<Utc>,
+        status: Option<&str>,
+        error: Option<&str>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "UPDATE webhooks SET last_triggered_at = $2, last_triggered_status = $3, \
+                 last_triggered_error = $4 WHERE id = $1",
+            )
+            .bind(&delivery.webhook_id)
+            .bind(to_micros(at))
+            .bind(status)
+            .bind(error)
+            .execute(p)
+            .await?;
+            match retry_at {
+                Some(next) => {
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET attempts = attempts + 1, \
+                         next_attempt_at = $2 WHERE id = $1",
+                    )
+                    .bind(&delivery.id)
+                    .bind(to_micros(next))
+                    .execute(p)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM webhook_deliveries WHERE id = $1")
+                        .bind(&delivery.id)
+                        .execute(p)
+                        .await?;
+                }
+            }
+        });
+        Ok(())
+    }
+}
