@@ -99,6 +99,25 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
+    /// Ids of published posts that were *scheduled*: their publication time falls in
+    /// `(after, until]` and their last write came before it, so they went live by the clock
+    /// alone (a post published by a write is the writer's to announce).
+    pub async fn scheduled_went_live(
+        &self,
+        after: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT id FROM posts WHERE kind IN ('post', 'page') AND status = 'published' \
+             AND published_at > $1 AND published_at <= $2 AND changed_at < published_at \
+             ORDER BY published_at, id";
+        let rows: Vec<(String,)> = on_pool!(&self.db, read, |p| sqlx::query_as(sql)
+            .bind(to_micros(after))
+            .bind(to_micros(until))
+            .fetch_all(p)
+            .await?);
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Ids of posts deleted after `after` (a change-clock reading), with their deletion times.
     pub async fn deleted_posts(
         &self,

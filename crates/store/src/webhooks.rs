@@ -267,4 +267,68 @@ impl Store {
         });
         Ok(())
     }
+    /// Claims a due delivery for one attempt by moving it to `lease_until` (a crashed attempt is
+    /// retried then); false when another worker claimed it first.
+    pub async fn claim_delivery(
+        &self,
+        delivery: &Delivery,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = $3 \
+             WHERE id = $1 AND next_attempt_at = $2",
+        )
+        .bind(&delivery.id)
+        .bind(to_micros(delivery.next_attempt_at))
+        .bind(to_micros(lease_until))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The position of the webhook clock `name`, started at `start` if it has none yet.
+    pub async fn webhook_clock(
+        &self,
+        name: &str,
+        start: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "INSERT INTO webhook_clocks (name, position) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(to_micros(start))
+            .execute(p)
+            .await?;
+        });
+        let (position,): (i64,) = on_pool!(&self.db, write, |p| sqlx::query_as(
+            "SELECT position FROM webhook_clocks WHERE name = $1"
+        )
+        .bind(name)
+        .fetch_one(p)
+        .await?);
+        Ok(from_micros(position))
+    }
+
+    /// Moves the clock `name` from `from` to `to`; false when it was no longer at `from` (another
+    /// process moved it, and fires the events of that span).
+    pub async fn advance_webhook_clock(
+        &self,
+        name: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| sqlx::query(
+            "UPDATE webhook_clocks SET position = $3 WHERE name = $1 AND position = $2"
+        )
+        .bind(name)
+        .bind(to_micros(from))
+        .bind(to_micros(to))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
 }

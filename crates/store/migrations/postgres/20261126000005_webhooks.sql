@@ -31,3 +31,11 @@ CREATE TABLE webhook_deliveries (
     created_at      BIGINT NOT NULL
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at);
+
+-- Positions of the clocks webhook watchers follow (e.g. `went_live`: scheduled posts up to this
+-- time have fired `post.published`). Advanced by compare-and-set, so of several processes
+-- watching, one fires each event.
+CREATE TABLE webhook_clocks (
+    name     TEXT PRIMARY KEY NOT NULL,
+    position BIGINT NOT NULL
+);

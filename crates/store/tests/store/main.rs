@@ -5,6 +5,7 @@ mod content;
 mod members;
 mod schema;
 mod sitemaps;
+mod webhooks;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
