@@ -52,6 +52,8 @@ pub struct Config {
     pub search_recency_weight: f32,
     /// Memory for the page cache in MiB (0 turns it off).
     pub cache_mb: u64,
+    /// Milliseconds before a failed webhook delivery is tried again; doubles with each failure.
+    pub webhook_retry_ms: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -79,10 +81,14 @@ struct FileConfig {
     past_due_grace_days: Option<i64>,
     search_recency_weight: Option<f32>,
     cache_mb: Option<u64>,
+    webhook_retry_ms: Option<u64>,
 }
 
 /// The page cache's default size in MiB.
 pub const DEFAULT_CACHE_MB: u64 = 256;
+
+/// The first wait before a failed webhook delivery is retried (30 s; then 1, 2, 4 and 8 min).
+pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
 
 impl Config {
     /// Resolves the configuration for commands that only need the database.
@@ -187,6 +193,12 @@ impl Config {
                     format!("MASTHEAD_CACHE_MB {v:?} must be a whole number of MiB (0 turns the page cache off)")
                 })?,
                 None => file.cache_mb.unwrap_or(DEFAULT_CACHE_MB),
+            },
+            webhook_retry_ms: match env("MASTHEAD_WEBHOOK_RETRY_MS") {
+                Some(v) => v.trim().parse().with_context(|| {
+                    format!("MASTHEAD_WEBHOOK_RETRY_MS {v:?} must be a whole number of milliseconds")
+                })?,
+                None => file.webhook_retry_ms.unwrap_or(DEFAULT_WEBHOOK_RETRY_MS),
             },
         })
     }

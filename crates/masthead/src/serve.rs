@@ -6,6 +6,7 @@ use crate::config::{Config, Database};
 use crate::http::{AppState, Shared, app};
 use crate::indexer::{Indexer, Search};
 use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
+use crate::webhooks::{Deliverer, Hooks};
 use anyhow::{Context, Result};
 use render::Theme;
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub async fn state(config: Config) -> Result<AppState> {
             .context("the page cache cannot follow the database's changes")?;
         tokio::spawn(follower.run());
     }
-    Ok(AppState::new(Shared {
+    let state = AppState::new(Shared {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
@@ -67,7 +68,11 @@ pub async fn state(config: Config) -> Result<AppState> {
         limits: Arc::new(Limits::default()),
         search,
         cache,
-    }))
+        webhooks: Hooks::default(),
+    });
+    let deliverer = Deliverer::new(state.clone()).context("webhooks cannot be delivered")?;
+    tokio::spawn(deliverer.run());
+    Ok(state)
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

@@ -6,6 +6,7 @@ use super::reader::Reader;
 use super::{AppError, AppState};
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
 use crate::billing::webhook;
+use crate::webhooks::emit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -157,15 +158,25 @@ pub async fn webhook(
         }
     };
     let member_id = member_for(&state, &event.kind).await?;
-    let change = match &member_id {
-        Some(id) => {
-            let current = state.store.subscription(id).await?;
-            match billing::apply(current.as_ref(), &event, now) {
-                Transition::Set(sub) => Some(sub),
-                Transition::Unchanged => None,
-            }
-        }
+    let current = match &member_id {
+        Some(id) => state.store.subscription(id).await?,
         None => None,
+    };
+    let change = match &member_id {
+        Some(_) => match billing::apply(current.as_ref(), &event, now) {
+            Transition::Set(sub) => Some(sub),
+            Transition::Unchanged => None,
+        },
+        None => None,
+    };
+    // Webhooks tell what the member looked like before this event.
+    let member = match &member_id {
+        Some(id) => state.store.member_by_id(id).await?,
+        None => None,
+    };
+    let member_before = match (&member, &change) {
+        (Some(m), Some(_)) => emit::member_snapshot(&state, m).await,
+        _ => None,
     };
     if let (Some(id), BillingEvent::CheckoutCompleted { customer_id, .. }) =
         (&member_id, &event.kind)
@@ -179,6 +190,17 @@ pub async fn webhook(
         .await?;
     // A subscription changed: what a signed-in member may read is looked up again.
     state.cache.forget_sessions();
+    if let (true, Some(m)) = (fresh, &member) {
+        if let Some(sub) = &change {
+            emit::subscription_changed(&state, m, current.as_ref(), sub).await;
+            emit::member_changed(&state, member_before, Some(m)).await;
+        }
+        if let (BillingEvent::InvoicePaymentFailed { .. }, Some(sub)) =
+            (&event.kind, change.as_ref().or(current.as_ref()))
+        {
+            emit::payment_failed(&state, m, current.as_ref(), sub).await;
+        }
+    }
     tracing::info!(stripe.event = %event.id, fresh, applied = pair.is_some(), "Stripe webhook");
     Ok((
         [(header::CACHE_CONTROL, "no-store")],

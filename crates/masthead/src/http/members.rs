@@ -7,6 +7,7 @@ use super::{AppError, AppState};
 use crate::members::crypto::hash_password;
 use crate::members::flows::{self, FlowError, LinkRequest, safe_redirect};
 use crate::members::session;
+use crate::webhooks::emit;
 use axum::extract::{Form, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -451,6 +452,7 @@ pub async fn set_name(
         Ok(c) => c,
         Err(res) => return Ok(res),
     };
+    let before = emit::member_snapshot(&state, &current.member).await;
     state
         .store
         .set_member_name(
@@ -458,6 +460,8 @@ pub async fn set_name(
             &f.name.chars().take(120).collect::<String>(),
         )
         .await?;
+    let after = state.store.member_by_id(&current.member.id).await?;
+    emit::member_changed(&state, before, after.as_ref()).await;
     Ok(see_other(reader.jar.clone(), "/account/?done=name"))
 }
 
@@ -528,9 +532,11 @@ pub async fn delete_account(
     if f.confirm != "yes" {
         return Ok(see_other(reader.jar.clone(), "/account/"));
     }
+    let before = emit::member_snapshot(&state, &current.member).await;
     let jar = session::end(&state, &current, reader.jar.clone(), true).await?;
     state.store.delete_member(&current.member.id).await?;
     state.cache.forget_sessions();
+    emit::member_changed(&state, before, None).await;
     tracing::info!(member.id = %current.member.id, "member deleted their account");
     Ok(see_other(jar, "/"))
 }

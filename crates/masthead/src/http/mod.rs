@@ -7,7 +7,7 @@ pub(crate) mod conditional;
 mod error;
 mod extract;
 mod feeds;
-mod ghost;
+pub(crate) mod ghost;
 pub(crate) mod gifts;
 mod members;
 mod pages;
@@ -71,6 +71,8 @@ pub struct Shared {
     pub search: crate::indexer::Search,
     /// Rendered pages, kept current by `cache::follower`.
     pub cache: crate::cache::PageCache,
+    /// Wakes the webhook deliverer when an event is queued.
+    pub webhooks: crate::webhooks::Hooks,
 }
 
 /// The site's title, for mail and messages.

@@ -6,6 +6,7 @@
 use super::crypto::{hash, random_token, six_digit_code, verify_password};
 use super::mail::Mail;
 use crate::http::AppState;
+use crate::webhooks::emit;
 use anyhow::Result;
 use chrono::{Duration, Utc};
 use domain::{Email, Member};
@@ -197,16 +198,22 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
     let email = Email::parse(&t.email)
         .map_err(|e| FlowError::Internal(anyhow::anyhow!("stored token email: {e}")))?;
     let member = match t.purpose.as_str() {
-        "signup" => Some(
-            state
+        "signup" => {
+            let m = state
                 .store
                 .create_member(&crate::compose::new_id(), &email, &t.name, Utc::now())
-                .await?,
-        ),
+                .await?;
+            emit::member_changed(state, None, Some(&m)).await;
+            Some(m)
+        }
         "signin" => state.store.member_by_email(&email).await?,
         "email_change" => {
             let Some(id) = t.member_id.as_deref() else {
                 return Ok(None);
+            };
+            let before = match state.store.member_by_id(id).await? {
+                Some(m) => emit::member_snapshot(state, &m).await,
+                None => return Ok(None),
             };
             match state.store.set_member_email(id, &email).await {
                 Err(store::StoreError::Conflict(_)) => {
@@ -216,7 +223,9 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
                 }
                 other => other?,
             }
-            state.store.member_by_id(id).await?
+            let after = state.store.member_by_id(id).await?;
+            emit::member_changed(state, before, after.as_ref()).await;
+            after
         }
         _ => None,
     };

@@ -1,5 +1,13 @@
-//! Webhooks: what Masthead sends to the URLs the Admin API registered. `sign.rs` builds
-//! `X-Ghost-Signature`. Hooks and their delivery queue live in the store (`store::Webhook`,
-//! `store::Delivery`); the Admin API registers them (`http/ghost/admin_webhooks.rs`).
+//! Webhooks: what Masthead sends to the URLs the Admin API registered
+//! (`http/ghost/admin_webhooks.rs`). Writers fire events (`emit.rs`), which queue one delivery
+//! per hook in the store (`store::Delivery`); the deliverer (`deliver.rs`) sends them, signed
+//! (`sign.rs`), and retries. Bodies are built in `payload.rs` from what an anonymous reader may
+//! see.
 
+pub mod deliver;
+pub mod emit;
+pub mod payload;
 pub mod sign;
+
+pub use deliver::Deliverer;
+pub use emit::Hooks;

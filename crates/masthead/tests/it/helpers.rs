@@ -80,6 +80,7 @@ pub fn config(dir: &Path) -> Config {
         past_due_grace_days: 7,
         search_recency_weight: 0.25,
         cache_mb: masthead::config::DEFAULT_CACHE_MB,
+        webhook_retry_ms: masthead::config::DEFAULT_WEBHOOK_RETRY_MS,
     }
 }
 

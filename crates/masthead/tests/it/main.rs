@@ -21,4 +21,5 @@ mod sitemaps;
 mod smtp;
 mod stripe;
 mod theme;
+mod webhook_delivery;
 mod webhooks;

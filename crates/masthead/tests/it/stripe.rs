@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-const WEBHOOK_SECRET: &str = "whsec_test_masthead";
+pub(crate) const WEBHOOK_SECRET: &str = "whsec_test_masthead";
 
 type Seen = Arc<Mutex<Vec<(String, HashMap<String, String>)>>>;
 
@@ -52,7 +52,7 @@ async fn fake_stripe() -> (String, Seen) {
     (base, seen)
 }
 
-async fn app_with_stripe(base: &str) -> TestApp {
+pub(crate) async fn app_with_stripe(base: &str) -> TestApp {
     let stripe = StripeConfig {
         api_base: base.to_owned(),
         secret_key: Secret("sk_test_masthead".into()),
@@ -68,11 +68,11 @@ async fn app_with_stripe(base: &str) -> TestApp {
     .await
 }
 
-fn event(id: &str, kind: &str, created: i64, object: Value) -> String {
+pub(crate) fn event(id: &str, kind: &str, created: i64, object: Value) -> String {
     json!({ "id": id, "object": "event", "type": kind, "created": created, "livemode": false, "data": { "object": object } }).to_string()
 }
 
-fn subscription(member_id: &str, status: &str) -> Value {
+pub(crate) fn subscription(member_id: &str, status: &str) -> Value {
     json!({
         "id": "sub_1", "object": "subscription", "customer": "cus_1", "status": status,
         "cancel_at_period_end": false, "current_period_end": (Utc::now() + Duration::days(30)).timestamp(),
@@ -81,7 +81,12 @@ fn subscription(member_id: &str, status: &str) -> Value {
     })
 }
 
-async fn deliver(app: &TestApp, payload: &str, secret: &str, at: i64) -> (StatusCode, String) {
+pub(crate) async fn deliver(
+    app: &TestApp,
+    payload: &str,
+    secret: &str,
+    at: i64,
+) -> (StatusCode, String) {
     let req = axum::http::Request::builder()
         .method("POST")
         .uri("/webhooks/stripe")

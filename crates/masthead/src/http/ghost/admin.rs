@@ -12,6 +12,7 @@ use crate::compose::{Composer, Draft, save};
 use crate::ghost::fields;
 use crate::http::AppState;
 use crate::http::extract::Segments;
+use crate::webhooks::emit;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -90,14 +91,6 @@ fn invalid(message: &str) -> GhostError {
     GhostError::validation(message)
 }
 
-/// Ghost's status of a stored post: a published post with a future date is scheduled.
-fn ghost_status(post: &Post, now: DateTime<Utc>) -> &'static str {
-    match post.status {
-        Status::Published if post.published_at.is_some_and(|at| at > now) => "scheduled",
-        s => s.as_str(),
-    }
-}
-
 fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> Value {
     let view = project(post, &Viewer::staff(), now);
     let mut params_html = Params {
@@ -107,7 +100,7 @@ fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> 
     params_html.include = params.include.clone();
     params_html.fields = params.fields.clone();
     let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
-    v["status"] = json!(ghost_status(post, now));
+    v["status"] = json!(shapes::status(post, now));
     v["email_segment"] = json!("all");
     v["newsletter"] = Value::Null;
     v
@@ -296,6 +289,7 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
+    emit::post_changed(state, None, Some(&post)).await;
     let (name, _) = names(kind);
     Ok((
         StatusCode::CREATED,
@@ -372,13 +366,15 @@ async fn edit(
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
+    emit::post_changed(state, Some(&existing), Some(&post)).await;
     let (name, _) = names(kind);
     Ok(Json(json!({ name: [shape(state, &post, &params, now)] })).into_response())
 }
 
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
-    find(state, kind, id).await?;
+    let post = find(state, kind, id).await?;
     state.store.delete_post(id).await?;
+    emit::post_changed(state, Some(&post), None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

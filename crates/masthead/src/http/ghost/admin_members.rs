@@ -8,13 +8,13 @@ use super::params::{Params, pagination};
 use super::shapes;
 use crate::http::AppState;
 use crate::http::extract::Segments;
+use crate::webhooks::emit;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::billing::SubscriptionStatus;
 use domain::{Email, Member};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -53,34 +53,7 @@ fn one(body: Result<Json<Envelope>, JsonRejection>) -> Result<MemberInput, Ghost
 async fn shape(state: &AppState, m: &Member) -> Result<Value, GhostError> {
     let sub = state.store.subscription(&m.id).await?;
     let tiers = state.store.tiers().await?;
-    let held: Vec<Value> = sub
-        .iter()
-        .filter(|s| s.status != SubscriptionStatus::Canceled)
-        .filter_map(|s| tiers.iter().find(|t| t.slug == s.tier && t.is_paid()))
-        .map(shapes::tier)
-        .collect();
-    let status = match &sub {
-        _ if held.is_empty() => "free",
-        Some(s) if s.status == SubscriptionStatus::Comped => "comped",
-        _ => "paid",
-    };
-    let created = shapes::time(m.created_at);
-    Ok(json!({
-        "id": m.id,
-        "uuid": m.id,
-        "email": m.email.as_str(),
-        "name": (!m.name.is_empty()).then_some(&m.name),
-        "note": null,
-        "status": status,
-        "comped": status == "comped",
-        "tiers": held,
-        "labels": [],
-        "newsletters": [],
-        "subscriptions": [],
-        "email_count": 0,
-        "created_at": created,
-        "updated_at": created,
-    }))
+    Ok(shapes::member(m, sub.as_ref(), &tiers))
 }
 
 async fn find(state: &AppState, id: &str) -> Result<Member, GhostError> {
@@ -160,6 +133,7 @@ pub async fn add(
         .create_member(&crate::compose::new_id(), &email, &name, Utc::now())
         .await?;
     comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
+    emit::member_changed(&state, None, Some(&m)).await;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "members": [shape(&state, &m).await?] })),
@@ -175,6 +149,7 @@ pub async fn edit(
 ) -> Reply {
     let input = one(body)?;
     let mut m = find(&state, &id).await?;
+    let before = emit::member_snapshot(&state, &m).await;
     if let Some(name) = &input.name {
         state.store.set_member_name(&m.id, name).await?;
     }
@@ -189,6 +164,7 @@ pub async fn edit(
     }
     m = find(&state, &id).await?;
     comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
+    emit::member_changed(&state, before, Some(&m)).await;
     Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
 }
 
@@ -197,8 +173,10 @@ pub async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Reply {
-    find(&state, &id).await?;
+    let m = find(&state, &id).await?;
+    let before = emit::member_snapshot(&state, &m).await;
     state.store.delete_member(&id).await?;
     state.cache.forget_sessions();
+    emit::member_changed(&state, before, None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -11,8 +11,8 @@ mod admin_webhooks;
 mod content;
 mod error;
 mod images;
-mod params;
-mod shapes;
+pub(crate) mod params;
+pub(crate) mod shapes;
 
 pub use error::GhostError;
 

@@ -4,7 +4,8 @@
 
 use super::params::Params;
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::{Access, Author, PostView, Tag, Tier};
+use domain::billing::{Subscription, SubscriptionStatus};
+use domain::{Access, Author, Member, Post, PostView, Status, Tag, Tier};
 use render::context::{author_url, post_url, tag_url};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -96,6 +97,63 @@ pub fn tier(t: &Tier) -> Value {
         "monthly_price": paid.then_some(t.monthly_price),
         "yearly_price": paid.then_some(t.yearly_price),
         "benefits": t.benefits,
+    })
+}
+
+/// Ghost's status of a stored post: a published post with a future date is scheduled.
+pub fn status(post: &Post, now: DateTime<Utc>) -> &'static str {
+    match post.status {
+        Status::Published if post.published_at.is_some_and(|at| at > now) => "scheduled",
+        s => s.as_str(),
+    }
+}
+
+/// A member as the Admin API shows it, with the paid tiers their subscription holds.
+pub fn member(m: &Member, sub: Option<&Subscription>, tiers: &[Tier]) -> Value {
+    let held: Vec<Value> = sub
+        .iter()
+        .filter(|s| s.status != SubscriptionStatus::Canceled)
+        .filter_map(|s| tiers.iter().find(|t| t.slug == s.tier && t.is_paid()))
+        .map(tier)
+        .collect();
+    let status = match sub {
+        _ if held.is_empty() => "free",
+        Some(s) if s.status == SubscriptionStatus::Comped => "comped",
+        _ => "paid",
+    };
+    let created = time(m.created_at);
+    json!({
+        "id": m.id,
+        "uuid": m.id,
+        "email": m.email.as_str(),
+        "name": (!m.name.is_empty()).then_some(&m.name),
+        "note": null,
+        "status": status,
+        "comped": status == "comped",
+        "tiers": held,
+        "labels": [],
+        "newsletters": [],
+        "subscriptions": [],
+        "email_count": 0,
+        "created_at": created,
+        "updated_at": created,
+    })
+}
+
+/// A subscription, for the webhooks Ghost lacks (`subscription.*`, `payment.failed`).
+pub fn subscription(s: &Subscription, tiers: &[Tier]) -> Value {
+    json!({
+        "tier": tiers.iter().find(|t| t.slug == s.tier).map_or_else(
+            || json!({ "slug": s.tier.as_str() }),
+            tier,
+        ),
+        "status": s.status.as_str(),
+        "stripe_subscription_id": s.stripe_subscription_id,
+        "stripe_customer_id": s.stripe_customer_id,
+        "current_period_end": s.current_period_end.map(time),
+        "cancel_at_period_end": s.cancel_at_period_end,
+        "past_due_since": s.past_due_since.map(time),
+        "comped_until": s.comped_until.map(time),
     })
 }
 
