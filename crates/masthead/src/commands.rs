@@ -8,6 +8,7 @@ use crate::compose::new_id;
 use crate::compose::{Composer, save};
 use crate::config::Config;
 use crate::serve::{open_store, run, state};
+use crate::webhooks::emit::{self, Emitter};
 use crate::{demo, front_matter, seed};
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -88,6 +89,7 @@ async fn add_one(store: &store::Store, file: &std::path::Path, config: &Config) 
     }
     let post = Composer::new(store).compose(draft, Utc::now()).await?;
     save(store, std::slice::from_ref(&post)).await?;
+    emit::post_changed(&Emitter::new(store, &config.public_url), None, Some(&post)).await;
     Ok(render::context::post_url(post.slug.as_str()))
 }
 
@@ -141,6 +143,13 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
         }
         PostCommand::Add(_) => unreachable!("handled by post_add"),
     };
+    let after = store.posts_by_ids(std::slice::from_ref(&post.id)).await?;
+    emit::post_changed(
+        &Emitter::new(&store, &config.public_url),
+        Some(&post),
+        after.first(),
+    )
+    .await;
     store.close().await;
     println!("{message}");
     Ok(())
@@ -183,10 +192,13 @@ async fn reindex(db: DbArgs) -> Result<()> {
 async fn member_command(cmd: MemberCommand) -> Result<()> {
     match cmd {
         MemberCommand::Add { db, email, name } => {
-            let store = open_store(&Config::for_db(&db)?).await?;
+            let config = Config::for_db(&db)?;
+            let store = open_store(&config).await?;
             let member = store
                 .create_member(&new_id(), &Email::parse(&email)?, &name, Utc::now())
                 .await?;
+            let hooks = Emitter::new(&store, &config.public_url);
+            emit::member_changed(&hooks, None, Some(&member)).await;
             println!("{} is a member (id {}).", member.email, member.id);
             store.close().await;
         }
@@ -196,8 +208,16 @@ async fn member_command(cmd: MemberCommand) -> Result<()> {
             tier,
             until,
         } => {
-            let store = open_store(&Config::for_db(&db)?).await?;
+            let config = Config::for_db(&db)?;
+            let store = open_store(&config).await?;
+            let hooks = Emitter::new(&store, &config.public_url);
+            let before = match store.member_by_email(&Email::parse(&email)?).await? {
+                Some(m) => emit::member_snapshot(&hooks, &m).await,
+                None => None,
+            };
             comp(&store, &email, &tier, until.as_deref()).await?;
+            let after = store.member_by_email(&Email::parse(&email)?).await?;
+            emit::member_changed(&hooks, before, after.as_ref()).await;
             store.close().await;
         }
         MemberCommand::List { db } => {

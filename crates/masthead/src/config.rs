@@ -132,13 +132,17 @@ impl Config {
             ),
             None => Database::Sqlite(db.data.join("masthead.db")),
         };
-        let public_url = url.or(file.url).unwrap_or_else(|| format!("http://{addr}"));
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+        // Commands without a --url flag (post, member) still link to the site's public URL.
+        let public_url = url
+            .or_else(|| env("MASTHEAD_URL"))
+            .or(file.url)
+            .unwrap_or_else(|| format!("http://{addr}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
         anyhow::ensure!(
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "MASTHEAD_URL {public_url:?} must start with http:// or https://"
         );
-        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let host = public_url.split("://").nth(1).unwrap_or("localhost");
         let host = host.split([':', '/']).next().unwrap_or("localhost");
         let mail_from = env("MASTHEAD_MAIL_FROM")

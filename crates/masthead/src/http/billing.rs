@@ -175,7 +175,7 @@ pub async fn webhook(
         None => None,
     };
     let member_before = match (&member, &change) {
-        (Some(m), Some(_)) => emit::member_snapshot(&state, m).await,
+        (Some(m), Some(_)) => emit::member_snapshot(&state.emitter(), m).await,
         _ => None,
     };
     if let (Some(id), BillingEvent::CheckoutCompleted { customer_id, .. }) =
@@ -192,13 +192,13 @@ pub async fn webhook(
     state.cache.forget_sessions();
     if let (true, Some(m)) = (fresh, &member) {
         if let Some(sub) = &change {
-            emit::subscription_changed(&state, m, current.as_ref(), sub).await;
-            emit::member_changed(&state, member_before, Some(m)).await;
+            emit::subscription_changed(&state.emitter(), m, current.as_ref(), sub).await;
+            emit::member_changed(&state.emitter(), member_before, Some(m)).await;
         }
         if let (BillingEvent::InvoicePaymentFailed { .. }, Some(sub)) =
             (&event.kind, change.as_ref().or(current.as_ref()))
         {
-            emit::payment_failed(&state, m, current.as_ref(), sub).await;
+            emit::payment_failed(&state.emitter(), m, current.as_ref(), sub).await;
         }
     }
     tracing::info!(stripe.event = %event.id, fresh, applied = pair.is_some(), "Stripe webhook");

@@ -452,7 +452,7 @@ pub async fn set_name(
         Ok(c) => c,
         Err(res) => return Ok(res),
     };
-    let before = emit::member_snapshot(&state, &current.member).await;
+    let before = emit::member_snapshot(&state.emitter(), &current.member).await;
     state
         .store
         .set_member_name(
@@ -461,7 +461,7 @@ pub async fn set_name(
         )
         .await?;
     let after = state.store.member_by_id(&current.member.id).await?;
-    emit::member_changed(&state, before, after.as_ref()).await;
+    emit::member_changed(&state.emitter(), before, after.as_ref()).await;
     Ok(see_other(reader.jar.clone(), "/account/?done=name"))
 }
 
@@ -532,11 +532,11 @@ pub async fn delete_account(
     if f.confirm != "yes" {
         return Ok(see_other(reader.jar.clone(), "/account/"));
     }
-    let before = emit::member_snapshot(&state, &current.member).await;
+    let before = emit::member_snapshot(&state.emitter(), &current.member).await;
     let jar = session::end(&state, &current, reader.jar.clone(), true).await?;
     state.store.delete_member(&current.member.id).await?;
     state.cache.forget_sessions();
-    emit::member_changed(&state, before, None).await;
+    emit::member_changed(&state.emitter(), before, None).await;
     tracing::info!(member.id = %current.member.id, "member deleted their account");
     Ok(see_other(jar, "/"))
 }

@@ -75,6 +75,17 @@ pub struct Shared {
     pub webhooks: crate::webhooks::Hooks,
 }
 
+impl Shared {
+    /// Fires webhook events from this process, waking its deliverer.
+    pub fn emitter(&self) -> crate::webhooks::emit::Emitter<'_> {
+        crate::webhooks::emit::Emitter {
+            store: &self.store,
+            public_url: &self.config.public_url,
+            hooks: Some(&self.webhooks),
+        }
+    }
+}
+
 /// The site's title, for mail and messages.
 pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
     let settings = state.store.settings().await?;

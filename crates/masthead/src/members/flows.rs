@@ -203,7 +203,7 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
                 .store
                 .create_member(&crate::compose::new_id(), &email, &t.name, Utc::now())
                 .await?;
-            emit::member_changed(state, None, Some(&m)).await;
+            emit::member_changed(&state.emitter(), None, Some(&m)).await;
             Some(m)
         }
         "signin" => state.store.member_by_email(&email).await?,
@@ -212,7 +212,7 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
                 return Ok(None);
             };
             let before = match state.store.member_by_id(id).await? {
-                Some(m) => emit::member_snapshot(state, &m).await,
+                Some(m) => emit::member_snapshot(&state.emitter(), &m).await,
                 None => return Ok(None),
             };
             match state.store.set_member_email(id, &email).await {
@@ -224,7 +224,7 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
                 other => other?,
             }
             let after = state.store.member_by_id(id).await?;
-            emit::member_changed(state, before, after.as_ref()).await;
+            emit::member_changed(&state.emitter(), before, after.as_ref()).await;
             after
         }
         _ => None,

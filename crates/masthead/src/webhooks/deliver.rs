@@ -196,7 +196,7 @@ impl Deliverer {
         let posts = store.posts_by_ids(&ids).await?;
         let mut fired = 0;
         for post in posts.iter().filter(|p| p.is_live(now)) {
-            emit::went_live(&self.state, post).await;
+            emit::went_live(&self.state.emitter(), post).await;
             fired += 1;
         }
         Ok(fired)

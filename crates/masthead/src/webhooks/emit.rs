@@ -1,16 +1,18 @@
 //! Firing events: the writers of posts, members and subscriptions call these after their write
-//! has committed. Each event is queued in the store for every hook following it (the durable
-//! queue the deliverer works through) and the deliverer is woken. A failure to queue is logged,
-//! never the writer's failure: the write itself has happened.
+//! has committed, through an `Emitter` (`AppState::emitter()` in the server; `Emitter::new` in
+//! CLI commands, whose events a running server's deliverer finds within a second). Each event
+//! is queued in the store for every hook following it (the durable queue the deliverer works
+//! through) and the deliverer is woken. A failure to queue is logged, never the writer's
+//! failure: the write itself has happened.
 
 use super::payload;
-use crate::http::AppState;
 use chrono::Utc;
 use domain::billing::Subscription;
 use domain::webhook::{PostState, post_events, subscription_event, went_live_event};
 use domain::{Member, Post, PostKind, WebhookEvent};
 use serde_json::Value;
 use std::sync::Arc;
+use store::Store;
 use tokio::sync::Notify;
 
 /// Wakes the deliverer when something is queued (it also looks every second, for other
@@ -30,7 +32,25 @@ impl Hooks {
     }
 }
 
-async fn fire(state: &AppState, event: WebhookEvent, body: &Value) {
+/// What firing needs: the store that holds the queue, the site's URL for the payloads, and
+/// (in the server) the deliverer to wake.
+pub struct Emitter<'a> {
+    pub store: &'a Store,
+    pub public_url: &'a str,
+    pub hooks: Option<&'a Hooks>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(store: &'a Store, public_url: &'a str) -> Emitter<'a> {
+        Emitter {
+            store,
+            public_url,
+            hooks: None,
+        }
+    }
+}
+
+async fn fire(state: &Emitter<'_>, event: WebhookEvent, body: &Value) {
     match state
         .store
         .enqueue_webhook_event(event, &body.to_string(), Utc::now())
@@ -39,7 +59,9 @@ async fn fire(state: &AppState, event: WebhookEvent, body: &Value) {
         Ok(0) => {}
         Ok(hooks) => {
             tracing::debug!(%event, hooks, "webhook event queued");
-            state.webhooks.wake();
+            if let Some(h) = state.hooks {
+                h.wake();
+            }
         }
         Err(err) => tracing::error!(
             %event, error = %err,
@@ -49,7 +71,7 @@ async fn fire(state: &AppState, event: WebhookEvent, body: &Value) {
 }
 
 /// A post was saved (`before` `None`: created) or deleted (`after` `None`).
-pub async fn post_changed(state: &AppState, before: Option<&Post>, after: Option<&Post>) {
+pub async fn post_changed(state: &Emitter<'_>, before: Option<&Post>, after: Option<&Post>) {
     let now = Utc::now();
     let events = post_events(
         before.map(|p| PostState::of(p, now)),
@@ -59,8 +81,8 @@ pub async fn post_changed(state: &AppState, before: Option<&Post>, after: Option
         return;
     }
     let kind = after.or(before).map_or(PostKind::Post, |p| p.kind);
-    let before = before.map(|p| payload::post(state, p, now));
-    let after = after.map(|p| payload::post(state, p, now));
+    let before = before.map(|p| payload::post(state.public_url, p, now));
+    let after = after.map(|p| payload::post(state.public_url, p, now));
     let body = payload::change(resource(kind), before.as_ref(), after.as_ref());
     for event in events {
         fire(state, event, &body).await;
@@ -68,11 +90,11 @@ pub async fn post_changed(state: &AppState, before: Option<&Post>, after: Option
 }
 
 /// A post or page that went live by the clock alone (it was scheduled).
-pub async fn went_live(state: &AppState, post: &Post) {
+pub async fn went_live(state: &Emitter<'_>, post: &Post) {
     let now = Utc::now();
-    let mut before = payload::post(state, post, now);
+    let mut before = payload::post(state.public_url, post, now);
     before["status"] = "scheduled".into();
-    let after = payload::post(state, post, now);
+    let after = payload::post(state.public_url, post, now);
     fire(
         state,
         went_live_event(post.kind),
@@ -91,8 +113,8 @@ fn resource(kind: PostKind) -> &'static str {
 
 /// The member as webhooks show them, taken before a write so `member.edited` can say what
 /// changed; `None` if it cannot be read (the event then shows no previous values).
-pub async fn member_snapshot(state: &AppState, m: &Member) -> Option<Value> {
-    payload::member(state, m)
+pub async fn member_snapshot(state: &Emitter<'_>, m: &Member) -> Option<Value> {
+    payload::member(state.store, m)
         .await
         .inspect_err(|err| tracing::warn!(error = %err, "a member could not be read for webhooks"))
         .ok()
@@ -100,7 +122,7 @@ pub async fn member_snapshot(state: &AppState, m: &Member) -> Option<Value> {
 
 /// A member was added (`before` `None`), edited, or deleted (`after` `None`). An edit that
 /// changed nothing webhooks show fires nothing.
-pub async fn member_changed(state: &AppState, before: Option<Value>, after: Option<&Member>) {
+pub async fn member_changed(state: &Emitter<'_>, before: Option<Value>, after: Option<&Member>) {
     let after = match after {
         Some(m) => match member_snapshot(state, m).await {
             Some(v) => Some(v),
@@ -124,7 +146,7 @@ pub async fn member_changed(state: &AppState, before: Option<Value>, after: Opti
 
 /// What a member's subscription became, from Stripe's webhooks.
 pub async fn subscription_changed(
-    state: &AppState,
+    state: &Emitter<'_>,
     member: &Member,
     before: Option<&Subscription>,
     after: &Subscription,
@@ -137,7 +159,7 @@ pub async fn subscription_changed(
 /// Stripe could not collect a payment for the member's subscription (`after`: what the
 /// subscription became, e.g. past due).
 pub async fn payment_failed(
-    state: &AppState,
+    state: &Emitter<'_>,
     member: &Member,
     before: Option<&Subscription>,
     after: &Subscription,
@@ -146,7 +168,7 @@ pub async fn payment_failed(
 }
 
 async fn subscription_fire(
-    state: &AppState,
+    state: &Emitter<'_>,
     event: WebhookEvent,
     member: &Member,
     before: Option<&Subscription>,

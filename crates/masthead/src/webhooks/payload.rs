@@ -2,7 +2,6 @@
 //! Posts are shown as the Content API shows them to an anonymous reader (from `PostView`), so
 //! a webhook never carries the gated part of a story: receivers are third parties.
 
-use crate::http::AppState;
 use crate::http::ghost::params::Params;
 use crate::http::ghost::shapes;
 use chrono::{DateTime, Utc};
@@ -12,14 +11,14 @@ use domain::{Member, Post, Tier};
 use serde_json::{Map, Value, json};
 
 /// A post or page as an anonymous reader would see it, with Ghost's `status`.
-pub fn post(state: &AppState, post: &Post, now: DateTime<Utc>) -> Value {
+pub fn post(public_url: &str, post: &Post, now: DateTime<Utc>) -> Value {
     let view = project(post, &Viewer::anonymous(), now);
     let params = Params {
         include: vec!["tags".into(), "authors".into()],
         formats: vec!["html".into(), "plaintext".into()],
         ..Params::default()
     };
-    let mut v = shapes::post(&view, &state.config.public_url, &params, &[]);
+    let mut v = shapes::post(&view, public_url, &params, &[]);
     v["status"] = json!(shapes::status(post, now));
     v
 }
@@ -42,9 +41,9 @@ pub fn change(resource: &str, previous: Option<&Value>, current: Option<&Value>)
 }
 
 /// A member with their subscription, as the Admin API shows them.
-pub async fn member(state: &AppState, m: &Member) -> Result<Value, store::StoreError> {
-    let sub = state.store.subscription(&m.id).await?;
-    let tiers = state.store.tiers().await?;
+pub async fn member(store: &store::Store, m: &Member) -> Result<Value, store::StoreError> {
+    let sub = store.subscription(&m.id).await?;
+    let tiers = store.tiers().await?;
     Ok(shapes::member(m, sub.as_ref(), &tiers))
 }
 

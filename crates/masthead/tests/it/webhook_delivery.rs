@@ -514,3 +514,101 @@ async fn stripe_changes_fire_subscription_events_once() {
     assert_eq!(got.event(), "subscription.canceled");
     assert_eq!(got.json()["subscription"]["current"]["status"], "canceled");
 }
+
+#[tokio::test]
+async fn command_line_writes_queue_events_for_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::helpers::config(dir.path());
+    let store = masthead::serve::open_store(&config).await.unwrap();
+    for event in [
+        "post.published",
+        "post.unpublished",
+        "member.added",
+        "member.edited",
+    ] {
+        let hook = store::Webhook {
+            id: masthead::compose::new_id(),
+            event: domain::WebhookEvent::parse(event).unwrap(),
+            target_url: domain::TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
+            name: None,
+            secret: None,
+            api_version: "v6".into(),
+            integration_id: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            last_triggered_at: None,
+            last_triggered_status: None,
+            last_triggered_error: None,
+        };
+        store.create_webhook(&hook).await.unwrap();
+    }
+    store
+        .upsert_tier(&domain::Tier {
+            id: masthead::compose::new_id(),
+            slug: domain::Slug::parse("subscriber-plus").unwrap(),
+            name: "Subscriber+".into(),
+            description: String::new(),
+            benefits: vec![],
+            monthly_price: 1000,
+            yearly_price: 10000,
+            currency: "usd".into(),
+            trial_days: 0,
+            active: true,
+        })
+        .await
+        .unwrap();
+    let file = dir.path().join("story.md");
+    std::fs::write(
+        &file,
+        "---\ntitle: Straits\nvisibility: paid\n---\nOpening.\n\n<!--members-only-->\n\nCLICANARY rest.\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_masthead"))
+            .args(args)
+            .env("MASTHEAD_DATA", dir.path())
+            .env("MASTHEAD_URL", "https://news.example")
+            .env_remove("MASTHEAD_DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["post", "add", file.to_str().unwrap()]);
+    run(&["post", "unpublish", "straits"]);
+    run(&["member", "add", "cli@example.com", "--name", "Cli"]);
+    run(&[
+        "member",
+        "comp",
+        "cli@example.com",
+        "--tier",
+        "subscriber-plus",
+    ]);
+    let queued = store
+        .due_deliveries(Utc::now() + chrono::Duration::minutes(1), 50)
+        .await
+        .unwrap();
+    let events: Vec<&str> = queued.iter().map(|d| d.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "post.published",
+            "post.unpublished",
+            "member.added",
+            "member.edited"
+        ]
+    );
+    let published: Value = serde_json::from_str(&queued[0].body).unwrap();
+    assert_eq!(
+        published["post"]["current"]["url"],
+        "https://news.example/straits/"
+    );
+    assert!(!queued[0].body.contains("CLICANARY"));
+    let comped: Value = serde_json::from_str(&queued[3].body).unwrap();
+    assert_eq!(comped["member"]["current"]["status"], "comped");
+    assert_eq!(comped["member"]["previous"]["status"], "free");
+}

@@ -289,7 +289,7 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(state, None, Some(&post)).await;
+    emit::post_changed(&state.emitter(), None, Some(&post)).await;
     let (name, _) = names(kind);
     Ok((
         StatusCode::CREATED,
@@ -366,7 +366,7 @@ async fn edit(
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(state, Some(&existing), Some(&post)).await;
+    emit::post_changed(&state.emitter(), Some(&existing), Some(&post)).await;
     let (name, _) = names(kind);
     Ok(Json(json!({ name: [shape(state, &post, &params, now)] })).into_response())
 }
@@ -374,7 +374,7 @@ async fn edit(
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
     let post = find(state, kind, id).await?;
     state.store.delete_post(id).await?;
-    emit::post_changed(state, Some(&post), None).await;
+    emit::post_changed(&state.emitter(), Some(&post), None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -133,7 +133,7 @@ pub async fn add(
         .create_member(&crate::compose::new_id(), &email, &name, Utc::now())
         .await?;
     comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
-    emit::member_changed(&state, None, Some(&m)).await;
+    emit::member_changed(&state.emitter(), None, Some(&m)).await;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "members": [shape(&state, &m).await?] })),
@@ -149,7 +149,7 @@ pub async fn edit(
 ) -> Reply {
     let input = one(body)?;
     let mut m = find(&state, &id).await?;
-    let before = emit::member_snapshot(&state, &m).await;
+    let before = emit::member_snapshot(&state.emitter(), &m).await;
     if let Some(name) = &input.name {
         state.store.set_member_name(&m.id, name).await?;
     }
@@ -164,7 +164,7 @@ pub async fn edit(
     }
     m = find(&state, &id).await?;
     comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
-    emit::member_changed(&state, before, Some(&m)).await;
+    emit::member_changed(&state.emitter(), before, Some(&m)).await;
     Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
 }
 
@@ -174,9 +174,9 @@ pub async fn delete(
     Segments(id): Segments<String>,
 ) -> Reply {
     let m = find(&state, &id).await?;
-    let before = emit::member_snapshot(&state, &m).await;
+    let before = emit::member_snapshot(&state.emitter(), &m).await;
     state.store.delete_member(&id).await?;
     state.cache.forget_sessions();
-    emit::member_changed(&state, before, None).await;
+    emit::member_changed(&state.emitter(), before, None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
