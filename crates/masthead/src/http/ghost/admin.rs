@@ -5,6 +5,7 @@
 //! Lexical and Mobiledoc are refused with a 422.
 
 use super::admin_auth::AdminKey;
+use super::envelope;
 use super::error::GhostError;
 use super::params::{Params, pagination};
 use super::shapes;
@@ -71,12 +72,6 @@ impl Named {
             Named::Object { slug, name } => slug.clone().or_else(|| name.clone()),
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct Envelope {
-    #[serde(alias = "pages")]
-    posts: Vec<PostInput>,
 }
 
 fn names(kind: PostKind) -> (&'static str, &'static str) {
@@ -269,15 +264,8 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-fn one(
-    body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
-) -> Result<PostInput, GhostError> {
-    let Json(env) =
-        body.map_err(|e| invalid(&format!("The request body is not a Ghost post: {e}.")))?;
-    env.posts
-        .into_iter()
-        .next()
-        .ok_or_else(|| invalid("The request body holds no post."))
+fn one(body: envelope::Body) -> Result<PostInput, GhostError> {
+    envelope::one(body, &["posts", "pages"], "post")
 }
 
 async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput) -> Reply {
@@ -411,7 +399,7 @@ macro_rules! handlers {
             _: AdminKey,
             State(s): State<AppState>,
             RawQuery(q): RawQuery,
-            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+            body: envelope::Body,
         ) -> Reply {
             add(&s, $kind, q.as_deref(), one(body)?).await
         }
@@ -420,7 +408,7 @@ macro_rules! handlers {
             State(s): State<AppState>,
             Segments(id): Segments<String>,
             RawQuery(q): RawQuery,
-            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+            body: envelope::Body,
         ) -> Reply {
             edit(&s, $kind, &id, q.as_deref(), one(body)?).await
         }

@@ -9,6 +9,7 @@ mod admin_site;
 mod admin_tags;
 mod admin_webhooks;
 mod content;
+mod envelope;
 mod error;
 mod images;
 mod params;
