@@ -2,7 +2,7 @@
 //! content.mjs` drives `@tryghost/content-api` (browse with filters, includes, fields and
 //! pagination; reads by id and slug; a paid post cut at its paywall marker), and `admin.mjs`
 //! drives `@tryghost/admin-api` (tags, a draft from HTML, edits and the 409, publish, schedule,
-//! unpublish, an image upload, a paid post, deletes).
+//! unpublish, an image upload, a paid post, a post published with a newsletter, deletes).
 
 use crate::helpers::external::{
     Server, available, free_port, node_missing, server_log, start_demo, workspace,

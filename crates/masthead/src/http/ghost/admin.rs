@@ -5,6 +5,7 @@
 //! Lexical and Mobiledoc are refused with a 422.
 
 use super::admin_auth::AdminKey;
+use super::admin_newsletter;
 use super::envelope;
 use super::error::GhostError;
 use super::params::{Params, pagination};
@@ -23,7 +24,7 @@ use domain::{Post, PostKind, Status, Visibility};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::query::Cond;
-use store::{Scope, Window};
+use store::{PostNewsletter, Scope, Window};
 
 type Reply = Result<Response, GhostError>;
 
@@ -52,6 +53,9 @@ pub struct PostInput {
     meta_title: Option<String>,
     meta_description: Option<String>,
     canonical_url: Option<String>,
+    /// The newsletter request (`admin_newsletter`), here or as query parameters.
+    newsletter: Option<Value>,
+    email_segment: Option<String>,
 }
 
 /// A tag, author or tier as Ghost accepts it: a name, or an object with a slug or name.
@@ -93,7 +97,13 @@ fn ghost_status(post: &Post, now: DateTime<Utc>) -> &'static str {
     }
 }
 
-fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> Value {
+fn shape(
+    state: &AppState,
+    post: &Post,
+    newsletter: Option<&PostNewsletter>,
+    params: &Params,
+    now: DateTime<Utc>,
+) -> Value {
     let view = project(post, &Viewer::staff(), now);
     let mut params_html = Params {
         formats: vec!["html".into()],
@@ -103,8 +113,7 @@ fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> 
     params_html.fields = params.fields.clone();
     let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
     v["status"] = json!(ghost_status(post, now));
-    v["email_segment"] = json!("all");
-    v["newsletter"] = Value::Null;
+    admin_newsletter::show(&mut v, newsletter);
     v
 }
 
@@ -129,9 +138,11 @@ async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
         .store
         .browse_posts(kind, Scope::AnyStatus, &filter, &sort, params.window())
         .await?;
+    let ids: Vec<String> = posts.iter().map(|p| p.id.clone()).collect();
+    let newsletters = state.store.post_newsletters(&ids).await?;
     let shaped: Vec<Value> = posts
         .iter()
-        .map(|p| shape(state, p, &params, now))
+        .map(|p| shape(state, p, newsletters.get(&p.id), &params, now))
         .collect();
     let (name, _) = names(kind);
     Ok(Json(json!({ name: shaped, "meta": pagination(&params, total) })).into_response())
@@ -140,8 +151,7 @@ async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
 async fn read(state: &AppState, kind: PostKind, id: &str, q: Option<&str>) -> Reply {
     let params = Params::parse(q)?;
     let post = find(state, kind, id).await?;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, &post, &params, Utc::now())] })).into_response())
+    shown(state, kind, &post, &params, StatusCode::OK).await
 }
 
 async fn read_slug(state: &AppState, kind: PostKind, slug: &str, q: Option<&str>) -> Reply {
@@ -162,8 +172,7 @@ async fn read_slug(state: &AppState, kind: PostKind, slug: &str, q: Option<&str>
     let post = posts
         .first()
         .ok_or_else(|| GhostError::not_found(names(kind).1))?;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, post, &params, Utc::now())] })).into_response())
+    shown(state, kind, post, &params, StatusCode::OK).await
 }
 
 /// The Markdown source a post is composed from: Markdown as is, HTML as raw HTML blocks with
@@ -264,12 +273,42 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
+/// One post (with its newsletter request) as the answer to a read, add or edit.
+async fn shown(
+    state: &AppState,
+    kind: PostKind,
+    post: &Post,
+    params: &Params,
+    status: StatusCode,
+) -> Reply {
+    let newsletter = state.store.post_newsletter(&post.id).await?;
+    let shaped = shape(state, post, newsletter.as_ref(), params, Utc::now());
+    let (name, _) = names(kind);
+    Ok((status, Json(json!({ name: [shaped] }))).into_response())
+}
+
 fn one(body: envelope::Body) -> Result<PostInput, GhostError> {
     envelope::one(body, &["posts", "pages"], "post")
 }
 
+/// The newsletter request of an add or edit. Pages are never emailed (Ghost's pages take no
+/// newsletter), so theirs is ignored.
+fn newsletter_asked(
+    kind: PostKind,
+    q: Option<&str>,
+    input: &PostInput,
+) -> Result<Option<domain::NewsletterRequest>, GhostError> {
+    match kind {
+        PostKind::Post => {
+            admin_newsletter::asked(q, input.newsletter.as_ref(), input.email_segment.as_deref())
+        }
+        PostKind::Page => Ok(None),
+    }
+}
+
 async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput) -> Reply {
     let params = Params::parse(q)?;
+    let asked = newsletter_asked(kind, q, &input)?;
     let now = Utc::now();
     let mut draft = Draft::new(kind, "", "");
     draft.status = Status::Draft;
@@ -284,12 +323,8 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    let (name, _) = names(kind);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ name: [shape(state, &post, &params, now)] })),
-    )
-        .into_response())
+    admin_newsletter::record(state, None, &post, None, asked, now).await?;
+    shown(state, kind, &post, &params, StatusCode::CREATED).await
 }
 
 /// The editable fields of a stored post, as a draft (the caller fills in the source).
@@ -322,6 +357,7 @@ async fn edit(
     input: PostInput,
 ) -> Reply {
     let params = Params::parse(q)?;
+    let asked = newsletter_asked(kind, q, &input)?;
     let now = Utc::now();
     let existing = find(state, kind, id).await?;
     let Some(seen) = input.updated_at else {
@@ -333,6 +369,7 @@ async fn edit(
     if seen.timestamp_millis() != existing.updated_at.timestamp_millis() {
         return Err(GhostError::collision());
     }
+    let stored = admin_newsletter::check(state, &existing.id, asked.as_ref()).await?;
     let mut draft = draft_of(&existing);
     // The stored source is recomposed too, so a change of visibility moves the free/gated split.
     draft.markdown = state
@@ -360,8 +397,8 @@ async fn edit(
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, &post, &params, now)] })).into_response())
+    admin_newsletter::record(state, Some(&existing), &post, stored, asked, now).await?;
+    shown(state, kind, &post, &params, StatusCode::OK).await
 }
 
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {

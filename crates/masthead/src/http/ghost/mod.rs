@@ -5,6 +5,7 @@
 mod admin;
 mod admin_auth;
 mod admin_members;
+mod admin_newsletter;
 mod admin_site;
 mod admin_tags;
 mod admin_webhooks;
