@@ -1,7 +1,8 @@
 // Ghost's official Admin API client (@tryghost/admin-api) against a running Masthead: create
 // tags, create a draft from HTML, edit it, hit the 409 on a stale edit, publish, schedule,
 // unpublish, upload an image, create a paid post with a paywall marker and check with
-// @tryghost/content-api that readers get only its free part, delete; add, comp and delete a member.
+// @tryghost/content-api that readers get only its free part, publish with a newsletter and an
+// email segment (query options), delete; add, comp and delete a member.
 //
 // Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG).
 
@@ -103,9 +104,30 @@ await check('a paid post with a paywall marker: readers get the free part only',
     }
 });
 
+let emailed;
+await check('publish with a newsletter: the request is accepted and shown', async () => {
+    emailed = await admin.posts.add(
+        {title: 'Emailed by the Admin client', html: '<p>For the newsletter.</p>', status: 'published'},
+        {source: 'html', newsletter: 'default-newsletter', email_segment: 'all'}
+    );
+    assert.equal(emailed.status, 'published');
+    assert.equal(emailed.newsletter?.slug, 'default-newsletter');
+    assert.equal(emailed.email_segment, 'all');
+    const read = await admin.posts.read({id: emailed.id});
+    assert.equal(read.newsletter?.slug, 'default-newsletter');
+    await assert.rejects(
+        admin.posts.add({title: 'Bad segment', status: 'published'}, {newsletter: 'default-newsletter', email_segment: 'status:paid'}),
+        {name: 'ValidationError'}
+    );
+    const seen = await content.posts.read({id: emailed.id});
+    assert.equal(seen.newsletter, undefined, 'readers never see it');
+    assert.equal(seen.email_segment, undefined);
+});
+
 await check('delete', async () => {
     await admin.posts.delete({id: paid.id});
     await admin.posts.delete({id: draft.id});
+    await admin.posts.delete({id: emailed.id});
     await assert.rejects(admin.posts.read({id: draft.id}), {name: 'NotFoundError'});
     await assert.rejects(content.posts.read({id: paid.id}), {name: 'NotFoundError'});
     await admin.tags.delete({id: tag.id});

@@ -1,4 +1,5 @@
-//! Masthead's vocabulary and rules: posts, tags, authors, visibility and the access gate.
+//! Masthead's vocabulary and rules: posts, tags, authors, visibility, the access gate and
+//! newsletter requests.
 //!
 //! No I/O, no async, no clock, no SQL, no HTTP and no templates live here; callers pass `now`.
 
@@ -6,6 +7,7 @@ pub mod access;
 pub mod billing;
 pub mod body;
 pub mod member;
+pub mod newsletter;
 pub mod post;
 pub mod slug;
 pub mod taxonomy;
@@ -15,6 +17,7 @@ pub mod webhook;
 pub use access::{Access, PostView, Viewer};
 pub use body::{Body, BodyPart};
 pub use member::{Email, Member, Tier};
+pub use newsletter::{EmailSegment, NewsletterRequest};
 pub use post::{LeadImage, Post, PostKind, PostStub, Status};
 pub use slug::Slug;
 pub use taxonomy::{Author, Tag, TagKind};

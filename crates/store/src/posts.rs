@@ -365,7 +365,7 @@ fn push_where<'a, DB: sqlx::Database>(
     }
 }
 
-fn push_list<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, items: &[&'a str])
+pub(crate) fn push_list<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, items: &[&'a str])
 where
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {

@@ -2,40 +2,24 @@
 //! content.mjs` drives `@tryghost/content-api` (browse with filters, includes, fields and
 //! pagination; reads by id and slug; a paid post cut at its paywall marker), and `admin.mjs`
 //! drives `@tryghost/admin-api` (tags, a draft from HTML, edits and the 409, publish, schedule,
-//! unpublish, an image upload, a paid post, deletes).
+//! unpublish, an image upload, a paid post, a post published with a newsletter, deletes).
 
-use crate::browser::{Server, free_port, healthy, server_log, workspace};
-use std::io::Write;
+use crate::helpers::external::{
+    Server, available, free_port, node_missing, server_log, start_demo, workspace,
+};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const FREE_TEXT: &str = "The opening of this paid analysis is free to read.";
 const GATED_TEXT: &str = "GHOSTCLIENTCANARY sits behind the marker.";
 
-/// What the clients need and do not find, each with how `.ci/run` provides it.
-fn missing() -> Vec<String> {
-    let mut missing = Vec::new();
-    if Command::new("node")
-        .arg("--version")
-        .output()
-        .map_or(true, |o| !o.status.success())
-    {
-        missing.push("`node` on PATH (.ci/run installs Debian's nodejs and npm)".into());
-    }
-    if !workspace()
-        .join("tests/ghost-clients/node_modules/@tryghost/content-api")
-        .is_dir()
-        || !workspace()
-            .join("tests/ghost-clients/node_modules/@tryghost/admin-api")
-            .is_dir()
-    {
-        missing.push(
-            "tests/ghost-clients/node_modules/@tryghost/{content-api,admin-api} (.ci/run runs `npm ci` in tests/ghost-clients)"
-                .into(),
-        );
-    }
-    missing
+/// Whether the clients can run; skips (or, in CI, fails) with the reason when not.
+fn clients_available() -> bool {
+    let packages = ["@tryghost/content-api", "@tryghost/admin-api"];
+    available(
+        "the Ghost client test (Node/@tryghost clients)",
+        node_missing("ghost-clients", &packages),
+    )
 }
 
 /// Runs the `masthead` binary on the data directory and returns its standard output.
@@ -54,54 +38,6 @@ fn masthead(data: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn start_demo(data: &Path, log: &Path, port: u16) -> Server {
-    let log_file = std::fs::File::create(log).expect("server log");
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_masthead"))
-            .arg("demo")
-            .arg("--data")
-            .arg(data)
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{port}"))
-            .env("MASTHEAD_URL", format!("http://127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .env_remove("MASTHEAD_DATABASE_URL")
-            .env_remove("MASTHEAD_SMTP_URL")
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().expect("server log"))
-            .stderr(log_file)
-            .spawn()
-            .expect("start `masthead demo`"),
-    );
-    let started = Instant::now();
-    while !healthy(port) {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "`masthead demo` did not answer within 60 s:\n{}",
-            server_log(log)
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    server
-}
-
-/// Whether the clients can run; skips (or, in CI, fails) with the reason when not.
-fn available() -> bool {
-    let missing = missing();
-    if missing.is_empty() {
-        return true;
-    }
-    let what = missing.join("; ");
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("the Ghost client test cannot run in CI: missing {what}");
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: Node/@tryghost clients not available ({what})"
-    );
-    false
 }
 
 /// Runs a client script; on failure, panics with its output and the server's log.
@@ -128,7 +64,7 @@ fn node(script: &str, env: &[(&str, &str)], server: Server, log: &Path) {
 
 #[test]
 fn ghost_admin_api_client_writes_publishes_and_deletes() {
-    if !available() {
+    if !clients_available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp data dir");
@@ -157,7 +93,7 @@ fn ghost_admin_api_client_writes_publishes_and_deletes() {
 
 #[test]
 fn ghost_content_api_client_browses_and_reads() {
-    if !available() {
+    if !clients_available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp data dir");

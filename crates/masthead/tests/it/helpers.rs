@@ -1,4 +1,8 @@
 //! `TestApp`: the real router on a temp data directory, driven in-process with `oneshot`.
+//! `admin` calls the Admin API with a real admin key; `external` starts outside programs.
+
+pub mod admin;
+pub mod external;
 
 use axum::Router;
 use axum::body::Body;
@@ -149,18 +153,28 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        self.send_bytes(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Sends any request through the router; the response body is kept as bytes.
+    pub async fn send_bytes(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
             .unwrap();
         (status, headers, bytes.to_vec())
+    }
+
+    /// Sends any request through the router.
+    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+        let (status, headers, bytes) = self.send_bytes(req).await;
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
@@ -182,17 +196,7 @@ impl TestApp {
             .header("cookie", cookies)
             .body(Body::from(body))
             .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        self.send(req).await
     }
 
     /// GETs a page with the browser's cookies.

@@ -9,6 +9,7 @@ mod feeds;
 mod ghost_admin;
 mod ghost_clients;
 mod ghost_content;
+mod ghost_newsletter;
 mod helpers;
 mod http;
 mod leaks;

@@ -3,6 +3,7 @@
 mod browse;
 mod content;
 mod members;
+mod newsletters;
 mod schema;
 mod sitemaps;
 mod webhooks;

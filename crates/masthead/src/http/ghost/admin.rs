@@ -5,6 +5,8 @@
 //! Lexical and Mobiledoc are refused with a 422.
 
 use super::admin_auth::AdminKey;
+use super::admin_newsletter;
+use super::envelope;
 use super::error::GhostError;
 use super::params::{Params, pagination};
 use super::shapes;
@@ -23,7 +25,7 @@ use domain::{Post, PostKind, Status, Visibility};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::query::Cond;
-use store::{Scope, Window};
+use store::{PostNewsletter, Scope, Window};
 
 type Reply = Result<Response, GhostError>;
 
@@ -52,6 +54,9 @@ pub struct PostInput {
     meta_title: Option<String>,
     meta_description: Option<String>,
     canonical_url: Option<String>,
+    /// The newsletter request (`admin_newsletter`), here or as query parameters.
+    newsletter: Option<Value>,
+    email_segment: Option<String>,
 }
 
 /// A tag, author or tier as Ghost accepts it: a name, or an object with a slug or name.
@@ -74,12 +79,6 @@ impl Named {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Envelope {
-    #[serde(alias = "pages")]
-    posts: Vec<PostInput>,
-}
-
 fn names(kind: PostKind) -> (&'static str, &'static str) {
     match kind {
         PostKind::Post => ("posts", "Post"),
@@ -91,7 +90,13 @@ fn invalid(message: &str) -> GhostError {
     GhostError::validation(message)
 }
 
-fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> Value {
+fn shape(
+    state: &AppState,
+    post: &Post,
+    newsletter: Option<&PostNewsletter>,
+    params: &Params,
+    now: DateTime<Utc>,
+) -> Value {
     let view = project(post, &Viewer::staff(), now);
     let mut params_html = Params {
         formats: vec!["html".into()],
@@ -101,8 +106,7 @@ fn shape(state: &AppState, post: &Post, params: &Params, now: DateTime<Utc>) -> 
     params_html.fields = params.fields.clone();
     let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
     v["status"] = json!(shapes::status(post, now));
-    v["email_segment"] = json!("all");
-    v["newsletter"] = Value::Null;
+    admin_newsletter::show(&mut v, newsletter);
     v
 }
 
@@ -127,9 +131,11 @@ async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
         .store
         .browse_posts(kind, Scope::AnyStatus, &filter, &sort, params.window())
         .await?;
+    let ids: Vec<String> = posts.iter().map(|p| p.id.clone()).collect();
+    let newsletters = state.store.post_newsletters(&ids).await?;
     let shaped: Vec<Value> = posts
         .iter()
-        .map(|p| shape(state, p, &params, now))
+        .map(|p| shape(state, p, newsletters.get(&p.id), &params, now))
         .collect();
     let (name, _) = names(kind);
     Ok(Json(json!({ name: shaped, "meta": pagination(&params, total) })).into_response())
@@ -138,8 +144,7 @@ async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
 async fn read(state: &AppState, kind: PostKind, id: &str, q: Option<&str>) -> Reply {
     let params = Params::parse(q)?;
     let post = find(state, kind, id).await?;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, &post, &params, Utc::now())] })).into_response())
+    shown(state, kind, &post, &params, StatusCode::OK).await
 }
 
 async fn read_slug(state: &AppState, kind: PostKind, slug: &str, q: Option<&str>) -> Reply {
@@ -160,8 +165,7 @@ async fn read_slug(state: &AppState, kind: PostKind, slug: &str, q: Option<&str>
     let post = posts
         .first()
         .ok_or_else(|| GhostError::not_found(names(kind).1))?;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, post, &params, Utc::now())] })).into_response())
+    shown(state, kind, post, &params, StatusCode::OK).await
 }
 
 /// The Markdown source a post is composed from: Markdown as is, HTML as raw HTML blocks with
@@ -262,19 +266,42 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-fn one(
-    body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
-) -> Result<PostInput, GhostError> {
-    let Json(env) =
-        body.map_err(|e| invalid(&format!("The request body is not a Ghost post: {e}.")))?;
-    env.posts
-        .into_iter()
-        .next()
-        .ok_or_else(|| invalid("The request body holds no post."))
+/// One post (with its newsletter request) as the answer to a read, add or edit.
+async fn shown(
+    state: &AppState,
+    kind: PostKind,
+    post: &Post,
+    params: &Params,
+    status: StatusCode,
+) -> Reply {
+    let newsletter = state.store.post_newsletter(&post.id).await?;
+    let shaped = shape(state, post, newsletter.as_ref(), params, Utc::now());
+    let (name, _) = names(kind);
+    Ok((status, Json(json!({ name: [shaped] }))).into_response())
+}
+
+fn one(body: envelope::Body) -> Result<PostInput, GhostError> {
+    envelope::one(body, &["posts", "pages"], "post")
+}
+
+/// The newsletter request of an add or edit. Pages are never emailed (Ghost's pages take no
+/// newsletter), so theirs is ignored.
+fn newsletter_asked(
+    kind: PostKind,
+    q: Option<&str>,
+    input: &PostInput,
+) -> Result<Option<domain::NewsletterRequest>, GhostError> {
+    match kind {
+        PostKind::Post => {
+            admin_newsletter::asked(q, input.newsletter.as_ref(), input.email_segment.as_deref())
+        }
+        PostKind::Page => Ok(None),
+    }
 }
 
 async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput) -> Reply {
     let params = Params::parse(q)?;
+    let asked = newsletter_asked(kind, q, &input)?;
     let now = Utc::now();
     let mut draft = Draft::new(kind, "", "");
     draft.status = Status::Draft;
@@ -290,12 +317,8 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
         .await
         .map_err(GhostError::internal)?;
     emit::post_changed(&state.emitter(), None, Some(&post)).await;
-    let (name, _) = names(kind);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ name: [shape(state, &post, &params, now)] })),
-    )
-        .into_response())
+    admin_newsletter::record(state, None, &post, None, asked, now).await?;
+    shown(state, kind, &post, &params, StatusCode::CREATED).await
 }
 
 /// The editable fields of a stored post, as a draft (the caller fills in the source).
@@ -328,6 +351,7 @@ async fn edit(
     input: PostInput,
 ) -> Reply {
     let params = Params::parse(q)?;
+    let asked = newsletter_asked(kind, q, &input)?;
     let now = Utc::now();
     let existing = find(state, kind, id).await?;
     let Some(seen) = input.updated_at else {
@@ -339,6 +363,7 @@ async fn edit(
     if seen.timestamp_millis() != existing.updated_at.timestamp_millis() {
         return Err(GhostError::collision());
     }
+    let stored = admin_newsletter::check(state, &existing.id, asked.as_ref()).await?;
     let mut draft = draft_of(&existing);
     // The stored source is recomposed too, so a change of visibility moves the free/gated split.
     draft.markdown = state
@@ -367,8 +392,8 @@ async fn edit(
         .await
         .map_err(GhostError::internal)?;
     emit::post_changed(&state.emitter(), Some(&existing), Some(&post)).await;
-    let (name, _) = names(kind);
-    Ok(Json(json!({ name: [shape(state, &post, &params, now)] })).into_response())
+    admin_newsletter::record(state, Some(&existing), &post, stored, asked, now).await?;
+    shown(state, kind, &post, &params, StatusCode::OK).await
 }
 
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
@@ -407,7 +432,7 @@ macro_rules! handlers {
             _: AdminKey,
             State(s): State<AppState>,
             RawQuery(q): RawQuery,
-            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+            body: envelope::Body,
         ) -> Reply {
             add(&s, $kind, q.as_deref(), one(body)?).await
         }
@@ -416,7 +441,7 @@ macro_rules! handlers {
             State(s): State<AppState>,
             Segments(id): Segments<String>,
             RawQuery(q): RawQuery,
-            body: Result<Json<Envelope>, axum::extract::rejection::JsonRejection>,
+            body: envelope::Body,
         ) -> Reply {
             edit(&s, $kind, &id, q.as_deref(), one(body)?).await
         }

@@ -3,6 +3,7 @@
 //! `masthead member comp` gives.
 
 use super::admin_auth::AdminKey;
+use super::envelope;
 use super::error::GhostError;
 use super::params::{Params, pagination};
 use super::shapes;
@@ -10,7 +11,6 @@ use crate::http::AppState;
 use crate::http::extract::Segments;
 use crate::webhooks::emit;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -33,21 +33,6 @@ pub struct MemberInput {
 pub struct TierRef {
     id: Option<String>,
     slug: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct Envelope {
-    members: Vec<MemberInput>,
-}
-
-fn one(body: Result<Json<Envelope>, JsonRejection>) -> Result<MemberInput, GhostError> {
-    let Json(env) = body.map_err(|e| {
-        GhostError::validation(&format!("The request body is not a Ghost member: {e}."))
-    })?;
-    env.members
-        .into_iter()
-        .next()
-        .ok_or_else(|| GhostError::validation("The request body holds no member."))
 }
 
 async fn shape(state: &AppState, m: &Member) -> Result<Value, GhostError> {
@@ -116,12 +101,8 @@ pub async fn read(
     Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
 }
 
-pub async fn add(
-    _: AdminKey,
-    State(state): State<AppState>,
-    body: Result<Json<Envelope>, JsonRejection>,
-) -> Reply {
-    let input = one(body)?;
+pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Body) -> Reply {
+    let input: MemberInput = envelope::one(body, &["members"], "member")?;
     let email = Email::parse(input.email.as_deref().unwrap_or_default())
         .map_err(|e| GhostError::validation(&e.0))?;
     if state.store.member_by_email(&email).await?.is_some() {
@@ -145,9 +126,9 @@ pub async fn edit(
     _: AdminKey,
     State(state): State<AppState>,
     Segments(id): Segments<String>,
-    body: Result<Json<Envelope>, JsonRejection>,
+    body: envelope::Body,
 ) -> Reply {
-    let input = one(body)?;
+    let input: MemberInput = envelope::one(body, &["members"], "member")?;
     let mut m = find(&state, &id).await?;
     let before = emit::member_snapshot(&state.emitter(), &m).await;
     if let Some(name) = &input.name {

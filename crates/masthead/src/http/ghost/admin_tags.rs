@@ -2,6 +2,7 @@
 //! slug comes from the name unless given.
 
 use super::admin_auth::AdminKey;
+use super::envelope;
 use super::error::GhostError;
 use super::params::{Params, pagination};
 use super::shapes;
@@ -9,7 +10,6 @@ use crate::ghost::fields;
 use crate::http::AppState;
 use crate::http::extract::Segments;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -28,21 +28,6 @@ pub struct TagInput {
     name: Option<String>,
     slug: Option<String>,
     description: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct Envelope {
-    tags: Vec<TagInput>,
-}
-
-fn one(body: Result<Json<Envelope>, JsonRejection>) -> Result<TagInput, GhostError> {
-    let Json(env) = body.map_err(|e| {
-        GhostError::validation(&format!("The request body is not a Ghost tag: {e}."))
-    })?;
-    env.tags
-        .into_iter()
-        .next()
-        .ok_or_else(|| GhostError::validation("The request body holds no tag."))
 }
 
 fn saved(result: Result<(), StoreError>) -> Result<(), GhostError> {
@@ -138,12 +123,8 @@ fn slug_of(input: &TagInput, name: &str) -> Result<Slug, GhostError> {
     }
 }
 
-pub async fn add(
-    _: AdminKey,
-    State(state): State<AppState>,
-    body: Result<Json<Envelope>, JsonRejection>,
-) -> Reply {
-    let input = one(body)?;
+pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Body) -> Reply {
+    let input: TagInput = envelope::one(body, &["tags"], "tag")?;
     let name = input.name.clone().unwrap_or_default().trim().to_owned();
     if name.is_empty() {
         return Err(GhostError::validation("A tag needs a name."));
@@ -164,9 +145,9 @@ pub async fn edit(
     _: AdminKey,
     State(state): State<AppState>,
     Segments(id): Segments<String>,
-    body: Result<Json<Envelope>, JsonRejection>,
+    body: envelope::Body,
 ) -> Reply {
-    let input = one(body)?;
+    let input: TagInput = envelope::one(body, &["tags"], "tag")?;
     let (mut tag, _) = by(&state, TagField::Id, &id, &Params::default()).await?;
     if let Some(name) = input
         .name

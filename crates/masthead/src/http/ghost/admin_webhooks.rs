@@ -3,12 +3,12 @@
 //! must be http or https URLs (`domain::TargetUrl`); anything else is Ghost's 422.
 
 use super::admin_auth::AdminKey;
+use super::envelope;
 use super::error::GhostError;
 use crate::http::AppState;
 use crate::http::extract::Segments;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
@@ -31,21 +31,6 @@ pub struct WebhookInput {
     secret: Option<String>,
     api_version: Option<String>,
     integration_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct Envelope {
-    webhooks: Vec<WebhookInput>,
-}
-
-fn one(body: Result<Json<Envelope>, JsonRejection>) -> Result<WebhookInput, GhostError> {
-    let Json(env) = body.map_err(|e| {
-        GhostError::validation(&format!("The request body is not a Ghost webhook: {e}."))
-    })?;
-    env.webhooks
-        .into_iter()
-        .next()
-        .ok_or_else(|| GhostError::validation("The request body holds no webhook."))
 }
 
 fn event(raw: &str) -> Result<WebhookEvent, GhostError> {
@@ -97,12 +82,8 @@ pub async fn browse(_: AdminKey, State(state): State<AppState>) -> Reply {
     Ok(Json(json!({ "webhooks": shaped })).into_response())
 }
 
-pub async fn add(
-    _: AdminKey,
-    State(state): State<AppState>,
-    body: Result<Json<Envelope>, JsonRejection>,
-) -> Reply {
-    let input = one(body)?;
+pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Body) -> Reply {
+    let input: WebhookInput = envelope::one(body, &["webhooks"], "webhook")?;
     let Some(raw_event) = nonempty(input.event) else {
         return Err(GhostError::validation(
             "Validation error, cannot save webhook. A webhook needs an event.",
@@ -140,9 +121,9 @@ pub async fn edit(
     _: AdminKey,
     State(state): State<AppState>,
     Segments(id): Segments<String>,
-    body: Result<Json<Envelope>, JsonRejection>,
+    body: envelope::Body,
 ) -> Reply {
-    let input = one(body)?;
+    let input: WebhookInput = envelope::one(body, &["webhooks"], "webhook")?;
     let mut hook = state
         .store
         .webhook(&id)

@@ -13,10 +13,11 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use chrono::{DateTime, Utc};
 use domain::access::{Viewer, project};
-use domain::{Access, Post, PostKind};
+use domain::{Access, Author, Post, PostKind, Tag};
 use serde_json::{Value, json};
-use store::query::{AuthorField, Cond, PostField, TagField, Test, Value as V};
-use store::{KeyKind, Scope};
+use std::collections::HashMap;
+use store::query::{AuthorField, Cond, Field, PostField, Sort, TagField, Test, Value as V};
+use store::{KeyKind, Scope, Store, StoreError, Window};
 
 type Reply = Result<Json<Value>, GhostError>;
 
@@ -160,121 +161,123 @@ pub async fn page_by_slug(
     read_post(&state, PostKind::Page, PostField::Slug, slug, q.as_deref()).await
 }
 
+/// Tags and authors: the Content API lists, reads and counts them alike.
+trait Taxonomy: Sized {
+    type Field: Field;
+    /// The list's name in answers ("tags") and the resource's in errors ("Tag").
+    const NAMES: (&'static str, &'static str);
+    /// The fields `filter` and `order` may name.
+    fn field(name: &str) -> Option<Self::Field>;
+    fn id(&self) -> &str;
+    fn shape(&self, base: &str, counts: &shapes::Counts) -> Value;
+    async fn browse(
+        store: &Store,
+        filter: &Cond<Self::Field>,
+        sort: &[Sort<Self::Field>],
+        window: Window,
+    ) -> Result<(Vec<Self>, u64), StoreError>;
+    async fn live_posts(
+        store: &Store,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError>;
+}
+
 /// Tags: `filter` on id, slug, name, visibility; `include=count.posts`.
-async fn tag_list(
-    state: &AppState,
-    params: &Params,
-    filter: &Cond<TagField>,
-) -> Result<(Vec<Value>, u64), GhostError> {
-    let now = Utc::now();
-    let sort = params.sort(fields::tag)?;
-    let (tags, total) = state
-        .store
-        .browse_tags(filter, &sort, params.window())
-        .await?;
-    let counts = if params.includes("count.posts") {
-        let ids: Vec<String> = tags.iter().map(|t| t.id.clone()).collect();
-        Some(state.store.live_posts_per_tag(&ids, now).await?)
-    } else {
-        None
-    };
-    let base = &state.config.public_url;
-    let shaped = tags
-        .iter()
-        .map(|t| {
-            Value::Object(shapes::only_fields(
-                shapes::tag(t, base, &counts),
-                &params.fields,
-            ))
-        })
-        .collect();
-    Ok((shaped, total))
-}
-
-pub async fn tags(State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
-    let params = authorized(&state, q.as_deref()).await?;
-    let filter = params.condition(fields::tag, Utc::now())?;
-    let (tags, total) = tag_list(&state, &params, &filter).await?;
-    Ok(Json(
-        json!({ "tags": tags, "meta": pagination(&params, total) }),
-    ))
-}
-
-async fn read_tag(state: &AppState, field: TagField, value: String, q: Option<&str>) -> Reply {
-    let mut params = authorized(state, q).await?;
-    params.limit = 1;
-    params.page = 1;
-    let filter = Cond::Test {
-        field,
-        negated: false,
-        test: Test::Eq(V::Text(value)),
-    };
-    let (tags, _) = tag_list(state, &params, &filter).await?;
-    if tags.is_empty() {
-        return Err(GhostError::not_found("Tag"));
+impl Taxonomy for Tag {
+    type Field = TagField;
+    const NAMES: (&'static str, &'static str) = ("tags", "Tag");
+    fn field(name: &str) -> Option<TagField> {
+        fields::tag(name)
     }
-    Ok(Json(json!({ "tags": tags })))
-}
-
-pub async fn tag_by_id(
-    State(state): State<AppState>,
-    Segments(id): Segments<String>,
-    RawQuery(q): RawQuery,
-) -> Reply {
-    read_tag(&state, TagField::Id, id, q.as_deref()).await
-}
-
-pub async fn tag_by_slug(
-    State(state): State<AppState>,
-    Segments(slug): Segments<String>,
-    RawQuery(q): RawQuery,
-) -> Reply {
-    read_tag(&state, TagField::Slug, slug, q.as_deref()).await
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self, base: &str, counts: &shapes::Counts) -> Value {
+        shapes::tag(self, base, counts)
+    }
+    async fn browse(
+        store: &Store,
+        filter: &Cond<TagField>,
+        sort: &[Sort<TagField>],
+        window: Window,
+    ) -> Result<(Vec<Tag>, u64), StoreError> {
+        store.browse_tags(filter, sort, window).await
+    }
+    async fn live_posts(
+        store: &Store,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError> {
+        store.live_posts_per_tag(ids, now).await
+    }
 }
 
 /// Authors: `filter` on id, slug, name; `include=count.posts`.
-async fn author_list(
+impl Taxonomy for Author {
+    type Field = AuthorField;
+    const NAMES: (&'static str, &'static str) = ("authors", "Author");
+    fn field(name: &str) -> Option<AuthorField> {
+        fields::author(name)
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self, base: &str, counts: &shapes::Counts) -> Value {
+        shapes::author(self, base, counts)
+    }
+    async fn browse(
+        store: &Store,
+        filter: &Cond<AuthorField>,
+        sort: &[Sort<AuthorField>],
+        window: Window,
+    ) -> Result<(Vec<Author>, u64), StoreError> {
+        store.browse_authors(filter, sort, window).await
+    }
+    async fn live_posts(
+        store: &Store,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>, StoreError> {
+        store.live_posts_per_author(ids, now).await
+    }
+}
+
+/// One page of tags or authors matching `filter`, shaped, and their total.
+async fn taxonomy_list<T: Taxonomy>(
     state: &AppState,
     params: &Params,
-    filter: &Cond<AuthorField>,
+    filter: &Cond<T::Field>,
 ) -> Result<(Vec<Value>, u64), GhostError> {
-    let now = Utc::now();
-    let sort = params.sort(fields::author)?;
-    let (authors, total) = state
-        .store
-        .browse_authors(filter, &sort, params.window())
-        .await?;
+    let sort = params.sort(T::field)?;
+    let (items, total) = T::browse(&state.store, filter, &sort, params.window()).await?;
     let counts = if params.includes("count.posts") {
-        let ids: Vec<String> = authors.iter().map(|a| a.id.clone()).collect();
-        Some(state.store.live_posts_per_author(&ids, now).await?)
+        let ids: Vec<String> = items.iter().map(|i| i.id().to_owned()).collect();
+        Some(T::live_posts(&state.store, &ids, Utc::now()).await?)
     } else {
         None
     };
     let base = &state.config.public_url;
-    let shaped = authors
+    let shaped = items
         .iter()
-        .map(|a| {
-            Value::Object(shapes::only_fields(
-                shapes::author(a, base, &counts),
-                &params.fields,
-            ))
-        })
+        .map(|i| Value::Object(shapes::only_fields(i.shape(base, &counts), &params.fields)))
         .collect();
     Ok((shaped, total))
 }
 
-pub async fn authors(State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
-    let params = authorized(&state, q.as_deref()).await?;
-    let filter = params.condition(fields::author, Utc::now())?;
-    let (authors, total) = author_list(&state, &params, &filter).await?;
+async fn browse_taxonomy<T: Taxonomy>(state: &AppState, q: Option<&str>) -> Reply {
+    let params = authorized(state, q).await?;
+    let filter = params.condition(T::field, Utc::now())?;
+    let (items, total) = taxonomy_list::<T>(state, &params, &filter).await?;
+    let (name, _) = T::NAMES;
     Ok(Json(
-        json!({ "authors": authors, "meta": pagination(&params, total) }),
+        json!({ name: items, "meta": pagination(&params, total) }),
     ))
 }
 
-async fn read_author(
+async fn read_taxonomy<T: Taxonomy>(
     state: &AppState,
-    field: AuthorField,
+    field: T::Field,
     value: String,
     q: Option<&str>,
 ) -> Reply {
@@ -286,11 +289,36 @@ async fn read_author(
         negated: false,
         test: Test::Eq(V::Text(value)),
     };
-    let (authors, _) = author_list(state, &params, &filter).await?;
-    if authors.is_empty() {
-        return Err(GhostError::not_found("Author"));
+    let (items, _) = taxonomy_list::<T>(state, &params, &filter).await?;
+    let (name, singular) = T::NAMES;
+    if items.is_empty() {
+        return Err(GhostError::not_found(singular));
     }
-    Ok(Json(json!({ "authors": authors })))
+    Ok(Json(json!({ name: items })))
+}
+
+pub async fn tags(State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
+    browse_taxonomy::<Tag>(&state, q.as_deref()).await
+}
+
+pub async fn tag_by_id(
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+    RawQuery(q): RawQuery,
+) -> Reply {
+    read_taxonomy::<Tag>(&state, TagField::Id, id, q.as_deref()).await
+}
+
+pub async fn tag_by_slug(
+    State(state): State<AppState>,
+    Segments(slug): Segments<String>,
+    RawQuery(q): RawQuery,
+) -> Reply {
+    read_taxonomy::<Tag>(&state, TagField::Slug, slug, q.as_deref()).await
+}
+
+pub async fn authors(State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
+    browse_taxonomy::<Author>(&state, q.as_deref()).await
 }
 
 pub async fn author_by_id(
@@ -298,7 +326,7 @@ pub async fn author_by_id(
     Segments(id): Segments<String>,
     RawQuery(q): RawQuery,
 ) -> Reply {
-    read_author(&state, AuthorField::Id, id, q.as_deref()).await
+    read_taxonomy::<Author>(&state, AuthorField::Id, id, q.as_deref()).await
 }
 
 pub async fn author_by_slug(
@@ -306,7 +334,7 @@ pub async fn author_by_slug(
     Segments(slug): Segments<String>,
     RawQuery(q): RawQuery,
 ) -> Reply {
-    read_author(&state, AuthorField::Slug, slug, q.as_deref()).await
+    read_taxonomy::<Author>(&state, AuthorField::Slug, slug, q.as_deref()).await
 }
 
 /// Tiers: every active tier, free first (a handful; no filter).

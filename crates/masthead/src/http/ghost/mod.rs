@@ -5,10 +5,12 @@
 mod admin;
 mod admin_auth;
 mod admin_members;
+mod admin_newsletter;
 mod admin_site;
 mod admin_tags;
 mod admin_webhooks;
 mod content;
+mod envelope;
 mod error;
 mod images;
 pub(crate) mod params;
