@@ -2,11 +2,14 @@
 // tags, create a draft from HTML, edit it, hit the 409 on a stale edit, publish, schedule,
 // unpublish, upload an image, create a paid post with a paywall marker and check with
 // @tryghost/content-api that readers get only its free part, publish with a newsletter and an
-// email segment (query options), delete; add, comp and delete a member.
+// email segment (query options), delete; add, comp and delete a member; register a webhook,
+// receive its signed post.published, edit and delete it.
 //
 // Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG).
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import GhostAdminAPI from '@tryghost/admin-api';
 import GhostContentAPI from '@tryghost/content-api';
 
@@ -143,6 +146,48 @@ await check('members: add, comp, browse, delete', async () => {
     assert.ok(listed.some(m => m.id === member.id));
     await admin.members.delete({id: member.id});
     await assert.rejects(admin.members.read({id: member.id}), {name: 'NotFoundError'});
+});
+
+await check('webhooks: add, receive signed post.published, edit, delete', async () => {
+    // A receiver on loopback, as an integration would run one.
+    const got = [];
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', chunk => { body += chunk; });
+        req.on('end', () => {
+            got.push({headers: req.headers, body});
+            res.writeHead(200).end();
+        });
+    });
+    await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${server.address().port}/hook`;
+    try {
+        const secret = 'client-webhook-secret';
+        const hook = await admin.webhooks.add({event: 'post.published', target_url: target, secret, name: 'client'});
+        assert.equal(hook.event, 'post.published');
+        assert.equal(hook.target_url, target);
+        await assert.rejects(admin.webhooks.add({event: 'site.exploded', target_url: target}), {name: 'ValidationError'});
+        const post = await admin.posts.add(
+            {title: 'Announced to webhooks', html: '<p>Free.</p><!--members-only--><p>WEBHOOKCANARY</p>', visibility: 'paid', status: 'published'},
+            {source: 'html'}
+        );
+        for (let i = 0; i < 100 && got.length === 0; i += 1) {
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        assert.equal(got.length, 1, 'post.published arrives');
+        const [sig, t] = got[0].headers['x-ghost-signature'].split(', t=');
+        const expected = crypto.createHmac('sha256', secret).update(got[0].body + t).digest('hex');
+        assert.equal(sig, `sha256=${expected}`, 'signed as Ghost signs');
+        const payload = JSON.parse(got[0].body);
+        assert.equal(payload.post.current.id, post.id);
+        assert.ok(!got[0].body.includes('WEBHOOKCANARY'), 'no gated text in a webhook');
+        const edited = await admin.webhooks.edit({id: hook.id, event: 'post.unpublished'});
+        assert.equal(edited.event, 'post.unpublished');
+        await admin.webhooks.delete({id: hook.id});
+        await admin.posts.delete({id: post.id});
+    } finally {
+        server.close();
+    }
 });
 
 await check('a bad key is refused', async () => {
