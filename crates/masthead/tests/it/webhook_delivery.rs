@@ -428,6 +428,46 @@ async fn member_events_follow_the_admin_api_and_readers_own_accounts() {
     let body = got.json();
     assert_eq!(body["member"]["current"], json!({}));
     assert_eq!(body["member"]["previous"]["email"], "hooked@example.com");
+
+    // A reader signing up on the site is added when they confirm, and deleting their own
+    // account is a deletion.
+    let mut b = app.browser().await;
+    let res = app
+        .post_form(
+            "/members/signup",
+            &b.cookies(),
+            &[
+                ("csrf", &b.csrf),
+                ("email", "self@example.com"),
+                ("name", "Sel"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    rx.quiet(500).await; // not before the link is opened
+    let mail = crate::members::newest_mail(&app.state.config.outbox_dir(), "self@example.com");
+    let verified = app
+        .get_as(&crate::members::link_in(&mail), &b.cookies())
+        .await;
+    assert_eq!(verified.status, StatusCode::SEE_OTHER);
+    b.absorb(&verified);
+    let got = rx.next(10).await;
+    assert_eq!(got.event(), "member.added");
+    assert_eq!(got.json()["member"]["current"]["name"], "Sel");
+    let res = app
+        .post_form(
+            "/account/delete",
+            &b.cookies(),
+            &[("csrf", &b.csrf), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let got = rx.next(10).await;
+    assert_eq!(got.event(), "member.deleted");
+    assert_eq!(
+        got.json()["member"]["previous"]["email"],
+        "self@example.com"
+    );
 }
 
 #[tokio::test]
