@@ -64,11 +64,6 @@ fn already_sent() -> GhostError {
     GhostError::validation("Validation error, cannot email post. This post was already emailed.")
 }
 
-/// Whether a post counts as live at `now` (so publishing it again sends nothing).
-fn live(post: &Post, now: DateTime<Utc>) -> bool {
-    post.status == Status::Published && post.published_at.is_none_or(|at| at <= now)
-}
-
 /// After the post is saved: stores `asked` when the post is being published (it was not live
 /// before, and is published or scheduled now); drops an unsent request when the post is back
 /// to draft, so publishing it later emails only if asked again, as in Ghost.
@@ -85,7 +80,7 @@ pub async fn record(
         state.store.clear_post_newsletter(&after.id).await?;
         return Ok(());
     }
-    let publishing = after.status == Status::Published && !before.is_some_and(|b| live(b, now));
+    let publishing = after.status == Status::Published && !before.is_some_and(|b| b.is_live(now));
     // `check` refused a change to a sent request; the store refuses one that raced it.
     if let Some(asked) = asked.filter(|_| publishing && !sent)
         && !state
