@@ -21,6 +21,8 @@ const LEASE: Span = Span::seconds(60);
 const BATCH: i64 = 32;
 /// How often the queue and the clock are looked at without being woken.
 const TICK: Duration = Duration::from_secs(1);
+/// No retry waits longer than a day, whatever the configured base.
+const LONGEST_WAIT_MS: u64 = 24 * 60 * 60 * 1000;
 /// The store's clock for scheduled posts going live.
 const WENT_LIVE: &str = "went_live";
 /// An idle went-live clock is still moved on this often, so its span stays short.
@@ -116,7 +118,7 @@ impl Deliverer {
             Outcome::Failed { status, error } => {
                 let failed = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
                 let retry = retry_delay_ms(failed, self.state.config.webhook_retry_ms)
-                    .map(|ms| at + Span::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX / 2)));
+                    .map(|ms| at + Span::milliseconds(ms.min(LONGEST_WAIT_MS) as i64));
                 match retry {
                     Some(next) => {
                         tracing::warn!(webhook = %hook.id, event = %d.event, error, attempt = failed, retry_at = %next, "webhook delivery failed; it will be retried")
