@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod external;
+pub mod receiver;
 
 use axum::Router;
 use axum::body::Body;

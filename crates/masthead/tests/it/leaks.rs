@@ -6,10 +6,13 @@
 //! section and topic pages, author pages, search results (HTML and JSON: a canary may appear
 //! only to viewers entitled to its post), other articles' Related Articles boxes, the 404 page,
 //! the RSS feeds (site, `/feed/`, tag, author), every sitemap and the News sitemap, robots.txt,
-//! response headers, and the Content API (every listing and read, all formats and includes).
+//! response headers, the Content API (every listing and read, all formats and includes), and
+//! webhook bodies.
 //! An article's `<head>` (meta tags and JSON-LD) never holds gated text, not even for readers
 //! who may read the body. The page cache is on throughout, and every article is requested
 //! twice per viewer, so stored copies are checked too.
+
+mod api;
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;
@@ -92,48 +95,6 @@ async fn other_surfaces(app: &TestApp) -> Vec<String> {
             .filter(|h| !h.contains("leak-probe"))
             .take(6),
     );
-    paths
-}
-
-/// The Content API: a content key reads as an anonymous reader, whoever holds it, so every
-/// listing and read (all formats, every include) shows a probe's free part and never its canary.
-async fn content_api_surfaces(
-    app: &TestApp,
-    probes: &[(String, String, &'static str)],
-) -> Vec<String> {
-    let key = crate::ghost_content::content_key(app).await;
-    let all = "formats=html,plaintext&include=tags,authors,tiers";
-    let mut paths = vec![
-        format!("/ghost/api/content/posts/?key={key}&limit=all&{all}"),
-        format!("/ghost/api/content/posts/?key={key}&filter=tag:china&{all}"),
-        format!("/ghost/api/content/posts/?key={key}&filter=visibility:-public&{all}"),
-        format!("/ghost/api/content/posts/?key={key}&filter=title:~'leak probe'&{all}")
-            .replace(' ', "%20")
-            .replace('\'', "%27"),
-        format!("/ghost/api/content/pages/?key={key}&limit=all&{all}"),
-        format!("/ghost/api/content/tags/?key={key}&include=count.posts"),
-        format!("/ghost/api/content/authors/?key={key}&include=count.posts"),
-        format!("/ghost/api/content/settings/?key={key}"),
-    ];
-    for (canary, slug, _) in probes {
-        let read = format!("/ghost/api/content/posts/slug/{slug}/?key={key}&{all}");
-        let res = app.get(&read).await;
-        assert_eq!(res.status, StatusCode::OK, "{read}");
-        let post: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-        let post = &post["posts"][0];
-        for field in ["html", "plaintext", "excerpt"] {
-            let text = post[field].as_str().unwrap();
-            assert!(
-                text.contains("Free opening paragraph"),
-                "{field}: the free part is shown"
-            );
-            assert!(!text.contains(canary.as_str()), "{field}: no gated text");
-        }
-        assert_eq!(post["access"], false);
-        let id = post["id"].as_str().unwrap();
-        paths.push(read);
-        paths.push(format!("/ghost/api/content/posts/{id}/?key={key}&{all}"));
-    }
     paths
 }
 
@@ -285,7 +246,8 @@ async fn gated_text_reaches_exactly_the_entitled_viewers() {
         },
     ];
     let mut others = other_surfaces(&app).await;
-    others.extend(content_api_surfaces(&app, &probes).await);
+    others.extend(api::content_api_surfaces(&app, &probes).await);
+    api::webhook_bodies_show_only_the_free_part(&app, &probes).await;
     app.search_caught_up().await;
     // The probes are on the feeds and sitemaps, so the absence of their canaries there counts.
     for path in [

@@ -23,4 +23,5 @@ mod smtp;
 mod stripe;
 mod theme;
 mod webhook_delivery;
+mod webhook_events;
 mod webhooks;
