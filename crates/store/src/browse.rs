@@ -11,6 +11,12 @@ use domain::{Author, Post, PostKind, Tag};
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
+/// An offset as SQL takes it. Past `i64::MAX` no row can exist, and a wrapped (negative)
+/// offset is an error on PostgreSQL, so huge offsets saturate: the page is simply empty.
+pub(crate) fn sql_offset(offset: u64) -> i64 {
+    i64::try_from(offset).unwrap_or(i64::MAX)
+}
+
 /// One page of a listing: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
@@ -46,7 +52,7 @@ where
     q.push(" LIMIT ")
         .push_bind(i64::from(window.limit))
         .push(" OFFSET ")
-        .push_bind(window.offset as i64);
+        .push_bind(crate::browse::sql_offset(window.offset));
 }
 
 impl Store {

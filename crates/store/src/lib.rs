@@ -26,7 +26,7 @@ pub mod testing;
 mod time;
 mod webhooks;
 
-pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
+pub use auth::{CodeAttempt, LoginToken, MAX_CODE_ATTEMPTS};
 pub use browse::{Scope, Window};
 pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
 pub use connect::{Backend, Db};

@@ -129,7 +129,7 @@ impl Store {
         let rows: Vec<MemberRow> = on_pool!(&self.db, read, |p| {
             sqlx::query_as(&sql)
                 .bind(i64::from(limit))
-                .bind(offset as i64)
+                .bind(crate::browse::sql_offset(offset))
                 .fetch_all(p)
                 .await?
         });

@@ -235,7 +235,9 @@ impl Store {
             select
                 .push(" ORDER BY p.published_at DESC, p.id DESC LIMIT ")
                 .push_bind(i64::from(limit));
-            select.push(" OFFSET ").push_bind(offset as i64);
+            select
+                .push(" OFFSET ")
+                .push_bind(crate::browse::sql_offset(offset));
             select.build_query_as().fetch_all(p).await?
         });
         self.hydrate(rows).await

@@ -135,7 +135,7 @@ impl Store {
                 .bind(to_micros(now))
                 .bind(kind.as_str())
                 .bind(i64::from(limit))
-                .bind(offset as i64)
+                .bind(crate::browse::sql_offset(offset))
                 .fetch_all(p)
                 .await?
         });
@@ -185,7 +185,7 @@ impl Store {
             sqlx::query_as(&sql)
                 .bind(to_micros(now))
                 .bind(i64::from(limit))
-                .bind(offset as i64)
+                .bind(crate::browse::sql_offset(offset))
                 .fetch_all(p)
                 .await?
         });

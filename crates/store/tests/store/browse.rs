@@ -202,3 +202,35 @@ async fn api_keys_round_trip_and_revoke() {
     })
     .await;
 }
+
+/// Regression (issue 13): `/page/18446744073709551615/` wrapped to a negative OFFSET, an error
+/// on PostgreSQL. Offsets past any row give an empty page on both backends.
+#[tokio::test]
+async fn huge_offsets_give_empty_pages() {
+    each_backend(|store| async move {
+        store
+            .save_posts(&[PostBuilder::new("only").build()])
+            .await
+            .unwrap();
+        for offset in [1, i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {
+            let posts = store
+                .list_posts(&PostFilter::posts(), 12, offset, now())
+                .await
+                .unwrap_or_else(|e| panic!("offset {offset}: {e}"));
+            assert!(posts.is_empty(), "offset {offset}");
+            let window = Window { limit: 15, offset };
+            let browsed = store
+                .browse_posts(
+                    PostKind::Post,
+                    Scope::Live(now()),
+                    &Cond::All(vec![]),
+                    &[],
+                    window,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("offset {offset}: {e}"));
+            assert!(browsed.is_empty(), "offset {offset}");
+        }
+    })
+    .await;
+}

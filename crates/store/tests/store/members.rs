@@ -44,7 +44,7 @@ async fn members_sessions_and_tokens() {
             .unwrap();
         assert_eq!(
             store
-                .session_member("h1", now())
+                .session_member("h1", now(), now() - Duration::days(90))
                 .await
                 .unwrap()
                 .unwrap()
@@ -54,14 +54,20 @@ async fn members_sessions_and_tokens() {
         );
         assert!(
             store
-                .session_member("h1", now() + Duration::days(31))
+                .session_member("h1", now() + Duration::days(31), now() - Duration::days(1))
                 .await
                 .unwrap()
                 .is_none(),
             "expired"
         );
         store.delete_sessions_of("m1").await.unwrap();
-        assert!(store.session_member("h2", now()).await.unwrap().is_none());
+        assert!(
+            store
+                .session_member("h2", now(), now() - Duration::days(90))
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         let token = store::LoginToken {
             token_hash: "t1".into(),
@@ -78,19 +84,21 @@ async fn members_sessions_and_tokens() {
             used_at: None,
         };
         store.create_login_token(&token).await.unwrap();
-        assert!(
+        assert_eq!(
             store
                 .take_login_code("ada@example.com", "wrong", now())
                 .await
-                .unwrap()
-                .is_none()
+                .unwrap(),
+            store::CodeAttempt::Wrong
         );
-        let taken = store
+        let store::CodeAttempt::Taken(taken) = store
             .take_login_code("ada@example.com", "c1", now())
             .await
             .unwrap()
-            .unwrap();
-        assert_eq!((taken.redirect.as_str(), taken.attempts), ("/x/", 1));
+        else {
+            panic!("the right code is taken");
+        };
+        assert_eq!((taken.redirect.as_str(), taken.attempts), ("/x/", 2));
         assert!(
             store.take_login_token("t1", now()).await.unwrap().is_none(),
             "single use"
