@@ -4,7 +4,7 @@
 use super::reader::{Reader, grace};
 use super::site::{load, page_context};
 use super::{AppError, AppState};
-use crate::members::crypto::hash_password;
+use crate::members::credentials;
 use crate::members::flows::{self, FlowError, LinkRequest, safe_redirect};
 use crate::members::session;
 use crate::webhooks::emit;
@@ -71,9 +71,9 @@ pub struct PageQuery {
 fn done_notice(key: &str) -> Option<&'static str> {
     Some(match key {
         "name" => "Your name is saved.",
-        "password" => "Your password is set.",
+        "password" => "Your password is set. Every other browser was signed out.",
         "revoked" => "The gift link no longer works.",
-        "email" => "Your new email address is confirmed.",
+        "email" => "Your new email address is confirmed. Every other browser was signed out.",
         "welcome" => "You are signed in.",
         _ => return None,
     })
@@ -475,19 +475,13 @@ pub async fn set_password(
         Ok(c) => c.clone(),
         Err(res) => return Ok(res),
     };
-    if f.password.chars().count() < 10 || f.password.len() > 1024 {
-        let error = "Choose a password of at least 10 characters.".to_owned();
-        return account_page(&state, reader, None, Some(error)).await;
+    match credentials::set_password(&state, &current, &f.password, reader.jar.clone()).await {
+        Ok(jar) => Ok(see_other(jar, "/account/?done=password")),
+        Err(err) => {
+            let error = user_message(err)?;
+            account_page(&state, reader, None, Some(error)).await
+        }
     }
-    let password = f.password.clone();
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(anyhow::Error::from)??;
-    state
-        .store
-        .set_password_hash(&current.member.id, &phc)
-        .await?;
-    Ok(see_other(reader.jar.clone(), "/account/?done=password"))
 }
 
 /// POST /account/email: sends a confirmation link to the new address.

@@ -1,6 +1,6 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
-use super::extract::Segments;
+use super::extract::{Segments, page_number};
 use super::reader::Reader;
 use super::site::{load, page_context};
 use super::{AppError, AppState};
@@ -52,13 +52,6 @@ pub(super) fn cards(views: &[PostView]) -> Vec<Value> {
     views.iter().map(context::card).collect()
 }
 
-fn page_number(raw: &str) -> Result<u64, AppError> {
-    match raw.parse::<u64>() {
-        Ok(n) if n >= 2 => Ok(n),
-        _ => Err(AppError::NotFound),
-    }
-}
-
 pub(super) fn slug(raw: &str) -> Result<Slug, AppError> {
     Slug::parse(raw).map_err(|_| AppError::NotFound)
 }
@@ -99,7 +92,7 @@ pub async fn home_page(
     reader: Reader,
     Segments(n): Segments<String>,
 ) -> Result<Response, AppError> {
-    home_at(&state, &reader, page_number(&n)?).await
+    home_at(&state, &reader, page_number(&n, PER_PAGE)?).await
 }
 
 async fn home_at(state: &AppState, reader: &Reader, page: u64) -> Result<Response, AppError> {
@@ -214,7 +207,7 @@ pub async fn tag_page(
     reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    tag_at(&state, &reader, &raw, page_number(&n)?).await
+    tag_at(&state, &reader, &raw, page_number(&n, PER_PAGE)?).await
 }
 
 async fn tag_at(
@@ -266,7 +259,7 @@ pub async fn author_page(
     reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    author_at(&state, &reader, &raw, page_number(&n)?).await
+    author_at(&state, &reader, &raw, page_number(&n, PER_PAGE)?).await
 }
 
 async fn author_at(

@@ -79,6 +79,33 @@ pub fn hash_password(password: &str) -> Result<String> {
     Ok(hash.to_string())
 }
 
+/// An argon2id hash of a random password nobody knows, made by `hash_password` (so with the
+/// same parameters) once per process.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password(&random_token()).unwrap_or_default());
+    &DUMMY
+}
+
+/// Checks `password` against the stored hash, or, when there is none (an unknown address, a
+/// member who never set a password), against a dummy hash with the same parameters that no
+/// password matches: both answers take as long as a real check, so response time does not
+/// tell which addresses have accounts with passwords.
+pub fn verify_stored(password: &str, stored: Option<&str>) -> bool {
+    verify_with(password, stored, verify_password)
+}
+
+fn verify_with(password: &str, stored: Option<&str>, verify: impl Fn(&str, &str) -> bool) -> bool {
+    match stored {
+        Some(phc) => verify(password, phc),
+        None => {
+            // The outcome is ignored; the work is the point.
+            let _ = verify(password, dummy_hash());
+            false
+        }
+    }
+}
+
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|parsed| {
@@ -123,5 +150,37 @@ mod tests {
         assert!(!verify_password("wrong", &phc));
         assert!(!verify_password("x", "not a hash"));
         assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+
+    /// Regression (issue 13): an unknown address answered before any hashing, so its response
+    /// came measurably sooner than a wrong password's.
+    #[test]
+    fn without_a_stored_hash_the_password_is_still_verified_against_a_dummy() {
+        let calls = std::cell::RefCell::new(Vec::new());
+        let spy = |password: &str, phc: &str| {
+            calls
+                .borrow_mut()
+                .push((password.to_owned(), phc.to_owned()));
+            true
+        };
+        assert!(!verify_with("guess", None, spy), "no hash: never a match");
+        assert_eq!(
+            *calls.borrow(),
+            [("guess".to_owned(), dummy_hash().to_owned())],
+            "the guess was verified against the dummy hash"
+        );
+        assert!(verify_with("guess", Some("$stored"), spy));
+        assert_eq!(calls.borrow()[1].1, "$stored");
+
+        // The dummy costs what a real hash costs: argon2id with the same parameters.
+        let real = hash_password("a real password").unwrap();
+        let (dummy, real) = (
+            PasswordHash::new(dummy_hash()).unwrap(),
+            PasswordHash::new(&real).unwrap(),
+        );
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        assert_eq!((dummy.version, &dummy.params), (real.version, &real.params));
+        assert!(!verify_stored("a real password", None));
     }
 }

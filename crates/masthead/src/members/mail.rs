@@ -5,6 +5,7 @@ use crate::config::Config;
 use anyhow::{Context, Result};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::path::PathBuf;
 
 pub struct Mail {
     /// The display name of the sender (the site's title).
@@ -23,6 +24,8 @@ enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: lettre::Address,
+    /// The outbox folder (used only without SMTP).
+    outbox: PathBuf,
 }
 
 impl Mailer {
@@ -33,6 +36,7 @@ impl Mailer {
                 config.mail_from
             )
         })?;
+        let outbox = config.outbox_dir();
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
@@ -40,13 +44,16 @@ impl Mailer {
                     .build(),
             ),
             None => {
-                let dir = config.outbox_dir();
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
-                Transport::Outbox(AsyncFileTransport::new(dir))
+                std::fs::create_dir_all(&outbox)
+                    .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
+                Transport::Outbox(AsyncFileTransport::new(&outbox))
             }
         };
-        Ok(Mailer { transport, from })
+        Ok(Mailer {
+            transport,
+            from,
+            outbox,
+        })
     }
 
     /// Sends one message with plain-text and HTML parts.
@@ -63,15 +70,19 @@ impl Mailer {
             .context("building the message failed")?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message)
-                    .await
-                    .context("the SMTP server did not accept the message")?;
+                smtp.send(message).await.map_err(smtp_error)?;
             }
             Transport::Outbox(files) => {
-                files
+                let id = files
                     .send(message)
                     .await
                     .context("writing the message to the outbox failed")?;
+                // Where to find it, never what it says: messages carry sign-in links and codes.
+                let file = self.outbox.join(format!("{id}.eml"));
+                tracing::info!(
+                    file = %file.display(),
+                    "message written to the outbox (no MASTHEAD_SMTP_URL)"
+                );
             }
         }
         Ok(())
@@ -79,5 +90,14 @@ impl Mailer {
 
     pub fn is_outbox(&self) -> bool {
         matches!(self.transport, Transport::Outbox(_))
+    }
+}
+
+/// An SMTP failure worth logging. A server's reply often quotes the recipient's address, which
+/// must not reach the log, so a refusal keeps only its status code.
+fn smtp_error(err: lettre::transport::smtp::Error) -> anyhow::Error {
+    match err.status() {
+        Some(code) => anyhow::anyhow!("the SMTP server refused the message with status {code}"),
+        None => anyhow::Error::new(err).context("the SMTP server did not accept the message"),
     }
 }

@@ -1,5 +1,6 @@
 //! Sessions: a random opaque id in an HttpOnly cookie, stored server-side only as a hash,
-//! rotated at sign-in, with a 30-day sliding expiry.
+//! rotated at sign-in and after a credential change, with a 30-day sliding expiry and a 90-day
+//! absolute lifetime (counted from sign-in, however often the session is used).
 
 use super::crypto::{hash, random_token};
 use crate::http::AppState;
@@ -13,6 +14,9 @@ use domain::billing::Subscription;
 
 pub const SESSION_COOKIE: &str = "mh_session";
 pub const SESSION_DAYS: i64 = 30;
+/// A session ends this many days after its sign-in even when used every day, so a stolen
+/// cookie does not work for ever.
+pub const SESSION_MAX_DAYS: i64 = 90;
 
 /// The signed-in member of a request.
 #[derive(Debug, Clone)]
@@ -56,7 +60,12 @@ pub async fn current(state: &AppState, jar: &CookieJar) -> Result<Option<Current
     };
     let session_hash = hash(&raw);
     let now = Utc::now();
-    let Some((member, expires)) = state.store.session_member(&session_hash, now).await? else {
+    let signed_in_after = now - Duration::days(SESSION_MAX_DAYS);
+    let found = state
+        .store
+        .session_member(&session_hash, now, signed_in_after)
+        .await?;
+    let Some((member, expires)) = found else {
         return Ok(None);
     };
     if expires < now + Duration::days(SESSION_DAYS - 1) {
@@ -90,6 +99,30 @@ pub async fn start(state: &AppState, member_id: &str, jar: CookieJar) -> Result<
         )
         .await?;
     tracing::info!(member.id = member_id, "member signed in");
+    Ok(jar.add(cookie(
+        state,
+        SESSION_COOKIE,
+        id,
+        Duration::days(SESSION_DAYS),
+    )))
+}
+
+/// After a credential change: ends the member's other sessions and gives this browser's
+/// session a new id (its sign-in time, and so its absolute lifetime, stays), in case the old
+/// id leaked with the credential.
+pub async fn restart(
+    state: &AppState,
+    current: &CurrentMember,
+    jar: CookieJar,
+) -> Result<CookieJar> {
+    let id = random_token();
+    state
+        .store
+        .restart_sessions(&current.member.id, &current.session_hash, &hash(&id))
+        .await?;
+    // Remembered classes of the ended sessions must not outlive them.
+    state.cache.forget_sessions();
+    tracing::info!(member.id = %current.member.id, "other sessions ended after a credential change");
     Ok(jar.add(cookie(
         state,
         SESSION_COOKIE,

@@ -342,7 +342,7 @@ async fn link_requests_are_rate_limited() {
 #[tokio::test]
 async fn passwords_sessions_and_sign_out_everywhere() {
     let app = TestApp::demo().await;
-    let first = app.signed_in("reader@example.com").await;
+    let mut first = app.signed_in("reader@example.com").await;
     let short = app
         .post_form(
             "/account/password",
@@ -362,6 +362,7 @@ async fn passwords_sessions_and_sign_out_everywhere() {
         )
         .await;
     assert_eq!(set.header("location"), "/account/?done=password");
+    first.absorb(&set);
 
     let mut second = app.browser().await;
     let wrong = app

@@ -1,4 +1,5 @@
-//! The whole site on PostgreSQL: the demo installs and its pages render as on SQLite.
+//! The whole site on PostgreSQL: the demo installs and its pages render as on SQLite, and
+//! out-of-range page numbers are 404s there too.
 
 use crate::helpers::{TestApp, config};
 use axum::http::StatusCode;
@@ -38,4 +39,6 @@ async fn demo_site_runs_on_postgres() {
     assert_eq!(article.count("h1"), 1);
     assert_eq!(app.get("/tag/opinion/").await.status, StatusCode::OK);
     assert_eq!(app.get("/about/").await.status, StatusCode::OK);
+    // Huge page numbers once wrapped to a negative OFFSET, which PostgreSQL refuses (a 500).
+    crate::page_numbers::out_of_range_pages_are_not_found(&app).await;
 }

@@ -133,12 +133,16 @@ fn limit(raw: &str) -> Result<u32, GhostError> {
     }
 }
 
+/// The deepest page a listing serves: past it (100 million rows at the largest `limit`) no
+/// site has posts, and the offset stays far from overflowing.
+const MAX_PAGE: u64 = 1_000_000;
+
 fn page(raw: &str) -> Result<u64, GhostError> {
     match raw.parse::<u64>() {
-        Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
         _ => Err(GhostError::bad_request(
             "Validation error, cannot list.",
-            "page must be a whole number from 1.",
+            format!("page must be a whole number from 1 to {MAX_PAGE}."),
         )),
     }
 }
