@@ -1,7 +1,7 @@
 //! Search is no oracle for gated text: a canary that lives only in the gated part of a members,
 //! a paid and a tier post matches, completes, corrects, excludes and weighs only for viewers
 //! entitled to read that post in full; for everyone else the index behaves as if it were not
-//! there.
+//! there. (A public post's gated part, which everyone reads in full, matches for everyone.)
 
 use super::{anonymous, doc, index_with, now, request};
 use crate::*;
@@ -11,11 +11,16 @@ use domain::{Slug, Visibility};
 struct Probe {
     id: &'static str,
     canary: &'static str,
-    /// Whom the gated part is for: `members`, `paid`, `gold` or `silver` (tiers).
+    /// Whom the gated part is for: `public`, `members`, `paid`, `gold` or `silver` (tiers).
     kind: &'static str,
 }
 
-const PROBES: [Probe; 4] = [
+const PROBES: [Probe; 5] = [
+    Probe {
+        id: "public-probe",
+        canary: "jubilantroc",
+        kind: "public",
+    },
     Probe {
         id: "members-probe",
         canary: "zephyrine",
@@ -40,6 +45,7 @@ const PROBES: [Probe; 4] = [
 
 fn visibility(kind: &str) -> Visibility {
     match kind {
+        "public" => Visibility::Public,
         "members" => Visibility::Members,
         "paid" => Visibility::Paid,
         tier => Visibility::tiers(&[tier]).unwrap(),
@@ -88,22 +94,22 @@ fn member(paid: bool, tiers: &[&str]) -> Entitlement {
 /// Every kind of viewer, with the probe kinds each may read in full.
 fn viewers() -> Vec<(&'static str, Entitlement, &'static [&'static str])> {
     vec![
-        ("anonymous", anonymous(), &[]),
-        ("free member", member(false, &[]), &["members"]),
+        ("anonymous", anonymous(), &["public"]),
+        ("free member", member(false, &[]), &["public", "members"]),
         (
             "gold member",
             member(true, &["gold"]),
-            &["members", "paid", "gold"],
+            &["public", "members", "paid", "gold"],
         ),
         (
             "silver member",
             member(true, &["silver"]),
-            &["members", "paid", "silver"],
+            &["public", "members", "paid", "silver"],
         ),
         (
             "staff",
             Entitlement::of(&Viewer::staff()),
-            &["members", "paid", "gold", "silver"],
+            &["public", "members", "paid", "gold", "silver"],
         ),
     ]
 }
