@@ -2,13 +2,17 @@
 //!
 //! `decide` says how much of a post a viewer may read; `project` builds the `PostView` that every
 //! output surface (pages, feeds, APIs, snippets, emails, meta tags) consumes. A `PostView` can only
-//! be built here, and a non-`Full` view never carries any of the gated part.
+//! be built here, and a non-`Full` view never carries any of the gated part. `audience` holds the
+//! same rule for search: who may match a post's gated text.
 
 use crate::billing::{self, Subscription};
 use crate::member::FREE_TIER;
 use crate::{Author, LeadImage, Post, PostKind, Slug, Status, Tag, Visibility};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+
+mod audience;
+pub use audience::{Audience, Entitlement, GatedText, audiences, gated_text_for_search};
 
 /// Who is asking, and what else may unlock a post for them (a meter, a gift link).
 #[derive(Debug, Clone, PartialEq, Eq)]

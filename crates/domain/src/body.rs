@@ -1,7 +1,8 @@
 //! A post's body, split once at save time into its free part and its gated part.
 //!
-//! The gated part never leaves this crate except through `access` (for readers entitled to it)
-//! and `Body::for_storage` (for the store, which must persist it).
+//! The gated part never leaves this crate except through `access` (for readers entitled to it,
+//! and for the search index with the audiences entitled to it) and `Body::for_storage` (for the
+//! store, which must persist it).
 
 /// The line that separates the free part from the gated part in Markdown source.
 pub const PAYWALL_MARKER: &str = "<!--members-only-->";
@@ -66,15 +67,6 @@ impl Body {
             markdown: &self.markdown,
             free: &self.free,
             gated: self.gated.as_ref(),
-        }
-    }
-
-    /// The search index only: every word of the body, gated part included, so readers can find
-    /// paid analysis. The index stores none of it; snippets come from a viewer's `PostView`.
-    pub fn searchable_text(&self) -> String {
-        match &self.gated {
-            Some(gated) => format!("{}\n{}", self.free.text, gated.text),
-            None => self.free.text.clone(),
         }
     }
 

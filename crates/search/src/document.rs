@@ -2,6 +2,7 @@
 
 use crate::schema::Fields;
 use chrono::{DateTime, Utc};
+use domain::access::{GatedText, gated_text_for_search};
 use domain::{Post, PostKind, Status, TagKind};
 use tantivy::TantivyDocument;
 
@@ -12,7 +13,10 @@ pub struct IndexDoc {
     pub id: String,
     pub title: String,
     pub dek: String,
+    /// The free part, which every reader may match.
     pub body: String,
+    /// The gated part, kept apart with the audiences who may match it.
+    pub gated: Option<GatedText>,
     pub section: Option<String>,
     /// Tag slugs and names, in the post's order.
     pub tags: Vec<(String, String)>,
@@ -33,7 +37,8 @@ impl IndexDoc {
             id: post.id.clone(),
             title: post.title.clone(),
             dek: post.dek.clone(),
-            body: post.body.searchable_text(),
+            body: post.body.free().text.clone(),
+            gated: gated_text_for_search(post),
             section: post
                 .tags
                 .iter()
@@ -74,6 +79,13 @@ impl IndexDoc {
             doc.add_text(f.author, slug);
             doc.add_text(f.authors, name);
             doc.add_text(f.words, name);
+        }
+        if let Some(gated) = &self.gated {
+            doc.add_text(f.gated_body, &gated.text);
+            doc.add_text(f.gated_words, &gated.text);
+            for audience in &gated.audiences {
+                doc.add_text(f.audience, audience.as_str());
+            }
         }
         doc.add_i64(f.published_at, micros(self.published_at));
         doc

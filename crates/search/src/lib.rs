@@ -4,7 +4,8 @@
 //! (`highlight`), and Related Articles (`related`).
 //!
 //! This crate knows posts, not storage or HTTP: callers feed it `IndexDoc`s and turn the ids
-//! it returns into `PostView`s through the access gate.
+//! it returns into `PostView`s through the access gate. A post's gated part is indexed apart
+//! and matched only for viewers entitled to it (`scope`), so search is no oracle for it.
 
 mod document;
 mod highlight;
@@ -13,6 +14,7 @@ mod plan;
 pub mod query;
 mod related;
 mod schema;
+mod scope;
 mod search;
 
 pub use document::IndexDoc;

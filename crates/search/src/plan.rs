@@ -1,9 +1,12 @@
 //! Turns a [`Parsed`] query into a tantivy query: each word becomes its stem, near spellings
 //! and (for the word being typed) completions found in the index's own dictionary, weighted
-//! per field; phrases, exclusions and filters are added as boolean clauses.
+//! per field; phrases, exclusions and filters are added as boolean clauses. Everything that
+//! can touch gated text (matches, exclusions, dictionary lookups) goes through the viewer's
+//! [`Scope`].
 
 use crate::query::{Filters, Parsed};
 use crate::schema::{Fields, tokens};
+use crate::scope::Scope;
 use chrono::{NaiveDate, NaiveTime};
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -60,13 +63,13 @@ pub fn typo_distance(word: &str) -> u8 {
     }
 }
 
-pub fn build(
+pub(crate) fn build(
     parsed: &Parsed,
-    fields: &Fields,
-    searcher: &Searcher,
+    scope: &Scope,
     analyzers: &mut Analyzers,
     now_micros: i64,
 ) -> Plan {
+    let (fields, searcher) = (scope.fields(), scope.searcher());
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlight = BTreeMap::new();
     let last = parsed.words.len().saturating_sub(1);
@@ -76,16 +79,16 @@ pub fn build(
             [] => continue,
             [stem] => {
                 let typing = parsed.prefix_last && i == last;
-                let variants = variants(word, stem, typing, fields, searcher, analyzers);
+                let variants = variants(word, stem, typing, scope, analyzers);
                 for (term, weight) in &variants {
                     highlight.insert(term.clone(), *weight);
                 }
-                word_query(fields, &variants)
+                word_query(scope, &variants)
             }
             // "al-Qaeda", "U.S.": one typed word, several tokens: a phrase.
             many => {
                 highlight.extend(many.iter().map(|t| (t.clone(), EXACT)));
-                phrase_query(fields, many)
+                phrase_query(scope, many)
             }
         };
         clauses.push((Occur::Must, clause));
@@ -96,26 +99,23 @@ pub fn build(
             continue;
         }
         highlight.extend(stems.iter().map(|t| (t.clone(), EXACT)));
-        clauses.push((Occur::Must, phrase_query(fields, &stems)));
+        clauses.push((Occur::Must, phrase_query(scope, &stems)));
     }
     let positive = !clauses.is_empty();
+    // An exclusion considers gated text only where the viewer may match it: otherwise
+    // "foo -word" would hide exactly the posts whose gated part holds the word.
     for excluded in &parsed.excluded {
         let stems = tokens(&mut analyzers.stemmed, excluded);
         match stems.as_slice() {
             [] => continue,
-            [stem] => clauses.push((Occur::MustNot, word_query(fields, &[(stem.clone(), EXACT)]))),
+            [stem] => clauses.push((Occur::MustNot, word_query(scope, &[(stem.clone(), EXACT)]))),
             // One exclusion per field: tantivy's phrase scorer cannot sit in a union under
             // MustNot (it seeks backwards).
-            many => clauses.extend(fields.phrase_fields().into_iter().map(|(field, _)| {
-                let terms = many
-                    .iter()
-                    .map(|s| Term::from_field_text(field, s))
-                    .collect();
-                (
-                    Occur::MustNot,
-                    Box::new(PhraseQuery::new(terms)) as Box<dyn Query>,
-                )
-            })),
+            many => {
+                clauses.extend(phrase_fields(fields).map(|(field, _)| {
+                    (Occur::MustNot, in_scope(scope, field, phrase(field, many)))
+                }))
+            }
         }
     }
     if !positive {
@@ -200,57 +200,91 @@ fn day_start(f: &Fields, day: NaiveDate) -> Term {
     Term::from_field_i64(f.published_at, micros)
 }
 
-/// One word in any weighted field, in any of its variants.
-fn word_query(fields: &Fields, variants: &[(String, f32)]) -> Box<dyn Query> {
+/// The fields a quoted phrase may match in, public ones first, then the gated part.
+fn phrase_fields(fields: &Fields) -> impl Iterator<Item = (Field, f32)> {
+    fields
+        .phrase_fields()
+        .into_iter()
+        .chain([fields.gated_text()])
+}
+
+/// `query` on `field` as far as the viewer may match it there.
+fn in_scope(scope: &Scope, field: Field, query: Box<dyn Query>) -> Box<dyn Query> {
+    if scope.fields().is_gated(field) {
+        scope.gated(query)
+    } else {
+        query
+    }
+}
+
+/// One word in any weighted field (the gated part only where the viewer may match it), in any
+/// of its variants.
+fn word_query(scope: &Scope, variants: &[(String, f32)]) -> Box<dyn Query> {
+    let fields = scope.fields();
+    let fields = fields
+        .weighted_text()
+        .into_iter()
+        .chain([fields.gated_text()]);
     let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, field_weight) in fields.weighted_text() {
-        for (text, weight) in variants {
-            let term = TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            );
-            any.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), field_weight * weight)),
-            ));
-        }
+    for (field, field_weight) in fields {
+        let in_field: Vec<(Occur, Box<dyn Query>)> = variants
+            .iter()
+            .map(|(text, weight)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                let boosted = BoostQuery::new(Box::new(term), field_weight * weight);
+                (Occur::Should, Box::new(boosted) as Box<dyn Query>)
+            })
+            .collect();
+        let query = in_scope(scope, field, Box::new(BooleanQuery::new(in_field)));
+        any.push((Occur::Should, query));
     }
     Box::new(BooleanQuery::new(any))
 }
 
-/// Words in this order in the title, dek or body.
-fn phrase_query(fields: &Fields, stems: &[String]) -> Box<dyn Query> {
+/// Words in this order in the title, dek or body (the gated part only where the viewer may
+/// match it).
+fn phrase_query(scope: &Scope, stems: &[String]) -> Box<dyn Query> {
     let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, weight) in fields.phrase_fields() {
-        let terms: Vec<Term> = stems
-            .iter()
-            .map(|s| Term::from_field_text(field, s))
-            .collect();
-        let query: Box<dyn Query> = if terms.len() == 1 {
-            Box::new(TermQuery::new(
-                terms[0].clone(),
-                IndexRecordOption::WithFreqs,
-            ))
-        } else {
-            Box::new(PhraseQuery::new(terms))
-        };
-        any.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    for (field, weight) in phrase_fields(scope.fields()) {
+        let query = Box::new(BoostQuery::new(phrase(field, stems), weight));
+        any.push((Occur::Should, in_scope(scope, field, query)));
     }
     Box::new(BooleanQuery::new(any))
+}
+
+/// `stems` in this order in `field` (one stem: a term query).
+fn phrase(field: Field, stems: &[String]) -> Box<dyn Query> {
+    let terms: Vec<Term> = stems
+        .iter()
+        .map(|s| Term::from_field_text(field, s))
+        .collect();
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
 }
 
 /// The stem itself, plus completions (while typing) and near spellings. Both are looked up
 /// twice: the stem in the stemmed title and body dictionaries, and the word as typed in the
 /// unstemmed vocabulary (whose matches are then stemmed), because stemming can pull a misspelt
-/// or half-typed word away from its neighbours ("hosptals" → "hosptal", not "hospit").
+/// or half-typed word away from its neighbours ("hosptals" → "hosptal", not "hospit"). Gated
+/// dictionaries count only the posts the viewer may match, so neither a variant nor the
+/// decision to look for one can come from text the viewer may not read.
 fn variants(
     word: &str,
     stem: &str,
     typing: bool,
-    fields: &Fields,
-    searcher: &Searcher,
+    scope: &Scope,
     analyzers: &mut Analyzers,
 ) -> Vec<(String, f32)> {
+    let fields = scope.fields();
     let plain_word = tokens(&mut analyzers.plain, word).into_iter().next();
     let mut found: BTreeMap<String, (f32, u64)> = BTreeMap::new();
     let mut add = |text: String, freq: u64, weight: f32| {
@@ -261,16 +295,13 @@ fn variants(
     // A word the archive already uses a lot was meant as typed: its near spellings would add
     // noise (and cost: every variant is one more posting list to merge), and completions of
     // a whole common word matter little. Expansion is for words the index hardly knows.
-    let known = [fields.title, fields.body]
+    let stemmed_fields = [fields.title, fields.body, fields.gated_body];
+    let known = stemmed_fields
         .into_iter()
-        .map(|f| {
-            searcher
-                .doc_freq(&Term::from_field_text(f, stem))
-                .unwrap_or(0)
-        })
+        .map(|f| scope.doc_freq(&Term::from_field_text(f, stem)))
         .max()
         .unwrap_or(0);
-    let docs = searcher.num_docs();
+    let docs = scope.searcher().num_docs();
     let mut lookups: Vec<(u8, bool, f32)> = Vec::new();
     if typing && stem.chars().count() >= MIN_PREFIX && known * COMMON_WORD < docs.max(1) {
         lookups.push((0, true, COMPLETION));
@@ -288,14 +319,15 @@ fn variants(
                 FuzzyTermQuery::new(term, distance, true)
             }
         };
-        for field in [fields.title, fields.body] {
-            for (text, freq) in dictionary_matches(searcher, field, &automaton(field, stem)) {
+        for field in stemmed_fields {
+            for (text, freq) in scope.dictionary_matches(field, &automaton(field, stem)) {
                 add(text, freq, weight);
             }
         }
-        if let Some(plain) = &plain_word {
-            let query = automaton(fields.words, plain);
-            for (text, freq) in dictionary_matches(searcher, fields.words, &query) {
+        let Some(plain) = &plain_word else { continue };
+        for field in [fields.words, fields.gated_words] {
+            let query = automaton(field, plain);
+            for (text, freq) in scope.dictionary_matches(field, &query) {
                 if let Some(stemmed) = tokens(&mut analyzers.stemmed, &text).into_iter().next() {
                     add(stemmed, freq, weight);
                 }
@@ -313,33 +345,4 @@ fn variants(
             .map(|(text, (weight, _))| (text, weight)),
     );
     out
-}
-
-/// Terms of `field` the automaton of `query` accepts, with their document frequencies.
-pub(crate) fn dictionary_matches(
-    searcher: &Searcher,
-    field: Field,
-    query: &FuzzyTermQuery,
-) -> Vec<(String, u64)> {
-    let Ok(automaton) = query.automaton() else {
-        return vec![];
-    };
-    let mut out: BTreeMap<String, u64> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(text) = std::str::from_utf8(stream.key()) {
-                *out.entry(text.to_owned()).or_default() += u64::from(stream.value().doc_freq);
-            }
-            if out.len() > 500 {
-                break;
-            }
-        }
-    }
-    out.into_iter().collect()
 }

@@ -1,5 +1,9 @@
 //! Related Articles: posts that say similar things (more-like-this over title, dek and body
 //! terms), blended with a shared section and shared tags, and a preference for recent stories.
+//!
+//! Only public text takes part: the free part of the body, never the gated part. A post's list is
+//! computed once and shown to every reader, so a list driven by gated words would tell anyone
+//! which stories share them.
 
 use crate::SearchError;
 use crate::document::{IndexDoc, micros};

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump whenever fields or analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// English words: split on non-alphanumerics, lowercased, accents folded, stemmed.
 pub const STEMMED: &str = "masthead_en";
@@ -23,9 +23,17 @@ pub struct Fields {
     pub dek: Field,
     pub tags: Field,
     pub authors: Field,
+    /// The free part of the body.
     pub body: Field,
-    /// Every word of the post, unstemmed: the vocabulary of typo tolerance and suggestions.
+    /// Every word anyone may read (title, dek, free part, tag and author names), unstemmed: the
+    /// vocabulary of typo tolerance and suggestions.
     pub words: Field,
+    /// The gated part, matched only for viewers entitled to it (see `scope`); never stored.
+    pub gated_body: Field,
+    /// The gated part's words, unstemmed, for the same viewers only.
+    pub gated_words: Field,
+    /// Who may match the gated part: `domain::access::Audience` keywords.
+    pub audience: Field,
     pub section: Field,
     pub tag: Field,
     pub author: Field,
@@ -33,7 +41,7 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The text fields a reader's words are matched against, with their ranking weights.
+    /// The text fields every reader's words are matched against, with their ranking weights.
     pub fn weighted_text(&self) -> [(Field, f32); 5] {
         [
             (self.title, 4.0),
@@ -47,6 +55,16 @@ impl Fields {
     /// Text fields indexed with positions, where quoted phrases can match.
     pub fn phrase_fields(&self) -> [(Field, f32); 3] {
         [(self.title, 4.0), (self.dek, 2.0), (self.body, 1.0)]
+    }
+
+    /// The gated part and its weight (the body's): searched only through a `Scope`.
+    pub fn gated_text(&self) -> (Field, f32) {
+        (self.gated_body, 1.0)
+    }
+
+    /// Whether `field` holds gated text, which only some viewers may match.
+    pub fn is_gated(&self, field: Field) -> bool {
+        field == self.gated_body || field == self.gated_words
     }
 }
 
@@ -68,6 +86,9 @@ pub fn build() -> (Schema, Fields) {
         authors: b.add_text_field("authors", text(STEMMED, IndexRecordOption::WithFreqs)),
         body: b.add_text_field("body", text(STEMMED, positions)),
         words: b.add_text_field("words", text(PLAIN, IndexRecordOption::Basic)),
+        gated_body: b.add_text_field("gated_body", text(STEMMED, positions)),
+        gated_words: b.add_text_field("gated_words", text(PLAIN, IndexRecordOption::Basic)),
+        audience: b.add_text_field("audience", STRING),
         section: b.add_text_field("section", STRING | STORED),
         tag: b.add_text_field("tag", STRING | STORED),
         author: b.add_text_field("author", STRING),

@@ -1,13 +1,17 @@
-//! Running a query: ranking (relevance with recency as a tie-breaker, or date), pagination,
-//! and did-you-mean suggestions drawn from the index's own words.
+//! Running a query for one viewer: ranking (relevance with recency as a tie-breaker, or
+//! date), pagination, counts, and did-you-mean suggestions drawn from the index's own words —
+//! only those the viewer may read.
 
 use crate::SearchError;
 use crate::highlight::Highlighter;
 use crate::index::SearchIndex;
-use crate::plan::{self, Analyzers, dictionary_matches, typo_distance};
+use crate::plan::{self, Analyzers, typo_distance};
 use crate::query::{Parsed, parse};
 use crate::schema::{self, tokens};
+use crate::scope::Scope;
 use chrono::{DateTime, Utc};
+use domain::access::Entitlement;
+use std::collections::BTreeMap;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Value;
@@ -62,6 +66,8 @@ pub struct SearchRequest {
     pub limit: usize,
     pub now: DateTime<Utc>,
     pub ranking: Ranking,
+    /// Whose gated text the viewer may match (`Entitlement::of` their `Viewer`).
+    pub entitlement: Entitlement,
 }
 
 pub struct Results {
@@ -78,14 +84,9 @@ impl SearchIndex {
     /// Runs `req`. A query with neither words nor filters matches nothing.
     pub fn search(&self, req: &SearchRequest) -> Result<Results, SearchError> {
         let searcher = self.reader.searcher();
+        let scope = Scope::new(&searcher, self.fields, &req.entitlement);
         let now = req.now.timestamp_micros();
-        let plan = plan::build(
-            &req.parsed,
-            &self.fields,
-            &searcher,
-            &mut Analyzers::new(),
-            now,
-        );
+        let plan = plan::build(&req.parsed, &scope, &mut Analyzers::new(), now);
         let highlighter = Highlighter::new(plan.highlight, self.fields.body);
         if req.parsed.is_empty() {
             return Ok(Results {
@@ -108,7 +109,9 @@ impl SearchIndex {
                     score * (1.0 + ranking.recency_weight * fresh)
                 }
             });
-            let (total, top) = searcher.search(&plan.query, &(Count, collector))?;
+            let collectors = (Count, collector);
+            let (total, top) =
+                searcher.search_with_statistics_provider(&plan.query, &collectors, &scope)?;
             (total, top.into_iter().map(|(_, a)| a).collect())
         } else {
             let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
@@ -126,28 +129,41 @@ impl SearchIndex {
         })
     }
 
-    /// How many live posts match `parsed` (for filter links with counts).
-    pub fn count(&self, parsed: &Parsed, now: DateTime<Utc>) -> Result<usize, SearchError> {
+    /// How many live posts match `parsed` for a viewer with `entitlement` (for filter links
+    /// with counts).
+    pub fn count(
+        &self,
+        parsed: &Parsed,
+        entitlement: &Entitlement,
+        now: DateTime<Utc>,
+    ) -> Result<usize, SearchError> {
         if parsed.is_empty() {
             return Ok(0);
         }
         let searcher = self.reader.searcher();
+        let scope = Scope::new(&searcher, self.fields, entitlement);
         let plan = plan::build(
             parsed,
-            &self.fields,
-            &searcher,
+            &scope,
             &mut Analyzers::new(),
             now.timestamp_micros(),
         );
         Ok(searcher.search(&plan.query, &Count)?)
     }
 
-    /// A corrected query when some word looks misspelled: each word of 4+ letters that is not
-    /// in the index's vocabulary is replaced by the most common word within its typo distance.
-    /// Offered only if the corrected query finds something.
-    pub fn suggest(&self, raw: &str, now: DateTime<Utc>) -> Option<String> {
+    /// A corrected query when some word looks misspelled: each word of 4+ letters that the
+    /// viewer's vocabulary lacks is replaced by its most common word within typo distance.
+    /// Offered only if the corrected query finds something for this viewer. The vocabulary is
+    /// every public field and free part, and gated parts only where `entitlement` admits them.
+    pub fn suggest(
+        &self,
+        raw: &str,
+        entitlement: &Entitlement,
+        now: DateTime<Utc>,
+    ) -> Option<String> {
         let parsed = parse(raw);
         let searcher = self.reader.searcher();
+        let scope = Scope::new(&searcher, self.fields, entitlement);
         let mut plain = schema::plain();
         let mut corrected = raw.to_owned();
         let mut changed = false;
@@ -155,33 +171,46 @@ impl SearchIndex {
             let Ok([token]) = <[String; 1]>::try_from(tokens(&mut plain, word)) else {
                 continue;
             };
-            if token.chars().count() < 4 || self.word_known(&searcher, &token) {
+            if token.chars().count() < 4 || self.word_known(&scope, &token) {
                 continue;
             }
-            let distance = typo_distance(&token).max(1);
-            let query = FuzzyTermQuery::new(
-                Term::from_field_text(self.fields.words, &token),
-                distance,
-                true,
-            );
-            let best = dictionary_matches(&searcher, self.fields.words, &query)
-                .into_iter()
-                .filter(|(text, _)| *text != token)
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
-            if let Some((better, _)) = best {
+            if let Some(better) = self.nearest_word(&scope, &token) {
                 corrected = corrected.replacen(word.as_str(), &better, 1);
                 changed = true;
             }
         }
-        if !changed || self.count(&parse(&corrected), now).ok()? == 0 {
+        if !changed || self.count(&parse(&corrected), entitlement, now).ok()? == 0 {
             return None;
         }
         Some(corrected)
     }
 
-    fn word_known(&self, searcher: &Searcher, token: &str) -> bool {
-        let term = Term::from_field_text(self.fields.words, token);
-        searcher.doc_freq(&term).unwrap_or(0) > 0
+    /// The viewer's vocabulary: public words and the gated words they may match.
+    fn vocabulary(&self) -> [tantivy::schema::Field; 2] {
+        [self.fields.words, self.fields.gated_words]
+    }
+
+    fn word_known(&self, scope: &Scope, token: &str) -> bool {
+        self.vocabulary()
+            .into_iter()
+            .any(|field| scope.doc_freq(&Term::from_field_text(field, token)) > 0)
+    }
+
+    /// The most common word of the viewer's vocabulary within typo distance of `token`.
+    fn nearest_word(&self, scope: &Scope, token: &str) -> Option<String> {
+        let distance = typo_distance(token).max(1);
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for field in self.vocabulary() {
+            let query = FuzzyTermQuery::new(Term::from_field_text(field, token), distance, true);
+            for (text, n) in scope.dictionary_matches(field, &query) {
+                *counts.entry(text).or_default() += n;
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|(text, _)| text != token)
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(text, _)| text)
     }
 
     pub(crate) fn stored_id(&self, searcher: &Searcher, address: DocAddress) -> Option<String> {

@@ -3,6 +3,9 @@
 
 use crate::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::access::{Entitlement, Viewer};
+
+mod entitlement;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
@@ -14,6 +17,7 @@ fn doc(id: &str, title: &str, dek: &str, body: &str, tags: &[&str], days_ago: i6
         title: title.into(),
         dek: dek.into(),
         body: body.into(),
+        gated: None,
         section: tags.first().map(|t| t.to_string()),
         tags: tags
             .iter()
@@ -106,16 +110,23 @@ fn ids(index: &SearchIndex, q: &str) -> Vec<String> {
 }
 
 fn run(index: &SearchIndex, q: &str, sort: Sort) -> Results {
-    index
-        .search(&SearchRequest {
-            parsed: parse(q),
-            sort,
-            offset: 0,
-            limit: 20,
-            now: now(),
-            ranking: Ranking::default(),
-        })
-        .unwrap()
+    index.search(&request(q, sort, anonymous())).unwrap()
+}
+
+fn anonymous() -> Entitlement {
+    Entitlement::of(&Viewer::anonymous())
+}
+
+fn request(q: &str, sort: Sort, entitlement: Entitlement) -> SearchRequest {
+    SearchRequest {
+        parsed: parse(q),
+        sort,
+        offset: 0,
+        limit: 20,
+        now: now(),
+        ranking: Ranking::default(),
+        entitlement,
+    }
 }
 
 #[test]
@@ -192,12 +203,8 @@ fn future_dated_posts_stay_hidden_until_their_time() {
     assert_eq!(ids(&index, "centrifuges"), ["nuclear"]);
     let later = index
         .search(&SearchRequest {
-            parsed: parse("centrifuges"),
-            sort: Sort::Date,
-            offset: 0,
-            limit: 10,
             now: now() + Duration::days(8),
-            ranking: Ranking::default(),
+            ..request("centrifuges", Sort::Date, anonymous())
         })
         .unwrap();
     assert_eq!(later.ids, ["future", "nuclear"]);
@@ -210,12 +217,9 @@ fn date_sort_and_pagination() {
     assert_eq!(all.total, 2);
     let second = index
         .search(&SearchRequest {
-            parsed: parse("author:ada-park"),
-            sort: Sort::Date,
             offset: 2,
             limit: 2,
-            now: now(),
-            ranking: Ranking::default(),
+            ..request("author:ada-park", Sort::Date, anonymous())
         })
         .unwrap();
     assert_eq!(second.total, 7);
@@ -291,15 +295,17 @@ fn hostile_queries_get_results_or_nothing_never_an_error() {
 fn did_you_mean_comes_from_the_index_vocabulary() {
     let (_d, index) = index_with(&corpus());
     assert_eq!(
-        index.suggest("ransonware gangz", now()).as_deref(),
+        index
+            .suggest("ransonware gangz", &anonymous(), now())
+            .as_deref(),
         Some("ransomware gangs")
     );
     assert_eq!(
-        index.suggest("hospitals", now()),
+        index.suggest("hospitals", &anonymous(), now()),
         None,
         "known words need no correction"
     );
-    assert_eq!(index.suggest("qqqqqqqq", now()), None);
+    assert_eq!(index.suggest("qqqqqqqq", &anonymous(), now()), None);
 }
 
 #[test]

@@ -331,3 +331,58 @@ fn subscriptions_map_to_entitlements() {
         assert_eq!(view.html.contains(CANARY), full, "{name}");
     }
 }
+
+#[test]
+fn searching_follows_the_same_rule_as_reading() {
+    for v in visibilities() {
+        for viewer in viewers() {
+            let p = post(v.clone(), true, Status::Published);
+            // Meters and gift links open one post for reading, never the archive for searching.
+            let plain = Viewer {
+                meter: Meter::Off,
+                gift_for: None,
+                ..viewer.clone()
+            };
+            let reads = decide(&p, &plain, now()).0 == Access::Full;
+            let searches = Entitlement::of(&viewer).admits(&audiences(&v));
+            assert_eq!(searches, reads, "{v:?} {viewer:?}");
+        }
+    }
+    let unpaid_tier = member(false, &["subscriber-plus"]);
+    let tiered = Visibility::tiers(&["subscriber-plus"]).unwrap();
+    assert!(!Entitlement::of(&unpaid_tier).admits(&audiences(&tiered)));
+    let two = Visibility::tiers(&["basic", "subscriber-plus"]).unwrap();
+    assert!(Entitlement::of(&member(true, &["subscriber-plus"])).admits(&audiences(&two)));
+}
+
+#[test]
+fn only_the_search_index_receives_gated_text_and_never_in_a_log() {
+    let p = post(Visibility::Paid, true, Status::Published);
+    let gated = gated_text_for_search(&p).expect("a gated part");
+    assert!(gated.text.contains(CANARY) && !gated.text.contains("Free opening"));
+    assert_eq!(
+        gated
+            .audiences
+            .iter()
+            .map(Audience::as_str)
+            .collect::<Vec<_>>(),
+        ["paid"]
+    );
+    assert!(!format!("{gated:?}").contains(CANARY));
+    let tiers = post(
+        Visibility::tiers(&["a", "b"]).unwrap(),
+        true,
+        Status::Published,
+    );
+    let keys: Vec<String> = gated_text_for_search(&tiers)
+        .unwrap()
+        .audiences
+        .iter()
+        .map(|a| a.as_str().to_owned())
+        .collect();
+    assert_eq!(keys, ["tier:a", "tier:b"]);
+    assert_eq!(
+        gated_text_for_search(&post(Visibility::Paid, false, Status::Published)),
+        None
+    );
+}

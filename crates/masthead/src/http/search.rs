@@ -1,6 +1,8 @@
 //! Search: `/search/?q=&sort=&page=` (HTML, `noindex`) and `/search.json` (the same results as
 //! JSON). The index only chooses and orders post ids; what a hit shows comes from the store
 //! through the access gate, and its snippet only from the requesting viewer's `PostView`.
+//! Matches, counts and suggestions use gated text only where the viewer's `Entitlement`
+//! (from `domain::access`) admits it, so search is no oracle for what they may not read.
 
 use super::extract::query_param;
 use super::pages::{PRIVATE_CACHE, PUBLIC_CACHE, html_response};
@@ -12,7 +14,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use domain::access::{Viewer, project};
+use domain::access::{Entitlement, Viewer, project};
 use domain::{Access, PostKind, PostView};
 use render::context::{self, SiteInfo};
 use render::head::Meta;
@@ -65,16 +67,21 @@ struct Outcome {
     indexing: bool,
 }
 
+/// Who is searching. A meter or gift link never applies: they unlock one article, not search.
+fn viewer(state: &AppState, reader: &Reader, now: DateTime<Utc>) -> Viewer {
+    match &reader.member {
+        Some(current) => Viewer::member(current.access(now, grace(state))),
+        None => Viewer::anonymous(),
+    }
+}
+
 async fn run(
     state: &AppState,
-    reader: &Reader,
+    viewer: &Viewer,
     ask: &Ask,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let viewer = match &reader.member {
-        Some(current) => Viewer::member(current.access(now, grace(state))),
-        None => Viewer::anonymous(),
-    };
+    let entitlement = Entitlement::of(viewer);
     let index = state.search.index();
     let request = SearchRequest {
         parsed: ask.parsed.clone(),
@@ -86,6 +93,7 @@ async fn run(
             recency_weight: state.config.search_recency_weight,
             ..Ranking::default()
         },
+        entitlement: entitlement.clone(),
     };
     let raw = ask.raw.clone();
     let wants_suggestion = ask.parsed.has_terms();
@@ -93,7 +101,7 @@ async fn run(
     let (results, suggestion) = tokio::task::spawn_blocking(move || {
         let results = index.search(&request)?;
         let suggestion = if results.total == 0 && wants_suggestion {
-            index.suggest(&raw, now)
+            index.suggest(&raw, &entitlement, now)
         } else {
             None
         };
@@ -111,7 +119,7 @@ async fn run(
         // The index may lag the database by a tick: the store has the last word.
         .filter(|p| p.kind == PostKind::Post && p.is_live(now))
         .inspect(|p| crate::cache::shows(p))
-        .map(|p| project(p, &viewer, now))
+        .map(|p| project(p, viewer, now))
         .filter(|v| v.access != Access::Denied)
         .map(|view| Hit {
             title_html: results.highlighter.title(&view.title),
@@ -204,11 +212,13 @@ fn applied_filters(ask: &Ask) -> Vec<Value> {
         .collect()
 }
 
-/// Links narrowing the results to each section, with how many results each would keep.
+/// Links narrowing the results to each section, with how many results each would keep for
+/// this viewer.
 async fn section_links(
     state: &AppState,
     site: &SiteInfo,
     ask: &Ask,
+    viewer: &Viewer,
 ) -> Result<Vec<Value>, AppError> {
     if !ask.parsed.has_terms() || ask.parsed.filters.section.is_some() {
         return Ok(vec![]);
@@ -220,6 +230,7 @@ async fn section_links(
         .collect();
     let index = state.search.index();
     let parsed = ask.parsed.clone();
+    let entitlement = Entitlement::of(viewer);
     let now = site.now;
     let counts = tokio::task::spawn_blocking(move || {
         sections
@@ -227,7 +238,7 @@ async fn section_links(
             .filter_map(|(slug, name)| {
                 let mut narrowed = parsed.clone();
                 narrowed.filters.section = Some(slug.clone());
-                let n = index.count(&narrowed, now).ok()?;
+                let n = index.count(&narrowed, &entitlement, now).ok()?;
                 (n > 0).then_some((slug, name, n))
             })
             .collect::<Vec<_>>()
@@ -259,7 +270,8 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let site = load(&state).await?;
     let ask = ask(query.as_deref());
-    let outcome = run(&state, &reader, &ask, site.now).await?;
+    let viewer = viewer(&state, &reader, site.now);
+    let outcome = run(&state, &viewer, &ask, site.now).await?;
     let pages = outcome.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE as usize) as u64;
     let link = |n: u64| search_url("/search/", &ask.raw, ask.sort, n);
     let posts: Vec<Value> = outcome
@@ -299,7 +311,7 @@ pub async fn page(
         "searched": !ask.parsed.is_empty(),
         "sorts": if outcome.total > 1 { sorts } else { vec![] },
         "filters": applied_filters(&ask),
-        "sections": section_links(&state, &site, &ask).await?,
+        "sections": section_links(&state, &site, &ask, &viewer).await?,
         "suggestion": outcome.suggestion.as_ref().map(|s| json!({
             "query": s,
             "url": search_url("/search/", s, ask.sort, 1),
@@ -328,7 +340,7 @@ pub async fn json(
 ) -> Result<Response, AppError> {
     let now = Utc::now();
     let ask = ask(query.as_deref());
-    let outcome = run(&state, &reader, &ask, now).await?;
+    let outcome = run(&state, &viewer(&state, &reader, now), &ask, now).await?;
     let hits: Vec<Value> = outcome
         .hits
         .iter()
