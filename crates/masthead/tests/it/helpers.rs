@@ -86,6 +86,9 @@ pub fn config(dir: &Path) -> Config {
         search_recency_weight: 0.25,
         cache_mb: masthead::config::DEFAULT_CACHE_MB,
         webhook_retry_ms: masthead::config::DEFAULT_WEBHOOK_RETRY_MS,
+        trusted_proxies: vec![],
+        // Webhook tests deliver to receivers on 127.0.0.1.
+        webhook_allow_private: true,
     }
 }
 
