@@ -55,30 +55,34 @@ impl TargetUrl {
         &self.0
     }
 
-    /// Refuses a target whose host is visibly inside ([`TargetUrl::inside_host`]) or that no
-    /// HTTP client could call.
+    /// Refuses a target whose host is visibly inside: an IP address in an [`inside_range`] or a
+    /// `localhost` name (and one no HTTP client could call). Other names pass here; where they
+    /// resolve is checked when connecting, after DNS.
     pub fn check_public(&self) -> Result<(), BadTargetUrl> {
         let url = Url::parse(&self.0).map_err(|_| bad("The target_url is not a valid URL."))?;
-        match inside(&url) {
+        let inside = match url.host() {
+            Some(Host::Domain(name)) => is_localhost(name).then_some("a localhost name"),
+            _ => host_ip(&url).and_then(inside_range),
+        };
+        match inside {
             Some(what) => Err(refused(what)),
             None => Ok(()),
         }
     }
 
-    /// What the host is when it is visibly inside: an IP address in an [`inside_range`] or a
-    /// `localhost` name. The host is read as HTTP clients read it (WHATWG URL rules), so
-    /// `http://2130706433/`, `http://0x7f.1/` and `http://127.1/` are all 127.0.0.1. Other names
-    /// are `None` here; where they resolve is checked when connecting, after DNS.
-    pub fn inside_host(&self) -> Option<&'static str> {
-        Url::parse(&self.0).ok().as_ref().and_then(inside)
+    /// The host when it is an IP address, read as HTTP clients read it (WHATWG URL rules):
+    /// `http://2130706433/`, `http://0x7f.1/` and `http://127.1/` are all 127.0.0.1. Such a host
+    /// is connected to without any name resolution.
+    pub fn host_ip(&self) -> Option<IpAddr> {
+        host_ip(&Url::parse(&self.0).ok()?)
     }
 }
 
-fn inside(url: &Url) -> Option<&'static str> {
+fn host_ip(url: &Url) -> Option<IpAddr> {
     match url.host()? {
-        Host::Ipv4(ip) => inside_range(IpAddr::V4(ip)),
-        Host::Ipv6(ip) => inside_range(IpAddr::V6(ip)),
-        Host::Domain(name) => is_localhost(name).then_some("a localhost name"),
+        Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        Host::Domain(_) => None,
     }
 }
 

@@ -64,10 +64,7 @@ impl Deliverer {
                 " (webhooks)"
             ));
         if guarded {
-            // A proxy would do the resolving (and connecting) out of the guard's sight.
-            client = client
-                .dns_resolver(std::sync::Arc::new(guard::PublicOnly))
-                .no_proxy();
+            client = guard::guarded(client);
         }
         Ok(Deliverer {
             state,
@@ -162,8 +159,12 @@ impl Deliverer {
     }
 
     async fn send(&self, hook: &Webhook, d: &Delivery) -> Outcome {
-        // An address or `localhost` as the host never reaches the resolver: check it here.
-        if self.guarded && hook.target_url.inside_host().is_some() {
+        // An address as the host is connected to without the resolver: check it here.
+        let inside = hook
+            .target_url
+            .host_ip()
+            .is_some_and(domain::webhook::is_inside);
+        if self.guarded && inside {
             return Outcome::Refused;
         }
         let mut req = self

@@ -7,6 +7,7 @@ use domain::webhook::is_inside;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::error::Error;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// What every refused delivery records, whatever the port: a hook's stored status must not tell
 /// an open port from a closed one.
@@ -16,6 +17,12 @@ pub const REFUSED: &str = "refused: private address";
 #[derive(Debug, thiserror::Error)]
 #[error("{REFUSED}")]
 pub struct PrivateAddress;
+
+/// `builder` with the guard: names resolved by [`PublicOnly`], and no proxy (a proxy would
+/// resolve and connect out of the guard's sight).
+pub fn guarded(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder.dns_resolver(Arc::new(PublicOnly)).no_proxy()
+}
 
 /// Resolves names with the system resolver and keeps only public addresses.
 pub struct PublicOnly;
@@ -81,6 +88,30 @@ mod tests {
         assert_eq!(kept, addrs(&["93.184.215.14:0"]));
         let kept = keep_public(addrs(&["[2606:4700::1111]:0"])).unwrap();
         assert_eq!(kept.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_request_to_a_name_resolving_inside_never_connects_and_reads_as_a_refusal() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = guarded(reqwest::Client::builder()).build().unwrap();
+        let err = client
+            .post(format!("http://localhost:{port}/hook"))
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(is_refusal(&err), "{err:?}");
+        let accepted =
+            tokio::time::timeout(std::time::Duration::from_millis(200), listener.accept());
+        assert!(accepted.await.is_err(), "no connection was made");
+        // Other failures are not refusals.
+        drop(listener);
+        let err = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/hook"))
+            .send()
+            .await
+            .expect_err("nothing listens");
+        assert!(!is_refusal(&err), "{err:?}");
     }
 
     #[tokio::test]

@@ -1,9 +1,11 @@
 //! `TestApp`: the real router on a temp data directory, driven in-process with `oneshot`.
-//! `admin` calls the Admin API with a real admin key; `external` starts outside programs.
+//! `admin` calls the Admin API with a real admin key; `external` starts outside programs;
+//! `socket` serves the app on a real socket.
 
 pub mod admin;
 pub mod external;
 pub mod receiver;
+pub mod socket;
 
 use axum::Router;
 use axum::body::Body;

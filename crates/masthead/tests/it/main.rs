@@ -16,6 +16,7 @@ mod leaks;
 mod members;
 mod pages;
 mod postgres;
+mod rate_limits;
 mod search;
 mod seo;
 mod sitemaps;
