@@ -16,7 +16,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
     if !is_trusted(peer, trusted) {
         return peer;
     }
-    let xff = hops(headers, X_FORWARDED_FOR, |hop| node(hop));
+    let xff = hops(headers, X_FORWARDED_FOR, node);
     let forwarded = hops(headers, FORWARDED.as_str(), forwarded_for);
     match (xff, forwarded) {
         (Some(xff), None) => rightmost_untrusted(peer, &xff, trusted),
