@@ -197,6 +197,10 @@ pub struct ServeArgs {
     /// Public base URL used in canonical links and feeds [default: http://HOST:PORT].
     #[arg(long, env = "MASTHEAD_URL", value_name = "URL")]
     pub url: Option<String>,
+    /// Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client,
+    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
+    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", value_name = "CIDR,…")]
+    pub trusted_proxies: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 
 use crate::cli::{DbArgs, ServeArgs};
 use anyhow::{Context, Result};
+use ipnet::IpNet;
 use serde::Deserialize;
 use std::fmt;
 use std::net::SocketAddr;
@@ -54,6 +55,11 @@ pub struct Config {
     pub cache_mb: u64,
     /// Milliseconds before a failed webhook delivery is tried again; doubles with each failure.
     pub webhook_retry_ms: u64,
+    /// Reverse proxies (and CDNs) whose `Forwarded`/`X-Forwarded-For` headers name the client;
+    /// empty: the connecting peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Whether webhooks may call loopback, private and link-local addresses (single-host setups).
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -82,6 +88,8 @@ struct FileConfig {
     search_recency_weight: Option<f32>,
     cache_mb: Option<u64>,
     webhook_retry_ms: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    webhook_allow_private: Option<bool>,
 }
 
 /// The page cache's default size in MiB.
@@ -98,12 +106,17 @@ impl Config {
 
     /// Resolves the configuration for `serve` and `demo`.
     pub fn for_serve(args: &ServeArgs) -> Result<Config> {
-        Config::resolve(
+        let mut config = Config::resolve(
             &args.db,
             args.addr.clone(),
             args.url.clone(),
             args.theme.clone(),
-        )
+        )?;
+        // The flag (or MASTHEAD_TRUSTED_PROXIES) replaces the file's list.
+        if let Some(list) = &args.trusted_proxies {
+            config.trusted_proxies = trusted_proxies(list.split(','), "--trusted-proxies")?;
+        }
+        Ok(config)
     }
 
     fn resolve(
@@ -204,6 +217,16 @@ impl Config {
                 })?,
                 None => file.webhook_retry_ms.unwrap_or(DEFAULT_WEBHOOK_RETRY_MS),
             },
+            trusted_proxies: trusted_proxies(
+                file.trusted_proxies.iter().flatten().map(String::as_str),
+                "trusted_proxies in masthead.toml",
+            )?,
+            webhook_allow_private: match env("MASTHEAD_WEBHOOK_ALLOW_PRIVATE") {
+                Some(v) => flag(&v).with_context(|| {
+                    format!("MASTHEAD_WEBHOOK_ALLOW_PRIVATE {v:?} must be true or false")
+                })?,
+                None => file.webhook_allow_private.unwrap_or(false),
+            },
         })
     }
 
@@ -223,6 +246,30 @@ impl Config {
 
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("content").join("images")
+    }
+}
+
+/// Parses a list of proxy addresses: CIDR ranges (`10.0.0.0/8`) or single addresses.
+fn trusted_proxies<'a>(items: impl Iterator<Item = &'a str>, source: &str) -> Result<Vec<IpNet>> {
+    let parse = |item: &str| {
+        item.parse::<IpNet>()
+            .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from))
+            .with_context(|| {
+                format!("{source}: {item:?} is not an IP address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32")
+            })
+    };
+    items
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(parse)
+        .collect()
+}
+
+fn flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 
@@ -281,5 +328,48 @@ mod tests {
         );
         let secret = Secret("postgres://u:pw@h/db".into());
         assert!(!format!("{secret:?}").contains("pw"));
+    }
+
+    #[test]
+    fn trusted_proxies_and_private_webhooks_are_off_unless_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::for_db(&db(dir.path())).unwrap();
+        assert!(c.trusted_proxies.is_empty());
+        assert!(!c.webhook_allow_private);
+        std::fs::write(
+            dir.path().join("masthead.toml"),
+            "trusted_proxies = [\"10.0.0.0/8\", \" 127.0.0.1 \", \"2001:db8::/32\"]\nwebhook_allow_private = true\n",
+        )
+        .unwrap();
+        let c = Config::for_db(&db(dir.path())).unwrap();
+        let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "2001:db8::/32"]);
+        assert!(c.webhook_allow_private);
+        let args = |list: &str| ServeArgs {
+            db: db(dir.path()),
+            addr: None,
+            theme: None,
+            url: None,
+            trusted_proxies: Some(list.into()),
+        };
+        let c = Config::for_serve(&args("192.168.0.0/16, ::1,")).unwrap();
+        let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(
+            nets,
+            ["192.168.0.0/16", "::1/128"],
+            "the flag replaces the file"
+        );
+        let err = Config::for_serve(&args("10.0.0.0/33")).unwrap_err();
+        assert!(format!("{err:#}").contains("CIDR"), "{err:#}");
+        std::fs::write(
+            dir.path().join("masthead.toml"),
+            "trusted_proxies = [\"proxy\"]",
+        )
+        .unwrap();
+        let err = Config::for_db(&db(dir.path())).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("\"proxy\" is not an IP address"),
+            "{err:#}"
+        );
     }
 }

@@ -13,6 +13,9 @@ use std::sync::Arc;
 use store::Store;
 use tokio::net::TcpListener;
 
+pub mod connections;
+pub use connections::Timeouts;
+
 /// Creates the data directory, connects to the database and applies migrations.
 pub async fn open_store(config: &Config) -> Result<Store> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
@@ -107,10 +110,7 @@ pub async fn run(state: AppState) -> Result<()> {
         state.search.clone(),
         state.cache.clone(),
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the server stopped unexpectedly")?;
+    connections::serve(listener, app(state), Timeouts::default(), shutdown).await;
     search.close();
     cache.close();
     store.close().await;

@@ -3,6 +3,7 @@
 mod article;
 mod assets;
 mod billing;
+mod client_addr;
 pub(crate) mod conditional;
 mod error;
 mod extract;
@@ -169,6 +170,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_FRAME_OPTIONS, "SAMEORIGIN"))
+                .option_layer(hsts(&state.config))
                 .layer(security_header(header::CACHE_CONTROL, "no-cache")),
         )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -206,4 +208,16 @@ impl MakeRequestId for RequestIds {
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// `Strict-Transport-Security` for a site served over https (a year, subdomains included), so
+/// browsers never send its cookies over plain http again; none for an http site, where it would
+/// be ignored and could only mislead.
+fn hsts(config: &Config) -> Option<SetResponseHeaderLayer<HeaderValue>> {
+    config.public_url.starts_with("https://").then(|| {
+        security_header(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        )
+    })
 }

@@ -1,7 +1,7 @@
 //! Who is reading: the signed-in member (from the session cookie), the client's address for
 //! abuse limits, and CSRF tokens for forms.
 
-use super::{AppError, AppState};
+use super::{AppError, AppState, client_addr};
 use crate::members::crypto::{random_token, same};
 use crate::members::session::{self, CurrentMember, cookie};
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -19,6 +19,7 @@ pub const CSRF_LIFETIME: Duration = Duration::days(1);
 pub struct Reader {
     pub jar: CookieJar,
     pub member: Option<CurrentMember>,
+    /// The client address abuse limits count by (`client_addr::limit_key`: IPv6 by its /64).
     pub ip: String,
 }
 
@@ -28,11 +29,20 @@ impl FromRequestParts<AppState> for Reader {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let member = session::current(state, &jar).await?;
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
+        let ip = client_key(parts, &state.config.trusted_proxies);
         Ok(Reader { jar, member, ip })
+    }
+}
+
+/// The limit key of the client behind the connection's peer (`serve` supplies the peer as
+/// `ConnectInfo`). Only in-process tests (`oneshot`) have no peer; they share one key, and
+/// forwarding headers are never believed without a trusted peer.
+fn client_key(parts: &Parts, trusted: &[ipnet::IpNet]) -> String {
+    match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(peer)) => {
+            client_addr::limit_key(client_addr::client_ip(peer.ip(), &parts.headers, trusted))
+        }
+        None => "local".to_owned(),
     }
 }
 

@@ -2,10 +2,12 @@
 //! deliveries. Each due delivery is claimed (so of several processes one sends it), POSTed
 //! with a 2 s timeout and `X-Ghost-Signature`, then dropped on a 2xx, retried with doubling
 //! waits on anything else (`domain::webhook::retry_delay_ms`), and its hook removed on a 410,
-//! as Ghost does. The outcome is recorded on the hook (`last_triggered_*`). It also announces
-//! scheduled posts going live (`post.published`), by a clock kept in the store.
+//! as Ghost does. The outcome is recorded on the hook (`last_triggered_*`). Unless the site
+//! allows private targets, a target inside the server's own networks is refused (`guard.rs`),
+//! before or while connecting, and given up at once. It also announces scheduled posts going
+//! live (`post.published`), by a clock kept in the store.
 
-use super::{emit, sign};
+use super::{emit, guard, sign};
 use crate::http::AppState;
 use chrono::{DateTime, Duration as Span, Utc};
 use domain::webhook::retry_delay_ms;
@@ -31,6 +33,9 @@ const CLOCK_STRIDE: Span = Span::minutes(5);
 pub struct Deliverer {
     state: AppState,
     client: reqwest::Client,
+    /// Whether targets inside the server's own networks are refused (`webhook_allow_private`
+    /// off, the default).
+    guarded: bool,
     /// The went-live clock's position as this process last set or read it (`None`: read it).
     went_live_from: std::sync::Mutex<Option<DateTime<Utc>>>,
 }
@@ -39,23 +44,32 @@ pub struct Deliverer {
 enum Outcome {
     Delivered(u16),
     Gone,
-    Failed { status: Option<u16>, error: String },
+    Failed {
+        status: Option<u16>,
+        error: String,
+    },
+    /// The target is inside the server's own networks: not tried, and never retried.
+    Refused,
 }
 
 impl Deliverer {
     pub fn new(state: AppState) -> anyhow::Result<Deliverer> {
-        let client = reqwest::Client::builder()
+        let guarded = !state.config.webhook_allow_private;
+        let mut client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(
                 "Masthead/",
                 env!("CARGO_PKG_VERSION"),
                 " (webhooks)"
-            ))
-            .build()?;
+            ));
+        if guarded {
+            client = guard::guarded(client);
+        }
         Ok(Deliverer {
             state,
-            client,
+            client: client.build()?,
+            guarded,
             went_live_from: std::sync::Mutex::new(None),
         })
     }
@@ -132,6 +146,12 @@ impl Deliverer {
                     .record_delivery_attempt(d, at, status.as_deref(), Some(&error), retry)
                     .await
             }
+            Outcome::Refused => {
+                tracing::warn!(webhook = %hook.id, event = %d.event, "webhook target is inside this server's networks; the delivery is refused (webhook_allow_private allows it)");
+                store
+                    .record_delivery_attempt(d, at, None, Some(guard::REFUSED), None)
+                    .await
+            }
         };
         if let Err(err) = result {
             tracing::warn!(error = %err, "a webhook delivery's outcome could not be saved; it is retried after the lease");
@@ -139,6 +159,14 @@ impl Deliverer {
     }
 
     async fn send(&self, hook: &Webhook, d: &Delivery) -> Outcome {
+        // An address as the host is connected to without the resolver: check it here.
+        let inside = hook
+            .target_url
+            .host_ip()
+            .is_some_and(domain::webhook::is_inside);
+        if self.guarded && inside {
+            return Outcome::Refused;
+        }
         let mut req = self
             .client
             .post(hook.target_url.as_str())
@@ -160,6 +188,7 @@ impl Deliverer {
                 status: Some(res.status().as_u16()),
                 error: format!("the target answered {}", res.status()),
             },
+            Err(err) if self.guarded && guard::is_refusal(&err) => Outcome::Refused,
             Err(err) if err.is_timeout() => Outcome::Failed {
                 status: None,
                 error: format!("no answer within {} s", TIMEOUT.as_secs()),

@@ -5,7 +5,7 @@
 //! unpublish, an image upload, a paid post, a post published with a newsletter, deletes).
 
 use crate::helpers::external::{
-    Server, available, free_port, node_missing, server_log, start_demo, workspace,
+    Server, available, free_port, node_missing, server_log, start_demo, start_demo_with, workspace,
 };
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -72,7 +72,9 @@ fn ghost_admin_api_client_writes_publishes_and_deletes() {
     let log = dir.path().join("server.log");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let server = start_demo(&data, &log, port);
+    // The script receives a webhook on loopback, which sites refuse unless they allow it.
+    let allow = [("MASTHEAD_WEBHOOK_ALLOW_PRIVATE", "true")];
+    let server = start_demo_with(&data, &log, port, &allow);
     let admin_key = masthead(&data, &["key", "create", "--admin", "ghost-clients"]);
     let content_key = masthead(&data, &["key", "create", "--content", "ghost-clients"]);
     let image = dir.path().join("upload.png");

@@ -1,9 +1,11 @@
 //! `TestApp`: the real router on a temp data directory, driven in-process with `oneshot`.
-//! `admin` calls the Admin API with a real admin key; `external` starts outside programs.
+//! `admin` calls the Admin API with a real admin key; `external` starts outside programs;
+//! `socket` serves the app on a real socket.
 
 pub mod admin;
 pub mod external;
 pub mod receiver;
+pub mod socket;
 
 use axum::Router;
 use axum::body::Body;
@@ -86,6 +88,9 @@ pub fn config(dir: &Path) -> Config {
         search_recency_weight: 0.25,
         cache_mb: masthead::config::DEFAULT_CACHE_MB,
         webhook_retry_ms: masthead::config::DEFAULT_WEBHOOK_RETRY_MS,
+        trusted_proxies: vec![],
+        // Webhook tests deliver to receivers on 127.0.0.1.
+        webhook_allow_private: true,
     }
 }
 

@@ -203,3 +203,85 @@ async fn served_over_a_real_socket() {
     assert!(reply.contains("The Meridian Review"), "home page over TCP");
     server.abort();
 }
+
+/// A quick request-head timeout, so the tests below end soon; what they assert is that the
+/// connection is closed at all (without the timeout it never is).
+fn quick() -> masthead::serve::Timeouts {
+    masthead::serve::Timeouts {
+        request_head: std::time::Duration::from_millis(300),
+    }
+}
+
+/// Reads until the server closes the connection; panics if it is still open after 30 s.
+async fn until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut reply = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut reply),
+    )
+    .await;
+    assert!(read.is_ok(), "the server kept the connection open");
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_stalls_in_its_request_line_is_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::empty().await;
+    let addr = crate::helpers::socket::serve(&app, quick()).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"GET /heal").await.unwrap();
+    let reply = until_closed(&mut stream).await;
+    assert!(!reply.contains(" 200 "), "{reply}");
+}
+
+#[tokio::test]
+async fn an_idle_kept_alive_connection_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::empty().await;
+    let addr = crate::helpers::socket::serve(&app, quick()).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut reply = Vec::new();
+    while !reply.ends_with(b"\r\n\r\nok") {
+        let mut chunk = [0; 1024];
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed before the response");
+        reply.extend_from_slice(&chunk[..n]);
+    }
+    assert!(reply.starts_with(b"HTTP/1.1 200"));
+    // The response kept the connection alive; sending nothing more, it is closed.
+    assert_eq!(until_closed(&mut stream).await, "");
+}
+
+#[tokio::test]
+async fn https_sites_send_strict_transport_security_and_http_sites_do_not() {
+    let paths = ["/", "/healthz", "/no-such-page/", "/signin/", "/robots.txt"];
+    let https = TestApp::empty().await;
+    assert!(https.state.config.public_url.starts_with("https://"));
+    for path in paths {
+        let res = https.get(path).await;
+        assert_eq!(
+            res.header("strict-transport-security"),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+    let refused = https.post_form("/members/signin", "", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.header("strict-transport-security").is_empty());
+
+    let http = TestApp::boot_with(tempfile::tempdir().unwrap(), |c| masthead::config::Config {
+        public_url: "http://news.example".into(),
+        ..c
+    })
+    .await;
+    for path in paths {
+        let res = http.get(path).await;
+        assert_eq!(res.header("strict-transport-security"), "", "{path}");
+    }
+}

@@ -20,6 +20,7 @@ mod members;
 mod page_numbers;
 mod pages;
 mod postgres;
+mod rate_limits;
 mod redirects;
 mod search;
 mod seo;

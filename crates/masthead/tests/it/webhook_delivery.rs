@@ -299,3 +299,81 @@ async fn on_postgres_two_processes_send_each_event_once() {
     rx.quiet(3000).await;
     drop(other);
 }
+
+#[tokio::test]
+async fn deliveries_to_inside_addresses_are_refused_alike_for_open_and_closed_ports() {
+    let app = TestApp::boot_with(tempfile::tempdir().unwrap(), |c| Config {
+        webhook_allow_private: false,
+        ..c
+    })
+    .await;
+    let mut rx = Receiver::start(&[]).await;
+    let open = rx
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches("/hook")
+        .to_owned();
+    let closed = crate::helpers::external::free_port().to_string();
+    // Stored directly, as hooks registered before the guard or while private targets were
+    // allowed: `localhost` goes through the resolver, the others are literal addresses.
+    let targets = [
+        format!("http://localhost:{open}/hook"),
+        format!("http://localhost:{closed}/hook"),
+        format!("http://127.0.0.1:{open}/hook"),
+        format!("http://127.0.0.1:{closed}/hook"),
+        format!("http://[::ffff:127.0.0.1]:{open}/hook"),
+        format!("http://2130706433:{open}/hook"),
+        format!("http://0x7f.1:{open}/hook"),
+    ];
+    for target in &targets {
+        let hook = store::Webhook {
+            id: masthead::compose::new_id(),
+            event: domain::WebhookEvent::MemberAdded,
+            target_url: domain::TargetUrl::parse(target).unwrap(),
+            name: Some(target.clone()),
+            secret: None,
+            api_version: "v6".into(),
+            integration_id: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            last_triggered_at: None,
+            last_triggered_status: None,
+            last_triggered_error: None,
+        };
+        app.state.store.create_webhook(&hook).await.unwrap();
+    }
+    let store = &app.state.store;
+    let queued = store
+        .enqueue_webhook_event(domain::WebhookEvent::MemberAdded, "{}", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(queued, targets.len());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let hooks = loop {
+        let hooks = store.webhooks(None).await.unwrap();
+        if hooks.iter().all(|h| h.last_triggered_at.is_some()) {
+            break hooks;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "every delivery is attempted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    rx.quiet(300).await;
+    for hook in hooks {
+        let target = hook.name.as_deref().unwrap();
+        // One generic record whatever the port: the hook is no port scanner.
+        assert_eq!(
+            hook.last_triggered_error.as_deref(),
+            Some("refused: private address"),
+            "{target}"
+        );
+        assert_eq!(hook.last_triggered_status, None, "{target}");
+    }
+    // Refused for good: nothing waits for a retry.
+    let later = Utc::now() + chrono::Duration::days(2);
+    assert!(store.due_deliveries(later, 100).await.unwrap().is_empty());
+}

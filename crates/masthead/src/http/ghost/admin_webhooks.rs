@@ -1,6 +1,7 @@
 //! The Admin API's webhooks: add, edit, delete (Ghost has no browse; we answer one, cheap, for
 //! tools that list hooks). Events come from an allow-list (`domain::WebhookEvent`), targets
-//! must be http or https URLs (`domain::TargetUrl`); anything else is Ghost's 422.
+//! must be http or https URLs (`domain::TargetUrl`), and not visibly inside the server's own
+//! networks unless `webhook_allow_private` is set; anything else is Ghost's 422.
 
 use super::admin_auth::AdminKey;
 use super::envelope;
@@ -12,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
+use domain::webhook::BadTargetUrl;
 use domain::{TargetUrl, WebhookEvent};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -44,9 +46,15 @@ fn event(raw: &str) -> Result<WebhookEvent, GhostError> {
     })
 }
 
-fn target(raw: &str) -> Result<TargetUrl, GhostError> {
-    TargetUrl::parse(raw)
-        .map_err(|e| GhostError::validation(&format!("Validation error, cannot save webhook. {e}")))
+fn target(raw: &str, allow_private: bool) -> Result<TargetUrl, GhostError> {
+    let invalid = |e: BadTargetUrl| {
+        GhostError::validation(&format!("Validation error, cannot save webhook. {e}"))
+    };
+    let target = TargetUrl::parse(raw).map_err(invalid)?;
+    if !allow_private {
+        target.check_public().map_err(invalid)?;
+    }
+    Ok(target)
 }
 
 fn time(t: chrono::DateTime<Utc>) -> String {
@@ -98,7 +106,7 @@ pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Bod
     let hook = Webhook {
         id: crate::compose::new_id(),
         event: event(&raw_event)?,
-        target_url: target(&raw_target)?,
+        target_url: target(&raw_target, state.config.webhook_allow_private)?,
         name: nonempty(input.name),
         secret: nonempty(input.secret),
         api_version: nonempty(input.api_version).unwrap_or_else(|| API_VERSION.into()),
@@ -133,7 +141,7 @@ pub async fn edit(
         hook.event = event(&e)?;
     }
     if let Some(t) = nonempty(input.target_url) {
-        hook.target_url = target(&t)?;
+        hook.target_url = target(&t, state.config.webhook_allow_private)?;
     }
     if input.name.is_some() {
         hook.name = nonempty(input.name);
