@@ -29,6 +29,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Post(cmd) => post_status(cmd).await,
         Command::Search(SearchCommand::Reindex(db)) => reindex(db).await,
         Command::Member(cmd) => member_command(cmd).await,
+        Command::Author(cmd) => crate::author_commands::run(cmd).await,
         Command::Settings(cmd) => settings_command(cmd).await,
         Command::Key(cmd) => key_command(cmd).await,
         Command::Migrate(db) => {

@@ -19,6 +19,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("paid_tier_name", "Subscriber+"),
     ("logo_url", ""),
     ("icon", ""),
+    ("default_author", ""),
     ("robots_extra", ""),
 ];
 
@@ -53,6 +54,10 @@ pub const SETTING_KEYS: &[(&str, &str)] = &[
     (
         "icon",
         "the site icon (favicon): a URL of a square PNG or ICO [default: a generated /favicon.ico]",
+    ),
+    (
+        "default_author",
+        "slug of the author of posts that name none (Admin API, post files) [default: staff, \"Staff\"]",
     ),
     (
         "robots_extra",
