@@ -275,23 +275,34 @@ async fn every_post_has_an_author_and_authors_are_named_by_id_slug_or_email() {
         &app,
         &auth,
         "posts",
-        json!({ "title": "Shown", "authors": ["jane@paper.example"] }),
+        json!({ "title": "Shown", "status": "published", "authors": ["jane@paper.example"] }),
     )
     .await;
     assert_eq!(
         post["authors"][0]["email"], "jane@paper.example",
         "staff see the email"
     );
-    let read = app
-        .get(&format!(
-            "/ghost/api/content/posts/{}/?key={key}&include=authors",
-            post["id"].as_str().unwrap()
-        ))
-        .await;
-    assert!(
-        !read.body.contains("jane@paper.example"),
-        "readers never do"
+    let slug = post["slug"].as_str().unwrap();
+    let read = format!(
+        "/ghost/api/content/posts/{}/?key={key}&include=authors",
+        post["id"].as_str().unwrap()
     );
+    let authors = format!("/ghost/api/content/authors/slug/jane-wire/?key={key}");
+    let article = format!("/{slug}/");
+    for path in [
+        read.as_str(),
+        authors.as_str(),
+        article.as_str(),
+        "/author/jane-wire/",
+        "/author/jane-wire/rss/",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(
+            !res.body.contains("jane@paper.example"),
+            "readers never see it: {path}"
+        );
+    }
 
     for (authors, mentioned) in [
         (
