@@ -251,6 +251,9 @@ async function main() {
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (err) => pageErrors.push(String(err)));
+    // What Lighthouse counts as console errors: failed loads (a missing /favicon.ico), CSP refusals.
+    const consoleErrors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`); });
 
     begin('(a) anonymous reader sees the call to action');
     let res = await page.goto(articleUrl);
@@ -348,6 +351,7 @@ async function main() {
     log(`${count}; ${hits} hits on the first page; clear button works`);
 
     check(pageErrors.length === 0, `JavaScript errors on the pages: ${pageErrors.join('; ')}`);
+    check(consoleErrors.length === 0, `console errors on the pages: ${consoleErrors.join('; ')}`);
     await context.close();
   } finally {
     await browser.close();

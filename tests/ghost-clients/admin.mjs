@@ -1,11 +1,14 @@
 // Ghost's official Admin API client (@tryghost/admin-api) against a running Masthead: create
 // tags, create a draft from HTML, edit it, hit the 409 on a stale edit, publish, schedule,
+// name tags (objects and strings, created when missing) and authors (none: the default author;
+// by slug and by email) as integrations do, find the post by tag with @tryghost/content-api,
 // unpublish, upload an image, create a paid post with a paywall marker and check with
 // @tryghost/content-api that readers get only its free part, publish with a newsletter and an
 // email segment (query options), delete; add, comp and delete a member; register a webhook,
 // receive its signed post.published, edit and delete it.
 //
-// Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG).
+// Environment: BASE_URL, ADMIN_KEY (id:secret), CONTENT_KEY, IMAGE (path to a PNG), AUTHOR_SLUG
+// and AUTHOR_EMAIL (an author added with `masthead author add … --email`).
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -13,8 +16,8 @@ import http from 'node:http';
 import GhostAdminAPI from '@tryghost/admin-api';
 import GhostContentAPI from '@tryghost/content-api';
 
-const {BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE} = process.env;
-for (const [name, value] of Object.entries({BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE})) {
+const {BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE, AUTHOR_SLUG, AUTHOR_EMAIL} = process.env;
+for (const [name, value] of Object.entries({BASE_URL, ADMIN_KEY, CONTENT_KEY, IMAGE, AUTHOR_SLUG, AUTHOR_EMAIL})) {
     assert.ok(value, `${name} must be set`);
 }
 
@@ -77,6 +80,47 @@ await check('publish, schedule, unpublish', async () => {
     assert.equal(unpublished.status, 'draft');
     const drafts = await admin.posts.browse({filter: 'tag:client-checks'});
     assert.ok(drafts.some(p => p.id === draft.id && p.status === 'draft'));
+});
+
+await check('tags by name (objects and strings) are attached, created when missing', async () => {
+    const post = await admin.posts.add(
+        {title: 'Wire copy from the Admin client', html: '<p>Wire.</p>', status: 'published', tags: [{name: 'Wire Desk'}, 'Client Strings']},
+        {source: 'html'}
+    );
+    assert.deepEqual(post.tags.map(t => t.slug), ['wire-desk', 'client-strings']);
+    assert.equal(post.primary_tag.slug, 'wire-desk', 'the first tag is primary');
+    assert.ok(post.authors.length > 0 && post.primary_author, 'the response carries authors and primary_author');
+    assert.deepEqual(post.primary_author, post.authors[0]);
+    for (const slug of ['wire-desk', 'client-strings']) {
+        const found = await content.posts.browse({filter: `tag:${slug}`, include: 'tags'});
+        assert.ok(found.some(p => p.id === post.id), `filter tag:${slug} finds the post`);
+    }
+    const listed = await admin.posts.browse({filter: 'tag:wire-desk'});
+    assert.ok(listed.some(p => p.id === post.id));
+    await admin.posts.delete({id: post.id});
+});
+
+await check('a post without authors gets the default author, which readers see', async () => {
+    const post = await admin.posts.add({title: 'Unsigned by the Admin client', html: '<p>Unsigned.</p>', status: 'published'}, {source: 'html'});
+    assert.equal(post.authors.length, 1);
+    assert.equal(post.primary_author.slug, 'staff');
+    const seen = await content.posts.read({id: post.id}, {include: 'authors'});
+    assert.ok(seen.authors.length > 0, 'the Content API shows a byline');
+    assert.equal(seen.primary_author.slug, 'staff');
+    await admin.posts.delete({id: post.id});
+});
+
+await check('authors by slug and by email', async () => {
+    const bySlug = await admin.posts.add({title: 'By slug', authors: [{slug: AUTHOR_SLUG}]});
+    assert.deepEqual(bySlug.authors.map(a => a.slug), [AUTHOR_SLUG]);
+    const byEmail = await admin.posts.add({title: 'By email', authors: [AUTHOR_EMAIL]});
+    assert.equal(byEmail.primary_author.slug, AUTHOR_SLUG);
+    const byObject = await admin.posts.add({title: 'By email object', authors: [{email: AUTHOR_EMAIL}]});
+    assert.equal(byObject.primary_author.slug, AUTHOR_SLUG);
+    await assert.rejects(admin.posts.add({title: 'Nobody', authors: ['nobody@example.com']}), {name: 'ValidationError'});
+    for (const post of [bySlug, byEmail, byObject]) {
+        await admin.posts.delete({id: post.id});
+    }
 });
 
 let image;

@@ -1,5 +1,5 @@
 //! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
-//! migrate | settings … | key …`.
+//! author … | migrate | settings … | key …`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -32,6 +32,9 @@ pub enum Command {
     /// Manage members: add, comp a tier, list.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Manage authors (bylines): add, edit, list. Ghost's clients name authors by slug or email.
+    #[command(subcommand)]
+    Author(AuthorCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
@@ -120,6 +123,39 @@ pub enum MemberCommand {
         until: Option<String>,
     },
     /// List members, newest first.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuthorCommand {
+    /// Add an author, e.g. `author add "Jane Doe" --email jane@example.com`.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The name in bylines.
+        name: String,
+        /// The author's slug (their page is /author/SLUG/) [default: made from the name].
+        #[arg(long)]
+        slug: Option<String>,
+        /// The email address Ghost integrations name the author by (never shown to readers).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Change an author's name or email (`--email ""` removes the email).
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The author's slug.
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List authors: slug, name and email.
     List {
         #[command(flatten)]
         db: DbArgs,

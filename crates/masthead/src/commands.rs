@@ -29,6 +29,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Post(cmd) => post_status(cmd).await,
         Command::Search(SearchCommand::Reindex(db)) => reindex(db).await,
         Command::Member(cmd) => member_command(cmd).await,
+        Command::Author(cmd) => crate::author_commands::run(cmd).await,
         Command::Settings(cmd) => settings_command(cmd).await,
         Command::Key(cmd) => key_command(cmd).await,
         Command::Migrate(db) => {
@@ -282,8 +283,12 @@ async fn settings_command(cmd: SettingsCommand) -> Result<()> {
                 value
             };
             let store = open_store(&Config::for_db(&db)?).await?;
-            store.set_setting(&key, value.trim_end()).await?;
+            let checked = check_setting(&store, &key, value.trim()).await;
+            if checked.is_ok() {
+                store.set_setting(&key, value.trim_end()).await?;
+            }
             store.close().await;
+            checked?;
             println!("{key} is set.");
         }
     }
@@ -299,6 +304,17 @@ fn known_setting(key: &str) -> Result<()> {
         "there is no setting {key:?}; settings are: {}",
         known.join(", ")
     )
+}
+
+/// Refuses a value that cannot work, saying what would: `default_author` must name an author.
+async fn check_setting(store: &store::Store, key: &str, value: &str) -> Result<()> {
+    if key == "default_author" && !value.is_empty() && store.author_by_slug(value).await?.is_none()
+    {
+        anyhow::bail!(
+            "no author has the slug {value:?}; `masthead author list` shows them, `masthead author add` adds one"
+        );
+    }
+    Ok(())
 }
 
 fn default_setting(key: &str) -> Option<&'static str> {

@@ -1,5 +1,6 @@
-//! Turning an editor's draft (from a file, the demo or the seeder) into a `Post` ready to save:
-//! slugs made unique, sections/tags/authors resolved or created, Markdown rendered and split.
+//! Turning an editor's draft (from a file, the demo, the seeder or the Admin API) into a `Post`
+//! ready to save: slugs made unique, sections/tags/authors resolved or created (a post naming no
+//! author gets the site's default author), Markdown rendered and split.
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -56,6 +57,10 @@ impl Draft {
     }
 }
 
+/// The author of posts that name none, when no `default_author` setting names another: "Staff",
+/// created with the first such post (a migration gave it to older posts without an author).
+pub const STAFF_SLUG: &str = "staff";
+
 /// Resolves names to stored tags and authors (creating new ones in memory) and keeps slugs unique
 /// across a batch. Reuse one composer for a whole batch so lookups are cached.
 pub struct Composer<'s> {
@@ -64,6 +69,8 @@ pub struct Composer<'s> {
     free_paragraphs: Option<usize>,
     tags: HashMap<String, Tag>,
     authors: HashMap<String, Author>,
+    /// The default author, found once per batch.
+    default_author: Option<Author>,
     slugs: HashSet<String>,
 }
 
@@ -74,6 +81,7 @@ impl<'s> Composer<'s> {
             free_paragraphs: None,
             tags: HashMap::new(),
             authors: HashMap::new(),
+            default_author: None,
             slugs: HashSet::new(),
         }
     }
@@ -97,6 +105,10 @@ impl<'s> Composer<'s> {
             if !authors.iter().any(|a: &Author| a.id == author.id) {
                 authors.push(author);
             }
+        }
+        // Every post has a byline, as in Ghost (where it is the site's owner).
+        if authors.is_empty() {
+            authors.push(self.default_author().await?);
         }
         let published_at = match (draft.status, draft.published_at) {
             (Status::Published, None) => Some(now),
@@ -149,6 +161,35 @@ impl<'s> Composer<'s> {
             .unwrap_or(2);
         self.free_paragraphs = Some(n);
         Ok(n)
+    }
+
+    /// The author of a post that names none: the one the `default_author` setting names (by
+    /// slug), else "Staff" (`STAFF_SLUG`), created with the post when it does not exist yet.
+    async fn default_author(&mut self) -> Result<Author> {
+        if let Some(author) = &self.default_author {
+            return Ok(author.clone());
+        }
+        let settings = self.store.settings().await?;
+        let chosen = settings
+            .get("default_author")
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty());
+        let mut author = None;
+        if let Some(slug) = chosen {
+            author = self.store.author_by_slug(slug).await?;
+            if author.is_none() {
+                tracing::warn!(
+                    default_author = slug,
+                    "the default_author setting names no author; using Staff"
+                );
+            }
+        }
+        let author = match author {
+            Some(author) => author,
+            None => self.author(STAFF_SLUG).await?,
+        };
+        self.default_author = Some(author.clone());
+        Ok(author)
     }
 
     async fn unique_slug(&mut self, draft: &Draft) -> Result<Slug> {
@@ -242,7 +283,7 @@ fn slug_and_name(input: &str) -> Result<(Slug, String), InvalidInput> {
 }
 
 /// `middle-east` → `Middle East`.
-fn humanize(slug: &str) -> String {
+pub fn humanize(slug: &str) -> String {
     slug.split('-')
         .map(|w| {
             let mut c = w.chars();

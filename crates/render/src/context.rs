@@ -3,7 +3,7 @@
 //! Every post shape is built from a `PostView`, so templates only ever hold what the viewer may
 //! read. URLs here are site-relative; `head` makes the absolute ones.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use domain::{Access, Author, PostView, Tag, Visibility};
 use serde_json::{Value, json};
 
@@ -19,6 +19,8 @@ pub struct SiteInfo {
     pub topics: Vec<Tag>,
     /// The publisher's logo, for structured data and feeds.
     pub logo: Logo,
+    /// The site icon (favicon) that every page links, site-relative or absolute.
+    pub icon: String,
     pub now: DateTime<Utc>,
 }
 
@@ -58,6 +60,13 @@ pub const RSS_URL: &str = "/rss/";
 
 pub fn feed_url(page_url: &str) -> String {
     format!("{page_url}rss/")
+}
+
+/// A timestamp as pages print it (`datetime` attributes, JSON-LD): RFC 3339 to the second.
+/// Stored times carry microseconds, and HTML's date syntax allows at most three fractional
+/// digits, so the default `to_rfc3339` would make every such attribute invalid.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 pub fn site(s: &SiteInfo) -> Value {
@@ -111,11 +120,11 @@ pub fn card(v: &PostView) -> Value {
         "kicker": v.section().map(tag),
         "tags": v.tags.iter().map(tag).collect::<Vec<_>>(),
         "authors": v.authors.iter().map(author).collect::<Vec<_>>(),
-        "published_iso": published.to_rfc3339(),
+        "published_iso": iso(published),
         "published_display": published.format("%B %-d, %Y").to_string(),
         "published_short": published.format("%b %-d").to_string(),
         "published_time": published.format("%H:%M").to_string(),
-        "updated_iso": v.updated_at.to_rfc3339(),
+        "updated_iso": iso(v.updated_at),
         "updated_display": v.updated_at.format("%B %-d, %Y").to_string(),
         "was_updated": v.updated_at - published > chrono::Duration::hours(1),
         "reading_minutes": v.reading_minutes(),

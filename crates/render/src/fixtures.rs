@@ -26,6 +26,7 @@ pub fn site() -> SiteInfo {
             width: Some(512),
             height: Some(512),
         },
+        icon: "/favicon.ico".into(),
         now: now(),
     }
 }

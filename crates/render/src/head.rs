@@ -1,7 +1,7 @@
 //! What `{{ghost_head}}` prints: canonical link, description, robots, feed autodiscovery,
 //! pagination links, OpenGraph and Twitter tags, and the page's JSON-LD (see `structured`).
 
-use crate::context::{RSS_URL, SiteInfo, author_url, post_url};
+use crate::context::{RSS_URL, SiteInfo, author_url, iso, post_url};
 use crate::structured;
 use domain::{Author, LeadImage, PostKind, PostView, Tag};
 use handlebars::html_escape;
@@ -80,8 +80,8 @@ impl Meta {
                 dek: v.dek.clone(),
                 free: v.visibility.is_public(),
                 image: v.image.clone(),
-                published_iso: v.published_at.map(|t| t.to_rfc3339()),
-                modified_iso: v.updated_at.to_rfc3339(),
+                published_iso: v.published_at.map(iso),
+                modified_iso: iso(v.updated_at),
                 section: v.section().cloned(),
                 authors: v.authors.clone(),
                 keywords: v.tags.iter().map(|t| t.name.clone()).collect(),
@@ -113,6 +113,7 @@ pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
     let e = html_escape;
     let canonical = meta.canonical_url(site);
     let _ = writeln!(h, r#"<link rel="canonical" href="{}">"#, e(&canonical));
+    let _ = writeln!(h, r#"<link rel="icon" href="{}">"#, e(&site.icon));
     let _ = writeln!(
         h,
         r#"<meta name="description" content="{}">"#,

@@ -5,6 +5,7 @@
 //! which expands the same code for each backend. Everything returns `domain` types.
 
 mod auth;
+mod authors;
 mod billing;
 mod browse;
 mod changes;

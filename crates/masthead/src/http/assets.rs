@@ -1,10 +1,13 @@
-//! Static files: the theme's fingerprinted assets, the default logo and the site's media.
+//! Static files: the theme's fingerprinted assets, the default logo, the favicon and the site's
+//! media.
 
 use super::{AppError, AppState};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 
@@ -47,6 +50,50 @@ pub async fn logo() -> Response {
         crate::logo::png(),
     )
         .into_response()
+}
+
+/// How long browsers and CDNs keep `/favicon.ico`: a week. Its URL cannot carry a fingerprint
+/// (browsers and crawlers ask for it by name), and pages link the `icon` setting directly, so a
+/// changed icon shows at once where it matters.
+const FAVICON_CACHE: &str = "public, max-age=604800";
+
+/// `/favicon.ico`: a redirect to the `icon` setting when one is set, else the generated default
+/// (`crate::logo::favicon_ico`) with an ETag, so a revalidation costs a 304.
+pub async fn favicon(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let settings = state.store.settings().await?;
+    if let Some(icon) = super::site::custom_icon(settings.get("icon")) {
+        return Ok((
+            [(header::CACHE_CONTROL, "public, max-age=3600")],
+            Redirect::to(icon),
+        )
+            .into_response());
+    }
+    let etag = favicon_etag();
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let head = [
+        (header::CONTENT_TYPE, "image/x-icon"),
+        (header::CACHE_CONTROL, FAVICON_CACHE),
+        (header::ETAG, etag),
+    ];
+    if fresh {
+        return Ok((StatusCode::NOT_MODIFIED, head).into_response());
+    }
+    Ok((head, crate::logo::favicon_ico()).into_response())
+}
+
+/// The generated favicon's ETag: a digest of its bytes, so it changes only when the drawing does.
+fn favicon_etag() -> &'static str {
+    static ETAG: OnceLock<String> = OnceLock::new();
+    ETAG.get_or_init(|| {
+        let digest = Sha256::digest(crate::logo::favicon_ico());
+        format!("\"{}\"", hex::encode(&digest[..8]))
+    })
 }
 
 /// `/content/images/…`: files under `DATA/content/images`, with conditional GET from `ServeDir`.

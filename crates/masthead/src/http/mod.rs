@@ -137,6 +137,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
         .route("/assets/{*path}", get(assets::theme_asset))
         .route("/logo.png", get(assets::logo))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/members/signin", post(members::request_signin))
         .route("/members/signup", post(members::request_signup))
         .route("/members/verify", get(members::verify_link))

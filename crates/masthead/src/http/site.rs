@@ -18,6 +18,8 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("language", "en"),
     ("paid_tier_name", "Subscriber+"),
     ("logo_url", ""),
+    ("icon", ""),
+    ("default_author", ""),
     ("robots_extra", ""),
 ];
 
@@ -50,6 +52,14 @@ pub const SETTING_KEYS: &[(&str, &str)] = &[
         "publisher logo for structured data, OpenGraph and feeds [default: /logo.png]",
     ),
     (
+        "icon",
+        "the site icon (favicon): a URL of a square PNG or ICO [default: a generated /favicon.ico]",
+    ),
+    (
+        "default_author",
+        "slug of the author of posts that name none (Admin API, post files) [default: staff, \"Staff\"]",
+    ),
+    (
         "robots_extra",
         "extra lines for /robots.txt, e.g. \"User-agent: GPTBot\\nDisallow: /\"",
     ),
@@ -73,6 +83,9 @@ pub async fn load(state: &AppState) -> Result<SiteInfo> {
         language: get("language"),
         paid_tier_name: get("paid_tier_name"),
         logo: logo(&get("logo_url")),
+        icon: custom_icon(settings.get("icon"))
+            .unwrap_or(crate::logo::FAVICON_PATH)
+            .to_owned(),
         sections: state.store.tags_in_use(TagKind::Section).await?,
         topics: state.store.tags_in_use(TagKind::Topic).await?,
         now: Utc::now(),
@@ -93,6 +106,14 @@ fn logo(url: &str) -> Logo {
             height: None,
         },
     }
+}
+
+/// The `icon` an editor set, if any (blank means the generated `/favicon.ico`, and so does that
+/// path itself, which would otherwise redirect to itself).
+pub fn custom_icon(setting: Option<&String>) -> Option<&str> {
+    setting
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && *s != crate::logo::FAVICON_PATH)
 }
 
 /// The full context of one page: site, meta, head tags and the page's own data.

@@ -25,7 +25,7 @@ fn help_describes_every_command_with_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = text(&masthead(&["--help"], dir.path()));
     for cmd in [
-        "serve", "demo", "seed", "post", "search", "member", "migrate",
+        "serve", "demo", "seed", "post", "search", "member", "author", "migrate",
     ] {
         assert!(out.contains(cmd), "--help lists {cmd}");
     }
@@ -222,6 +222,69 @@ fn member_commands_add_comp_and_list() {
     );
     let bad = masthead(&["member", "add", "not-an-email"], dir.path());
     assert!(text(&bad).1.contains("is not an email address"));
+}
+
+#[test]
+fn author_commands_add_edit_list_and_choose_the_default_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = masthead(args, dir.path());
+        let (stdout, stderr) = text(&out);
+        (out.status.success(), stdout, stderr)
+    };
+    let (ok, out, err) = run(&["author", "add", "Jane Doe", "--email", "Jane@Paper.example"]);
+    assert!(
+        ok && out.contains("Jane Doe is an author (slug jane-doe)"),
+        "{out}{err}"
+    );
+    let (ok, _, err) = run(&["author", "add", "Jane Doe"]);
+    assert!(
+        !ok && err.contains("another author already has this slug"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["author", "add", "Joe", "--email", "jane@paper.example"]);
+    assert!(!ok && err.contains("email"), "{err}");
+    let (ok, _, err) = run(&["author", "add", "Ann", "--email", "not-an-email"]);
+    assert!(!ok && err.contains("is not an email address"), "{err}");
+    let (ok, _, err) = run(&[
+        "author",
+        "edit",
+        "jane-doe",
+        "--name",
+        "Jane Q. Doe",
+        "--email",
+        "jq@paper.example",
+    ]);
+    assert!(ok, "{err}");
+    let (_, list, _) = run(&["author", "list"]);
+    assert!(
+        list.contains("jane-doe\tJane Q. Doe\tjq@paper.example"),
+        "{list}"
+    );
+    let (ok, _, err) = run(&["author", "edit", "nobody"]);
+    assert!(
+        !ok && err.contains("no author has the slug \"nobody\""),
+        "{err}"
+    );
+
+    let (ok, _, err) = run(&["settings", "set", "default_author", "nobody"]);
+    assert!(!ok && err.contains("masthead author list"), "{err}");
+    let (ok, _, err) = run(&["settings", "set", "default_author", "jane-doe"]);
+    assert!(ok, "{err}");
+    // A post file without authors gets the default author.
+    let file = dir.path().join("unsigned.md");
+    std::fs::write(&file, "---\ntitle: Unsigned\n---\nText.\n").unwrap();
+    let (ok, _, err) = run(&["post", "add", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let authors = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::Store::open_sqlite(&dir.path().join("masthead.db"))
+            .await
+            .unwrap();
+        let post = store.post_by_slug("unsigned").await.unwrap().unwrap();
+        store.close().await;
+        post.authors
+    });
+    assert_eq!(authors[0].slug.as_str(), "jane-doe");
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The Ghost-compatible Admin API: JWT authentication with admin keys, and posts created from
 //! HTML, edited (with the 409 on a stale `updated_at`), published, scheduled, unpublished and
-//! deleted, seen through the Content API as readers see them.
+//! deleted, seen through the Content API as readers see them. `links`: tags and authors.
+
+mod links;
 
 use crate::ghost_content::content_key;
 use crate::helpers::{TestApp, TestResponse};
@@ -65,7 +67,10 @@ async fn posts_are_written_edited_published_and_deleted() {
     let post: Value = serde_json::from_str(&made.body).unwrap();
     let post = &post["posts"][0];
     assert_eq!(post["status"], "draft");
-    assert_eq!(post["primary_tag"], Value::Null, "no include, no tags");
+    assert_eq!(
+        post["primary_tag"]["slug"], "admin-tag",
+        "tags by default, as Ghost"
+    );
     assert!(
         post["html"].as_str().unwrap().contains("ADMINCANARY"),
         "staff see the whole body"

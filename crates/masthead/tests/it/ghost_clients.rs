@@ -2,7 +2,8 @@
 //! content.mjs` drives `@tryghost/content-api` (browse with filters, includes, fields and
 //! pagination; reads by id and slug; a paid post cut at its paywall marker), and `admin.mjs`
 //! drives `@tryghost/admin-api` (tags, a draft from HTML, edits and the 409, publish, schedule,
-//! unpublish, an image upload, a paid post, a post published with a newsletter, deletes).
+//! unpublish, tags and authors named as integrations name them, an image upload, a paid post, a
+//! post published with a newsletter, deletes).
 
 use crate::helpers::external::{
     Server, available, free_port, node_missing, server_log, start_demo, start_demo_with, workspace,
@@ -77,6 +78,14 @@ fn ghost_admin_api_client_writes_publishes_and_deletes() {
     let server = start_demo_with(&data, &log, port, &allow);
     let admin_key = masthead(&data, &["key", "create", "--admin", "ghost-clients"]);
     let content_key = masthead(&data, &["key", "create", "--content", "ghost-clients"]);
+    let email = "client.author@example.com";
+    let added = masthead(&data, &["author", "add", "Client Author", "--email", email]);
+    assert!(added.contains("client-author"), "{added}");
+    let listed = masthead(&data, &["author", "list"]);
+    assert!(
+        listed.contains("client-author\tClient Author\tclient.author@example.com"),
+        "{listed}"
+    );
     let image = dir.path().join("upload.png");
     std::fs::write(&image, masthead::logo::png()).expect("write the image");
     let image = image.to_str().expect("utf-8 path").to_owned();
@@ -87,6 +96,8 @@ fn ghost_admin_api_client_writes_publishes_and_deletes() {
             ("ADMIN_KEY", &admin_key),
             ("CONTENT_KEY", &content_key),
             ("IMAGE", &image),
+            ("AUTHOR_SLUG", "client-author"),
+            ("AUTHOR_EMAIL", email),
         ],
         server,
         &log,

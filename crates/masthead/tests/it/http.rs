@@ -150,7 +150,8 @@ async fn bad_paths_get_404_never_500() {
         "/a/b/c/d/",
         "/content/images/../../masthead.db",
         "/content/images/nothing.jpg",
-        "/favicon.ico",
+        // Served since issue 13 (`seo::the_favicon_is_served_linked_and_can_be_replaced`).
+        "/apple-touch-icon.png",
         "/search/?q=%00%ff",
         "/x.php",
     ] {

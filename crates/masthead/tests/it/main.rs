@@ -13,6 +13,7 @@ mod ghost_clients;
 mod ghost_content;
 mod ghost_newsletter;
 mod helpers;
+mod html_valid;
 mod http;
 mod leaks;
 mod logs;

@@ -259,3 +259,42 @@ async fn the_publisher_logo_is_served_and_can_be_replaced() {
     );
     assert_eq!(meta(&home, "og:image"), ["https://cdn.example/brand.png"]);
 }
+
+#[tokio::test]
+async fn the_favicon_is_served_linked_and_can_be_replaced() {
+    let app = TestApp::demo().await;
+    let get = axum::http::Method::GET;
+    let (status, headers, bytes) = app.request_bytes(get.clone(), "/favicon.ico", &[]).await;
+    assert_eq!(status, StatusCode::OK, "no 404 in the browser's console");
+    let header = |name: &str| headers[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "image/x-icon");
+    assert_eq!(header("cache-control"), "public, max-age=604800");
+    let icon =
+        image::load_from_memory_with_format(&bytes, image::ImageFormat::Ico).expect("a real ICO");
+    assert!(icon.width() >= 16 && icon.width() == icon.height());
+    let etag = header("etag");
+    let again = app
+        .request(get.clone(), "/favicon.ico", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::NOT_MODIFIED,
+        "revalidates by ETag"
+    );
+    let home = app.get("/").await;
+    assert_eq!(home.attrs("head link[rel=icon]", "href"), ["/favicon.ico"]);
+
+    app.state
+        .store
+        .set_setting("icon", "https://cdn.example/icon.png")
+        .await
+        .unwrap();
+    let home = app.get("/").await;
+    assert_eq!(
+        home.attrs("head link[rel=icon]", "href"),
+        ["https://cdn.example/icon.png"]
+    );
+    let moved = app.request(get, "/favicon.ico", &[]).await;
+    assert!(moved.status.is_redirection(), "{}", moved.status);
+    assert_eq!(moved.header("location"), "https://cdn.example/icon.png");
+}

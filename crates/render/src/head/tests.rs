@@ -184,3 +184,44 @@ fn script_breaking_text_stays_inside_json() {
     assert!(!inside.split("</script>").next().unwrap().contains('<'));
     assert_eq!(json_ld(&head)[0]["headline"], p.title);
 }
+
+#[test]
+fn dates_print_to_the_second_whatever_the_stored_precision() {
+    // Stored times carry microseconds; HTML's `datetime` allows at most three fractional digits.
+    let mut p = post("precise", Visibility::Public, false);
+    let micros = chrono::Duration::microseconds(123_456);
+    p.published_at = p.published_at.map(|t| t + micros);
+    p.updated_at += micros;
+    let v = project(&p, &Viewer::anonymous(), crate::fixtures::now());
+    let head = ghost_head(&Meta::for_post(&v, &site()), &site());
+    assert!(
+        head.contains(
+            r#"<meta property="article:published_time" content="2026-11-20T10:00:00+00:00">"#
+        ),
+        "{head}"
+    );
+    assert!(!head.contains(".123"), "{head}");
+    let a = of_type(&json_ld(&head), "NewsArticle").clone();
+    assert_eq!(a["dateModified"], "2026-11-20T11:00:00+00:00");
+    let card = crate::context::card(&v);
+    assert_eq!(card["published_iso"], "2026-11-20T10:00:00+00:00");
+    assert_eq!(card["updated_iso"], "2026-11-20T11:00:00+00:00");
+}
+
+#[test]
+fn every_page_links_the_site_icon() {
+    let mut s = site();
+    let head = ghost_head(&Meta::default(), &s);
+    assert!(
+        head.contains(r#"<link rel="icon" href="/favicon.ico">"#),
+        "{head}"
+    );
+    s.icon = "https://cdn.example/icon.png?\"><script>".into();
+    let head = ghost_head(&Meta::default(), &s);
+    assert!(
+        head.contains(
+            r#"<link rel="icon" href="https://cdn.example/icon.png?&quot;&gt;&lt;script&gt;">"#
+        ),
+        "escaped: {head}"
+    );
+}

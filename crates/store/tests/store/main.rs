@@ -1,6 +1,7 @@
 //! The store suite: every test runs on a temp SQLite file and, when available, on PostgreSQL.
 
 mod auth;
+mod authors;
 mod browse;
 mod content;
 mod members;

@@ -2,7 +2,10 @@
 //! `updated_at` collision check), delete, and status changes (draft, published, scheduled as a
 //! published post with a future date, which goes live by itself at that time, also across
 //! restarts). Content is accepted as `html` (with or without `?source=html`) or as `markdown`;
-//! Lexical and Mobiledoc are refused with a 422.
+//! Lexical and Mobiledoc are refused with a 422. Tags and authors are named as Ghost's clients
+//! name them (`crate::ghost::refs`); a post naming no author gets the site's default author.
+//! Responses carry `tags`, `authors`, `primary_tag` and `primary_author` unless `include` or
+//! `fields` says otherwise, as Ghost's Admin API does.
 
 use super::admin_auth::AdminKey;
 use super::admin_newsletter;
@@ -12,6 +15,7 @@ use super::params::{Params, pagination};
 use super::shapes;
 use crate::compose::{Composer, Draft, save};
 use crate::ghost::fields;
+use crate::ghost::refs::{self, AuthorRef, RefError, TagRef};
 use crate::http::AppState;
 use crate::http::extract::Segments;
 use crate::webhooks::emit;
@@ -24,8 +28,9 @@ use domain::access::{Viewer, project};
 use domain::{Post, PostKind, Status, Visibility};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use store::query::Cond;
-use store::{PostNewsletter, Scope, Window};
+use store::{PostNewsletter, Scope, Store, Window};
 
 type Reply = Result<Response, GhostError>;
 
@@ -45,8 +50,8 @@ pub struct PostInput {
     featured: Option<bool>,
     visibility: Option<String>,
     tiers: Option<Vec<Named>>,
-    tags: Option<Vec<Named>>,
-    authors: Option<Vec<Named>>,
+    tags: Option<Vec<TagRef>>,
+    authors: Option<Vec<AuthorRef>>,
     custom_excerpt: Option<String>,
     feature_image: Option<String>,
     feature_image_alt: Option<String>,
@@ -59,7 +64,7 @@ pub struct PostInput {
     email_segment: Option<String>,
 }
 
-/// A tag, author or tier as Ghost accepts it: a name, or an object with a slug or name.
+/// A tier as Ghost accepts it: a name, or an object with a slug or name.
 #[derive(Deserialize)]
 #[serde(untagged)]
 pub enum Named {
@@ -90,10 +95,14 @@ fn invalid(message: &str) -> GhostError {
     GhostError::validation(message)
 }
 
+/// Authors' emails by author id: the Admin API shows them, as Ghost shows its staff users'.
+type Emails = HashMap<String, String>;
+
 fn shape(
     state: &AppState,
     post: &Post,
     newsletter: Option<&PostNewsletter>,
+    emails: &Emails,
     params: &Params,
     now: DateTime<Utc>,
 ) -> Value {
@@ -102,12 +111,49 @@ fn shape(
         formats: vec!["html".into()],
         ..Params::default()
     };
-    params_html.include = params.include.clone();
+    params_html.include = included(params);
     params_html.fields = params.fields.clone();
     let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
     v["status"] = json!(shapes::status(post, now));
     admin_newsletter::show(&mut v, newsletter);
+    show_emails(&mut v, emails);
     v
+}
+
+/// What a response includes: what was asked for, else (unless `fields` narrows the answer)
+/// tags and authors, as Ghost's Admin API includes them by default.
+fn included(params: &Params) -> Vec<String> {
+    if params.include.is_empty() && params.fields.is_empty() {
+        vec!["tags".into(), "authors".into()]
+    } else {
+        params.include.clone()
+    }
+}
+
+/// Adds each shown author's email, when they have one.
+fn show_emails(v: &mut Value, emails: &Emails) {
+    let mut add = |author: &mut Value| {
+        if let Some(email) = author["id"].as_str().and_then(|id| emails.get(id)) {
+            author["email"] = json!(email);
+        }
+    };
+    if let Some(authors) = v.get_mut("authors").and_then(Value::as_array_mut) {
+        authors.iter_mut().for_each(&mut add);
+    }
+    if let Some(primary) = v.get_mut("primary_author").filter(|p| p.is_object()) {
+        add(primary);
+    }
+}
+
+/// The emails of every author of `posts`.
+async fn emails_of(store: &Store, posts: &[Post]) -> Result<Emails, GhostError> {
+    let mut ids: Vec<String> = posts
+        .iter()
+        .flat_map(|p| p.authors.iter().map(|a| a.id.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(store.author_emails(&ids).await?)
 }
 
 async fn find(state: &AppState, kind: PostKind, id: &str) -> Result<Post, GhostError> {
@@ -133,9 +179,10 @@ async fn browse(state: &AppState, kind: PostKind, q: Option<&str>) -> Reply {
         .await?;
     let ids: Vec<String> = posts.iter().map(|p| p.id.clone()).collect();
     let newsletters = state.store.post_newsletters(&ids).await?;
+    let emails = emails_of(&state.store, &posts).await?;
     let shaped: Vec<Value> = posts
         .iter()
-        .map(|p| shape(state, p, newsletters.get(&p.id), &params, now))
+        .map(|p| shape(state, p, newsletters.get(&p.id), &emails, &params, now))
         .collect();
     let (name, _) = names(kind);
     Ok(Json(json!({ name: shaped, "meta": pagination(&params, total) })).into_response())
@@ -237,13 +284,6 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
             other => Visibility::parse(other).map_err(|e| invalid(&e.0))?,
         };
     }
-    if let Some(tags) = &input.tags {
-        draft.section = None;
-        draft.tags = tags.iter().filter_map(Named::key).collect();
-    }
-    if let Some(authors) = &input.authors {
-        draft.authors = authors.iter().filter_map(Named::key).collect();
-    }
     if let Some(url) = &input.feature_image {
         draft.image = (!url.trim().is_empty()).then(|| domain::LeadImage {
             url: url.clone(),
@@ -266,6 +306,32 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
+/// Applies the tags and authors `input` names, when it names them, to `draft`: tags found or
+/// made by `composer` (the first becomes the primary tag, shown as the section), authors found
+/// or refused with a 422.
+async fn apply_links(
+    store: &Store,
+    composer: &mut Composer<'_>,
+    draft: &mut Draft,
+    input: &PostInput,
+) -> Result<(), GhostError> {
+    if let Some(tags) = &input.tags {
+        draft.section = None;
+        draft.tags = refs::tags(store, composer, tags).await.map_err(ref_error)?;
+    }
+    if let Some(authors) = &input.authors {
+        draft.authors = refs::authors(store, authors).await.map_err(ref_error)?;
+    }
+    Ok(())
+}
+
+fn ref_error(err: RefError) -> GhostError {
+    match err {
+        RefError::Invalid(message) => invalid(&message),
+        RefError::Store(e) => e.into(),
+    }
+}
+
 /// One post (with its newsletter request) as the answer to a read, add or edit.
 async fn shown(
     state: &AppState,
@@ -275,7 +341,15 @@ async fn shown(
     status: StatusCode,
 ) -> Reply {
     let newsletter = state.store.post_newsletter(&post.id).await?;
-    let shaped = shape(state, post, newsletter.as_ref(), params, Utc::now());
+    let emails = emails_of(&state.store, std::slice::from_ref(post)).await?;
+    let shaped = shape(
+        state,
+        post,
+        newsletter.as_ref(),
+        &emails,
+        params,
+        Utc::now(),
+    );
     let (name, _) = names(kind);
     Ok((status, Json(json!({ name: [shaped] }))).into_response())
 }
@@ -309,7 +383,9 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     if draft.title.trim().is_empty() {
         draft.title = "(Untitled)".into();
     }
-    let post = Composer::new(&state.store)
+    let mut composer = Composer::new(&state.store);
+    apply_links(&state.store, &mut composer, &mut draft, &input).await?;
+    let post = composer
         .compose(draft, now)
         .await
         .map_err(|e| invalid(&format!("{e:#}")))?;
@@ -372,6 +448,8 @@ async fn edit(
         .await?
         .unwrap_or_default();
     apply(&mut draft, &input, now)?;
+    let mut composer = Composer::new(&state.store);
+    apply_links(&state.store, &mut composer, &mut draft, &input).await?;
     let keep_slug = draft
         .slug
         .as_deref()
@@ -379,7 +457,7 @@ async fn edit(
     if keep_slug {
         draft.slug = None;
     }
-    let mut post = Composer::new(&state.store)
+    let mut post = composer
         .compose(draft, now)
         .await
         .map_err(|e| invalid(&format!("{e:#}")))?;
