@@ -27,6 +27,7 @@ mod time;
 mod webhooks;
 
 pub use auth::{LoginToken, MAX_CODE_ATTEMPTS};
+pub use billing::{StripeApplied, StripeEventRecord};
 pub use browse::{Scope, Window};
 pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
 pub use connect::{Backend, Db};
