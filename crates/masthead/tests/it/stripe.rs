@@ -205,6 +205,20 @@ async fn checkout_and_portal_speak_stripes_shapes() {
         status_of(&app, "reader@example.com").await.as_deref(),
         Some("active")
     );
+    // The account page's form posts here and is redirected to Stripe: the page's
+    // `form-action` must list Stripe's pages and the configured (here: local) Stripe server.
+    let account = app.get_as("/account/", &b.cookies()).await;
+    let policy = account.header("content-security-policy");
+    for source in [
+        "https://checkout.stripe.com",
+        "https://billing.stripe.com",
+        base.as_str(),
+    ] {
+        assert!(
+            policy.contains(&format!(" {source}")),
+            "{source} in {policy}"
+        );
+    }
     let portal = app
         .post_form(
             "/members/billing-portal",

@@ -94,9 +94,15 @@ pub fn server_log(path: &Path) -> String {
 /// `/healthz` (the debug build generates the demo's images first): panics with the log if it
 /// exits or takes more than 60 s.
 pub fn start_demo(data: &Path, log: &Path, port: u16) -> Server {
+    start_demo_with(data, log, port, &[])
+}
+
+/// `start_demo` with more environment variables (`MASTHEAD_STRIPE_*` for payments).
+pub fn start_demo_with(data: &Path, log: &Path, port: u16, env: &[(&str, &str)]) -> Server {
     let log_file = std::fs::File::create(log).expect("server log");
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_masthead"))
+            .envs(env.iter().copied())
             .arg("demo")
             .arg("--data")
             .arg(data)
