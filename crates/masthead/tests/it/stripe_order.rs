@@ -45,7 +45,11 @@ impl Round {
     /// The pair of events sent at once in round `i`: the deletion against a paid
     /// invoice, or a failed payment against a paid one, each in both orders of `created`.
     fn pair(&self, i: usize, base: i64) -> [String; 2] {
-        let (first, second) = if i % 2 == 0 { (10, 20) } else { (20, 10) };
+        let (first, second) = if i.is_multiple_of(2) {
+            (10, 20)
+        } else {
+            (20, 10)
+        };
         let other = if i % 4 < 2 {
             event(
                 &format!("evt_del_{i}"),
