@@ -1,13 +1,21 @@
 // A reader's journey through a running Masthead demo site, in Debian's headless Chromium:
 // an anonymous reader meets the paywall on a paid article, signs up, follows the emailed link,
 // is comped Subscriber+ through the CLI, reads the whole article, signs out and meets the
-// paywall again; then searches from the header and clears the search box.
+// paywall again; then searches from the header and clears the search box. A second reader signs
+// up free, pays for Subscriber+ through Checkout on a local Stripe-shaped server
+// (fake-stripe.mjs), comes back to the account page as a subscriber, reads the whole article,
+// and opens the Billing Portal and returns from it: the site's Content-Security-Policy must let
+// both redirects to Stripe's hosts through.
 //
 // Environment:
 //   BASE_URL      the site, e.g. http://127.0.0.1:3000 (also the MASTHEAD_URL it was started with)
 //   DATA_DIR      its data directory (emails land in DATA_DIR/outbox/; screenshots are written here)
 //   MASTHEAD_BIN  the masthead binary, for `masthead member comp`
 //   CHROMIUM      optional, the browser to drive (default /usr/bin/chromium)
+//   FAKE_STRIPE_PORT, FAKE_STRIPE_KEY, FAKE_STRIPE_WEBHOOK_SECRET
+//                 where to run the fake Stripe (the site's MASTHEAD_STRIPE_API_BASE is
+//                 http://127.0.0.1:PORT), the secret key the site sends, and the webhook signing
+//                 secret it expects; without them the payment steps are skipped (not under CI=true)
 //
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
@@ -15,11 +23,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startFakeStripe } from './fake-stripe.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const DATA_DIR = process.env.DATA_DIR ?? '';
 const MASTHEAD_BIN = process.env.MASTHEAD_BIN ?? '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FAKE_STRIPE_PORT = Number(process.env.FAKE_STRIPE_PORT ?? 0);
+const FAKE_STRIPE_KEY = process.env.FAKE_STRIPE_KEY ?? '';
+const FAKE_STRIPE_WEBHOOK_SECRET = process.env.FAKE_STRIPE_WEBHOOK_SECRET ?? '';
 
 const started = Date.now();
 let step = 'setup';
@@ -228,6 +240,116 @@ async function assertFullText(page, when) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Signing up: the form on /signup/, then the link in the email.
+
+async function signUp(page, email, name) {
+  const res = await page.goto(`${BASE_URL}/signup/`);
+  check(res && res.status() === 200, `GET /signup/ answered ${res && res.status()}`);
+  const form = page.locator('form[action="/members/signup"]');
+  check((await form.count()) === 1, `no sign-up form (POST /members/signup) on ${page.url()}`);
+  await form.locator('input[name="name"]').fill(name);
+  await form.locator('input[name="email"]').fill(email);
+  await Promise.all([page.waitForURL('**/members/signup'), form.getByRole('button', { name: 'Create account' }).click()]);
+  const codeForm = page.locator('form[action="/members/verify-code"]');
+  check((await codeForm.count()) === 1, `after "Create account" the page shows no code form; it says: ${(await page.locator('main, body').first().innerText()).slice(0, 400)}`);
+  const notice = (await page.locator('.notice').allInnerTexts()).join(' ');
+  check(notice.includes(email), `no "check your email" notice naming ${email}: "${notice}"`);
+  log(`notice: "${notice.trim()}"`);
+}
+
+async function followEmailedLink(page, email) {
+  const mail = await waitForEmail(join(DATA_DIR, 'outbox'), email, 10_000);
+  log(`email ${mail.path}: "${mail.subject}" (${mail.parts.map((p) => p.type).join(', ')})`);
+  const plain = mail.parts.find((p) => p.type === 'text/plain');
+  check(plain, `the email has no text/plain part (parts: ${mail.parts.map((p) => p.type).join(', ')})`);
+  const link = plain.text.match(/https?:\/\/[^\s<>"']+\/members\/verify\?token=[^\s<>"']+/);
+  check(link, `no …/members/verify?token=… link in the plain-text part:\n${plain.text}`);
+  check(link[0].startsWith(`${BASE_URL}/`), `the link ${link[0]} does not start with the site's URL ${BASE_URL}/`);
+  check(/\b\d{6}\b/.test(plain.text), `no 6-digit code in the plain-text part:\n${plain.text}`);
+  const html = mail.parts.find((p) => p.type === 'text/html');
+  check(html && decodeEntities(html.text).includes(`href="${link[0]}"`), 'the HTML part does not carry the same verify link');
+  const res = await page.goto(link[0]);
+  check(res && res.status() === 200, `GET ${link[0]} ended with status ${res && res.status()}`);
+  check(new URL(page.url()).pathname === '/account/', `the verify link landed on ${page.url()}, not /account/`);
+  const account = await page.locator('main, body').first().innerText();
+  check(account.includes(email), `/account/ does not show ${email}`);
+  log(`signed in, at ${page.url()}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paying: Checkout and the Billing Portal on the fake Stripe. Both are cross-origin redirects
+// that the site's Content-Security-Policy must allow (`form-action` covers the redirect after
+// the "Manage billing" form's POST).
+
+/// Clicks `target` and waits until the page is on `origin`; a navigation the browser refused
+/// fails with the page's `form-action` and what the console said.
+async function clickThrough(page, target, origin, what, consoleErrors) {
+  const before = consoleErrors.length;
+  const policy = await page.evaluate(async () => (await fetch(location.href, { method: 'HEAD' })).headers.get('content-security-policy'));
+  const formAction = (policy ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith('form-action')) ?? '(none)';
+  try {
+    await Promise.all([page.waitForURL((url) => url.origin === origin, { timeout: 10_000 }), target.click()]);
+  } catch (err) {
+    const said = consoleErrors.slice(before).join(' | ') || '(nothing)';
+    throw new Error(`${what}: the browser did not reach ${origin}; it is on ${page.url()}. The page's CSP says "${formAction}"; console: ${said}`);
+  }
+}
+
+async function accountPlan(page) {
+  return (await page.locator('.account-page .facts').innerText()).replace(/\s+/g, ' ');
+}
+
+async function payingJourney(page, stripe, articlePath, consoleErrors) {
+  const email = `payer-${Date.now()}-${process.pid}@example.com`;
+
+  begin('(h) a second reader signs up free');
+  await signUp(page, email, 'Paying Reader');
+  await followEmailedLink(page, email);
+  check((await accountPlan(page)).includes('Plan: Free'), `a new member's plan is not Free: "${await accountPlan(page)}"`);
+
+  begin('(i) subscribe through Stripe Checkout');
+  // (A free member reads a few paid articles on the meter, so the way to pay is the account's
+  // "Upgrade" button and the tier list, not the article's paywall.)
+  await Promise.all([page.waitForURL(`${BASE_URL}/signup/`), page.getByRole('link', { name: 'Upgrade to a paid tier' }).click()]);
+  const subscribe = page.locator('.tier.is-paid', { hasText: 'Subscriber+' }).getByRole('link', { name: /Subscribe monthly/ });
+  check((await subscribe.count()) === 1, `no "Subscribe monthly" link for Subscriber+ on ${page.url()}`);
+  const href = await subscribe.getAttribute('href');
+  check(new URL(href, BASE_URL).pathname === '/members/checkout', `"Subscribe monthly" links to ${href}, not /members/checkout`);
+  await clickThrough(page, subscribe, stripe.origin, '(i) "Subscribe monthly" to Checkout', consoleErrors);
+  check((await page.locator('h1').innerText()) === 'Fake Stripe Checkout', `not on the Checkout page: ${page.url()}`);
+  check((await page.locator('.product').innerText()).includes('Subscriber+'), 'Checkout does not sell Subscriber+');
+  const session = stripe.requests.find((r) => r.path === '/v1/checkout/sessions');
+  check(session && session.authorization === `Bearer ${FAKE_STRIPE_KEY}`, 'the Checkout Session was not created with the secret key as a Bearer token');
+  check(session.contentType.startsWith('application/x-www-form-urlencoded'), `the Checkout Session request was sent as ${session.contentType}`);
+  check(session.form.get('customer_email') === email && session.form.get('mode') === 'subscription', 'the Checkout Session does not name the member and mode=subscription');
+  log(`at ${page.url()}: ${(await page.locator('.amount').innerText()).trim()}`);
+  await Promise.all([page.waitForURL(`${BASE_URL}/account/?done=welcome`), page.getByRole('button', { name: 'Subscribe' }).click()]);
+  check(stripe.webhooks.length === 2 && stripe.webhooks.every((w) => w.status === 200), `the site did not take both webhooks: ${JSON.stringify(stripe.webhooks)}`);
+  const plan = await accountPlan(page);
+  check(plan.includes('Plan: Subscriber+') && plan.includes('Active'), `back on /account/ the member is not an active Subscriber+: "${plan}"`);
+  log(`back at ${page.url()}: "${plan}"`);
+
+  begin('(j) the subscriber reads all of the article');
+  const res = await page.goto(BASE_URL + articlePath);
+  check(res && res.status() === 200, `GET ${articlePath} answered ${res && res.status()}`);
+  const full = await assertFullText(page, '(j)');
+  log(`gated text: ${full.length} characters`);
+
+  begin('(k) open the Billing Portal and come back');
+  await page.goto(`${BASE_URL}/account/`);
+  const manage = page.getByRole('button', { name: 'Manage billing' });
+  check((await manage.count()) === 1, 'no "Manage billing" button on /account/ for a paying member');
+  await clickThrough(page, manage, stripe.origin, '(k) "Manage billing" (a form POST, then a redirect to the portal)', consoleErrors);
+  check((await page.locator('h1').innerText()) === 'Fake Stripe Billing Portal', `not on the Billing Portal: ${page.url()}`);
+  const portal = stripe.requests.find((r) => r.path === '/v1/billing_portal/sessions');
+  check(portal.form.get('return_url') === `${BASE_URL}/account/`, `the portal returns to ${portal.form.get('return_url')}`);
+  log(`at ${page.url()}`);
+  await Promise.all([page.waitForURL(`${BASE_URL}/account/`), page.locator('a.return').click()]);
+  check((await accountPlan(page)).includes('Plan: Subscriber+'), 'back from the portal, the account page lost the plan');
+  log(`returned to ${page.url()}`);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   check(BASE_URL.startsWith('http'), 'BASE_URL must be set, e.g. http://127.0.0.1:3000');
@@ -235,6 +357,16 @@ async function main() {
   check(MASTHEAD_BIN !== '', 'MASTHEAD_BIN must be set to the masthead binary');
   const email = `reader-${Date.now()}-${process.pid}@example.com`;
   log(`site ${BASE_URL}, data ${DATA_DIR}, reader ${email}`);
+
+  let stripe = null;
+  if (FAKE_STRIPE_PORT) {
+    begin('start the fake Stripe');
+    check(FAKE_STRIPE_KEY !== '' && FAKE_STRIPE_WEBHOOK_SECRET !== '', 'FAKE_STRIPE_KEY and FAKE_STRIPE_WEBHOOK_SECRET must be set with FAKE_STRIPE_PORT');
+    stripe = await startFakeStripe({ port: FAKE_STRIPE_PORT, siteUrl: BASE_URL, apiKey: FAKE_STRIPE_KEY, webhookSecret: FAKE_STRIPE_WEBHOOK_SECRET, log });
+    log(`fake Stripe at ${stripe.origin}`);
+  } else {
+    check(process.env.CI !== 'true', 'FAKE_STRIPE_PORT is not set, but CI=true: the payment steps must run in CI');
+  }
 
   begin('find a paid article');
   const articlePath = await findPaidArticle();
@@ -268,36 +400,10 @@ async function main() {
     // payment); this reader takes the plain sign-up, to be comped by the publisher instead.
     const cta = await page.locator('.paywall a.btn').first().getAttribute('href');
     check(cta && new URL(cta, BASE_URL).pathname === '/signup/', `the paywall's button links to ${cta}, not /signup/`);
-    res = await page.goto(`${BASE_URL}/signup/`);
-    check(res && res.status() === 200, `GET /signup/ answered ${res && res.status()}`);
-    const form = page.locator('form[action="/members/signup"]');
-    check((await form.count()) === 1, `no sign-up form (POST /members/signup) on ${page.url()}`);
-    await form.locator('input[name="name"]').fill('Journey Reader');
-    await form.locator('input[name="email"]').fill(email);
-    await Promise.all([page.waitForURL('**/members/signup'), form.getByRole('button', { name: 'Create account' }).click()]);
-    const codeForm = page.locator('form[action="/members/verify-code"]');
-    check((await codeForm.count()) === 1, `after "Create account" the page shows no code form; it says: ${(await page.locator('main, body').first().innerText()).slice(0, 400)}`);
-    const notice = (await page.locator('.notice').allInnerTexts()).join(' ');
-    check(notice.includes(email), `no "check your email" notice naming ${email}: "${notice}"`);
-    log(`notice: "${notice.trim()}"`);
+    await signUp(page, email, 'Journey Reader');
 
     begin('(c) follow the emailed link');
-    const mail = await waitForEmail(join(DATA_DIR, 'outbox'), email, 10_000);
-    log(`email ${mail.path}: "${mail.subject}" (${mail.parts.map((p) => p.type).join(', ')})`);
-    const plain = mail.parts.find((p) => p.type === 'text/plain');
-    check(plain, `the email has no text/plain part (parts: ${mail.parts.map((p) => p.type).join(', ')})`);
-    const link = plain.text.match(/https?:\/\/[^\s<>"']+\/members\/verify\?token=[^\s<>"']+/);
-    check(link, `no …/members/verify?token=… link in the plain-text part:\n${plain.text}`);
-    check(link[0].startsWith(`${BASE_URL}/`), `the link ${link[0]} does not start with the site's URL ${BASE_URL}/`);
-    check(/\b\d{6}\b/.test(plain.text), `no 6-digit code in the plain-text part:\n${plain.text}`);
-    const html = mail.parts.find((p) => p.type === 'text/html');
-    check(html && decodeEntities(html.text).includes(`href="${link[0]}"`), 'the HTML part does not carry the same verify link');
-    res = await page.goto(link[0]);
-    check(res && res.status() === 200, `GET ${link[0]} ended with status ${res && res.status()}`);
-    check(new URL(page.url()).pathname === '/account/', `the verify link landed on ${page.url()}, not /account/`);
-    const account = await page.locator('main, body').first().innerText();
-    check(account.includes(email), `/account/ does not show ${email}`);
-    log(`signed in, at ${page.url()}`);
+    await followEmailedLink(page, email);
 
     begin('(d) comp Subscriber+ through the CLI');
     const args = ['member', 'comp', email, '--tier', 'subscriber-plus', '--data', DATA_DIR];
@@ -350,11 +456,18 @@ async function main() {
     check((await headerBox.inputValue()) === '', "the header box's clear button left its text");
     log(`${count}; ${hits} hits on the first page; clear button works`);
 
+    if (stripe) {
+      await payingJourney(page, stripe, articlePath, consoleErrors);
+    } else {
+      log('payment steps (h)-(k) skipped: FAKE_STRIPE_PORT is not set');
+    }
+
     check(pageErrors.length === 0, `JavaScript errors on the pages: ${pageErrors.join('; ')}`);
     check(consoleErrors.length === 0, `console errors on the pages: ${consoleErrors.join('; ')}`);
     await context.close();
   } finally {
     await browser.close();
+    if (stripe) await stripe.close();
   }
   log(`journey passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

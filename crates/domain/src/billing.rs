@@ -197,10 +197,14 @@ pub enum Transition {
 ///
 /// Rules, in order:
 /// - Stripe does not deliver events in order, so an event created before the last applied one
-///   changes nothing; the one exception fills in a period end we do not know yet for the same
-///   subscription, because `checkout.session.completed` carries none and often outruns the older
-///   subscription and invoice events. Events created in the same second as the last one apply.
-/// - A canceled Stripe subscription is final in Stripe, so no event about it revives it.
+///   changes nothing, with two exceptions (`late_event`): it fills in a period end we do not know
+///   yet for the same subscription, because `checkout.session.completed` carries none and often
+///   outruns the older subscription and invoice events; and it still cancels the stored
+///   subscription when it says that subscription was canceled. Events created in the same second
+///   as the last one apply.
+/// - A canceled Stripe subscription is final in Stripe, so no event about it revives it, and news
+///   of its end holds whenever it was created: the result follows Stripe's order of events, not
+///   the order in which they arrive or commit.
 /// - Each `Set` records the event's `created` as `last_event_at`, even when nothing else changes,
 ///   so that a replayed older event cannot undo what this one confirmed.
 ///
@@ -208,8 +212,7 @@ pub enum Transition {
 pub fn apply(current: Option<&Subscription>, event: &Event, now: DateTime<Utc>) -> Transition {
     let created = event.created;
     if let Some(current) = current.filter(|c| c.last_event_at.is_some_and(|last| created < last)) {
-        return backfill_period_end(current, &event.kind)
-            .map_or(Transition::Unchanged, Transition::Set);
+        return late_event(current, &event.kind).map_or(Transition::Unchanged, Transition::Set);
     }
     let next = match &event.kind {
         BillingEvent::CheckoutCompleted {
@@ -470,6 +473,34 @@ fn payment_failed(c: &Subscription, created: DateTime<Utc>) -> Subscription {
     let mut next = c.clone();
     next.set_status(SubscriptionStatus::PastDue, created);
     next
+}
+
+/// What an event older than the last applied one may still change; it never moves
+/// `last_event_at` back.
+fn late_event(current: &Subscription, kind: &BillingEvent) -> Option<Subscription> {
+    late_cancellation(current, kind).or_else(|| backfill_period_end(current, kind))
+}
+
+/// A late deletion (or an update saying canceled) of the stored subscription still cancels it.
+/// Stripe never revives a canceled subscription, so whatever newer event we applied cannot have
+/// meant that it runs on: `invoice.paid` for its final invoice may well be created after it ended.
+fn late_cancellation(current: &Subscription, kind: &BillingEvent) -> Option<Subscription> {
+    let subscription_id = match kind {
+        BillingEvent::SubscriptionDeleted {
+            subscription_id, ..
+        } => subscription_id,
+        BillingEvent::SubscriptionUpdated {
+            subscription_id,
+            stripe_status,
+            ..
+        } if SubscriptionStatus::from_stripe(stripe_status)
+            == Some(SubscriptionStatus::Canceled) =>
+        {
+            subscription_id
+        }
+        _ => return None,
+    };
+    subscription_deleted(Some(current), subscription_id, current.last_event_at?)
 }
 
 /// A late event about the stored subscription may still tell us its period end when we have none.

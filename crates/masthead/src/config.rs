@@ -161,20 +161,20 @@ impl Config {
         let mail_from = env("MASTHEAD_MAIL_FROM")
             .or(file.mail_from)
             .unwrap_or_else(|| format!("noreply@{host}"));
-        let stripe = env("MASTHEAD_STRIPE_SECRET_KEY")
-            .or(file.stripe_secret_key)
-            .map(|key| StripeConfig {
+        let stripe = match env("MASTHEAD_STRIPE_SECRET_KEY").or(file.stripe_secret_key) {
+            Some(key) => Some(StripeConfig {
                 api_base: env("MASTHEAD_STRIPE_API_BASE")
                     .or(file.stripe_api_base.clone())
                     .unwrap_or_else(|| "https://api.stripe.com".into())
                     .trim_end_matches('/')
                     .to_owned(),
                 secret_key: Secret(key),
-                webhook_secrets: env("MASTHEAD_STRIPE_WEBHOOK_SECRET")
-                    .or(file.stripe_webhook_secret.clone())
-                    .map(|s| s.split(',').map(|s| Secret(s.trim().to_owned())).collect())
-                    .unwrap_or_default(),
-            });
+                webhook_secrets: webhook_secrets(
+                    env("MASTHEAD_STRIPE_WEBHOOK_SECRET").or(file.stripe_webhook_secret.clone()),
+                )?,
+            }),
+            None => None,
+        };
         Ok(Config {
             data_dir: db.data.clone(),
             database,
@@ -271,6 +271,27 @@ fn flag(value: &str) -> Option<bool> {
         "false" | "0" | "no" | "off" => Some(false),
         _ => None,
     }
+}
+
+/// The Stripe webhook signing secrets from their comma-separated setting (several while a secret
+/// is rolled). Empty entries are dropped: HMAC accepts an empty key, so `"whsec_x,"` would
+/// otherwise let anyone sign events. With payments on, at least one secret is required, because
+/// without one no event verifies and paying members would never get what they paid for.
+fn webhook_secrets(raw: Option<String>) -> Result<Vec<Secret>> {
+    let secrets: Vec<Secret> = raw
+        .iter()
+        .flat_map(|raw| raw.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Secret(s.to_owned()))
+        .collect();
+    anyhow::ensure!(
+        !secrets.is_empty(),
+        "MASTHEAD_STRIPE_SECRET_KEY is set but MASTHEAD_STRIPE_WEBHOOK_SECRET (stripe_webhook_secret) \
+         holds no signing secret: set it to the whsec_… secret Stripe shows for the /webhooks/stripe \
+         endpoint (comma-separated while rolling one), or unset the key to turn payments off"
+    );
+    Ok(secrets)
 }
 
 fn read_file_config(data: &Path) -> Result<FileConfig> {
@@ -370,6 +391,60 @@ mod tests {
         assert!(
             format!("{err:#}").contains("\"proxy\" is not an IP address"),
             "{err:#}"
+        );
+    }
+
+    /// The Stripe settings from `masthead.toml` (the environment is shared by parallel tests).
+    fn stripe_with(webhook_secret: &str) -> Result<Option<StripeConfig>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("masthead.toml"),
+            format!(
+                "stripe_secret_key = \"sk_test_x\"\nstripe_webhook_secret = {webhook_secret:?}\n"
+            ),
+        )
+        .unwrap();
+        Config::for_db(&db(dir.path())).map(|c| c.stripe)
+    }
+
+    #[test]
+    fn empty_stripe_webhook_secrets_are_dropped_or_refused() {
+        let secrets = |raw| {
+            let stripe = stripe_with(raw).unwrap().unwrap();
+            let list: Vec<String> = stripe
+                .webhook_secrets
+                .iter()
+                .map(|s| s.expose().to_owned())
+                .collect();
+            list
+        };
+        assert_eq!(secrets("whsec_x,"), ["whsec_x"]);
+        assert_eq!(
+            secrets(" whsec_old , ,whsec_new"),
+            ["whsec_old", "whsec_new"]
+        );
+        for only_empty in ["", ",", " , "] {
+            let err = format!("{:#}", stripe_with(only_empty).unwrap_err());
+            assert!(
+                err.contains("MASTHEAD_STRIPE_WEBHOOK_SECRET") && err.contains("whsec_"),
+                "{only_empty:?}: {err}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("masthead.toml"),
+            "stripe_secret_key = \"sk_test_x\"\n",
+        )
+        .unwrap();
+        assert!(
+            Config::for_db(&db(dir.path())).is_err(),
+            "payments on without any webhook secret"
+        );
+        assert!(
+            Config::for_db(&db(tempfile::tempdir().unwrap().path()))
+                .unwrap()
+                .stripe
+                .is_none()
         );
     }
 }

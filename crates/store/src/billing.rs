@@ -2,41 +2,59 @@
 
 use crate::time::{from_micros, to_micros};
 use crate::{Store, StoreError, on_pool};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use domain::Slug;
 use domain::billing::{Subscription, SubscriptionStatus};
 
-/// The upsert both `put_subscription` and `apply_stripe_event` run inside their transaction.
+/// Binds a subscription's columns as `$1`…`$11` (member id first, `updated_at` last), in the
+/// order of `put_subscription_sql!` and `events.rs`.
+macro_rules! bind_subscription {
+    ($query:expr, $member_id:expr, $s:expr, $now:expr) => {{
+        let s = $s;
+        $query
+            .bind($member_id)
+            .bind(s.tier.as_str())
+            .bind(s.status.as_str())
+            .bind(&s.stripe_subscription_id)
+            .bind(&s.stripe_customer_id)
+            .bind(s.current_period_end.map(to_micros))
+            .bind(s.past_due_since.map(to_micros))
+            .bind(s.comped_until.map(to_micros))
+            .bind(s.cancel_at_period_end)
+            .bind(s.last_event_at.map(to_micros))
+            .bind(to_micros($now))
+    }};
+}
+
+/// The upsert `put_subscription` runs inside its transaction.
 macro_rules! put_subscription_sql {
     ($conn:expr, $member_id:expr, $s:expr) => {{
-        let s = $s;
-        sqlx::query(
-            "INSERT INTO subscriptions (member_id, tier, status, stripe_subscription_id, stripe_customer_id, \
-             current_period_end, past_due_since, comped_until, cancel_at_period_end, last_event_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (member_id) DO UPDATE SET \
-             tier = excluded.tier, status = excluded.status, stripe_subscription_id = excluded.stripe_subscription_id, \
-             stripe_customer_id = excluded.stripe_customer_id, current_period_end = excluded.current_period_end, \
-             past_due_since = excluded.past_due_since, comped_until = excluded.comped_until, \
-             cancel_at_period_end = excluded.cancel_at_period_end, last_event_at = excluded.last_event_at, \
-             updated_at = excluded.updated_at",
+        bind_subscription!(
+            sqlx::query(
+                "INSERT INTO subscriptions (member_id, tier, status, stripe_subscription_id, stripe_customer_id, \
+                 current_period_end, past_due_since, comped_until, cancel_at_period_end, last_event_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (member_id) DO UPDATE SET \
+                 tier = excluded.tier, status = excluded.status, stripe_subscription_id = excluded.stripe_subscription_id, \
+                 stripe_customer_id = excluded.stripe_customer_id, current_period_end = excluded.current_period_end, \
+                 past_due_since = excluded.past_due_since, comped_until = excluded.comped_until, \
+                 cancel_at_period_end = excluded.cancel_at_period_end, last_event_at = excluded.last_event_at, \
+                 updated_at = excluded.updated_at",
+            ),
+            $member_id,
+            $s,
+            Utc::now()
         )
-        .bind($member_id)
-        .bind(s.tier.as_str())
-        .bind(s.status.as_str())
-        .bind(&s.stripe_subscription_id)
-        .bind(&s.stripe_customer_id)
-        .bind(s.current_period_end.map(to_micros))
-        .bind(s.past_due_since.map(to_micros))
-        .bind(s.comped_until.map(to_micros))
-        .bind(s.cancel_at_period_end)
-        .bind(s.last_event_at.map(to_micros))
-        .bind(to_micros(Utc::now()))
         .execute($conn)
         .await?;
     }};
 }
 
-#[derive(sqlx::FromRow)]
+// After the macros, which it uses.
+mod events;
+
+pub use events::{StripeApplied, StripeEventRecord};
+
+#[derive(sqlx::FromRow, Clone)]
 struct SubscriptionRow {
     tier: String,
     status: String,
@@ -108,34 +126,5 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// Records a Stripe event id and, in the same transaction, the subscription it produced.
-    /// Returns false (and changes nothing) when the event was already applied.
-    pub async fn apply_stripe_event(
-        &self,
-        event_id: &str,
-        event_type: &str,
-        change: Option<(&str, &Subscription)>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let fresh = on_pool!(&self.db, write, |p| {
-            let mut tx = p.begin().await?;
-            let inserted = sqlx::query("INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-                .bind(event_id)
-                .bind(event_type)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if inserted == 1
-                && let Some((member_id, s)) = change
-            {
-                put_subscription_sql!(&mut *tx, member_id, s);
-            }
-            tx.commit().await?;
-            inserted == 1
-        });
-        Ok(fresh)
     }
 }

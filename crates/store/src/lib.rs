@@ -28,6 +28,7 @@ mod time;
 mod webhooks;
 
 pub use auth::{CodeAttempt, LoginToken, MAX_CODE_ATTEMPTS};
+pub use billing::{StripeApplied, StripeEventRecord};
 pub use browse::{Scope, Window};
 pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
 pub use connect::{Backend, Db};

@@ -167,11 +167,6 @@ impl Store {
         self.update_member(id, "password_hash", Some(hash)).await
     }
 
-    pub async fn set_customer_id(&self, id: &str, customer_id: &str) -> Result<(), StoreError> {
-        self.update_member(id, "stripe_customer_id", Some(customer_id))
-            .await
-    }
-
     /// The member with this email and their password hash, when they have set a password.
     pub async fn password_hash(
         &self,

@@ -241,7 +241,7 @@ fn event_times_decide() {
     let other_active = stripe(Active, OTHER);
     #[rustfmt::skip]
     let cases: Vec<(&str, &Subscription, Event, Option<SubscriptionStatus>)> = vec![
-        ("an older event changes nothing", &active, at(9, updated(SUB, "canceled")), None),
+        ("an older event changes nothing", &active, at(9, updated(SUB, "past_due")), None),
         ("an event from the same second applies", &active, at(10, updated(SUB, "past_due")), Some(PastDue)),
         ("an older checkout changes nothing", &active, at(9, checkout(SUB, Some("gold"))), None),
         ("an older failure changes nothing", &active, at(9, failed(Some(SUB))), None),
@@ -250,6 +250,43 @@ fn event_times_decide() {
     ];
     for (name, current, event, want) in cases {
         assert_eq!(outcome(Some(current), &event), want, "{name}");
+    }
+}
+
+/// Stripe never revives a canceled subscription, so news of its end applies however late it is,
+/// and keeps the newer `last_event_at`.
+#[test]
+fn late_news_of_an_end_still_cancels() {
+    let active = stripe(Active, SUB);
+    for kind in [
+        deleted(SUB),
+        updated(SUB, "canceled"),
+        updated(SUB, "incomplete_expired"),
+    ] {
+        let next = set(Some(&active), at(9, kind.clone()));
+        assert_eq!(
+            (next.status, next.last_event_at, next.cancel_at_period_end),
+            (Canceled, Some(t(10)), false),
+            "{kind:?}"
+        );
+    }
+    #[rustfmt::skip]
+    let unchanged: Vec<(&str, Subscription, BillingEvent)> = vec![
+        ("a late deletion of a replaced subscription", stripe(Active, OTHER), deleted(SUB)),
+        ("a late deletion of a deleted subscription", stripe(Canceled, SUB), deleted(SUB)),
+        ("a late deletion leaves a comp", comped(None), deleted(SUB)),
+        ("a late update that is not an end", stripe(Active, SUB), updated(SUB, "past_due")),
+    ];
+    for (name, current, kind) in unchanged {
+        let current = Subscription {
+            last_event_at: Some(t(10)),
+            ..current
+        };
+        assert_eq!(
+            apply(Some(&current), &at(9, kind), now()),
+            Transition::Unchanged,
+            "{name}"
+        );
     }
 }
 

@@ -32,6 +32,9 @@ pub enum WebhookError {
 /// Any `v1` signature made with any of `secrets` is accepted, so a secret can be rolled while the
 /// old one still signs. The signature is checked before the timestamp, so `StaleTimestamp` only
 /// ever describes a genuine event that arrived too late (or a replay), never a forgery.
+///
+/// An empty secret is never used: HMAC accepts an empty key, and anyone can sign with it. The
+/// configuration drops empty entries already; this is the last line should one slip through.
 pub fn verify(
     signature_header: &str,
     payload: &[u8],
@@ -40,14 +43,17 @@ pub fn verify(
     tolerance: Duration,
 ) -> Result<(), WebhookError> {
     let header = SignatureHeader::parse(signature_header)?;
-    let signed = secrets.iter().any(|secret| {
-        header.signatures.iter().any(|signature| {
-            // `verify_slice` compares in constant time, so timing reveals nothing about the MAC.
-            mac(secret, header.timestamp_raw, payload)
-                .verify_slice(signature)
-                .is_ok()
-        })
-    });
+    let signed = secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .any(|secret| {
+            header.signatures.iter().any(|signature| {
+                // `verify_slice` compares in constant time, so timing reveals nothing about the MAC.
+                mac(secret, header.timestamp_raw, payload)
+                    .verify_slice(signature)
+                    .is_ok()
+            })
+        });
     if !signed {
         return Err(WebhookError::BadSignature);
     }

@@ -4,6 +4,7 @@
 use super::members::MemberForm;
 use super::reader::Reader;
 use super::{AppError, AppState};
+use crate::billing::apply::{self, Applied};
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
 use crate::billing::webhook;
 use crate::webhooks::emit;
@@ -12,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use domain::billing::{self, BillingEvent, Transition};
+use domain::billing::BillingEvent;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -112,7 +113,8 @@ pub async fn portal(
     Ok(redirect(&url))
 }
 
-/// POST /webhooks/stripe: verified, idempotent by event id, tolerant of out-of-order delivery.
+/// POST /webhooks/stripe: verified, idempotent by event id, applied in Stripe's order whatever
+/// the order of delivery or of concurrent commits (`billing::apply`).
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -157,94 +159,49 @@ pub async fn webhook(
                 .into_response());
         }
     };
-    let member_id = member_for(&state, &event.kind).await?;
-    let current = match &member_id {
-        Some(id) => state.store.subscription(id).await?,
-        None => None,
-    };
-    let change = match &member_id {
-        Some(_) => match billing::apply(current.as_ref(), &event, now) {
-            Transition::Set(sub) => Some(sub),
-            Transition::Unchanged => None,
-        },
-        None => None,
-    };
-    // Webhooks tell what the member looked like before this event.
-    let member = match &member_id {
-        Some(id) => state.store.member_by_id(id).await?,
-        None => None,
-    };
-    let member_before = match (&member, &change) {
-        (Some(m), Some(_)) => emit::member_snapshot(&state.emitter(), m).await,
-        _ => None,
-    };
-    if let (Some(id), BillingEvent::CheckoutCompleted { customer_id, .. }) =
-        (&member_id, &event.kind)
-    {
-        state.store.set_customer_id(id, customer_id).await?;
-    }
-    let pair = member_id.as_deref().zip(change.as_ref());
-    let fresh = state
-        .store
-        .apply_stripe_event(&event.id, event_type(&event.kind), pair, now)
-        .await?;
-    // A subscription changed: what a signed-in member may read is looked up again.
+    let applied = apply::apply_event(&state.store, &event, now).await?;
+    // A subscription may have changed: what a signed-in member may read is looked up again.
     state.cache.forget_sessions();
-    if let (true, Some(m)) = (fresh, &member) {
-        if let Some(sub) = &change {
-            emit::subscription_changed(&state.emitter(), m, current.as_ref(), sub).await;
-            emit::member_changed(&state.emitter(), member_before, Some(m)).await;
-        }
-        if let (BillingEvent::InvoicePaymentFailed { .. }, Some(sub)) =
-            (&event.kind, change.as_ref().or(current.as_ref()))
-        {
-            emit::payment_failed(&state.emitter(), m, current.as_ref(), sub).await;
-        }
+    if applied.fresh {
+        announce(&state, &event.kind, &applied).await?;
     }
-    tracing::info!(stripe.event = %event.id, fresh, applied = pair.is_some(), "Stripe webhook");
+    tracing::info!(stripe.event = %event.id, fresh = applied.fresh, changed = applied.after.is_some(), "Stripe webhook");
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
-        if fresh { "applied" } else { "already applied" },
+        if applied.fresh {
+            "applied"
+        } else {
+            "already applied"
+        },
     )
         .into_response())
 }
 
-/// The member an event is about: named in its metadata, or found by customer or subscription.
-async fn member_for(state: &AppState, kind: &BillingEvent) -> Result<Option<String>, AppError> {
-    if let Some(id) = kind.member_id()
-        && state.store.member_by_id(id).await?.is_some()
-    {
-        return Ok(Some(id.to_owned()));
-    }
-    if let Some(customer) = kind.customer_id()
-        && let Some(m) = state.store.member_by_customer(customer).await?
-    {
-        return Ok(Some(m.id));
-    }
-    let subscription = match kind {
-        BillingEvent::InvoicePaid {
-            subscription_id, ..
-        }
-        | BillingEvent::InvoicePaymentFailed {
-            subscription_id, ..
-        } => subscription_id.as_deref(),
-        _ => None,
+/// Fires the webhooks for what a fresh event changed, from the subscription it saw and made.
+async fn announce(
+    state: &AppState,
+    kind: &BillingEvent,
+    applied: &Applied,
+) -> Result<(), AppError> {
+    let Some(id) = &applied.member_id else {
+        return Ok(());
     };
-    match subscription {
-        Some(id) => Ok(state.store.member_of_stripe_subscription(id).await?),
-        None => Ok(None),
+    let Some(m) = state.store.member_by_id(id).await? else {
+        return Ok(());
+    };
+    let emitter = state.emitter();
+    let before = applied.before.as_ref();
+    if let Some(sub) = &applied.after {
+        let member_before = emit::member_snapshot_holding(&emitter, &m, before).await;
+        emit::subscription_changed(&emitter, &m, before, sub).await;
+        emit::member_changed(&emitter, member_before, Some(&m)).await;
     }
-}
-
-fn event_type(kind: &BillingEvent) -> &str {
-    match kind {
-        BillingEvent::CheckoutCompleted { .. } => "checkout.session.completed",
-        BillingEvent::SubscriptionUpdated { .. } => "customer.subscription.updated",
-        BillingEvent::SubscriptionDeleted { .. } => "customer.subscription.deleted",
-        BillingEvent::InvoicePaid { .. } => "invoice.paid",
-        BillingEvent::InvoicePaymentFailed { .. } => "invoice.payment_failed",
-        BillingEvent::Ignored { event_type } => event_type,
+    if let (BillingEvent::InvoicePaymentFailed { .. }, Some(sub)) =
+        (kind, applied.after.as_ref().or(before))
+    {
+        emit::payment_failed(&emitter, &m, before, sub).await;
     }
+    Ok(())
 }
 
 fn urlencode(s: &str) -> String {

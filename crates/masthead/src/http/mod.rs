@@ -5,6 +5,7 @@ mod assets;
 mod billing;
 mod client_addr;
 pub(crate) mod conditional;
+mod csp;
 mod error;
 mod extract;
 mod feeds;
@@ -96,12 +97,6 @@ pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
         .unwrap_or_else(|| "Masthead".into()))
 }
 
-/// The Content-Security-Policy the default theme satisfies: no inline script or style.
-pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
-    frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com \
-    https://w.soundcloud.com https://open.spotify.com; frame-ancestors 'self'; base-uri 'self'; \
-    form-action 'self'; object-src 'none'";
-
 /// Builds the whole application.
 pub fn app(state: AppState) -> Router {
     let pages = Router::new()
@@ -169,7 +164,10 @@ pub fn app(state: AppState) -> Router {
                 .layer(CompressionLayer::new().br(true).gzip(true))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
-                .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    csp::header(state.config.stripe.as_ref()),
+                ))
                 .layer(security_header(header::X_FRAME_OPTIONS, "SAMEORIGIN"))
                 .option_layer(hsts(&state.config))
                 .layer(security_header(header::CACHE_CONTROL, "no-cache")),

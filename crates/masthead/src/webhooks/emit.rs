@@ -120,6 +120,19 @@ pub async fn member_snapshot(state: &Emitter<'_>, m: &Member) -> Option<Value> {
         .ok()
 }
 
+/// The member as webhooks showed them while holding `sub`: the previous side of a subscription
+/// change that is already committed.
+pub async fn member_snapshot_holding(
+    state: &Emitter<'_>,
+    m: &Member,
+    sub: Option<&Subscription>,
+) -> Option<Value> {
+    payload::member_holding(state.store, m, sub)
+        .await
+        .inspect_err(|err| tracing::warn!(error = %err, "a member could not be read for webhooks"))
+        .ok()
+}
+
 /// A member was added (`before` `None`), edited, or deleted (`after` `None`). An edit that
 /// changed nothing webhooks show fires nothing.
 pub async fn member_changed(state: &Emitter<'_>, before: Option<Value>, after: Option<&Member>) {

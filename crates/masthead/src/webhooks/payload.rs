@@ -43,8 +43,18 @@ pub fn change(resource: &str, previous: Option<&Value>, current: Option<&Value>)
 /// A member with their subscription, as the Admin API shows them.
 pub async fn member(store: &store::Store, m: &Member) -> Result<Value, store::StoreError> {
     let sub = store.subscription(&m.id).await?;
+    member_holding(store, m, sub.as_ref()).await
+}
+
+/// A member as the Admin API shows them while holding `sub`, which need not be the stored one
+/// (the subscription before a change already committed).
+pub async fn member_holding(
+    store: &store::Store,
+    m: &Member,
+    sub: Option<&Subscription>,
+) -> Result<Value, store::StoreError> {
     let tiers = store.tiers().await?;
-    Ok(shapes::member(m, sub.as_ref(), &tiers))
+    Ok(shapes::member(m, sub, &tiers))
 }
 
 /// `{"subscription": {"current", "previous"}, "member": …}` for the subscription events.

@@ -1,9 +1,11 @@
 //! The reader's journey in a real browser: `tests/browser/journey.mjs` drives Debian's headless
 //! Chromium through playwright-core against a running `masthead demo` — paywall, sign-up, the
-//! emailed link, a comp through the CLI, the whole article, sign-out and the paywall again.
+//! emailed link, a comp through the CLI, the whole article, sign-out and the paywall again; then
+//! a second reader pays through Checkout and opens the Billing Portal on a Stripe-shaped server
+//! the journey runs itself (`tests/browser/fake-stripe.mjs`), which the demo uses as its Stripe.
 
 use crate::helpers::external::{
-    available, free_port, node_missing, server_log, start_demo, workspace,
+    available, free_port, node_missing, server_log, start_demo_with, workspace,
 };
 use std::io::Write;
 use std::path::Path;
@@ -11,6 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
+const STRIPE_KEY: &str = "sk_test_journey";
+const STRIPE_WEBHOOK_SECRET: &str = "whsec_journey";
 
 /// What the journey needs and does not find, each with how `.ci/run` provides it.
 fn missing() -> Vec<String> {
@@ -36,7 +40,16 @@ fn browser_journey_signup_comp_read_signout() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let bin = env!("CARGO_BIN_EXE_masthead");
-    let server = start_demo(&data, &log, port);
+    // The journey starts the fake Stripe on this port before it needs it; the demo only calls
+    // Stripe when a member clicks through to pay.
+    let stripe_port = free_port().to_string();
+    let stripe_base = format!("http://127.0.0.1:{stripe_port}");
+    let stripe_env = [
+        ("MASTHEAD_STRIPE_SECRET_KEY", STRIPE_KEY),
+        ("MASTHEAD_STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET),
+        ("MASTHEAD_STRIPE_API_BASE", stripe_base.as_str()),
+    ];
+    let server = start_demo_with(&data, &log, port, &stripe_env);
 
     let journey = Instant::now();
     let out = Command::new("node")
@@ -45,6 +58,9 @@ fn browser_journey_signup_comp_read_signout() {
         .env("BASE_URL", &base)
         .env("DATA_DIR", &data)
         .env("MASTHEAD_BIN", bin)
+        .env("FAKE_STRIPE_PORT", &stripe_port)
+        .env("FAKE_STRIPE_KEY", STRIPE_KEY)
+        .env("FAKE_STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)
         .env("RUST_LOG", "warn")
         .env_remove("MASTHEAD_DATABASE_URL")
         .stdin(Stdio::null())

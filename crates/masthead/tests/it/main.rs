@@ -28,6 +28,7 @@ mod seo;
 mod sitemaps;
 mod smtp;
 mod stripe;
+mod stripe_order;
 mod theme;
 mod webhook_delivery;
 mod webhook_events;

@@ -68,6 +68,20 @@ pub(crate) async fn app_with_stripe(base: &str) -> TestApp {
     .await
 }
 
+/// A site whose webhook secrets are exactly `secrets`, past the configuration's checks.
+async fn app_with_secrets(secrets: &[&str]) -> TestApp {
+    let stripe = StripeConfig {
+        api_base: "http://127.0.0.1:9".into(),
+        secret_key: Secret("sk_test_masthead".into()),
+        webhook_secrets: secrets.iter().map(|s| Secret((*s).to_owned())).collect(),
+    };
+    TestApp::demo_with(move |c| Config {
+        stripe: Some(stripe),
+        ..c
+    })
+    .await
+}
+
 pub(crate) fn event(id: &str, kind: &str, created: i64, object: Value) -> String {
     json!({ "id": id, "object": "event", "type": kind, "created": created, "livemode": false, "data": { "object": object } }).to_string()
 }
@@ -191,6 +205,20 @@ async fn checkout_and_portal_speak_stripes_shapes() {
         status_of(&app, "reader@example.com").await.as_deref(),
         Some("active")
     );
+    // The account page's form posts here and is redirected to Stripe: the page's
+    // `form-action` must list Stripe's pages and the configured (here: local) Stripe server.
+    let account = app.get_as("/account/", &b.cookies()).await;
+    let policy = account.header("content-security-policy");
+    for source in [
+        "https://checkout.stripe.com",
+        "https://billing.stripe.com",
+        base.as_str(),
+    ] {
+        assert!(
+            policy.contains(&format!(" {source}")),
+            "{source} in {policy}"
+        );
+    }
     let portal = app
         .post_form(
             "/members/billing-portal",
@@ -312,6 +340,63 @@ async fn webhooks_are_verified_idempotent_and_order_tolerant() {
     assert_eq!(
         deliver(&app, garbage, WEBHOOK_SECRET, now).await.0,
         StatusCode::BAD_REQUEST
+    );
+}
+
+/// `"whsec_x,"` once put an empty key beside `whsec_x`, and HMAC accepts an empty key: anyone
+/// could sign events. The setting is read the way `masthead serve` reads it (`masthead.toml`).
+#[tokio::test]
+async fn an_empty_webhook_secret_signs_nothing() {
+    let settings = tempfile::tempdir().unwrap();
+    std::fs::write(
+        settings.path().join("masthead.toml"),
+        "stripe_secret_key = \"sk_test_masthead\"\nstripe_webhook_secret = \"whsec_x,\"\n",
+    )
+    .unwrap();
+    let args = masthead::cli::DbArgs {
+        data: settings.path().to_owned(),
+        database_url: None,
+    };
+    let stripe = Config::for_db(&args).unwrap().stripe;
+    let app = TestApp::demo_with(move |c| Config { stripe, ..c }).await;
+    let member = app
+        .state
+        .store
+        .create_member(
+            "m-empty",
+            &domain::Email::parse("empty@example.com").unwrap(),
+            "",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let now = Utc::now().timestamp();
+    let created = event(
+        "evt_e1",
+        "customer.subscription.created",
+        now,
+        subscription(&member.id, "active"),
+    );
+    let (status, body) = deliver(&app, &created, "", now).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        status_of(&app, "empty@example.com").await,
+        None,
+        "an event signed with an empty key changes nothing"
+    );
+    assert_eq!(
+        deliver(&app, &created, "whsec_x", now).await,
+        (StatusCode::OK, "applied".into()),
+        "the real secret still verifies"
+    );
+
+    // Should an empty key reach the handler anyway, verification skips it.
+    let app = app_with_secrets(&["", WEBHOOK_SECRET]).await;
+    let (status, _) = deliver(&app, &created, "", now).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        deliver(&app, &created, WEBHOOK_SECRET, now).await.0,
+        StatusCode::OK
     );
 }
 

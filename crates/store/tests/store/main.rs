@@ -8,6 +8,7 @@ mod members;
 mod newsletters;
 mod schema;
 mod sitemaps;
+mod stripe_events;
 mod webhooks;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

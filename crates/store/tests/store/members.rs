@@ -119,17 +119,23 @@ async fn subscriptions_events_meter_and_gifts() {
         store.put_subscription("m1", &sub).await.unwrap();
         assert_eq!(store.subscription("m1").await.unwrap().unwrap(), sub);
         sub.stripe_subscription_id = Some("sub_1".into());
-        assert!(
-            store
-                .apply_stripe_event("evt_1", "x", Some(("m1", &sub)), now())
-                .await
-                .unwrap()
-        );
+        let event = store::StripeEventRecord {
+            id: "evt_1",
+            event_type: "x",
+            member_id: Some("m1"),
+            customer_id: None,
+        };
+        let applied = store
+            .apply_stripe_event(event, now(), |_| Some(sub.clone()))
+            .await
+            .unwrap();
+        assert!(applied.fresh);
         assert!(
             !store
-                .apply_stripe_event("evt_1", "x", None, now())
+                .apply_stripe_event(event, now(), |_| None)
                 .await
-                .unwrap(),
+                .unwrap()
+                .fresh,
             "idempotent"
         );
         assert_eq!(

@@ -44,6 +44,16 @@ fn forged_signatures_fail() {
         Err(WebhookError::BadSignature),
         "no secret configured"
     );
+    assert_eq!(
+        check(&sign(BODY, "", T), BODY, &["", SECRET]),
+        Err(WebhookError::BadSignature),
+        "an empty secret never verifies, whatever else is configured"
+    );
+    assert_eq!(
+        check(&sign(BODY, "", T), BODY, &[""]),
+        Err(WebhookError::BadSignature),
+        "an empty secret alone verifies nothing"
+    );
     let other_time = sign(BODY, SECRET, T - 1).replace(&format!("t={}", T - 1), &format!("t={T}"));
     assert_eq!(
         check(&other_time, BODY, &[SECRET]),
