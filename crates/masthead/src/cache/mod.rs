@@ -20,7 +20,7 @@ pub mod follower;
 pub mod layer;
 pub mod record;
 
-pub use record::{Dep, Slot, depends_on, dont_store, shows, slot};
+pub use record::{Dep, Slot, depends_on, dont_store, rendered_for, shows, slot};
 
 use chrono::{DateTime, Utc};
 use entry::Entry;
