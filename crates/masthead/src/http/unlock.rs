@@ -54,9 +54,7 @@ pub async fn plan(
         cache::dont_store();
     }
     if let Some(token) = gift
-        && gifts::open(state, token, now)
-            .await?
-            .is_some_and(|g| g.post_id == post.id)
+        && gifts::unlocks(state, token, post, now).await?
     {
         plan.viewer = viewer.with_gift(&post.id);
         return Ok(plan);

@@ -10,6 +10,7 @@ mod ghost_admin;
 mod ghost_clients;
 mod ghost_content;
 mod ghost_newsletter;
+mod gifts;
 mod helpers;
 mod http;
 mod leaks;
