@@ -149,10 +149,11 @@ async fn gift_box(
     query: Option<&str>,
     data: &mut Value,
 ) -> Result<(), AppError> {
-    let (Some(current), Some(access)) = (&reader.member, reader.access(state, Utc::now())) else {
+    let now = Utc::now();
+    let (Some(current), Some(access)) = (&reader.member, reader.access(state, now)) else {
         return Ok(());
     };
-    if view.visibility.is_public() || !gifts::may_give(post, &access, Utc::now()) {
+    if view.visibility.is_public() || !gifts::may_give(post, &access, now) {
         return Ok(());
     }
     let remaining = gifts::remaining(state, &current.member.id).await?;
@@ -162,7 +163,7 @@ async fn gift_box(
     if !created.is_empty() {
         cache::dont_store();
     }
-    if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
+    if let Some(gift) = gifts::open(state, &created, now).await?
         && gift.member_id == current.member.id
         && gift.post_id == view.id
     {
