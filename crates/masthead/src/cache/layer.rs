@@ -111,12 +111,13 @@ async fn fill(
             Slot::MemberName | Slot::MemberEmail => {
                 if member.is_none() {
                     let id = class.member_id.as_deref()?;
-                    member = Some(state.store.member_by_id(id).await.ok()??);
+                    member = state.store.member_by_id(id).await.ok()?;
                 }
                 let m = member.as_ref()?;
-                match slot {
-                    Slot::MemberName => m.name.clone(),
-                    _ => m.email.to_string(),
+                if *slot == Slot::MemberName {
+                    m.name.clone()
+                } else {
+                    m.email.to_string()
                 }
             }
         };
