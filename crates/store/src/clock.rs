@@ -3,7 +3,11 @@
 //! it to stop serving what they hold the moment a write lands, before they have worked out what
 //! the write affects. Writes by other processes are not seen here; they reach caches through
 //! the change feed (`changes.rs`).
+//!
+//! The access clock is the database's own: a counter in `access_clock` that triggers move with
+//! every committed change to a subscription and every ended session, whichever process made it.
 
+use crate::{Store, StoreError, on_pool};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::Notify;
@@ -34,5 +38,19 @@ impl ContentClock {
             return;
         }
         wait.await;
+    }
+}
+
+impl Store {
+    /// The access clock's reading: it moves with every committed change to a subscription and
+    /// every ended session, in any process. A cache of who may read what forgets it all when the
+    /// reading differs from the last one it saw.
+    pub async fn access_clock(&self) -> Result<i64, StoreError> {
+        let ticks: i64 = on_pool!(&self.db, read, |p| {
+            sqlx::query_scalar("SELECT ticks FROM access_clock WHERE id = 1")
+                .fetch_one(p)
+                .await?
+        });
+        Ok(ticks)
     }
 }

@@ -1,10 +1,13 @@
 //! The access class of a request: what a cached page may vary on — anonymous, free member, or
 //! the tiers a paid member is entitled to — and never who the reader is.
 //!
-//! Looking up a session costs queries, so a session's class is remembered for `TTL`. Sign-outs,
-//! account deletion and subscription changes in this process forget every remembered session at
-//! once (`forget_sessions`); a session revoked by another process keeps its class here for at
-//! most `TTL`.
+//! Looking up a session costs queries, so a session's class is remembered for `TTL`. Every
+//! change to what members may read forgets every remembered session at once: this process's
+//! sign-outs, account deletions and subscription changes directly (`forget_sessions`), any
+//! process's through the store's access clock, which the follower watches (within one tick).
+//! A class being computed while a forget happens is not remembered (`Sessions::remember`).
+//! The class remembered here only picks the stored copy to try; a render is stored only under
+//! the class its handler saw (`record::rendered_for`).
 
 use super::PageCache;
 use crate::http::AppState;
@@ -14,6 +17,8 @@ use crate::members::session::{self, SESSION_COOKIE};
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
+use domain::access::MemberAccess;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -29,9 +34,8 @@ pub struct Class {
 
 impl Class {
     pub fn anonymous() -> Class {
-        static ANONYMOUS: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("anonymous"));
         Class {
-            name: ANONYMOUS.clone(),
+            name: Class::name_for(None),
             member_id: None,
         }
     }
@@ -39,15 +43,63 @@ impl Class {
     pub fn is_anonymous(&self) -> bool {
         self.member_id.is_none()
     }
+
+    /// The name of the class of a reader with `access` (`None`: not signed in).
+    pub fn name_for(access: Option<&MemberAccess>) -> Arc<str> {
+        static ANONYMOUS: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("anonymous"));
+        static FREE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("free"));
+        match access {
+            None => ANONYMOUS.clone(),
+            Some(a) if !a.paid => FREE.clone(),
+            Some(a) => {
+                let mut tiers: Vec<&str> = a.tiers.iter().map(|t| t.as_str()).collect();
+                tiers.sort_unstable();
+                Arc::from(format!("paid:{}", tiers.join(",")))
+            }
+        }
+    }
 }
 
-pub type Sessions = moka::sync::Cache<String, Class>;
+/// Remembered classes by session hash, and a generation that every forget moves.
+pub struct Sessions {
+    classes: moka::sync::Cache<String, Class>,
+    generation: AtomicU64,
+}
 
 pub fn sessions() -> Sessions {
-    moka::sync::Cache::builder()
-        .max_capacity(100_000)
-        .time_to_live(TTL)
-        .build()
+    Sessions {
+        classes: moka::sync::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(TTL)
+            .build(),
+        generation: AtomicU64::new(0),
+    }
+}
+
+impl Sessions {
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Remembers `class`, computed from what the store said after `generation` was read,
+    /// unless the sessions were forgotten since: then it may predate the change.
+    fn remember(&self, key: String, class: Class, generation: u64) {
+        if self.generation() != generation {
+            return;
+        }
+        self.classes.insert(key.clone(), class);
+        // A forget that began between the check and the insert may have cleared the memory
+        // before the insert landed.
+        if self.generation() != generation {
+            self.classes.invalidate(&key);
+        }
+    }
+
+    fn forget_all(&self) {
+        // The generation first: a class computed before this point is then never remembered.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.classes.invalidate_all();
+    }
 }
 
 /// The class of the reader whose request carries `headers`.
@@ -57,34 +109,63 @@ pub async fn of(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Class> 
         return Ok(Class::anonymous());
     };
     let key = hash(raw.value());
-    if let Some(class) = state.cache.sessions().get(&key) {
+    let sessions = state.cache.sessions();
+    if let Some(class) = sessions.classes.get(&key) {
         return Ok(class);
     }
+    let generation = sessions.generation();
     let class = match session::current(state, &jar).await? {
         None => Class::anonymous(),
-        Some(current) => {
-            let access = current.access(Utc::now(), grace(state));
-            let name = if access.paid {
-                let mut tiers: Vec<&str> = access.tiers.iter().map(|t| t.as_str()).collect();
-                tiers.sort_unstable();
-                format!("paid:{}", tiers.join(","))
-            } else {
-                "free".to_owned()
-            };
-            Class {
-                name: Arc::from(name),
-                member_id: Some(current.member.id.clone()),
-            }
-        }
+        Some(current) => Class {
+            name: Class::name_for(Some(&current.access(Utc::now(), grace(state)))),
+            member_id: Some(current.member.id.clone()),
+        },
     };
-    state.cache.sessions().insert(key, class.clone());
+    sessions.remember(key, class.clone(), generation);
     Ok(class)
 }
 
 impl PageCache {
     /// Forgets every remembered session class: call after a sign-out, a deleted account or a
-    /// subscription change.
+    /// subscription change (the follower also calls it when the store's access clock moves).
     pub fn forget_sessions(&self) {
-        self.sessions().invalidate_all();
+        self.sessions().forget_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Slug;
+
+    fn paid(tiers: &[&str]) -> MemberAccess {
+        MemberAccess {
+            paid: true,
+            tiers: tiers.iter().map(|t| Slug::parse(t).unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn class_names_say_anonymous_free_or_the_sorted_tiers() {
+        assert_eq!(&*Class::name_for(None), "anonymous");
+        assert_eq!(&*Class::name_for(Some(&MemberAccess::default())), "free");
+        assert_eq!(
+            &*Class::name_for(Some(&paid(&["plus", "basic"]))),
+            "paid:basic,plus"
+        );
+    }
+
+    #[test]
+    fn a_class_computed_before_a_forget_is_not_remembered() {
+        let s = sessions();
+        let class = Class::anonymous();
+        let before = s.generation();
+        s.forget_all();
+        s.remember("k".into(), class.clone(), before);
+        assert!(s.classes.get("k").is_none(), "computed before the forget");
+        s.remember("k".into(), class.clone(), s.generation());
+        assert_eq!(s.classes.get("k"), Some(class));
+        s.forget_all();
+        assert!(s.classes.get("k").is_none(), "forgotten");
     }
 }

@@ -1,7 +1,8 @@
 //! Keeps the page cache true to the store: follows the change feed (every write, from any
 //! process, on either database) and evicts exactly the pages each change affects; notices
 //! scheduled posts going live; clears everything when settings, tiers, tags, authors or the
-//! navigation change.
+//! navigation change; forgets the remembered session classes when the store's access clock
+//! moves (a subscription changed or a session ended, in any process).
 //!
 //! This process's own writes wake the follower at once, and until it has applied them the
 //! cache serves nothing (`PageCache::synced_to`). Writes by other processes are seen within one
@@ -32,12 +33,15 @@ pub struct Follower {
     live_checked: DateTime<Utc>,
     site: u64,
     nav: u64,
+    /// The store's access clock as last seen.
+    access: i64,
 }
 
 impl Follower {
     /// A follower starting at the feed's head: the cache starts empty, so history is moot.
     pub async fn start(store: Store, cache: PageCache) -> Result<Follower> {
         let (position, deleted_after) = store.feed_head().await?;
+        let access = store.access_clock().await?;
         // After reading the head: a post created later is then sure to come through the feed.
         cache.reset_facts();
         let mut follower = Follower {
@@ -49,6 +53,7 @@ impl Follower {
             live_checked: Utc::now(),
             site: 0,
             nav: 0,
+            access,
             store,
         };
         // The late window behind the head holds writes made before the cache existed.
@@ -86,6 +91,7 @@ impl Follower {
 
     /// One look at everything that may have changed since the last.
     pub async fn pass(&mut self) -> Result<()> {
+        self.access_changes().await?;
         let mut deps: Vec<Dep> = Vec::new();
         let mut all_listings = false;
         for post in self.changed_posts().await? {
@@ -151,6 +157,17 @@ impl Follower {
         deps.sort_by_key(|d| format!("{d:?}"));
         deps.dedup();
         self.cache.evict(&deps);
+        Ok(())
+    }
+
+    /// Forgets the remembered session classes when the store's access clock has moved: a
+    /// member's subscription changed or a session ended, maybe in another process.
+    async fn access_changes(&mut self) -> Result<()> {
+        let access = self.store.access_clock().await?;
+        if access != self.access {
+            self.access = access;
+            self.cache.forget_sessions();
+        }
         Ok(())
     }
 

@@ -17,6 +17,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use domain::Member;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,9 +72,28 @@ async fn hit(state: &AppState, key: &Key, class: &Class, headers: &HeaderMap) ->
         return None;
     }
     let entry = cache.get(key)?;
+    let (fill, new_cookie) = fill(state, class, headers, &entry.slots()).await?;
+    let mut res = entry.respond(headers, &fill, "hit");
+    if let Some(c) = new_cookie
+        && let Ok(v) = HeaderValue::from_str(&c.encoded().to_string())
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Some(res)
+}
+
+/// This reader's values for `slots`, and the CSRF cookie to set if the browser has none;
+/// `None` when a value cannot be had (the request then renders).
+async fn fill(
+    state: &AppState,
+    class: &Class,
+    headers: &HeaderMap,
+    slots: &[Slot],
+) -> Option<(Vec<(Slot, String)>, Option<Cookie<'static>>)> {
     let mut fill = Vec::new();
     let mut new_cookie = None;
-    for slot in entry.slots() {
+    let mut member: Option<Member> = None;
+    for slot in slots {
         let value = match slot {
             Slot::Csrf => match csrf_cookie(headers) {
                 Some(token) => token,
@@ -87,16 +108,22 @@ async fn hit(state: &AppState, key: &Key, class: &Class, headers: &HeaderMap) ->
                 .await
                 .ok()?
                 .to_string(),
+            Slot::MemberName | Slot::MemberEmail => {
+                if member.is_none() {
+                    let id = class.member_id.as_deref()?;
+                    member = state.store.member_by_id(id).await.ok()?;
+                }
+                let m = member.as_ref()?;
+                if *slot == Slot::MemberName {
+                    m.name.clone()
+                } else {
+                    m.email.to_string()
+                }
+            }
         };
-        fill.push((slot, value));
+        fill.push((*slot, value));
     }
-    let mut res = entry.respond(headers, &fill, "hit");
-    if let Some(c) = new_cookie
-        && let Ok(v) = HeaderValue::from_str(&c.encoded().to_string())
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Some(res)
+    Some((fill, new_cookie))
 }
 
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
@@ -192,8 +219,13 @@ fn is_shareable(parts: &Parts, class: &Class, rec: &Recording) -> bool {
         rec.slots.iter().any(|(s, _)| *s == Slot::Csrf)
             && c.to_str().is_ok_and(|c| c.starts_with(&csrf_prefix))
     });
+    // Rendered for the class it would be stored under: the remembered class of a session
+    // lags a change to its subscription, and a render for the new class must not be shared
+    // with the old one.
+    let same_class = rec.class.as_ref().is_none_or(|c| *c == class.name);
     parts.status == StatusCode::OK
         && !rec.dont_store
+        && same_class
         && cookies_ok
         // An anonymous page marked private was unlocked for this reader alone.
         && (public || !class.is_anonymous())

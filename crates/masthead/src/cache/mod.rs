@@ -9,7 +9,8 @@
 //! - `follower` — follows the store's change feed and evicts what each change affects.
 //!
 //! Correctness rules: a page is stored only if the render recorded nothing per-reader, sent no
-//! cookie, and (for anonymous readers) was marked public; nothing is served while this
+//! cookie, was rendered for the class of its key, and (for anonymous readers) was marked
+//! public; per-member values reach a stored page only as slots; nothing is served while this
 //! process's own writes are not yet applied (`synced`); an entry rendered while anything was
 //! evicted that it depends on is dropped again (the eviction log), so a render that raced a
 //! change never outlives it.
@@ -20,7 +21,7 @@ pub mod follower;
 pub mod layer;
 pub mod record;
 
-pub use record::{Dep, Slot, depends_on, dont_store, shows, slot};
+pub use record::{Dep, Slot, depends_on, dont_store, rendered_for, shows, slot};
 
 use chrono::{DateTime, Utc};
 use entry::Entry;

@@ -6,6 +6,7 @@ use domain::Post;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// Something whose change makes a cached page stale.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -68,16 +69,27 @@ impl Facts {
 }
 
 /// A per-reader value inside a page that is otherwise the same for a whole access class.
+/// A template may print a slot but not branch on it: while a page is recorded, a slot holds
+/// its marker, the same text for every reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
     /// The browser's CSRF token in forms.
     Csrf,
     /// How many gift links the member has left this month.
     GiftsLeft,
+    /// The member's name (`member.name` in templates).
+    MemberName,
+    /// The member's email address (`member.email` in templates).
+    MemberEmail,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 2] = [Slot::Csrf, Slot::GiftsLeft];
+    pub const ALL: [Slot; 4] = [
+        Slot::Csrf,
+        Slot::GiftsLeft,
+        Slot::MemberName,
+        Slot::MemberEmail,
+    ];
 
     /// The text that stands for this slot in a stored page: letters and digits only, so
     /// escaping leaves it alone, and a per-process nonce, so no content can contain it.
@@ -85,6 +97,8 @@ impl Slot {
         let name = match self {
             Slot::Csrf => "csrf",
             Slot::GiftsLeft => "giftsleft",
+            Slot::MemberName => "membername",
+            Slot::MemberEmail => "memberemail",
         };
         format!("mhslot{nonce}{name}")
     }
@@ -101,6 +115,10 @@ pub struct Recording {
     /// Slots the page used, with this reader's values.
     pub slots: Vec<(Slot, String)>,
     pub nonce: String,
+    /// The access class the page was rendered for, as the handler saw the reader (`None`: the
+    /// page never looked at the reader). Two different classes in one render mark it
+    /// `dont_store`.
+    pub class: Option<Arc<str>>,
 }
 
 tokio::task_local! {
@@ -145,6 +163,17 @@ pub fn shows(post: &Post) {
 /// meter, a gift link, their account), or it will change with time alone.
 pub fn dont_store() {
     with(|r| r.dont_store = true);
+}
+
+/// The page being rendered is for readers of access class `class` (the class the handler
+/// computed from the reader's session, which the cache may have remembered differently).
+pub fn rendered_for(class: &str) {
+    with(|r| match &r.class {
+        None => r.class = Some(Arc::from(class)),
+        Some(seen) if **seen == *class => {}
+        // The reader's entitlement changed during the render: the page may mix both.
+        Some(_) => r.dont_store = true,
+    });
 }
 
 /// This reader's `value` for `slot`: the slot's marker while a page is being recorded (the

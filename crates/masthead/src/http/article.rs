@@ -3,7 +3,7 @@
 
 use super::extract::{Segments, query_param};
 use super::pages::{cards, html_response, slug, views};
-use super::reader::{Reader, grace};
+use super::reader::Reader;
 use super::site::{load, page_context};
 use super::{AppError, AppState, gifts, unlock};
 use crate::cache::{self, Dep, Slot};
@@ -80,7 +80,7 @@ pub async fn post(
                 "meter": meter,
                 "gifted": view.unlocked_by == Some(Unlock::Gift),
             });
-            gift_box(&state, &reader, &view, query.as_deref(), &mut data).await?;
+            gift_box(&state, &reader, &post, &view, query.as_deref(), &mut data).await?;
             ("post", "post-template", data)
         }
     };
@@ -139,18 +139,21 @@ async fn paywall_offer(
     }))
 }
 
-/// The "Gift this article" form for paid members on gated posts, and a just-created link.
+/// The "Gift this article" form for paid members on gated posts they may give (those their
+/// membership lets them read in full), and a just-created link.
 async fn gift_box(
     state: &AppState,
     reader: &Reader,
+    post: &Post,
     view: &PostView,
     query: Option<&str>,
     data: &mut Value,
 ) -> Result<(), AppError> {
-    let Some(current) = &reader.member else {
+    let now = Utc::now();
+    let (Some(current), Some(access)) = (&reader.member, reader.access(state, now)) else {
         return Ok(());
     };
-    if view.visibility.is_public() || !current.access(Utc::now(), grace(state)).paid {
+    if view.visibility.is_public() || !gifts::may_give(post, &access, now) {
         return Ok(());
     }
     let remaining = gifts::remaining(state, &current.member.id).await?;
@@ -160,7 +163,7 @@ async fn gift_box(
     if !created.is_empty() {
         cache::dont_store();
     }
-    if let Some(gift) = gifts::open(state, &created, Utc::now()).await?
+    if let Some(gift) = gifts::open(state, &created, now).await?
         && gift.member_id == current.member.id
         && gift.post_id == view.id
     {

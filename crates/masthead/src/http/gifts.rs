@@ -1,9 +1,14 @@
 //! Gift links: a paid member shares one post; anyone opening `/{slug}/?gift=TOKEN` reads it.
 //! The token is the gift's id sealed with the site's key; the row says whether it still works.
+//! A member may give only a post their own membership lets them read in full (`may_give`),
+//! and a gift opens its post only while that still holds for its giver.
 
+use super::reader::grace;
 use super::{AppError, AppState};
 use crate::compose::new_id;
 use chrono::{DateTime, Duration, Utc};
+use domain::access::{MemberAccess, Viewer, decide};
+use domain::{Access, Post};
 use serde_json::{Value, json};
 use store::Gift;
 
@@ -33,6 +38,33 @@ pub async fn open(
         .gift(id)
         .await?
         .filter(|g| !g.revoked && g.expires_at > now))
+}
+
+/// Whether a member with `access` may give `post`: gift links come with a paid membership,
+/// and only for a post that membership lets them read in full (a meter or a gift they hold
+/// does not count), so no gift opens a tier its giver does not hold.
+pub fn may_give(post: &Post, access: &MemberAccess, now: DateTime<Utc>) -> bool {
+    access.paid && decide(post, &Viewer::member(access.clone()), now).0 == Access::Full
+}
+
+/// Whether `token` unlocks `post` at `now`: a live gift for this post whose giver may still
+/// give it (a link made before the giver lost the tier, or through an older hole, opens
+/// nothing).
+pub async fn unlocks(
+    state: &AppState,
+    token: &str,
+    post: &Post,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(gift) = open(state, token, now).await? else {
+        return Ok(false);
+    };
+    if gift.post_id != post.id {
+        return Ok(false);
+    }
+    let sub = state.store.subscription(&gift.member_id).await?;
+    let giver = MemberAccess::from_subscription(sub.as_ref(), now, grace(state));
+    Ok(may_give(post, &giver, now))
 }
 
 /// How many more gift links the member may create in the current 30 days.
@@ -96,7 +128,7 @@ pub async fn account_gifts(state: &AppState, member_id: &str) -> Result<Vec<Valu
         .collect())
 }
 
-/// POST /members/gift: a paid member creates a gift link for a gated post.
+/// POST /members/gift: a paid member creates a gift link for a post they may give.
 pub async fn create_gift(
     axum::extract::State(state): axum::extract::State<AppState>,
     reader: super::reader::Reader,
@@ -104,13 +136,11 @@ pub async fn create_gift(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
     reader.check_csrf(f.csrf())?;
-    let Some(current) = &reader.member else {
+    let now = Utc::now();
+    let (Some(current), Some(access)) = (&reader.member, reader.access(&state, now)) else {
         return Ok(Redirect::to("/signin/").into_response());
     };
-    if !current
-        .access(Utc::now(), super::reader::grace(&state))
-        .paid
-    {
+    if !access.paid {
         return Err(AppError::Forbidden {
             code: "not_paid",
             message: "Gift links come with a paid membership.".into(),
@@ -121,7 +151,16 @@ pub async fn create_gift(
         .posts_by_ids(&[f.post_id().to_owned()])
         .await?
         .pop()
+        .filter(|p| p.is_live(now))
         .ok_or(AppError::NotFound)?;
+    if !may_give(&post, &access, now) {
+        return Err(AppError::Forbidden {
+            code: "not_entitled",
+            message: "You can give gift links only for articles your membership lets you read \
+                      in full. Upgrade your membership to give this one."
+                .into(),
+        });
+    }
     let to = match create(&state, &current.member.id, &post.id).await? {
         Some(gift) => format!(
             "/{}/?gift_created={}",

@@ -411,7 +411,7 @@ async fn account_page(
     let data = json!({
         "account": {
             "email": current.member.email, "name": current.member.name,
-            "tier_name": reader.member_json(&state).await?["tier_name"],
+            "tier_name": super::reader::tier_name(&state, sub.map(|s| &s.tier)).await?,
             "status_display": status_display,
             "renewal_display": sub.and_then(|s| s.renews_at()).map(|t| t.format("%B %-d, %Y").to_string()),
             "paid": access.paid,

@@ -2,12 +2,15 @@
 //! abuse limits, and CSRF tokens for forms.
 
 use super::{AppError, AppState, client_addr};
+use crate::cache::{self, Slot, class::Class};
 use crate::members::crypto::{random_token, same};
 use crate::members::session::{self, CurrentMember, cookie};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
+use domain::Slug;
+use domain::access::MemberAccess;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 
@@ -29,6 +32,7 @@ impl FromRequestParts<AppState> for Reader {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let member = session::current(state, &jar).await?;
+        access_at(state, member.as_ref(), Utc::now());
         let ip = client_key(parts, &state.config.trusted_proxies);
         Ok(Reader { jar, member, ip })
     }
@@ -47,29 +51,26 @@ fn client_key(parts: &Parts, trusted: &[ipnet::IpNet]) -> String {
 }
 
 impl Reader {
-    /// The `member` object every template sees (null for anonymous readers).
+    /// What the signed-in member may read at `now` (`None` for an anonymous reader). A page
+    /// built from it is rendered for that access class, which is recorded for the page cache.
+    pub fn access(&self, state: &AppState, now: DateTime<Utc>) -> Option<MemberAccess> {
+        access_at(state, self.member.as_ref(), now)
+    }
+
+    /// The `member` object every template sees (null for anonymous readers). Stored pages are
+    /// shared by every reader of an access class, so it holds what the class has in common
+    /// (`paid`, `tier_name`) and, as per-reader slots filled per request, the member's own
+    /// `name` and `email`: text to print, not to branch on.
     pub async fn member_json(&self, state: &AppState) -> Result<Value, AppError> {
-        let Some(current) = &self.member else {
+        let (Some(current), Some(access)) = (&self.member, self.access(state, Utc::now())) else {
             return Ok(Value::Null);
         };
-        let now = chrono::Utc::now();
-        let access = current.access(now, grace(state));
-        let sub = current.subscription.as_ref();
-        let tier_name = match sub {
-            Some(s) => state
-                .store
-                .tier_by_slug(s.tier.as_str())
-                .await?
-                .map_or_else(|| s.tier.to_string(), |t| t.name),
-            None => "Free".to_owned(),
-        };
+        let tier = access.tiers.first().filter(|_| access.paid);
         Ok(json!({
-            "name": current.member.name,
-            "email": current.member.email,
+            "name": cache::slot(Slot::MemberName, current.member.name.clone()),
+            "email": cache::slot(Slot::MemberEmail, current.member.email.to_string()),
             "paid": access.paid,
-            "tier_name": tier_name,
-            "status": sub.map_or("free", |s| s.status.as_str()),
-            "renewal_display": sub.and_then(|s| s.renews_at()).map(|t| t.format("%B %-d, %Y").to_string()),
+            "tier_name": tier_name(state, tier).await?,
         }))
     }
 
@@ -98,6 +99,29 @@ impl Reader {
             }),
         }
     }
+}
+
+/// What `member` may read at `now`, recorded as the access class the page is rendered for.
+fn access_at(
+    state: &AppState,
+    member: Option<&CurrentMember>,
+    now: DateTime<Utc>,
+) -> Option<MemberAccess> {
+    let access = member.map(|m| m.access(now, grace(state)));
+    cache::rendered_for(&Class::name_for(access.as_ref()));
+    access
+}
+
+/// The display name of `tier` ("Free" for none).
+pub async fn tier_name(state: &AppState, tier: Option<&Slug>) -> Result<String, AppError> {
+    let Some(slug) = tier else {
+        return Ok("Free".to_owned());
+    };
+    Ok(state
+        .store
+        .tier_by_slug(slug.as_str())
+        .await?
+        .map_or_else(|| slug.to_string(), |t| t.name))
 }
 
 /// How long a past-due subscription keeps its access (`MASTHEAD_PAST_DUE_GRACE_DAYS`, default 7).

@@ -2,7 +2,7 @@
 //! post for them — a gift link in the URL or the metered allowance (server-side for signed-in
 //! free members, an HMAC-signed cookie for anonymous readers).
 
-use super::reader::{Reader, grace};
+use super::reader::Reader;
 use super::{AppError, AppState, gifts};
 use crate::cache;
 use crate::members::session::cookie;
@@ -36,8 +36,8 @@ pub async fn plan(
     gift: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Plan, AppError> {
-    let mut viewer = match &reader.member {
-        Some(current) => Viewer::member(current.access(now, grace(state))),
+    let mut viewer = match reader.access(state, now) {
+        Some(access) => Viewer::member(access),
         None => Viewer::anonymous(),
     };
     let mut plan = Plan {
@@ -54,9 +54,7 @@ pub async fn plan(
         cache::dont_store();
     }
     if let Some(token) = gift
-        && gifts::open(state, token, now)
-            .await?
-            .is_some_and(|g| g.post_id == post.id)
+        && gifts::unlocks(state, token, post, now).await?
     {
         plan.viewer = viewer.with_gift(&post.id);
         return Ok(plan);

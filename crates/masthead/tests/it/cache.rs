@@ -26,9 +26,19 @@ async fn live_posts(app: &TestApp) -> Vec<Post> {
 /// Polls `path` until `ok` holds for the response (the follower applies changes within a
 /// tick); panics after 3 s.
 async fn eventually(app: &TestApp, path: &str, ok: impl Fn(&TestResponse) -> bool) {
+    eventually_as(app, path, "", ok).await;
+}
+
+/// `eventually`, for the browser with `cookies`.
+async fn eventually_as(
+    app: &TestApp,
+    path: &str,
+    cookies: &str,
+    ok: impl Fn(&TestResponse) -> bool,
+) {
     let started = std::time::Instant::now();
     loop {
-        let res = app.get(path).await;
+        let res = app.get_as(path, cookies).await;
         if ok(&res) {
             return;
         }
@@ -544,5 +554,122 @@ async fn renaming_a_tag_changes_every_page_that_names_it() {
     assert!(app.state.store.update_tag(&section).await.unwrap());
     for path in ["/", page.as_str()] {
         eventually(&app, path, |r| r.body.contains("Renamed Desk")).await;
+    }
+}
+
+/// The demo with meters off, and one of its paid stories with a gated part (its path).
+async fn paid_story_without_meters(app: &TestApp) -> String {
+    for key in ["meter_members", "meter_anonymous"] {
+        app.state.store.set_setting(key, "0").await.unwrap();
+    }
+    let paid = live_posts(app)
+        .await
+        .into_iter()
+        .find(|p| p.visibility == Visibility::Paid && p.body.has_gated_part())
+        .expect("a paid story in the demo");
+    format!("/{}/", paid.slug)
+}
+
+fn reads_it_all(r: &TestResponse) -> bool {
+    r.count(".post-content .gated") == 1
+}
+
+#[tokio::test]
+async fn a_render_for_a_new_class_is_not_stored_under_the_remembered_one() {
+    let app = TestApp::demo().await;
+    let page = paid_story_without_meters(&app).await;
+    // This process stops noticing other processes' changes, as during the tick before the
+    // follower sees one: the session's class stays remembered as it was.
+    eventually(&app, "/", |r| outcome(r) == "hit").await;
+    app.state.cache.close();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let free = app.signed_in("still-free@example.com").await;
+    let upgraded = app.signed_in("upgraded@example.com").await;
+    // Remembered as free (any page will do; the story itself must not be stored yet).
+    assert_eq!(
+        app.get_as("/", &upgraded.cookies()).await.status,
+        StatusCode::OK
+    );
+    // Comped as another process would: straight into the database.
+    app.comp("upgraded@example.com", "subscriber-plus").await;
+    let res = app.get_as(&page, &upgraded.cookies()).await;
+    assert!(reads_it_all(&res), "rendered for what the member now holds");
+    for _ in 0..2 {
+        let free_res = app.get_as(&page, &free.cookies()).await;
+        assert!(
+            !reads_it_all(&free_res),
+            "a free member never gets the paid render"
+        );
+    }
+    assert_eq!(
+        outcome(&res),
+        "bypass",
+        "not stored under the remembered class"
+    );
+    assert_eq!(outcome(&app.get_as(&page, &free.cookies()).await), "hit");
+}
+
+#[tokio::test]
+async fn a_comp_from_another_process_reaches_the_cache_at_once() {
+    let app = TestApp::demo().await;
+    let page = paid_story_without_meters(&app).await;
+    let free = app.signed_in("still-free@example.com").await;
+    assert!(!reads_it_all(&app.get_as(&page, &free.cookies()).await));
+    eventually_as(&app, &page, &free.cookies(), |r| outcome(r) == "hit").await;
+    // A fresh session, its class just remembered as free.
+    let comped = app.signed_in("comped@example.com").await;
+    assert!(!reads_it_all(&app.get_as(&page, &comped.cookies()).await));
+    let started = std::time::Instant::now();
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_masthead"));
+    cli.args([
+        "member",
+        "comp",
+        "comped@example.com",
+        "--tier",
+        "subscriber-plus",
+    ])
+    .env("MASTHEAD_DATA", app._dir.path())
+    .env_remove("MASTHEAD_DATABASE_URL")
+    .env("RUST_LOG", "warn");
+    // Waited for off the test's runtime, which also runs the app: a write the app has begun
+    // must be able to commit while the other process waits for the database.
+    let out = tokio::task::spawn_blocking(move || cli.output().expect("run masthead"))
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let comp_took = started.elapsed();
+    // Seen within a tick or so: well before the remembered class would have expired (2 s).
+    let seen = std::time::Instant::now();
+    loop {
+        let res = app.get_as(&page, &comped.cookies()).await;
+        if reads_it_all(&res) {
+            break;
+        }
+        assert!(
+            seen.elapsed() < std::time::Duration::from_millis(800),
+            "the comp was not seen (the CLI took {comp_took:?})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let again = app.get_as(&page, &comped.cookies()).await;
+    assert!(reads_it_all(&again));
+    assert_eq!(
+        outcome(&again),
+        "hit",
+        "the paid copy is stored under its own class"
+    );
+    for _ in 0..2 {
+        let res = app.get_as(&page, &free.cookies()).await;
+        assert!(
+            !reads_it_all(&res),
+            "the free member never gets the paid copy"
+        );
+        assert_eq!(outcome(&res), "hit");
     }
 }

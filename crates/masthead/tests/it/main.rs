@@ -12,6 +12,7 @@ mod ghost_admin;
 mod ghost_clients;
 mod ghost_content;
 mod ghost_newsletter;
+mod gifts;
 mod helpers;
 mod html_valid;
 mod http;

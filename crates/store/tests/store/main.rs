@@ -1,5 +1,6 @@
 //! The store suite: every test runs on a temp SQLite file and, when available, on PostgreSQL.
 
+mod access_clock;
 mod auth;
 mod authors;
 mod browse;
