@@ -1,6 +1,7 @@
 //! RSS feeds: the latest posts of the site (`/rss/`, also `/feed/`), of a tag and of an author,
 //! always as an anonymous reader sees them, whoever asks.
 
+use super::collection::{Collection, Of};
 use super::extract::Segments;
 use super::pages::{PUBLIC_CACHE, slug, views};
 use super::site::load;
@@ -10,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::Viewer;
-use render::context::{self, RSS_URL, SiteInfo};
+use render::context::{RSS_URL, SiteInfo};
 use render::feed::{FeedInfo, rss};
 use store::PostFilter;
 
@@ -48,28 +49,7 @@ pub async fn tag_feed(
     State(state): State<AppState>,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    let tag = state
-        .store
-        .tag_by_slug(slug(&raw)?.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = load(&state).await?;
-    let page = context::tag_url(tag.slug.as_str());
-    let info = FeedInfo {
-        title: format!("{} – {}", tag.name, site.title),
-        description: if tag.description.trim().is_empty() {
-            format!("The latest on {} from {}.", tag.name, site.title)
-        } else {
-            tag.description.clone()
-        },
-        feed: context::feed_url(&page),
-        page,
-    };
-    let filter = PostFilter {
-        tag: Some(tag.slug.to_string()),
-        ..PostFilter::posts()
-    };
-    respond(&state, &site, &filter, &info).await
+    collection_feed(&state, Of::Tag, &raw).await
 }
 
 /// `/author/{slug}/rss/`.
@@ -77,24 +57,15 @@ pub async fn author_feed(
     State(state): State<AppState>,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    let author = state
-        .store
-        .author_by_slug(slug(&raw)?.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = load(&state).await?;
-    let page = context::author_url(author.slug.as_str());
-    let info = FeedInfo {
-        title: format!("{} – {}", author.name, site.title),
-        description: format!("Stories by {} in {}.", author.name, site.title),
-        feed: context::feed_url(&page),
-        page,
-    };
-    let filter = PostFilter {
-        author: Some(author.slug.to_string()),
-        ..PostFilter::posts()
-    };
-    respond(&state, &site, &filter, &info).await
+    collection_feed(&state, Of::Author, &raw).await
+}
+
+/// A tag's or an author's feed, described as its page is.
+async fn collection_feed(state: &AppState, of: Of, raw: &str) -> Result<Response, AppError> {
+    let collection = Collection::load(&state.store, of, slug(raw)?).await?;
+    let site = load(state).await?;
+    let info = collection.feed_info(&site.title);
+    respond(state, &site, &collection.filter, &info).await
 }
 
 async fn respond(

@@ -4,6 +4,7 @@ mod article;
 mod assets;
 mod billing;
 mod client_addr;
+mod collection;
 pub(crate) mod conditional;
 mod csp;
 mod error;

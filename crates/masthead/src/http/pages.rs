@@ -1,5 +1,6 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
+use super::collection::{Collection, Of};
 use super::extract::{Segments, page_number};
 use super::reader::Reader;
 use super::site::{load, page_context};
@@ -12,7 +13,7 @@ use chrono::{DateTime, Utc};
 use domain::access::{Viewer, project};
 use domain::{Access, Post, PostView, Slug};
 use render::context::{self, SiteInfo};
-use render::head::{FeedLink, Meta, PageKind};
+use render::head::{Meta, PageKind};
 use serde_json::{Value, json};
 use store::PostFilter;
 
@@ -199,7 +200,7 @@ pub async fn tag(
     reader: Reader,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    tag_at(&state, &reader, &raw, 1).await
+    collection_at(&state, &reader, Of::Tag, &raw, 1).await
 }
 
 pub async fn tag_page(
@@ -207,43 +208,8 @@ pub async fn tag_page(
     reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    tag_at(&state, &reader, &raw, page_number(&n, PER_PAGE)?).await
-}
-
-async fn tag_at(
-    state: &AppState,
-    reader: &Reader,
-    raw: &str,
-    page: u64,
-) -> Result<Response, AppError> {
-    let tag = state
-        .store
-        .tag_by_slug(slug(raw)?.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let base = context::tag_url(tag.slug.as_str());
-    let filter = PostFilter {
-        tag: Some(tag.slug.to_string()),
-        ..PostFilter::posts()
-    };
-    let description = if tag.description.is_empty() {
-        format!("The latest on {}.", tag.name)
-    } else {
-        tag.description.clone()
-    };
-    listing(
-        state,
-        reader,
-        &filter,
-        page,
-        &base,
-        &tag.name,
-        &description,
-        PageKind::Collection,
-        "tag",
-        json!({ "tag": context::tag(&tag) }),
-    )
-    .await
+    let page = page_number(&n, PER_PAGE)?;
+    collection_at(&state, &reader, Of::Tag, &raw, page).await
 }
 
 pub async fn author(
@@ -251,7 +217,7 @@ pub async fn author(
     reader: Reader,
     Segments(raw): Segments<String>,
 ) -> Result<Response, AppError> {
-    author_at(&state, &reader, &raw, 1).await
+    collection_at(&state, &reader, Of::Author, &raw, 1).await
 }
 
 pub async fn author_page(
@@ -259,104 +225,66 @@ pub async fn author_page(
     reader: Reader,
     Segments((raw, n)): Segments<(String, String)>,
 ) -> Result<Response, AppError> {
-    author_at(&state, &reader, &raw, page_number(&n, PER_PAGE)?).await
+    let page = page_number(&n, PER_PAGE)?;
+    collection_at(&state, &reader, Of::Author, &raw, page).await
 }
 
-async fn author_at(
+/// Page `page` of a tag's or an author's list, with its header; its feed is at `base` + `rss/`.
+async fn collection_at(
     state: &AppState,
     reader: &Reader,
+    of: Of,
     raw: &str,
     page: u64,
 ) -> Result<Response, AppError> {
-    let author = state
-        .store
-        .author_by_slug(slug(raw)?.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let base = context::author_url(author.slug.as_str());
-    let filter = PostFilter {
-        author: Some(author.slug.to_string()),
-        ..PostFilter::posts()
-    };
-    let description = if author.bio.is_empty() {
-        format!("Stories by {}.", author.name)
-    } else {
-        author.bio.clone()
-    };
-    let data = json!({ "author": context::author(&author) });
-    let name = author.name.clone();
-    listing(
-        state,
-        reader,
-        &filter,
-        page,
-        &base,
-        &name,
-        &description,
-        PageKind::Profile(Box::new(author)),
-        "author",
-        data,
-    )
-    .await
-}
-
-/// A paginated list page (tag or author) with its header data; its feed is at `base` + `rss/`.
-#[allow(clippy::too_many_arguments)]
-async fn listing(
-    state: &AppState,
-    reader: &Reader,
-    filter: &PostFilter,
-    page: u64,
-    base: &str,
-    name: &str,
-    description: &str,
-    kind: PageKind,
-    template: &str,
-    header: Value,
-) -> Result<Response, AppError> {
+    let collection = Collection::load(&state.store, of, slug(raw)?).await?;
     let site = load(state).await?;
-    depends_on_listing(filter);
+    depends_on_listing(&collection.filter);
     let result = state
         .store
-        .list_posts(filter, PER_PAGE, (page - 1) * u64::from(PER_PAGE), site.now)
+        .list_posts(
+            &collection.filter,
+            PER_PAGE,
+            (page - 1) * u64::from(PER_PAGE),
+            site.now,
+        )
         .await?;
     if page > 1 && result.is_empty() {
         return Err(AppError::NotFound);
     }
-    let pagination = context::pagination(
-        base,
-        page,
-        PER_PAGE.into(),
-        state.store.count_live(filter, site.now).await?,
-    );
+    let total = state.store.count_live(&collection.filter, site.now).await?;
+    let pagination = context::pagination(&collection.base, page, PER_PAGE.into(), total);
+    let template = collection.template;
+    let mut data = collection.header.clone();
+    data["posts"] = json!(cards(&views(&result, &viewer(), site.now)));
+    let meta = collection_meta(collection, &site, page, &pagination);
+    data["pagination"] = pagination;
+    let mut ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
+    let modified = state.store.last_modified().await?;
+    html_response(state, reader, template, &mut ctx, modified, false).await
+}
+
+/// The head of a collection's page `page`: its own title, canonical URL and feed.
+fn collection_meta(c: Collection, site: &SiteInfo, page: u64, pagination: &Value) -> Meta {
     let suffix = if page > 1 {
         format!(" – page {page}")
     } else {
         String::new()
     };
-    let meta = Meta {
-        title: format!("{name}{suffix} – {}", site.title),
-        description: description.to_owned(),
+    Meta {
+        title: format!("{}{suffix} – {}", c.name, site.title),
         canonical: if page > 1 {
-            format!("{base}page/{page}/")
+            format!("{}page/{page}/", c.base)
         } else {
-            base.to_owned()
+            c.base.clone()
         },
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
-        kind,
-        feed: Some(FeedLink {
-            title: format!("{name} – {}", site.title),
-            url: context::feed_url(base),
-        }),
+        feed: Some(c.feed_link(&site.title)),
+        description: c.description,
+        kind: c.kind,
         ..Meta::default()
-    };
-    let mut data = header;
-    data["posts"] = json!(cards(&views(&result, &viewer(), site.now)));
-    data["pagination"] = pagination;
-    let mut ctx = page_context(&site, &meta, &format!("{template}-template"), "", data);
-    let modified = state.store.last_modified().await?;
-    html_response(state, reader, template, &mut ctx, modified, false).await
+    }
 }
 
 /// `/{slug}` without its trailing slash: one permanent redirect to the canonical form.

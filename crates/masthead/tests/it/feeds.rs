@@ -260,3 +260,57 @@ async fn every_page_announces_the_site_feed_and_lists_their_own() {
         }
     }
 }
+
+/// A tag's or an author's page and feed describe it in one text (they had drifted: the feeds
+/// added the site's name, and an author's feed ignored the bio).
+async fn page_and_feed_description(app: &TestApp, page: &str) -> String {
+    let res = app.get(page).await;
+    assert_eq!(res.status, StatusCode::OK, "{page}");
+    let described = res.attrs("head meta[name=description]", "content");
+    let feed = parse(&app.get(&format!("{page}rss/")).await);
+    let channel = feed.description.expect("a channel description").content;
+    assert_eq!(described, [channel.clone()], "{page} and its feed");
+    channel
+}
+
+#[tokio::test]
+async fn tag_and_author_pages_and_their_feeds_describe_them_alike() {
+    let app = TestApp::demo().await;
+    let store = &app.state.store;
+    let china = store.tag_by_slug("china").await.unwrap().unwrap();
+    assert!(!china.description.is_empty());
+    let said = page_and_feed_description(&app, "/tag/china/").await;
+    assert_eq!(said, china.description);
+    for (slug, description) in [("wire-copy", ""), ("blank-copy", "  ")] {
+        let tag = domain::Tag {
+            id: masthead::compose::new_id(),
+            slug: domain::Slug::parse(slug).unwrap(),
+            name: "Wire Copy".into(),
+            description: description.into(),
+            kind: domain::TagKind::Topic,
+        };
+        store.create_tag(&tag).await.unwrap();
+        let said = page_and_feed_description(&app, &format!("/tag/{slug}/")).await;
+        assert_eq!(said, "The latest on Wire Copy.", "{slug}");
+    }
+
+    let author = store.authors().await.unwrap().remove(0);
+    assert!(!author.bio.is_empty());
+    let said = page_and_feed_description(&app, &format!("/author/{}/", author.slug)).await;
+    assert_eq!(said, author.bio);
+    let unknown = domain::Author {
+        id: masthead::compose::new_id(),
+        slug: domain::Slug::parse("jane-wire").unwrap(),
+        name: "Jane Wire".into(),
+        bio: String::new(),
+        credentials: String::new(),
+        avatar: None,
+        website: None,
+    };
+    store
+        .create_author(&unknown, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    let said = page_and_feed_description(&app, "/author/jane-wire/").await;
+    assert_eq!(said, "Stories by Jane Wire.");
+}
