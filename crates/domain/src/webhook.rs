@@ -255,7 +255,7 @@ mod tests {
             Some(E::SubscriptionUpdated)
         );
         let mut renewed = active.clone();
-        renewed.last_event_at = Some(Utc::now());
+        renewed.last_event_at = DateTime::from_timestamp(1_796_000_000, 0);
         assert_eq!(subscription_event(Some(&active), &renewed), None);
         let mut comp = sub(S::Comped);
         comp.stripe_subscription_id = None;

@@ -44,11 +44,6 @@ const REPLACE_POST: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind
     canonical_url = excluded.canonical_url, published_at = excluded.published_at, \
     updated_at = excluded.updated_at, changed_at = excluded.changed_at";
 
-/// The change clock: a reading taken as a write happens (see `changes.rs`).
-pub(crate) fn changed_at() -> i64 {
-    to_micros(Utc::now())
-}
-
 /// Rows per multi-row INSERT; keeps every statement under SQLite's bound-parameter limit.
 const BATCH: usize = 400;
 
@@ -56,12 +51,12 @@ impl Store {
     /// Saves posts with their links to tags and authors in one transaction: new ids are
     /// inserted, existing ones replaced (keeping `created_at`). Tags and authors not yet stored
     /// are created; ones that exist (same slug) are linked by their stored id. Every saved post
-    /// gets a new change-clock reading, which is how the search index hears of it.
-    /// Nothing is written if anything fails.
-    pub async fn save_posts(&self, posts: &[Post]) -> Result<(), StoreError> {
+    /// gets `now` as its change-clock reading, which is how the search index hears of it (see
+    /// `changes.rs`: `now` is the time of this write). Nothing is written if anything fails.
+    pub async fn save_posts(&self, posts: &[Post], now: DateTime<Utc>) -> Result<(), StoreError> {
         let tags = unique_by_id(posts.iter().flat_map(|p| &p.tags), |t| &t.id);
         let authors = unique_by_id(posts.iter().flat_map(|p| &p.authors), |a| &a.id);
-        let now = to_micros(Utc::now());
+        let now = to_micros(now);
         on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in tags.chunks(BATCH) {
@@ -140,7 +135,7 @@ impl Store {
                         .push_bind(p.published_at.map(to_micros))
                         .push_bind(to_micros(p.created_at))
                         .push_bind(to_micros(p.updated_at))
-                        .push_bind(changed_at());
+                        .push_bind(now);
                 });
                 q.push(REPLACE_POST).build().execute(&mut *tx).await?;
                 let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
