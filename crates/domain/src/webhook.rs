@@ -183,6 +183,10 @@ mod tests {
         }
     }
 
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "a cell of the table below, whose states are optional"
+    )]
     fn state(kind: PostKind, live: bool) -> Option<PostState> {
         Some(PostState { kind, live })
     }

@@ -192,10 +192,10 @@ impl Store {
         &self,
         email: &Email,
     ) -> Result<Option<(Member, String)>, StoreError> {
+        type Row = (String, String, String, Option<String>, bool, i64, String);
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, password_hash FROM members WHERE email = $1 AND password_hash IS NOT NULL"
         );
-        type Row = (String, String, String, Option<String>, bool, i64, String);
         let row: Option<Row> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
             .bind(email.as_str())
             .fetch_optional(p)
