@@ -158,9 +158,8 @@ pub fn decide(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> (Access, Opti
 
 fn entitled(visibility: &Visibility, who: &Who) -> bool {
     match (visibility, who) {
-        (Visibility::Public, _) | (_, Who::Staff) => true,
+        (Visibility::Public, _) | (_, Who::Staff) | (Visibility::Members, Who::Member(_)) => true,
         (_, Who::Anonymous) => false,
-        (Visibility::Members, Who::Member(_)) => true,
         (Visibility::Paid, Who::Member(m)) => m.paid,
         (Visibility::Tiers(tiers), Who::Member(m)) => {
             m.paid && m.tiers.iter().any(|t| tiers.contains(t))
@@ -276,7 +275,7 @@ impl PostView {
 
     /// Minutes to read the visible text at 230 words a minute, at least one.
     pub fn reading_minutes(&self) -> u32 {
-        let words = self.text.split_whitespace().count() as u32;
+        let words = u32::try_from(self.text.split_whitespace().count()).unwrap_or(u32::MAX);
         words.div_ceil(230).max(1)
     }
 

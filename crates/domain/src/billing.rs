@@ -301,7 +301,7 @@ fn may_replace(
     created: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> bool {
-    use SubscriptionStatus::*;
+    use SubscriptionStatus::{Active, Canceled, Comped, PastDue, Trialing};
     let started = status != Canceled;
     let paying = matches!(status, Active | Trialing);
     let Some(current) = current else {

@@ -183,6 +183,10 @@ mod tests {
         }
     }
 
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "a cell of the table below, whose states are optional"
+    )]
     fn state(kind: PostKind, live: bool) -> Option<PostState> {
         Some(PostState { kind, live })
     }
@@ -255,7 +259,7 @@ mod tests {
             Some(E::SubscriptionUpdated)
         );
         let mut renewed = active.clone();
-        renewed.last_event_at = Some(Utc::now());
+        renewed.last_event_at = DateTime::from_timestamp(1_796_000_000, 0);
         assert_eq!(subscription_event(Some(&active), &renewed), None);
         let mut comp = sub(S::Comped);
         comp.stripe_subscription_id = None;

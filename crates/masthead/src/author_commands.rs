@@ -94,7 +94,7 @@ async fn edit(store: &Store, slug: &str, name: Option<&str>, email: Option<&str>
         taken(set.map(|_| ()), "email")?;
     }
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
-        store.rename_author(&author.id, name).await?;
+        store.rename_author(&author.id, name, Utc::now()).await?;
     }
     Ok(())
 }

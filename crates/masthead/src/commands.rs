@@ -120,7 +120,7 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
                 None => post.published_at.filter(|t| *t <= now).unwrap_or(now),
             };
             store
-                .set_post_status(&post.id, Status::Published, Some(at), now)
+                .set_post_status(&post.id, Status::Published, Some(at), now, now)
                 .await?;
             format!(
                 "{slug}: published at {}{}",
@@ -130,7 +130,7 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
         }
         PostCommand::Unpublish { .. } => {
             store
-                .set_post_status(&post.id, Status::Draft, post.published_at, now)
+                .set_post_status(&post.id, Status::Draft, post.published_at, now, now)
                 .await?;
             format!("{slug}: unpublished (now a draft)")
         }
@@ -139,7 +139,7 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
                 yes,
                 "deleting {slug:?} cannot be undone; add --yes to confirm"
             );
-            store.delete_post(&post.id).await?;
+            store.delete_post(&post.id, now).await?;
             format!("{slug}: deleted")
         }
         PostCommand::Add(_) => unreachable!("handled by post_add"),
@@ -360,7 +360,11 @@ pub async fn comp(
         }
     };
     store
-        .put_subscription(&member.id, &domain::billing::comp(tier.slug.clone(), until))
+        .put_subscription(
+            &member.id,
+            &domain::billing::comp(tier.slug.clone(), until),
+            Utc::now(),
+        )
         .await?;
     let end = until.map_or("with no end date".to_owned(), |u| {
         format!("until {}", u.format("%Y-%m-%d"))

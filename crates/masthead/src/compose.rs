@@ -302,7 +302,7 @@ pub fn new_id() -> String {
 /// Saves composed posts in one transaction, with a readable error.
 pub async fn save(store: &Store, posts: &[Post]) -> Result<()> {
     store
-        .save_posts(posts)
+        .save_posts(posts, Utc::now())
         .await
         .context("saving posts failed; nothing was written")
 }

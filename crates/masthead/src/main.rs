@@ -28,6 +28,7 @@ fn main() -> std::process::ExitCode {
 /// around 215 MB instead of 280–400 MB (measured with `scripts/bench`), at no cost on 2 cores.
 /// `MALLOC_ARENA_MAX` in the environment still wins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code, reason = "mallopt is a C function")]
 fn limit_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         // SAFETY: mallopt only sets an allocator tunable; it is called before any other thread

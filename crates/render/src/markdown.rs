@@ -207,8 +207,7 @@ fn inline_text<'a>(block: &'a AstNode<'a>) -> String {
             NodeValue::Text(t) => out.push_str(t),
             NodeValue::Code(c) => out.push_str(&c.literal),
             NodeValue::CodeBlock(c) => out.push_str(&c.literal),
-            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
-            NodeValue::TableCell => out.push(' '),
+            NodeValue::SoftBreak | NodeValue::LineBreak | NodeValue::TableCell => out.push(' '),
             _ => {}
         }
     }

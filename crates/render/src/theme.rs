@@ -164,8 +164,7 @@ impl Theme {
         FALLBACKS
             .iter()
             .find(|(t, _)| *t == template)
-            .map(|(_, f)| *f)
-            .unwrap_or("index")
+            .map_or("index", |(_, f)| *f)
     }
 
     pub fn asset(&self, path: &str) -> Option<&Asset> {
@@ -181,7 +180,7 @@ fn encode(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = match h.param(0).map(|p| p.value()) {
+    let value = match h.param(0).map(handlebars::PathAndJson::value) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),

@@ -107,14 +107,14 @@ pub(crate) fn build(
     for excluded in &parsed.excluded {
         let stems = tokens(&mut analyzers.stemmed, excluded);
         match stems.as_slice() {
-            [] => continue,
+            [] => {}
             [stem] => clauses.push((Occur::MustNot, word_query(scope, &[(stem.clone(), EXACT)]))),
             // One exclusion per field: tantivy's phrase scorer cannot sit in a union under
             // MustNot (it seeks backwards).
             many => {
                 clauses.extend(phrase_fields(fields).map(|(field, _)| {
                     (Occur::MustNot, in_scope(scope, field, phrase(field, many)))
-                }))
+                }));
             }
         }
     }

@@ -164,10 +164,11 @@ fn example(key: &str) -> &'static str {
 fn date(value: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = value.split('-').collect();
     let num = |s: &str| s.parse::<u32>().ok();
+    let year = |s: &str| num(s).and_then(|y| i32::try_from(y).ok());
     match parts.as_slice() {
-        [y] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, 1, 1),
-        [y, m] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, 1),
-        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?),
+        [y] if y.len() == 4 => NaiveDate::from_ymd_opt(year(y)?, 1, 1),
+        [y, m] if y.len() == 4 => NaiveDate::from_ymd_opt(year(y)?, num(m)?, 1),
+        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(year(y)?, num(m)?, num(d)?),
         _ => None,
     }
 }

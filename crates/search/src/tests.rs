@@ -18,7 +18,7 @@ fn doc(id: &str, title: &str, dek: &str, body: &str, tags: &[&str], days_ago: i6
         dek: dek.into(),
         body: body.into(),
         gated: None,
-        section: tags.first().map(|t| t.to_string()),
+        section: tags.first().map(ToString::to_string),
         tags: tags
             .iter()
             .map(|t| (t.to_string(), t.replace('-', " ")))
@@ -356,7 +356,8 @@ fn a_missing_outdated_or_damaged_index_is_rebuilt_and_a_whole_one_reopened() {
     for entry in std::fs::read_dir(&path).unwrap() {
         let p = entry.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if !name.ends_with(".json") && !name.starts_with('.') && name != "VERSION" {
+        let json = p.extension().is_some_and(|e| e == "json");
+        if !json && !name.starts_with('.') && name != "VERSION" {
             let len = std::fs::metadata(&p).unwrap().len();
             std::fs::OpenOptions::new()
                 .write(true)

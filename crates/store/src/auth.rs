@@ -29,6 +29,10 @@ pub const MAX_CODE_ATTEMPTS: i64 = 5;
 
 /// What one guess at a one-time code came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one is returned per guess and matched at once; a box would only add an allocation"
+)]
 pub enum CodeAttempt {
     /// The code was right: the token is consumed and returned.
     Taken(LoginToken),

@@ -69,8 +69,14 @@ impl Store {
     }
 
     /// Changes an author's display name; returns whether the author exists. Every post they
-    /// wrote gets a change-clock reading, so search and page caches show the new byline.
-    pub async fn rename_author(&self, author_id: &str, name: &str) -> Result<bool, StoreError> {
+    /// wrote gets `now` as its change-clock reading, so search and page caches show the new
+    /// byline.
+    pub async fn rename_author(
+        &self,
+        author_id: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let n = on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
             let n = sqlx::query("UPDATE authors SET name = $1 WHERE id = $2")
@@ -83,7 +89,7 @@ impl Store {
                 "UPDATE posts SET changed_at = $1 WHERE id IN \
                  (SELECT post_id FROM post_authors WHERE author_id = $2)",
             )
-            .bind(crate::posts::changed_at())
+            .bind(to_micros(now))
             .bind(author_id)
             .execute(&mut *tx)
             .await?;

@@ -2,7 +2,7 @@
 
 use crate::time::{from_micros, to_micros};
 use crate::{Store, StoreError, on_pool};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::Slug;
 use domain::billing::{Subscription, SubscriptionStatus};
 
@@ -28,7 +28,7 @@ macro_rules! bind_subscription {
 
 /// The upsert `put_subscription` runs inside its transaction.
 macro_rules! put_subscription_sql {
-    ($conn:expr, $member_id:expr, $s:expr) => {{
+    ($conn:expr, $member_id:expr, $s:expr, $now:expr) => {{
         bind_subscription!(
             sqlx::query(
                 "INSERT INTO subscriptions (member_id, tier, status, stripe_subscription_id, stripe_customer_id, \
@@ -42,7 +42,7 @@ macro_rules! put_subscription_sql {
             ),
             $member_id,
             $s,
-            Utc::now()
+            $now
         )
         .execute($conn)
         .await?;
@@ -114,15 +114,16 @@ impl Store {
         Ok(row)
     }
 
-    /// Stores a member's subscription (replacing any previous one).
+    /// Stores a member's subscription (replacing any previous one), updated at `now`.
     pub async fn put_subscription(
         &self,
         member_id: &str,
         s: &Subscription,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
-            put_subscription_sql!(&mut *tx, member_id, s);
+            put_subscription_sql!(&mut *tx, member_id, s, now);
             tx.commit().await?;
         });
         Ok(())

@@ -17,6 +17,11 @@ pub(crate) fn sql_offset(offset: u64) -> i64 {
     i64::try_from(offset).unwrap_or(i64::MAX)
 }
 
+/// A SQL `COUNT`, which is never negative, as the `u64` pagination counts in.
+pub(crate) fn sql_count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
 /// One page of a listing: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
@@ -91,7 +96,7 @@ impl Store {
         )
         .fetch_one(p)
         .await?);
-        Ok(n as u64)
+        Ok(sql_count(n))
     }
 
     /// The Markdown source of a post, for editors (the Admin API recomposes a post from it when
@@ -119,7 +124,7 @@ impl Store {
             push_cond(&mut q, filter);
             q.build_query_scalar().fetch_one(p).await?
         });
-        Ok(n as u64)
+        Ok(sql_count(n))
     }
 
     /// Tags matching `filter`, in `sort` order (by name to break ties), and their total.
@@ -145,7 +150,7 @@ impl Store {
             .into_iter()
             .map(Tag::try_from)
             .collect::<Result<_, _>>()?;
-        Ok((tags, total as u64))
+        Ok((tags, sql_count(total)))
     }
 
     /// Authors matching `filter`, in `sort` order (by name to break ties), and their total.
@@ -171,7 +176,7 @@ impl Store {
             .into_iter()
             .map(Author::try_from)
             .collect::<Result<_, _>>()?;
-        Ok((authors, total as u64))
+        Ok((authors, sql_count(total)))
     }
 
     /// How many live posts each of these tags has (tags with none are absent).
@@ -220,6 +225,6 @@ impl Store {
             q.push(format!(") GROUP BY l.{column}"));
             q.build_query_as().fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
+        Ok(rows.into_iter().map(|(id, n)| (id, sql_count(n))).collect())
     }
 }

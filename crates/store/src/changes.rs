@@ -1,8 +1,11 @@
-//! The change feed the search index follows: posts in the order the store's change clock
+//! The change feed the search index follows: posts in the order the change clock
 //! (`changed_at`) saw them written, and tombstones of deleted posts. Also the edits that are
 //! not a whole save: changing a post's status, and deleting it.
+//!
+//! The store reads no clock: every write that stamps `changed_at` takes `now` from its caller,
+//! who reads the clock as it writes. Readers of the feed look back only `LATE_COMMIT_MICROS`
+//! for late commits, so a reading taken long before the write could be missed.
 
-use crate::posts::changed_at;
 use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
@@ -133,13 +136,14 @@ impl Store {
             .await?))
     }
 
-    /// Sets a post's status (publish, unpublish, schedule) and publication time. Returns
-    /// whether the post exists.
+    /// Sets a post's status (publish, unpublish, schedule), publication time and `updated_at`,
+    /// with `now` as its change-clock reading. Returns whether the post exists.
     pub async fn set_post_status(
         &self,
         id: &str,
         status: Status,
         published_at: Option<DateTime<Utc>>,
+        updated_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE posts SET status = $1, published_at = $2, updated_at = $3, \
@@ -147,8 +151,8 @@ impl Store {
         let done = on_pool!(&self.db, write, |p| sqlx::query(sql)
             .bind(status.as_str())
             .bind(published_at.map(to_micros))
+            .bind(to_micros(updated_at))
             .bind(to_micros(now))
-            .bind(changed_at())
             .bind(id)
             .execute(p)
             .await?
@@ -157,9 +161,9 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// Deletes a post (its tag, author and related links go with it) and leaves a tombstone.
-    /// Returns whether it existed.
-    pub async fn delete_post(&self, id: &str) -> Result<bool, StoreError> {
+    /// Deletes a post (its tag, author and related links go with it) and leaves a tombstone
+    /// dated `now` on the change clock. Returns whether it existed.
+    pub async fn delete_post(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let deleted = on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("DELETE FROM posts WHERE id = $1")
@@ -173,7 +177,7 @@ impl Store {
                      ON CONFLICT (post_id) DO UPDATE SET deleted_at = excluded.deleted_at",
                 )
                 .bind(id)
-                .bind(changed_at())
+                .bind(to_micros(now))
                 .execute(&mut *tx)
                 .await?;
             }

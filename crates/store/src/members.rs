@@ -141,12 +141,13 @@ impl Store {
         id: &str,
         column: &str,
         value: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let sql = format!("UPDATE members SET {column} = $1, updated_at = $2 WHERE id = $3");
         on_pool!(&self.db, write, |p| {
             sqlx::query(&sql)
                 .bind(value)
-                .bind(to_micros(Utc::now()))
+                .bind(to_micros(now))
                 .bind(id)
                 .execute(p)
                 .await?;
@@ -154,17 +155,36 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_member_name(&self, id: &str, name: &str) -> Result<(), StoreError> {
-        self.update_member(id, "name", Some(name.trim())).await
+    /// Changes a member's name, updated at `now`.
+    pub async fn set_member_name(
+        &self,
+        id: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.update_member(id, "name", Some(name.trim()), now).await
     }
 
-    /// Changes a member's email; `Conflict` when another member has it.
-    pub async fn set_member_email(&self, id: &str, email: &Email) -> Result<(), StoreError> {
-        self.update_member(id, "email", Some(email.as_str())).await
+    /// Changes a member's email, updated at `now`; `Conflict` when another member has it.
+    pub async fn set_member_email(
+        &self,
+        id: &str,
+        email: &Email,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.update_member(id, "email", Some(email.as_str()), now)
+            .await
     }
 
-    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError> {
-        self.update_member(id, "password_hash", Some(hash)).await
+    /// Sets a member's password hash, updated at `now`.
+    pub async fn set_password_hash(
+        &self,
+        id: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.update_member(id, "password_hash", Some(hash), now)
+            .await
     }
 
     /// The member with this email and their password hash, when they have set a password.
@@ -172,10 +192,10 @@ impl Store {
         &self,
         email: &Email,
     ) -> Result<Option<(Member, String)>, StoreError> {
+        type Row = (String, String, String, Option<String>, bool, i64, String);
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, password_hash FROM members WHERE email = $1 AND password_hash IS NOT NULL"
         );
-        type Row = (String, String, String, Option<String>, bool, i64, String);
         let row: Option<Row> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
             .bind(email.as_str())
             .fetch_optional(p)
@@ -225,8 +245,8 @@ impl Store {
         row.map(Tier::try_from).transpose()
     }
 
-    /// Creates a tier or updates the one with the same slug.
-    pub async fn upsert_tier(&self, t: &Tier) -> Result<(), StoreError> {
+    /// Creates a tier (created at `now`) or updates the one with the same slug.
+    pub async fn upsert_tier(&self, t: &Tier, now: DateTime<Utc>) -> Result<(), StoreError> {
         let benefits = serde_json::to_string(&t.benefits).unwrap_or_else(|_| "[]".into());
         on_pool!(&self.db, write, |p| {
             sqlx::query(
@@ -247,7 +267,7 @@ impl Store {
             .bind(&t.currency)
             .bind(i64::from(t.trial_days))
             .bind(t.active)
-            .bind(to_micros(Utc::now()))
+            .bind(to_micros(now))
             .execute(p)
             .await?;
         });

@@ -4,7 +4,7 @@ use crate::rows::{AUTHOR_COLUMNS, AuthorRow, Linked, POST_COLUMNS, PostRow, TAG_
 use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
-use domain::{Author, Post, PostKind, Tag};
+use domain::{Author, Post, PostKind, Slug, Tag};
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,11 +44,6 @@ const REPLACE_POST: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind
     canonical_url = excluded.canonical_url, published_at = excluded.published_at, \
     updated_at = excluded.updated_at, changed_at = excluded.changed_at";
 
-/// The change clock: a reading taken as a write happens (see `changes.rs`).
-pub(crate) fn changed_at() -> i64 {
-    to_micros(Utc::now())
-}
-
 /// Rows per multi-row INSERT; keeps every statement under SQLite's bound-parameter limit.
 const BATCH: usize = 400;
 
@@ -56,133 +51,49 @@ impl Store {
     /// Saves posts with their links to tags and authors in one transaction: new ids are
     /// inserted, existing ones replaced (keeping `created_at`). Tags and authors not yet stored
     /// are created; ones that exist (same slug) are linked by their stored id. Every saved post
-    /// gets a new change-clock reading, which is how the search index hears of it.
-    /// Nothing is written if anything fails.
-    pub async fn save_posts(&self, posts: &[Post]) -> Result<(), StoreError> {
+    /// gets `now` as its change-clock reading, which is how the search index hears of it (see
+    /// `changes.rs`: `now` is the time of this write). Nothing is written if anything fails.
+    pub async fn save_posts(&self, posts: &[Post], now: DateTime<Utc>) -> Result<(), StoreError> {
         let tags = unique_by_id(posts.iter().flat_map(|p| &p.tags), |t| &t.id);
         let authors = unique_by_id(posts.iter().flat_map(|p| &p.authors), |a| &a.id);
-        let now = to_micros(Utc::now());
+        let links = [
+            (
+                "post_tags",
+                "tag_id",
+                links(posts, |p| p.tags.iter().map(|t| t.id.as_str())),
+            ),
+            (
+                "post_authors",
+                "author_id",
+                links(posts, |p| p.authors.iter().map(|a| a.id.as_str())),
+            ),
+        ];
+        let now = to_micros(now);
         on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in tags.chunks(BATCH) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO tags (id, slug, name, description, kind, created_at) ",
-                );
-                q.push_values(chunk.iter().enumerate(), |mut b, (i, t)| {
-                    b.push_bind(&t.id)
-                        .push_bind(t.slug.as_str())
-                        .push_bind(&t.name)
-                        .push_bind(&t.description)
-                        .push_bind(t.kind.as_str())
-                        .push_bind(now + i as i64);
-                });
-                q.push(" ON CONFLICT (slug) DO NOTHING")
-                    .build()
-                    .execute(&mut *tx)
-                    .await?;
+                insert_tags(chunk, now).build().execute(&mut *tx).await?;
             }
             for chunk in authors.chunks(BATCH) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO authors (id, slug, name, bio, credentials, avatar, website, created_at) ",
-                );
-                q.push_values(chunk, |mut b, a| {
-                    b.push_bind(&a.id)
-                        .push_bind(a.slug.as_str())
-                        .push_bind(&a.name)
-                        .push_bind(&a.bio)
-                        .push_bind(&a.credentials)
-                        .push_bind(&a.avatar)
-                        .push_bind(&a.website)
-                        .push_bind(now);
-                });
-                q.push(" ON CONFLICT (slug) DO NOTHING")
-                    .build()
-                    .execute(&mut *tx)
-                    .await?;
+                insert_authors(chunk, now).build().execute(&mut *tx).await?;
             }
             for chunk in posts.chunks(BATCH) {
-                let mut q = QueryBuilder::new(format!(
-                    "INSERT INTO posts ({}, changed_at) ",
-                    POST_COLUMNS.replace("p.", "")
-                ));
-                q.push_values(chunk, |mut b, p| {
-                    let body = p.body.for_storage();
-                    let img = p.image.as_ref();
-                    let tiers: Vec<&str> = p
-                        .visibility
-                        .tier_slugs()
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect();
-                    b.push_bind(&p.id)
-                        .push_bind(p.kind.as_str())
-                        .push_bind(p.slug.as_str())
-                        .push_bind(&p.title)
-                        .push_bind(&p.dek)
-                        .push_bind(body.markdown)
-                        .push_bind(&body.free.html)
-                        .push_bind(&body.free.text)
-                        .push_bind(body.gated.map(|g| g.html.clone()))
-                        .push_bind(body.gated.map(|g| g.text.clone()))
-                        .push_bind(img.map(|i| i.url.clone()))
-                        .push_bind(img.and_then(|i| i.width).map(i64::from))
-                        .push_bind(img.and_then(|i| i.height).map(i64::from))
-                        .push_bind(img.map(|i| i.alt.clone()).unwrap_or_default())
-                        .push_bind(img.map(|i| i.caption.clone()).unwrap_or_default())
-                        .push_bind(img.map(|i| i.credit.clone()).unwrap_or_default())
-                        .push_bind(p.status.as_str())
-                        .push_bind(p.visibility.kind())
-                        .push_bind(serde_json::to_string(&tiers).unwrap_or_else(|_| "[]".into()))
-                        .push_bind(p.featured)
-                        .push_bind(&p.meta_title)
-                        .push_bind(&p.meta_description)
-                        .push_bind(&p.canonical_url)
-                        .push_bind(p.published_at.map(to_micros))
-                        .push_bind(to_micros(p.created_at))
-                        .push_bind(to_micros(p.updated_at))
-                        .push_bind(changed_at());
-                });
-                q.push(REPLACE_POST).build().execute(&mut *tx).await?;
+                upsert_posts(chunk, now).build().execute(&mut *tx).await?;
                 let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
-                for table in ["post_tags", "post_authors"] {
+                for (table, _, _) in &links {
                     let mut unlink =
                         QueryBuilder::new(format!("DELETE FROM {table} WHERE post_id IN "));
                     push_list(&mut unlink, &ids);
                     unlink.build().execute(&mut *tx).await?;
                 }
             }
-            let tag_links: Vec<(&str, &str, i64)> = posts
-                .iter()
-                .flat_map(|p| {
-                    p.tags
-                        .iter()
-                        .enumerate()
-                        .map(move |(i, t)| (p.id.as_str(), t.id.as_str(), i as i64))
-                })
-                .collect();
-            for chunk in tag_links.chunks(BATCH) {
-                let mut q = QueryBuilder::new("INSERT INTO post_tags (post_id, tag_id, position) ");
-                q.push_values(chunk, |mut b, (post, tag, pos)| {
-                    b.push_bind(*post).push_bind(*tag).push_bind(*pos);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            let author_links: Vec<(&str, &str, i64)> = posts
-                .iter()
-                .flat_map(|p| {
-                    p.authors
-                        .iter()
-                        .enumerate()
-                        .map(move |(i, a)| (p.id.as_str(), a.id.as_str(), i as i64))
-                })
-                .collect();
-            for chunk in author_links.chunks(BATCH) {
-                let mut q =
-                    QueryBuilder::new("INSERT INTO post_authors (post_id, author_id, position) ");
-                q.push_values(chunk, |mut b, (post, author, pos)| {
-                    b.push_bind(*post).push_bind(*author).push_bind(*pos);
-                });
-                q.build().execute(&mut *tx).await?;
+            for (table, column, rows) in &links {
+                for chunk in rows.chunks(BATCH) {
+                    insert_links(table, column, chunk)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await?;
         });
@@ -218,7 +129,7 @@ impl Store {
                 .fetch_one(p)
                 .await?
         });
-        Ok(n as u64)
+        Ok(crate::browse::sql_count(n))
     }
 
     /// Published posts matching `filter`, newest first.
@@ -254,7 +165,7 @@ impl Store {
             push_where(&mut count, filter, now);
             count.build_query_scalar().fetch_one(p).await?
         });
-        Ok(total as u64)
+        Ok(crate::browse::sql_count(total))
     }
 
     /// The posts with these ids, in the order given (missing ids are skipped).
@@ -332,6 +243,132 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// `(post id, linked id, position)` for each post's tags or authors, in the post's order.
+fn links<'a, I>(posts: &'a [Post], linked: impl Fn(&'a Post) -> I) -> Vec<(&'a str, &'a str, i64)>
+where
+    I: Iterator<Item = &'a str>,
+{
+    posts
+        .iter()
+        .flat_map(|p| (0..).zip(linked(p)).map(|(i, id)| (p.id.as_str(), id, i)))
+        .collect()
+}
+
+/// Inserts tags not yet stored (a tag whose slug exists is left as stored). Each is created a
+/// microsecond after the one before it, because navigation lists sections in creation order.
+fn insert_tags<'a, DB: sqlx::Database>(chunk: &'a [Tag], now: i64) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q =
+        QueryBuilder::new("INSERT INTO tags (id, slug, name, description, kind, created_at) ");
+    q.push_values(chunk.iter().zip(now..), |mut b, (t, created_at)| {
+        b.push_bind(t.id.as_str())
+            .push_bind(t.slug.as_str())
+            .push_bind(t.name.as_str())
+            .push_bind(t.description.as_str())
+            .push_bind(t.kind.as_str())
+            .push_bind(created_at);
+    });
+    q.push(" ON CONFLICT (slug) DO NOTHING");
+    q
+}
+
+/// Inserts authors not yet stored (an author whose slug exists is left as stored).
+fn insert_authors<'a, DB: sqlx::Database>(chunk: &'a [Author], now: i64) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO authors (id, slug, name, bio, credentials, avatar, website, created_at) ",
+    );
+    q.push_values(chunk, |mut b, a| {
+        b.push_bind(a.id.as_str())
+            .push_bind(a.slug.as_str())
+            .push_bind(a.name.as_str())
+            .push_bind(a.bio.as_str())
+            .push_bind(a.credentials.as_str())
+            .push_bind(a.avatar.as_deref())
+            .push_bind(a.website.as_deref())
+            .push_bind(now);
+    });
+    q.push(" ON CONFLICT (slug) DO NOTHING");
+    q
+}
+
+/// Inserts or replaces posts (`REPLACE_POST`), each with `changed_at` as its change-clock
+/// reading.
+fn upsert_posts<'a, DB: sqlx::Database>(chunk: &'a [Post], changed_at: i64) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(format!(
+        "INSERT INTO posts ({}, changed_at) ",
+        POST_COLUMNS.replace("p.", "")
+    ));
+    q.push_values(chunk, |mut b, p| {
+        let body = p.body.for_storage();
+        let img = p.image.as_ref();
+        let tiers: Vec<&str> = p.visibility.tier_slugs().iter().map(Slug::as_str).collect();
+        b.push_bind(p.id.as_str())
+            .push_bind(p.kind.as_str())
+            .push_bind(p.slug.as_str())
+            .push_bind(p.title.as_str())
+            .push_bind(p.dek.as_str())
+            .push_bind(body.markdown)
+            .push_bind(body.free.html.as_str())
+            .push_bind(body.free.text.as_str())
+            .push_bind(body.gated.map(|g| g.html.as_str()))
+            .push_bind(body.gated.map(|g| g.text.as_str()))
+            .push_bind(img.map(|i| i.url.as_str()))
+            .push_bind(img.and_then(|i| i.width).map(i64::from))
+            .push_bind(img.and_then(|i| i.height).map(i64::from))
+            .push_bind(img.map_or("", |i| i.alt.as_str()))
+            .push_bind(img.map_or("", |i| i.caption.as_str()))
+            .push_bind(img.map_or("", |i| i.credit.as_str()))
+            .push_bind(p.status.as_str())
+            .push_bind(p.visibility.kind())
+            .push_bind(serde_json::to_string(&tiers).unwrap_or_else(|_| "[]".into()))
+            .push_bind(p.featured)
+            .push_bind(p.meta_title.as_deref())
+            .push_bind(p.meta_description.as_deref())
+            .push_bind(p.canonical_url.as_deref())
+            .push_bind(p.published_at.map(to_micros))
+            .push_bind(to_micros(p.created_at))
+            .push_bind(to_micros(p.updated_at))
+            .push_bind(changed_at);
+    });
+    q.push(REPLACE_POST);
+    q
+}
+
+/// Inserts `(post id, linked id, position)` rows into a link table.
+fn insert_links<'a, DB: sqlx::Database>(
+    table: &str,
+    column: &str,
+    rows: &'a [(&'a str, &'a str, i64)],
+) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(format!(
+        "INSERT INTO {table} (post_id, {column}, position) "
+    ));
+    q.push_values(rows, |mut b, (post, linked, position)| {
+        b.push_bind(*post).push_bind(*linked).push_bind(*position);
+    });
+    q
 }
 
 fn push_where<'a, DB: sqlx::Database>(

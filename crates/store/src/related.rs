@@ -42,12 +42,12 @@ impl Store {
                     .bind(post_id)
                     .execute(&mut *tx)
                     .await?;
-                for (position, id) in ids.iter().enumerate() {
+                for (position, id) in (0_i64..).zip(ids) {
                     sqlx::query(
                         "INSERT INTO related_posts (post_id, position, related_id) VALUES ($1, $2, $3)",
                     )
                     .bind(post_id)
-                    .bind(position as i64)
+                    .bind(position)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;

@@ -1,7 +1,9 @@
 //! Tags and authors: lookups by slug or name, and listings for navigation.
 
 use crate::rows::{AUTHOR_COLUMNS, AuthorRow, TAG_COLUMNS, TagRow};
+use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};
+use chrono::{DateTime, Utc};
 use domain::{Author, Tag, TagKind};
 
 impl Store {
@@ -96,10 +98,10 @@ impl Store {
 const TOUCH_POSTS_OF_TAG: &str = "UPDATE posts SET changed_at = $1 WHERE id IN \
     (SELECT post_id FROM post_tags WHERE tag_id = $2)";
 
-/// Tag writes from the Admin API. Every post carrying the tag gets a change-clock reading, so
-/// the search index hears that its tags changed.
+/// Tag writes from the Admin API. Every post carrying the tag gets `now` as its change-clock
+/// reading, so the search index hears that its tags changed.
 impl Store {
-    pub async fn create_tag(&self, tag: &Tag) -> Result<(), StoreError> {
+    pub async fn create_tag(&self, tag: &Tag, now: DateTime<Utc>) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
             sqlx::query(
                 "INSERT INTO tags (id, slug, name, description, kind, created_at) \
@@ -110,7 +112,7 @@ impl Store {
             .bind(&tag.name)
             .bind(&tag.description)
             .bind(tag.kind.as_str())
-            .bind(crate::posts::changed_at())
+            .bind(to_micros(now))
             .execute(p)
             .await?;
         });
@@ -119,7 +121,7 @@ impl Store {
     }
 
     /// Replaces a tag's slug, name and description; returns whether it exists.
-    pub async fn update_tag(&self, tag: &Tag) -> Result<bool, StoreError> {
+    pub async fn update_tag(&self, tag: &Tag, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
             let n =
@@ -132,7 +134,7 @@ impl Store {
                     .await?
                     .rows_affected();
             sqlx::query(TOUCH_POSTS_OF_TAG)
-                .bind(crate::posts::changed_at())
+                .bind(to_micros(now))
                 .bind(&tag.id)
                 .execute(&mut *tx)
                 .await?;
@@ -144,11 +146,11 @@ impl Store {
     }
 
     /// Deletes a tag (posts lose it); returns whether it existed.
-    pub async fn delete_tag(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_tag(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(TOUCH_POSTS_OF_TAG)
-                .bind(crate::posts::changed_at())
+                .bind(to_micros(now))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

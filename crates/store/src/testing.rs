@@ -4,8 +4,11 @@
 use crate::{Store, StoreError};
 use std::path::Path;
 
-/// The admin URL of the test PostgreSQL server, if one is configured. Under `CI=true` a missing
-/// server is a failure, not a skip.
+/// The admin URL of the test PostgreSQL server, if one is configured.
+///
+/// # Panics
+/// Under `CI=true` when no server is configured: there a missing server is a failure, not a
+/// skip.
 pub fn postgres_admin_url() -> Option<String> {
     match std::env::var("MASTHEAD_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => Some(url),

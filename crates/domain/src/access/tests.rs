@@ -265,7 +265,7 @@ mod properties {
                 prop_assert!(!view.text.contains(&needle));
                 prop_assert!(!view.excerpt(10_000).contains(&needle));
                 prop_assert!(!view.description().contains(&needle));
-                let debug = format!("{:?}", view);
+                let debug = format!("{view:?}");
                 prop_assert!(!debug.contains(&needle));
             }
         }

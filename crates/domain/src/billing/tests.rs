@@ -263,7 +263,7 @@ fn late_news_of_an_end_still_cancels() {
         updated(SUB, "canceled"),
         updated(SUB, "incomplete_expired"),
     ] {
-        let next = set(Some(&active), at(9, kind.clone()));
+        let next = set(Some(&active), &at(9, kind.clone()));
         assert_eq!(
             (next.status, next.last_event_at, next.cancel_at_period_end),
             (Canceled, Some(t(10)), false),
@@ -290,8 +290,8 @@ fn late_news_of_an_end_still_cancels() {
     }
 }
 
-fn set(current: Option<&Subscription>, event: Event) -> Subscription {
-    match apply(current, &event, now()) {
+fn set(current: Option<&Subscription>, event: &Event) -> Subscription {
+    match apply(current, event, now()) {
         Transition::Set(sub) => sub,
         Transition::Unchanged => panic!("{event:?} left {current:?} unchanged"),
     }
@@ -299,22 +299,22 @@ fn set(current: Option<&Subscription>, event: Event) -> Subscription {
 
 #[test]
 fn fields_follow_the_event() {
-    let first_failure = set(Some(&stripe(Active, SUB)), at(20, failed(Some(SUB))));
+    let first_failure = set(Some(&stripe(Active, SUB)), &at(20, failed(Some(SUB))));
     assert_eq!(
         first_failure.past_due_since,
         Some(t(20)),
         "grace starts at the first failure"
     );
-    let again = set(Some(&stripe(PastDue, SUB)), at(20, failed(Some(SUB))));
+    let again = set(Some(&stripe(PastDue, SUB)), &at(20, failed(Some(SUB))));
     assert_eq!(
         again.past_due_since,
         Some(t(5)),
         "later failures do not extend the grace"
     );
-    let again = set(Some(&stripe(PastDue, SUB)), at(20, updated(SUB, "unpaid")));
+    let again = set(Some(&stripe(PastDue, SUB)), &at(20, updated(SUB, "unpaid")));
     assert_eq!(again.past_due_since, Some(t(5)));
 
-    let settled = set(Some(&stripe(PastDue, SUB)), at(20, paid(Some(SUB))));
+    let settled = set(Some(&stripe(PastDue, SUB)), &at(20, paid(Some(SUB))));
     assert_eq!(
         (settled.past_due_since, settled.current_period_end),
         (None, Some(t(90 * DAY)))
@@ -330,7 +330,7 @@ fn fields_follow_the_event() {
         *tier = Some(slug("gold"));
         *cancel_at_period_end = true;
     }
-    let upgraded = set(Some(&stripe(Active, SUB)), at(20, change));
+    let upgraded = set(Some(&stripe(Active, SUB)), &at(20, change));
     assert_eq!(upgraded.tier, slug("gold"));
     assert!(upgraded.cancel_at_period_end);
     assert_eq!(upgraded.current_period_end, Some(t(60 * DAY)));
@@ -338,14 +338,14 @@ fn fields_follow_the_event() {
 
     let refreshed = set(
         Some(&stripe(Trialing, SUB)),
-        at(20, checkout(SUB, Some("gold"))),
+        &at(20, checkout(SUB, Some("gold"))),
     );
     assert_eq!(
         (refreshed.tier.as_str(), refreshed.current_period_end),
         ("gold", Some(t(30 * DAY)))
     );
 
-    let renewed = set(Some(&stripe(Active, SUB)), at(20, paid_by(CUS)));
+    let renewed = set(Some(&stripe(Active, SUB)), &at(20, paid_by(CUS)));
     assert_eq!(
         renewed,
         Subscription {
@@ -360,7 +360,7 @@ fn fields_follow_the_event() {
             cancel_at_period_end: true,
             ..stripe(Active, SUB)
         }),
-        at(20, deleted(SUB)),
+        &at(20, deleted(SUB)),
     );
     assert_eq!(
         (ended.cancel_at_period_end, ended.renews_at()),
@@ -370,7 +370,7 @@ fn fields_follow_the_event() {
 
 #[test]
 fn a_new_subscription_replaces_a_comp_whole() {
-    let sub = set(Some(&comped(Some(2_000))), at(20, checkout(SUB, None)));
+    let sub = set(Some(&comped(Some(2_000))), &at(20, checkout(SUB, None)));
     let want = Subscription {
         tier: slug("plus"),
         status: Active,

@@ -103,9 +103,9 @@ const fn v4(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
     Ipv4Net::new_assert(Ipv4Addr::new(a, b, c, d), len)
 }
 
-const fn v6(segments: [u16; 8], len: u8) -> Ipv6Net {
-    let [a, b, c, d, e, f, g, h] = segments;
-    Ipv6Net::new_assert(Ipv6Addr::new(a, b, c, d, e, f, g, h), len)
+const fn v6(s: [u16; 8], len: u8) -> Ipv6Net {
+    let ip = Ipv6Addr::new(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+    Ipv6Net::new_assert(ip, len)
 }
 
 const PRIVATE: &str = "a private address";
@@ -208,9 +208,9 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         Some(v4)
     } else if NAT64.contains(&ip) {
-        Some(Ipv4Addr::from(((s[6] as u32) << 16) | s[7] as u32))
+        Some(Ipv4Addr::from((u32::from(s[6]) << 16) | u32::from(s[7])))
     } else if SIX_TO_FOUR.contains(&ip) {
-        Some(Ipv4Addr::from(((s[1] as u32) << 16) | s[2] as u32))
+        Some(Ipv4Addr::from((u32::from(s[1]) << 16) | u32::from(s[2])))
     } else {
         None
     }

@@ -186,28 +186,34 @@ async fn install_membership(store: &Store) -> Result<()> {
         active: true,
     };
     store
-        .upsert_tier(&tier(
-            "free",
-            "Free",
-            "News, opinion and members-only stories.",
-            &["Members-only stories", "Three paid articles a month"],
-            0,
-            0,
-        ))
+        .upsert_tier(
+            &tier(
+                "free",
+                "Free",
+                "News, opinion and members-only stories.",
+                &["Members-only stories", "Three paid articles a month"],
+                0,
+                0,
+            ),
+            Utc::now(),
+        )
         .await?;
     store
-        .upsert_tier(&tier(
-            "subscriber-plus",
-            "Subscriber+",
-            "Every analysis, interview and briefing in full.",
-            &[
-                "All Deep Dives and Expert Interviews",
-                "Ten gift links a month",
-                "The weekly briefing",
-            ],
-            800,
-            8000,
-        ))
+        .upsert_tier(
+            &tier(
+                "subscriber-plus",
+                "Subscriber+",
+                "Every analysis, interview and briefing in full.",
+                &[
+                    "All Deep Dives and Expert Interviews",
+                    "Ten gift links a month",
+                    "The weekly briefing",
+                ],
+                800,
+                8000,
+            ),
+            Utc::now(),
+        )
         .await?;
     // Signed-in free members read three paid stories a month; anonymous readers meet the paywall.
     store.set_setting("meter_members", "3").await?;
@@ -218,7 +224,11 @@ async fn install_membership(store: &Store) -> Result<()> {
             .await?;
         if let Some(tier) = tier {
             store
-                .put_subscription(&member.id, &domain::billing::comp(Slug::parse(tier)?, None))
+                .put_subscription(
+                    &member.id,
+                    &domain::billing::comp(Slug::parse(tier)?, None),
+                    Utc::now(),
+                )
                 .await?;
         }
     }

@@ -458,6 +458,7 @@ pub async fn set_name(
         .set_member_name(
             &current.member.id,
             &f.name.chars().take(120).collect::<String>(),
+            Utc::now(),
         )
         .await?;
     let after = state.store.member_by_id(&current.member.id).await?;

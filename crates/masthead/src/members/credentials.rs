@@ -34,7 +34,10 @@ pub async fn set_password(
         .await
         .map_err(anyhow::Error::from)??;
     let member = &current.member;
-    state.store.set_password_hash(&member.id, &phc).await?;
+    state
+        .store
+        .set_password_hash(&member.id, &phc, chrono::Utc::now())
+        .await?;
     let jar = session::restart(state, current, jar).await?;
     notify(state, member, CredentialChange::PasswordSet).await;
     Ok(jar)

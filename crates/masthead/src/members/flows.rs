@@ -253,7 +253,7 @@ async fn complete(state: &AppState, t: LoginToken) -> Result<Option<Redeemed>, F
                 return Ok(None);
             };
             let before = emit::member_snapshot(&state.emitter(), &old).await;
-            match state.store.set_member_email(id, &email).await {
+            match state.store.set_member_email(id, &email, Utc::now()).await {
                 Err(store::StoreError::Conflict(_)) => {
                     return Err(FlowError::Invalid(
                         "Another account already uses that address.".into(),

@@ -204,7 +204,11 @@ async fn a_change_evicts_exactly_the_pages_that_show_it() {
     let mut edited = target.clone();
     edited.title = "Cache probe: a corrected headline".into();
     edited.updated_at = Utc::now();
-    app.state.store.save_posts(&[edited]).await.unwrap();
+    app.state
+        .store
+        .save_posts(&[edited], Utc::now())
+        .await
+        .unwrap();
     for path in &showing {
         let res = app.get(path).await;
         assert!(
@@ -219,7 +223,13 @@ async fn a_change_evicts_exactly_the_pages_that_show_it() {
     // Unpublishing: the story leaves every page that listed it.
     app.state
         .store
-        .set_post_status(&target.id, Status::Draft, target.published_at, Utc::now())
+        .set_post_status(
+            &target.id,
+            Status::Draft,
+            target.published_at,
+            Utc::now(),
+            Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(app.get(&page).await.status, StatusCode::NOT_FOUND);
@@ -265,7 +275,11 @@ async fn a_change_evicts_exactly_the_pages_that_show_it() {
     eventually(&app, &unrelated[1], |r| outcome(r) == "hit").await;
 
     // Deleting it takes it off again.
-    app.state.store.delete_post(&post.id).await.unwrap();
+    app.state
+        .store
+        .delete_post(&post.id, Utc::now())
+        .await
+        .unwrap();
     for path in ["/", section.as_str(), "/rss/"] {
         assert!(
             !app.get(path).await.body.contains(post.slug.as_str()),
@@ -308,7 +322,7 @@ async fn writes_from_another_process_reach_the_cache_within_a_tick() {
         .unwrap();
     let mut edited = target.clone();
     edited.title = "Edited by another process".into();
-    other.save_posts(&[edited]).await.unwrap();
+    other.save_posts(&[edited], Utc::now()).await.unwrap();
     eventually(&app, &page, |r| {
         r.body.contains("Edited by another process")
     })
@@ -551,7 +565,13 @@ async fn renaming_a_tag_changes_every_page_that_names_it() {
         "the navigation names it"
     );
     section.name = "Renamed Desk".into();
-    assert!(app.state.store.update_tag(&section).await.unwrap());
+    assert!(
+        app.state
+            .store
+            .update_tag(&section, Utc::now())
+            .await
+            .unwrap()
+    );
     for path in ["/", page.as_str()] {
         eventually(&app, path, |r| r.body.contains("Renamed Desk")).await;
     }

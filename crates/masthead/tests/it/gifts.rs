@@ -20,18 +20,21 @@ async fn site() -> TestApp {
     }
     app.state
         .store
-        .upsert_tier(&Tier {
-            id: masthead::compose::new_id(),
-            slug: Slug::parse("basic").unwrap(),
-            name: "Basic".into(),
-            description: String::new(),
-            benefits: vec![],
-            monthly_price: 300,
-            yearly_price: 3000,
-            currency: "usd".into(),
-            trial_days: 0,
-            active: true,
-        })
+        .upsert_tier(
+            &Tier {
+                id: masthead::compose::new_id(),
+                slug: Slug::parse("basic").unwrap(),
+                name: "Basic".into(),
+                description: String::new(),
+                benefits: vec![],
+                monthly_price: 300,
+                yearly_price: 3000,
+                currency: "usd".into(),
+                trial_days: 0,
+                active: true,
+            },
+            Utc::now(),
+        )
         .await
         .unwrap();
     app

@@ -118,7 +118,7 @@ async fn member_with(app: &TestApp, email: &str, sub: Option<Subscription>) -> B
             .unwrap();
         app.state
             .store
-            .put_subscription(&member.id, &sub)
+            .put_subscription(&member.id, &sub, Utc::now())
             .await
             .unwrap();
     }
@@ -137,7 +137,7 @@ async fn other_tier_member(app: &TestApp, email: &str) -> Browser {
     tier.id = masthead::compose::new_id();
     tier.slug = Slug::parse("patron").unwrap();
     tier.name = "Patron".into();
-    store.upsert_tier(&tier).await.unwrap();
+    store.upsert_tier(&tier, Utc::now()).await.unwrap();
     app.comp(email, "patron").await;
     app.signed_in(email).await
 }

@@ -196,18 +196,24 @@ async fn publishing_updating_unpublishing_and_deleting_reach_search_within_a_sec
     assert_eq!(search(&app, "q=zanzibar").await["total"], 0);
 
     store
-        .set_post_status(&post.id, Status::Draft, None, Utc::now())
+        .set_post_status(&post.id, Status::Draft, None, Utc::now(), Utc::now())
         .await
         .unwrap();
     let took = until(&app, "pemba", |j| j["total"] == 0).await;
     assert!(took.as_millis() < 1_000, "unpublished in {took:?}");
 
     store
-        .set_post_status(&post.id, Status::Published, Some(Utc::now()), Utc::now())
+        .set_post_status(
+            &post.id,
+            Status::Published,
+            Some(Utc::now()),
+            Utc::now(),
+            Utc::now(),
+        )
         .await
         .unwrap();
     until(&app, "pemba", |j| j["total"] == 1).await;
-    store.delete_post(&post.id).await.unwrap();
+    store.delete_post(&post.id, Utc::now()).await.unwrap();
     let took = until(&app, "pemba", |j| j["total"] == 0).await;
     assert!(took.as_millis() < 1_000, "deleted in {took:?}");
 
@@ -341,7 +347,7 @@ async fn related_articles_are_four_distinct_live_stories_that_follow_changes() {
     let post = app.state.store.post_by_slug(&gone).await.unwrap().unwrap();
     app.state
         .store
-        .set_post_status(&post.id, Status::Draft, None, Utc::now())
+        .set_post_status(&post.id, Status::Draft, None, Utc::now(), Utc::now())
         .await
         .unwrap();
     let started = Instant::now();

@@ -244,18 +244,21 @@ async fn command_line_writes_queue_events_for_the_running_server() {
         store.create_webhook(&hook).await.unwrap();
     }
     store
-        .upsert_tier(&domain::Tier {
-            id: masthead::compose::new_id(),
-            slug: domain::Slug::parse("subscriber-plus").unwrap(),
-            name: "Subscriber+".into(),
-            description: String::new(),
-            benefits: vec![],
-            monthly_price: 1000,
-            yearly_price: 10000,
-            currency: "usd".into(),
-            trial_days: 0,
-            active: true,
-        })
+        .upsert_tier(
+            &domain::Tier {
+                id: masthead::compose::new_id(),
+                slug: domain::Slug::parse("subscriber-plus").unwrap(),
+                name: "Subscriber+".into(),
+                description: String::new(),
+                benefits: vec![],
+                monthly_price: 1000,
+                yearly_price: 10000,
+                currency: "usd".into(),
+                trial_days: 0,
+                active: true,
+            },
+            Utc::now(),
+        )
         .await
         .unwrap();
     let file = dir.path().join("story.md");

@@ -70,7 +70,7 @@ fn probed(keep_gated: impl Fn(&Probe) -> bool) -> Vec<IndexDoc> {
             "A dispatch from the docks",
             "Free opening about harbour pilots and the strait.",
             &["deep-dive", "energy"],
-            3 + i as i64,
+            3 + i64::try_from(i).unwrap(),
         );
         if keep_gated(p) {
             let text = format!(

@@ -27,14 +27,20 @@ async fn subscription_writes_and_ended_sessions_move_the_access_clock() {
         let sub = domain::billing::comp(Slug::parse("plus").unwrap(), None);
         assert!(
             moves(&store, async {
-                store.put_subscription("m1", &sub).await.unwrap();
+                store
+                    .put_subscription("m1", &sub, chrono::Utc::now())
+                    .await
+                    .unwrap();
             })
             .await,
             "a comp"
         );
         assert!(
             moves(&store, async {
-                store.put_subscription("m1", &sub).await.unwrap();
+                store
+                    .put_subscription("m1", &sub, chrono::Utc::now())
+                    .await
+                    .unwrap();
             })
             .await,
             "a rewrite"
@@ -75,7 +81,7 @@ async fn subscription_writes_and_ended_sessions_move_the_access_clock() {
         assert!(
             !moves(&store, async {
                 let post = PostBuilder::new("unrelated").build();
-                store.save_posts(&[post]).await.unwrap();
+                store.save_posts(&[post], chrono::Utc::now()).await.unwrap();
                 store
                     .create_session("s1", "m1", now(), now() + Duration::days(30))
                     .await

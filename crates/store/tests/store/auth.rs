@@ -49,9 +49,10 @@ async fn twenty_parallel_wrong_codes_get_five_comparisons_then_the_right_code_is
             .iter()
             .filter(|o| **o == CodeAttempt::Locked)
             .count();
+        let max = usize::try_from(MAX_CODE_ATTEMPTS).unwrap();
         assert_eq!(
             (wrong, locked),
-            (MAX_CODE_ATTEMPTS as usize, 20 - MAX_CODE_ATTEMPTS as usize),
+            (max, 20 - max),
             "only {MAX_CODE_ATTEMPTS} of 20 parallel guesses are compared: {outcomes:?}"
         );
         assert_eq!(

@@ -64,7 +64,12 @@ async fn author_emails_are_found_whatever_their_case_and_held_by_one_author() {
                 .contains_key(&joe.id)
         );
 
-        assert!(store.rename_author(&joe.id, "Joe Bloggs").await.unwrap());
+        assert!(
+            store
+                .rename_author(&joe.id, "Joe Bloggs", chrono::Utc::now())
+                .await
+                .unwrap()
+        );
         let renamed = store.author_by_slug("joe-bloggs").await.unwrap().unwrap();
         assert_eq!(renamed.name, "Joe Bloggs");
     })

@@ -45,25 +45,28 @@ async fn browse_posts_by_condition_on_both_backends() {
             .build();
         sure.title = "We are 100%_ sure".into();
         store
-            .save_posts(&[
-                PostBuilder::new("a-strait")
-                    .tags(&[&china, &russia])
-                    .authors(&[&dana])
-                    .featured()
-                    .published_hours_ago(1)
-                    .build(),
-                sure,
-                PostBuilder::new("c-plain").published_hours_ago(3).build(),
-                PostBuilder::new("d-draft")
-                    .tags(&[&china])
-                    .status(Status::Draft)
-                    .build(),
-                PostBuilder::new("e-future")
-                    .tags(&[&china])
-                    .published_hours_ago(-5)
-                    .build(),
-                PostBuilder::new("f-page").tags(&[&china]).page().build(),
-            ])
+            .save_posts(
+                &[
+                    PostBuilder::new("a-strait")
+                        .tags(&[&china, &russia])
+                        .authors(&[&dana])
+                        .featured()
+                        .published_hours_ago(1)
+                        .build(),
+                    sure,
+                    PostBuilder::new("c-plain").published_hours_ago(3).build(),
+                    PostBuilder::new("d-draft")
+                        .tags(&[&china])
+                        .status(Status::Draft)
+                        .build(),
+                    PostBuilder::new("e-future")
+                        .tags(&[&china])
+                        .published_hours_ago(-5)
+                        .build(),
+                    PostBuilder::new("f-page").tags(&[&china]).page().build(),
+                ],
+                Utc::now(),
+            )
             .await
             .unwrap();
         let everything = Cond::All(vec![]);
@@ -209,7 +212,7 @@ async fn api_keys_round_trip_and_revoke() {
 async fn huge_offsets_give_empty_pages() {
     each_backend(|store| async move {
         store
-            .save_posts(&[PostBuilder::new("only").build()])
+            .save_posts(&[PostBuilder::new("only").build()], Utc::now())
             .await
             .unwrap();
         for offset in [1, i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {

@@ -35,7 +35,10 @@ async fn a_saved_post_reads_back_identically() {
             credit: "Credit".into(),
         });
         post.meta_description = Some("Meta".into());
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         let back = store
             .post_by_slug("round-trip")
             .await
@@ -81,7 +84,7 @@ async fn listings_show_live_posts_newest_first_with_filters() {
                 .build(),
             PostBuilder::new("about").page().build(),
         ];
-        store.save_posts(&posts).await.unwrap();
+        store.save_posts(&posts, Utc::now()).await.unwrap();
         let slugs = |posts: &[Post]| posts.iter().map(|p| p.slug.to_string()).collect::<Vec<_>>();
 
         let all = store
@@ -155,7 +158,7 @@ async fn listings_show_live_posts_newest_first_with_filters() {
 async fn a_failed_save_writes_nothing() {
     each_backend(|store| async move {
         store
-            .save_posts(&[PostBuilder::new("taken").build()])
+            .save_posts(&[PostBuilder::new("taken").build()], Utc::now())
             .await
             .unwrap();
         let fresh_tag = tag("fresh", TagKind::Topic);
@@ -163,7 +166,7 @@ async fn a_failed_save_writes_nothing() {
             PostBuilder::new("ok").tags(&[&fresh_tag]).build(),
             PostBuilder::new("taken").build(),
         ];
-        let err = store.save_posts(&batch).await.unwrap_err();
+        let err = store.save_posts(&batch, Utc::now()).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         assert!(store.post_by_slug("ok").await.unwrap().is_none());
         assert!(store.tag_by_slug("fresh").await.unwrap().is_none());
@@ -177,7 +180,10 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
     each_backend(|store| async move {
         let china = tag("china", TagKind::Topic);
         store
-            .save_posts(&[PostBuilder::new("one").tags(&[&china]).build()])
+            .save_posts(
+                &[PostBuilder::new("one").tags(&[&china]).build()],
+                Utc::now(),
+            )
             .await
             .unwrap();
         let found = store
@@ -187,7 +193,10 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
             .expect("found by name");
         assert_eq!(found.id, china.id);
         store
-            .save_posts(&[PostBuilder::new("two").tags(&[&found]).build()])
+            .save_posts(
+                &[PostBuilder::new("two").tags(&[&found]).build()],
+                Utc::now(),
+            )
             .await
             .unwrap();
         let by_tag = PostFilter {
@@ -205,7 +214,10 @@ async fn existing_tags_and_authors_are_linked_not_duplicated() {
         );
         let amy = author("amy");
         store
-            .save_posts(&[PostBuilder::new("three").authors(&[&amy]).build()])
+            .save_posts(
+                &[PostBuilder::new("three").authors(&[&amy]).build()],
+                Utc::now(),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -231,7 +243,10 @@ async fn saving_again_replaces_the_post_and_its_links() {
     each_backend(|store| async move {
         let (a, b) = (tag("a", TagKind::Topic), tag("b", TagKind::Topic));
         let mut post = PostBuilder::new("story").tags(&[&a]).build();
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         let created = store
             .post_by_slug("story")
             .await
@@ -241,7 +256,10 @@ async fn saving_again_replaces_the_post_and_its_links() {
         post.title = "Rewritten".into();
         post.tags = vec![b.clone()];
         post.created_at = now() + Duration::days(1);
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         let back = store.post_by_slug("story").await.unwrap().unwrap();
         assert_eq!(back.title, "Rewritten");
         assert_eq!(back.tags.len(), 1);
@@ -258,7 +276,7 @@ async fn the_change_feed_returns_every_write_once_in_order_and_tombstones_deleti
         let posts: Vec<Post> = (0..5)
             .map(|i| PostBuilder::new(&format!("p{i}")).build())
             .collect();
-        store.save_posts(&posts).await.unwrap();
+        store.save_posts(&posts, Utc::now()).await.unwrap();
         // Pages of two walk the whole feed, each post once.
         let mut at = FeedPosition::default();
         let mut seen = vec![];
@@ -281,16 +299,16 @@ async fn the_change_feed_returns_every_write_once_in_order_and_tombstones_deleti
         // A status change and a deletion are new entries.
         assert!(
             store
-                .set_post_status(&posts[1].id, Status::Draft, None, now())
+                .set_post_status(&posts[1].id, Status::Draft, None, now(), Utc::now())
                 .await
                 .unwrap()
         );
         let next = store.changed_posts(&at, 10).await.unwrap();
         assert_eq!(next.len(), 1);
         assert_eq!(next[0].1.status, Status::Draft);
-        assert!(store.delete_post(&posts[2].id).await.unwrap());
+        assert!(store.delete_post(&posts[2].id, Utc::now()).await.unwrap());
         assert!(
-            !store.delete_post(&posts[2].id).await.unwrap(),
+            !store.delete_post(&posts[2].id, Utc::now()).await.unwrap(),
             "already gone"
         );
         let gone = store.deleted_posts(0, 10).await.unwrap();
@@ -300,7 +318,7 @@ async fn the_change_feed_returns_every_write_once_in_order_and_tombstones_deleti
         assert!(store.post_by_slug("p2").await.unwrap().is_none());
         assert!(
             !store
-                .set_post_status(&posts[2].id, Status::Published, None, now())
+                .set_post_status(&posts[2].id, Status::Published, None, now(), Utc::now())
                 .await
                 .unwrap()
         );
@@ -330,7 +348,7 @@ async fn the_feed_head_went_live_and_the_content_clock_tell_caches_what_changed(
             ..PostBuilder::new("draft").status(Status::Draft).build()
         };
         store
-            .save_posts(&[soon.clone(), page.clone(), draft])
+            .save_posts(&[soon.clone(), page.clone(), draft], Utc::now())
             .await
             .unwrap();
         assert!(store.content_ticks() > ticks, "a save moves the clock");
@@ -364,10 +382,10 @@ async fn the_feed_head_went_live_and_the_content_clock_tell_caches_what_changed(
         let ticks = store.content_ticks();
         store.set_setting("title", "Renamed").await.unwrap();
         store
-            .set_post_status(&soon.id, Status::Draft, None, now())
+            .set_post_status(&soon.id, Status::Draft, None, now(), Utc::now())
             .await
             .unwrap();
-        store.delete_post(&page.id).await.unwrap();
+        store.delete_post(&page.id, Utc::now()).await.unwrap();
         assert_eq!(store.content_ticks(), ticks + 3);
         let (next, deleted) = store.feed_head().await.unwrap();
         assert_eq!(next.id, soon.id);
@@ -394,7 +412,7 @@ async fn related_lists_are_stored_in_order_and_outlive_the_posts_they_name() {
         let posts: Vec<Post> = (0..4)
             .map(|i| PostBuilder::new(&format!("r{i}")).build())
             .collect();
-        store.save_posts(&posts).await.unwrap();
+        store.save_posts(&posts, Utc::now()).await.unwrap();
         let (subject, others) = (&posts[0].id, [posts[3].id.clone(), posts[1].id.clone()]);
         assert_eq!(
             store.related_ids(subject).await.unwrap(),
@@ -417,13 +435,13 @@ async fn related_lists_are_stored_in_order_and_outlive_the_posts_they_name() {
             std::slice::from_ref(subject)
         );
         // Deleting a listed post keeps the row, so the indexer knows whose list to redo.
-        store.delete_post(&posts[1].id).await.unwrap();
+        store.delete_post(&posts[1].id, Utc::now()).await.unwrap();
         assert_eq!(
             store.posts_listing_related(&posts[1].id).await.unwrap(),
             std::slice::from_ref(subject)
         );
         // Deleting the subject removes its list; saving a list for a missing post is a no-op.
-        store.delete_post(subject).await.unwrap();
+        store.delete_post(subject, Utc::now()).await.unwrap();
         assert!(
             store
                 .posts_listing_related(&posts[3].id)

@@ -1,4 +1,13 @@
 //! The store suite: every test runs on a temp SQLite file and, when available, on PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::missing_panics_doc,
+    reason = "test helpers panic on failure, and the failing test says where"
+)]
+#![allow(
+    clippy::too_many_lines,
+    reason = "a test is one scenario, read from top to bottom"
+)]
 
 mod access_clock;
 mod auth;

@@ -19,7 +19,10 @@ async fn members_sessions_and_tokens() {
             "one member per email"
         );
         assert!(!m.has_password);
-        store.set_password_hash("m1", "$argon2id$x").await.unwrap();
+        store
+            .set_password_hash("m1", "$argon2id$x", Utc::now())
+            .await
+            .unwrap();
         let (found, hash) = store.password_hash(&email).await.unwrap().unwrap();
         assert!(found.has_password && hash == "$argon2id$x");
         store
@@ -31,7 +34,10 @@ async fn members_sessions_and_tokens() {
             )
             .await
             .unwrap();
-        let taken = store.set_member_email("m3", &email).await.unwrap_err();
+        let taken = store
+            .set_member_email("m3", &email, Utc::now())
+            .await
+            .unwrap_err();
         assert!(matches!(taken, StoreError::Conflict(_)));
 
         store
@@ -116,7 +122,10 @@ async fn subscriptions_events_meter_and_gifts() {
             Slug::parse("plus").unwrap(),
             Some(now() + Duration::days(3)),
         );
-        store.put_subscription("m1", &sub).await.unwrap();
+        store
+            .put_subscription("m1", &sub, Utc::now())
+            .await
+            .unwrap();
         assert_eq!(store.subscription("m1").await.unwrap().unwrap(), sub);
         sub.stripe_subscription_id = Some("sub_1".into());
         let event = store::StripeEventRecord {
@@ -148,7 +157,10 @@ async fn subscriptions_events_meter_and_gifts() {
         );
 
         let post = PostBuilder::new("gated").build();
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         assert_eq!(
             store
                 .meter_state("m1", &post.id, now() - Duration::days(30))
@@ -206,12 +218,15 @@ async fn subscriptions_events_meter_and_gifts() {
             trial_days: 7,
             active: true,
         };
-        store.upsert_tier(&tier).await.unwrap();
+        store.upsert_tier(&tier, Utc::now()).await.unwrap();
         store
-            .upsert_tier(&domain::Tier {
-                monthly_price: 900,
-                ..tier.clone()
-            })
+            .upsert_tier(
+                &domain::Tier {
+                    monthly_price: 900,
+                    ..tier.clone()
+                },
+                Utc::now(),
+            )
             .await
             .unwrap();
         assert_eq!(

@@ -15,7 +15,10 @@ fn request(newsletter: &str, segment: EmailSegment) -> NewsletterRequest {
 async fn a_request_is_stored_replaced_and_cleared_until_it_is_sent() {
     each_backend(|store| async move {
         let post = PostBuilder::new("to-email").build();
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         assert_eq!(store.post_newsletter(&post.id).await.unwrap(), None);
 
         let first = request("default-newsletter", EmailSegment::NotFree);
@@ -43,7 +46,10 @@ async fn a_request_is_stored_replaced_and_cleared_until_it_is_sent() {
         assert_eq!((&stored.request, stored.requested_at), (&second, later));
 
         // Saving the post again (an edit) keeps its request.
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         assert!(store.post_newsletter(&post.id).await.unwrap().is_some());
 
         assert!(store.clear_post_newsletter(&post.id).await.unwrap());
@@ -86,7 +92,7 @@ async fn the_sender_sees_unsent_requests_of_live_posts_only() {
         let draft = PostBuilder::new("draft").status(Status::Draft).build();
         let sent = PostBuilder::new("sent").build();
         let posts = [live_old, live_new, scheduled, draft, sent];
-        store.save_posts(&posts).await.unwrap();
+        store.save_posts(&posts, Utc::now()).await.unwrap();
         for p in &posts {
             let r = request("default-newsletter", EmailSegment::All);
             store.set_post_newsletter(&p.id, &r, now()).await.unwrap();
@@ -129,17 +135,23 @@ async fn the_sender_sees_unsent_requests_of_live_posts_only() {
 async fn a_deleted_post_takes_its_request_with_it() {
     each_backend(|store| async move {
         let post = PostBuilder::new("doomed").build();
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         let r = request("default-newsletter", EmailSegment::Free);
         store
             .set_post_newsletter(&post.id, &r, now())
             .await
             .unwrap();
         store.mark_newsletter_sent(&post.id, now()).await.unwrap();
-        assert!(store.delete_post(&post.id).await.unwrap());
+        assert!(store.delete_post(&post.id, Utc::now()).await.unwrap());
         assert_eq!(store.post_newsletter(&post.id).await.unwrap(), None);
         // Nothing is left behind for a post saved again under the same id.
-        store.save_posts(std::slice::from_ref(&post)).await.unwrap();
+        store
+            .save_posts(std::slice::from_ref(&post), Utc::now())
+            .await
+            .unwrap();
         assert_eq!(store.post_newsletter(&post.id).await.unwrap(), None);
         assert!(
             store

@@ -48,7 +48,7 @@ async fn sitemaps_list_live_content_oldest_first_and_cut_into_files() {
                 .build(),
         );
         posts.push(PostBuilder::new("about").page().build());
-        store.save_posts(&posts).await.unwrap();
+        store.save_posts(&posts, Utc::now()).await.unwrap();
 
         let all = store
             .live_stubs(PostKind::Post, 10, 0, now())

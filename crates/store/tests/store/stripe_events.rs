@@ -18,6 +18,10 @@ fn record(id: &str) -> StripeEventRecord<'_> {
 
 /// One more day on the period end: applied once per event, so the final period end counts how
 /// many decisions saw the write of the one before.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the signature of `apply_stripe_event`'s decision"
+)]
 fn one_more_day(current: Option<&Subscription>) -> Option<Subscription> {
     let mut next = current
         .cloned()
@@ -71,7 +75,7 @@ async fn concurrent_events_never_lose_an_update() {
             assert!(applied.iter().all(|a| a.fresh && a.after.is_some()));
             assert_eq!(
                 period_days(&store).await,
-                (round * EVENTS) as i64,
+                i64::try_from(round * EVENTS).unwrap(),
                 "{:?}: every event saw the one before it ({round})",
                 store.backend()
             );

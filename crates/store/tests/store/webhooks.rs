@@ -145,7 +145,10 @@ async fn only_posts_that_went_live_by_the_clock_count_as_scheduled() {
             ..PostBuilder::new("draft").status(Status::Draft).build()
         };
         store
-            .save_posts(&[scheduled.clone(), scheduled_page.clone(), backdated, draft])
+            .save_posts(
+                &[scheduled.clone(), scheduled_page.clone(), backdated, draft],
+                Utc::now(),
+            )
             .await
             .unwrap();
         let live = store

@@ -476,7 +476,7 @@ async fn edit(
 
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
     let post = find(state, kind, id).await?;
-    state.store.delete_post(id).await?;
+    state.store.delete_post(id, Utc::now()).await?;
     emit::post_changed(&state.emitter(), Some(&post), None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

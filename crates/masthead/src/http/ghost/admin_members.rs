@@ -132,7 +132,7 @@ pub async fn edit(
     let mut m = find(&state, &id).await?;
     let before = emit::member_snapshot(&state.emitter(), &m).await;
     if let Some(name) = &input.name {
-        state.store.set_member_name(&m.id, name).await?;
+        state.store.set_member_name(&m.id, name, Utc::now()).await?;
     }
     if let Some(raw) = &input.email {
         let email = Email::parse(raw).map_err(|e| GhostError::validation(&e.0))?;
@@ -140,7 +140,10 @@ pub async fn edit(
             if state.store.member_by_email(&email).await?.is_some() {
                 return Err(GhostError::validation("Another member has that email."));
             }
-            state.store.set_member_email(&m.id, &email).await?;
+            state
+                .store
+                .set_member_email(&m.id, &email, Utc::now())
+                .await?;
         }
     }
     m = find(&state, &id).await?;

@@ -136,7 +136,7 @@ pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Bod
         description: input.description.clone().unwrap_or_default(),
         kind: TagKind::Topic,
     };
-    saved(state.store.create_tag(&tag).await)?;
+    saved(state.store.create_tag(&tag, Utc::now()).await)?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "tags": [shaped] }))).into_response())
 }
@@ -163,7 +163,7 @@ pub async fn edit(
     if let Some(d) = &input.description {
         tag.description = d.clone();
     }
-    saved(state.store.update_tag(&tag).await.map(|_| ()))?;
+    saved(state.store.update_tag(&tag, Utc::now()).await.map(|_| ()))?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok(Json(json!({ "tags": [shaped] })).into_response())
 }
@@ -173,7 +173,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Reply {
-    if !state.store.delete_tag(&id).await? {
+    if !state.store.delete_tag(&id, Utc::now()).await? {
         return Err(GhostError::not_found("Tag"));
     }
     Ok(StatusCode::NO_CONTENT.into_response())
