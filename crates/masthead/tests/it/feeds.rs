@@ -289,7 +289,7 @@ async fn tag_and_author_pages_and_their_feeds_describe_them_alike() {
             description: description.into(),
             kind: domain::TagKind::Topic,
         };
-        store.create_tag(&tag).await.unwrap();
+        store.create_tag(&tag, chrono::Utc::now()).await.unwrap();
         let said = page_and_feed_description(&app, &format!("/tag/{slug}/")).await;
         assert_eq!(said, "The latest on Wire Copy.", "{slug}");
     }
