@@ -4,7 +4,7 @@
 use crate::cli::AuthorCommand;
 use crate::compose::new_id;
 use crate::config::Config;
-use crate::serve::open_store;
+use crate::state::open_store;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use domain::{Author, Email, Slug};

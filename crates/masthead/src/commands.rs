@@ -7,7 +7,8 @@ use crate::cli::{
 use crate::compose::new_id;
 use crate::compose::{Composer, save};
 use crate::config::Config;
-use crate::serve::{open_store, run, state};
+use crate::http::serve::run;
+use crate::state::{build as state, open_store};
 use crate::webhooks::emit::{self, Emitter};
 use crate::{demo, front_matter, seed};
 use anyhow::{Context, Result};

@@ -16,8 +16,9 @@ pub mod indexer;
 pub mod logo;
 pub mod members;
 pub mod seed;
-pub mod serve;
+pub mod state;
 pub mod telemetry;
 pub mod webhooks;
 
-pub use http::{AppState, app};
+pub use http::app;
+pub use state::AppState;

@@ -10,10 +10,10 @@
 //! the class its handler saw (`record::rendered_for`).
 
 use super::PageCache;
-use crate::http::AppState;
 use crate::http::reader::grace;
 use crate::members::crypto::hash;
 use crate::members::session::{self, SESSION_COOKIE};
+use crate::state::AppState;
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 use chrono::Utc;

@@ -226,7 +226,7 @@ async fn install_membership(store: &Store) -> Result<()> {
 }
 
 /// Prints fresh sign-in links for the demo members (they work once, for 15 minutes).
-pub async fn print_member_links(state: &crate::http::AppState) -> Result<()> {
+pub async fn print_member_links(state: &crate::state::AppState) -> Result<()> {
     println!("Demo sign-in links (each works once, for 15 minutes):");
     for (email, _, tier) in DEMO_MEMBERS {
         let Ok(email) = Email::parse(email) else {

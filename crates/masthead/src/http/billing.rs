@@ -1,12 +1,13 @@
 //! Paying: Stripe Checkout and the Billing Portal for members, and Stripe's webhooks, applied
 //! through the pure `domain::billing` state machine.
 
+use super::AppError;
 use super::members::MemberForm;
 use super::reader::Reader;
-use super::{AppError, AppState};
 use crate::billing::apply::{self, Applied};
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
 use crate::billing::webhook;
+use crate::state::AppState;
 use crate::webhooks::emit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};

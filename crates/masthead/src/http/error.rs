@@ -1,6 +1,6 @@
 //! One error type for handlers: 4xx with a stable code and message, 5xx opaque and logged once.
 
-use super::AppState;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;

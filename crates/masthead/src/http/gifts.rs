@@ -3,9 +3,10 @@
 //! A member may give only a post their own membership lets them read in full (`may_give`),
 //! and a gift opens its post only while that still holds for its giver.
 
+use super::AppError;
 use super::reader::grace;
-use super::{AppError, AppState};
 use crate::compose::new_id;
+use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use domain::access::{MemberAccess, Viewer, decide};
 use domain::{Access, Post};

@@ -1,12 +1,13 @@
 //! Member pages and forms: `/signin/`, `/signup/`, `/account/` and `/members/…`.
 //! Every POST checks the CSRF token; every page here is private and never cached.
 
+use super::AppError;
 use super::reader::{Reader, grace};
 use super::site::{load, page_context};
-use super::{AppError, AppState};
 use crate::members::credentials;
 use crate::members::flows::{self, FlowError, LinkRequest, safe_redirect};
 use crate::members::session;
+use crate::state::AppState;
 use crate::webhooks::emit;
 use axum::extract::{Form, Query, State};
 use axum::http::header;

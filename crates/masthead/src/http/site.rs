@@ -1,6 +1,6 @@
 //! Loading the site-wide facts (settings, navigation) and wrapping page data into a template context.
 
-use super::AppState;
+use crate::state::AppState;
 use anyhow::Result;
 use chrono::Utc;
 use domain::TagKind;

@@ -5,7 +5,7 @@ use super::crypto::hash_password;
 use super::flows::FlowError;
 use super::mail::Mail;
 use super::session::{self, CurrentMember};
-use crate::http::AppState;
+use crate::state::AppState;
 use axum_extra::extract::CookieJar;
 use domain::{Email, Member};
 use render::email::{CredentialChange, credential_notice};

@@ -6,7 +6,7 @@
 use super::credentials;
 use super::crypto::{hash, random_token, six_digit_code, verify_stored};
 use super::mail::Mail;
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::webhooks::emit;
 use anyhow::Result;
 use chrono::{Duration, Utc};

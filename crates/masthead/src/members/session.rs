@@ -3,7 +3,7 @@
 //! absolute lifetime (counted from sign-in, however often the session is used).
 
 use super::crypto::{hash, random_token};
-use crate::http::AppState;
+use crate::state::AppState;
 use anyhow::Result;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};

@@ -8,7 +8,7 @@
 //! live (`post.published`), by a clock kept in the store.
 
 use super::{emit, guard, sign};
-use crate::http::AppState;
+use crate::state::AppState;
 use chrono::{DateTime, Duration as Span, Utc};
 use domain::webhook::retry_delay_ms;
 use futures_util::future::join_all;

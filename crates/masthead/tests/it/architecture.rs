@@ -66,7 +66,7 @@ fn only_the_store_reads_a_body_for_storage() {
 #[test]
 fn the_site_is_served_only_with_each_peer_address() {
     // Abuse limits count by the peer's address (`ConnectInfo`); a server without it would put
-    // every reader in one bucket. Only `serve/connections.rs` may serve the app.
+    // every reader in one bucket. Only `http/serve/connections.rs` may serve the app.
     let mut files = Vec::new();
     rust_files(&workspace().join("crates/masthead/src"), &mut files);
     for file in files {
@@ -76,12 +76,12 @@ fn the_site_is_served_only_with_each_peer_address() {
         if !is_test {
             assert!(
                 !text.contains("axum::serve("),
-                "{} serves without the peer's address; use serve::connections",
+                "{} serves without the peer's address; use http::serve::connections",
                 file.display()
             );
         }
     }
-    let connections = workspace().join("crates/masthead/src/serve/connections.rs");
+    let connections = workspace().join("crates/masthead/src/http/serve/connections.rs");
     let text = std::fs::read_to_string(connections).unwrap();
     assert!(text.contains("into_make_service_with_connect_info::<SocketAddr>()"));
 }

@@ -120,7 +120,7 @@ impl TestApp {
     }
 
     pub async fn boot_with(dir: TempDir, adjust: impl FnOnce(Config) -> Config) -> TestApp {
-        let state = masthead::serve::state(adjust(config(dir.path())))
+        let state = masthead::state::build(adjust(config(dir.path())))
             .await
             .expect("app state");
         TestApp {
@@ -331,7 +331,7 @@ fn demo_template() -> &'static Path {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 let cfg = config(&target);
-                let store = masthead::serve::open_store(&cfg).await.unwrap();
+                let store = masthead::state::open_store(&cfg).await.unwrap();
                 masthead::demo::install(&store, &cfg.media_dir())
                     .await
                     .unwrap();

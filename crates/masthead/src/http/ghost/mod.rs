@@ -18,8 +18,8 @@ pub(crate) mod shapes;
 
 pub use error::GhostError;
 
-use super::AppState;
 use super::conditional;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
