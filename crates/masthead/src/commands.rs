@@ -255,11 +255,11 @@ async fn settings_command(cmd: SettingsCommand) -> Result<()> {
         SettingsCommand::List { db } => {
             let store = open_store(&Config::for_db(&db)?).await?;
             let stored = store.settings().await?;
-            for (key, about) in crate::http::SETTING_KEYS {
+            for (key, about) in crate::settings::SETTING_KEYS {
                 let value = stored
                     .get(*key)
                     .map(String::as_str)
-                    .or_else(|| default_setting(key))
+                    .or_else(|| crate::settings::default_value(key))
                     .unwrap_or_default();
                 println!("{key} = {value:?}\n    {about}");
             }
@@ -272,7 +272,7 @@ async fn settings_command(cmd: SettingsCommand) -> Result<()> {
             let value = stored
                 .get(&key)
                 .map(String::as_str)
-                .or_else(|| default_setting(&key));
+                .or_else(|| crate::settings::default_value(&key));
             println!("{}", value.unwrap_or_default());
             store.close().await;
         }
@@ -297,10 +297,13 @@ async fn settings_command(cmd: SettingsCommand) -> Result<()> {
 }
 
 fn known_setting(key: &str) -> Result<()> {
-    if crate::http::SETTING_KEYS.iter().any(|(k, _)| *k == key) {
+    if crate::settings::SETTING_KEYS.iter().any(|(k, _)| *k == key) {
         return Ok(());
     }
-    let known: Vec<&str> = crate::http::SETTING_KEYS.iter().map(|(k, _)| *k).collect();
+    let known: Vec<&str> = crate::settings::SETTING_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
     anyhow::bail!(
         "there is no setting {key:?}; settings are: {}",
         known.join(", ")
@@ -316,13 +319,6 @@ async fn check_setting(store: &store::Store, key: &str, value: &str) -> Result<(
         );
     }
     Ok(())
-}
-
-fn default_setting(key: &str) -> Option<&'static str> {
-    crate::http::SETTINGS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| *v)
 }
 
 /// Gives `email` the tier `tier_slug` for free, until the end of `until` (a date) or for good.

@@ -16,6 +16,7 @@ pub mod indexer;
 pub mod logo;
 pub mod members;
 pub mod seed;
+pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod webhooks;

@@ -21,7 +21,6 @@ mod sitemaps;
 mod unlock;
 
 pub use error::AppError;
-pub use site::{SETTING_KEYS, SETTINGS};
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -38,15 +37,6 @@ use tower_http::request_id::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-
-/// The site's title, for mail and messages.
-pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
-    let settings = state.store.settings().await?;
-    Ok(settings
-        .get("title")
-        .cloned()
-        .unwrap_or_else(|| "Masthead".into()))
-}
 
 /// Builds the whole application.
 pub fn app(state: AppState) -> Router {

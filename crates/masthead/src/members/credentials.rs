@@ -61,7 +61,7 @@ pub async fn email_changed(
 /// and the member's request should not fail because a notice could not be sent.
 async fn notify(state: &AppState, member: &Member, change: CredentialChange<'_>) {
     let sent = async {
-        let site = crate::http::site_title(state).await?;
+        let site = crate::settings::site_title(&state.store).await?;
         let body = credential_notice(&site, change);
         let mail = Mail {
             from_name: site,

@@ -111,7 +111,7 @@ pub async fn request_link(
         return Err(FlowError::DailyCap);
     }
     let link = format!("{}/members/verify?token={token}", state.config.public_url);
-    let site = crate::http::site_title(state).await?;
+    let site = crate::settings::site_title(&state.store).await?;
     let body = magic_link(&site, purpose, &link, &code);
     let site = site.clone();
     state
