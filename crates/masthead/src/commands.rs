@@ -4,12 +4,12 @@ use crate::cli::{
     Command, DbArgs, KeyCommand, MemberCommand, PostAddArgs, PostCommand, SearchCommand, SeedArgs,
     SettingsCommand,
 };
-use crate::compose::new_id;
 use crate::compose::{Composer, save};
 use crate::config::Config;
 use crate::http::serve::run;
+use crate::ops::{Ops, members};
 use crate::state::{build as state, open_store};
-use crate::webhooks::emit::{self, Emitter};
+use crate::webhooks::emit;
 use crate::{demo, front_matter, seed};
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -91,7 +91,8 @@ async fn add_one(store: &store::Store, file: &std::path::Path, config: &Config) 
     }
     let post = Composer::new(store).compose(draft, Utc::now()).await?;
     save(store, std::slice::from_ref(&post)).await?;
-    emit::post_changed(&Emitter::new(store, &config.public_url), None, Some(&post)).await;
+    let ops = Ops::detached(store, &config.public_url);
+    emit::post_changed(&ops.emitter(), None, Some(&post)).await;
     Ok(render::context::post_url(post.slug.as_str()))
 }
 
@@ -147,7 +148,7 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
     };
     let after = store.posts_by_ids(std::slice::from_ref(&post.id)).await?;
     emit::post_changed(
-        &Emitter::new(&store, &config.public_url),
+        &Ops::detached(&store, &config.public_url).emitter(),
         Some(&post),
         after.first(),
     )
@@ -196,11 +197,8 @@ async fn member_command(cmd: MemberCommand) -> Result<()> {
         MemberCommand::Add { db, email, name } => {
             let config = Config::for_db(&db)?;
             let store = open_store(&config).await?;
-            let member = store
-                .create_member(&new_id(), &Email::parse(&email)?, &name, Utc::now())
-                .await?;
-            let hooks = Emitter::new(&store, &config.public_url);
-            emit::member_changed(&hooks, None, Some(&member)).await;
+            let ops = Ops::detached(&store, &config.public_url);
+            let member = members::add(&ops, &Email::parse(&email)?, &name, None).await?;
             println!("{} is a member (id {}).", member.email, member.id);
             store.close().await;
         }
@@ -212,14 +210,17 @@ async fn member_command(cmd: MemberCommand) -> Result<()> {
         } => {
             let config = Config::for_db(&db)?;
             let store = open_store(&config).await?;
-            let hooks = Emitter::new(&store, &config.public_url);
-            let before = match store.member_by_email(&Email::parse(&email)?).await? {
-                Some(m) => emit::member_snapshot(&hooks, &m).await,
-                None => None,
-            };
-            comp(&store, &email, &tier, until.as_deref()).await?;
-            let after = store.member_by_email(&Email::parse(&email)?).await?;
-            emit::member_changed(&hooks, before, after.as_ref()).await;
+            let email = Email::parse(&email)?;
+            let until = until.as_deref().map(end_of_day).transpose()?;
+            let ops = Ops::detached(&store, &config.public_url);
+            let comped = members::comp(&ops, &email, &tier, until).await?;
+            let end = until.map_or("with no end date".to_owned(), |u| {
+                format!("until {}", u.format("%Y-%m-%d"))
+            });
+            println!(
+                "{} now has {} {end}.",
+                comped.member.email, comped.tier.name
+            );
             store.close().await;
         }
         MemberCommand::List { db } => {
@@ -321,49 +322,11 @@ async fn check_setting(store: &store::Store, key: &str, value: &str) -> Result<(
     Ok(())
 }
 
-/// Gives `email` the tier `tier_slug` for free, until the end of `until` (a date) or for good.
-pub async fn comp(
-    store: &store::Store,
-    email: &str,
-    tier_slug: &str,
-    until: Option<&str>,
-) -> Result<()> {
-    let email = Email::parse(email)?;
-    let Some(tier) = store.tier_by_slug(tier_slug).await? else {
-        let known: Vec<String> = store
-            .tiers()
-            .await?
-            .iter()
-            .map(|t| t.slug.to_string())
-            .collect();
-        anyhow::bail!(
-            "there is no tier {tier_slug:?}; tiers are: {}",
-            known.join(", ")
-        );
-    };
-    let until = until
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc())
-                .with_context(|| format!("--until {d:?} must be a date like 2027-01-31"))
-        })
-        .transpose()?;
-    let member = match store.member_by_email(&email).await? {
-        Some(m) => m,
-        None => {
-            store
-                .create_member(&new_id(), &email, "", Utc::now())
-                .await?
-        }
-    };
-    store
-        .put_subscription(&member.id, &domain::billing::comp(tier.slug.clone(), until))
-        .await?;
-    let end = until.map_or("with no end date".to_owned(), |u| {
-        format!("until {}", u.format("%Y-%m-%d"))
-    });
-    println!("{} now has {} {end}.", member.email, tier.name);
-    Ok(())
+/// The last second of the day `date` (YYYY-MM-DD) names, for `--until`.
+fn end_of_day(date: &str) -> Result<chrono::DateTime<Utc>> {
+    chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc())
+        .with_context(|| format!("--until {date:?} must be a date like 2027-01-31"))
 }
 
 /// `key create | list | revoke`.

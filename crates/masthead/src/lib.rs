@@ -15,6 +15,7 @@ pub mod http;
 pub mod indexer;
 pub mod logo;
 pub mod members;
+pub mod ops;
 pub mod seed;
 pub mod settings;
 pub mod state;

@@ -50,17 +50,6 @@ pub struct Shared {
     pub webhooks: Hooks,
 }
 
-impl Shared {
-    /// Fires webhook events from this process, waking its deliverer.
-    pub fn emitter(&self) -> crate::webhooks::emit::Emitter<'_> {
-        crate::webhooks::emit::Emitter {
-            store: &self.store,
-            public_url: &self.config.public_url,
-            hooks: Some(&self.webhooks),
-        }
-    }
-}
-
 /// Creates the data directory, connects to the database and applies migrations.
 pub async fn open_store(config: &Config) -> Result<Store> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {

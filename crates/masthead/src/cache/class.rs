@@ -11,8 +11,8 @@
 
 use super::PageCache;
 use crate::http::reader::grace;
+use crate::http::session::{self, SESSION_COOKIE};
 use crate::members::crypto::hash;
-use crate::members::session::{self, SESSION_COOKIE};
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;

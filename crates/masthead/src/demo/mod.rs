@@ -235,7 +235,7 @@ pub async fn print_member_links(state: &crate::state::AppState) -> Result<()> {
         if state.store.member_by_email(&email).await?.is_none() {
             continue;
         }
-        let link = crate::members::flows::sign_in_link(state, &email).await?;
+        let link = crate::ops::signin::sign_in_link(&state.ops(), &email).await?;
         let who = if tier.is_some() {
             "Subscriber+ member"
         } else {

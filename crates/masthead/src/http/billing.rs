@@ -190,7 +190,7 @@ async fn announce(
     let Some(m) = state.store.member_by_id(id).await? else {
         return Ok(());
     };
-    let emitter = state.emitter();
+    let emitter = state.ops().emitter();
     let before = applied.before.as_ref();
     if let Some(sub) = &applied.after {
         let member_before = emit::member_snapshot_holding(&emitter, &m, before).await;

@@ -80,10 +80,7 @@ pub async fn themed_not_found(State(state): State<AppState>, req: Request, next:
     }
     // The page greets a signed-in member as every other page does.
     let jar = axum_extra::extract::CookieJar::from_headers(&headers);
-    let member = crate::members::session::current(&state, &jar)
-        .await
-        .ok()
-        .flatten();
+    let member = super::session::current(&state, &jar).await.ok().flatten();
     let reader = super::reader::Reader {
         jar,
         member,

@@ -16,6 +16,7 @@ mod pages;
 pub mod reader;
 mod search;
 pub mod serve;
+pub mod session;
 mod site;
 mod sitemaps;
 mod unlock;

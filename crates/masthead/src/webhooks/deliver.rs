@@ -227,7 +227,12 @@ impl Deliverer {
         let posts = store.posts_by_ids(&ids).await?;
         let mut fired = 0;
         for post in posts.iter().filter(|p| p.is_live(now)) {
-            emit::went_live(&self.state.emitter(), post).await;
+            let emitter = emit::Emitter {
+                store,
+                public_url: &self.state.config.public_url,
+                hooks: Some(&self.state.webhooks),
+            };
+            emit::went_live(&emitter, post).await;
             fired += 1;
         }
         Ok(fired)

@@ -242,7 +242,7 @@ impl TestApp {
                 .await
                 .unwrap();
         }
-        let link = masthead::members::flows::sign_in_link(&self.state, &parsed)
+        let link = masthead::ops::signin::sign_in_link(&self.state.ops(), &parsed)
             .await
             .unwrap();
         let mut b = self.browser().await;
@@ -284,7 +284,9 @@ impl TestApp {
 
     /// Comps `email` to a tier through the same code as the CLI.
     pub async fn comp(&self, email: &str, tier: &str) {
-        masthead::commands::comp(&self.state.store, email, tier, None)
+        let ops = masthead::ops::Ops::detached(&self.state.store, &self.state.config.public_url);
+        let email = domain::Email::parse(email).unwrap();
+        masthead::ops::members::comp(&ops, &email, tier, None)
             .await
             .unwrap();
     }

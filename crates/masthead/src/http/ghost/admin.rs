@@ -392,7 +392,7 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(&state.emitter(), None, Some(&post)).await;
+    emit::post_changed(&state.ops().emitter(), None, Some(&post)).await;
     admin_newsletter::record(state, None, &post, None, asked, now).await?;
     shown(state, kind, &post, &params, StatusCode::CREATED).await
 }
@@ -469,7 +469,7 @@ async fn edit(
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(&state.emitter(), Some(&existing), Some(&post)).await;
+    emit::post_changed(&state.ops().emitter(), Some(&existing), Some(&post)).await;
     admin_newsletter::record(state, Some(&existing), &post, stored, asked, now).await?;
     shown(state, kind, &post, &params, StatusCode::OK).await
 }
@@ -477,7 +477,7 @@ async fn edit(
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
     let post = find(state, kind, id).await?;
     state.store.delete_post(id).await?;
-    emit::post_changed(&state.emitter(), Some(&post), None).await;
+    emit::post_changed(&state.ops().emitter(), Some(&post), None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
