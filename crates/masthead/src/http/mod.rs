@@ -12,6 +12,7 @@ mod feeds;
 pub(crate) mod ghost;
 pub(crate) mod gifts;
 mod members;
+mod page_cache;
 mod pages;
 pub mod reader;
 mod search;
@@ -67,7 +68,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(conditional::etag))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::cache::layer::serve,
+            page_cache::serve,
         ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
