@@ -9,7 +9,7 @@ use crate::indexer::{Indexer, Search};
 use crate::members::crypto::Signer;
 use crate::members::limits::Limits;
 use crate::members::mail::Mailer;
-use crate::webhooks::{Deliverer, Hooks};
+use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
 use anyhow::{Context, Result};
 use render::Theme;
 use std::sync::Arc;
@@ -96,7 +96,19 @@ pub async fn build(config: Config) -> Result<AppState> {
             .context("the page cache cannot follow the database's changes")?;
         tokio::spawn(follower.run());
     }
-    let state = AppState::new(Shared {
+    let webhooks = Hooks::default();
+    let deliverer = Deliverer::new(
+        store.clone(),
+        webhooks.clone(),
+        DeliverySettings {
+            public_url: config.public_url.clone(),
+            retry_ms: config.webhook_retry_ms,
+            allow_private: config.webhook_allow_private,
+        },
+    )
+    .context("webhooks cannot be delivered")?;
+    tokio::spawn(deliverer.run());
+    Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
@@ -105,11 +117,8 @@ pub async fn build(config: Config) -> Result<AppState> {
         limits: Arc::new(Limits::default()),
         search,
         cache,
-        webhooks: Hooks::default(),
-    });
-    let deliverer = Deliverer::new(state.clone()).context("webhooks cannot be delivered")?;
-    tokio::spawn(deliverer.run());
-    Ok(state)
+        webhooks,
+    }))
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

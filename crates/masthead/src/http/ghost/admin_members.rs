@@ -5,8 +5,8 @@
 use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
-use super::params::{Params, pagination};
-use super::shapes;
+use crate::ghost::params::{Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
 use crate::ops::members;
 use crate::state::AppState;

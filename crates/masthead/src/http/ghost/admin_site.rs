@@ -3,8 +3,8 @@
 
 use super::admin_auth::AdminKey;
 use super::error::GhostError;
-use super::params::{MAX_LIMIT, Params, pagination};
-use super::shapes;
+use crate::ghost::params::{MAX_LIMIT, Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
 use crate::settings::{SETTING_KEYS, default_value};
 use crate::state::AppState;

@@ -4,9 +4,9 @@
 use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
-use super::params::{Params, pagination};
-use super::shapes;
 use crate::ghost::fields;
+use crate::ghost::params::{Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
 use crate::state::AppState;
 use axum::Json;

@@ -1,6 +1,7 @@
 //! Errors in Ghost's shape: `{"errors":[{"message","context","type",…}]}` with Ghost's status
 //! codes, so Ghost's clients raise them as they would against Ghost.
 
+use crate::ghost::params::ParamError;
 use crate::ops::OpsError;
 use axum::Json;
 use axum::http::{StatusCode, header};
@@ -109,6 +110,13 @@ impl GhostError {
 impl From<store::StoreError> for GhostError {
     fn from(err: store::StoreError) -> GhostError {
         GhostError::internal(err)
+    }
+}
+
+/// A query parameter Ghost's clients sent wrong: Ghost's 400.
+impl From<ParamError> for GhostError {
+    fn from(err: ParamError) -> GhostError {
+        GhostError::bad_request(err.message, err.context)
     }
 }
 

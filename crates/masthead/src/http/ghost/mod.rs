@@ -13,8 +13,6 @@ mod content;
 mod envelope;
 mod error;
 mod images;
-pub(crate) mod params;
-pub(crate) mod shapes;
 
 pub use error::GhostError;
 
