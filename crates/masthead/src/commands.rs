@@ -22,7 +22,11 @@ pub async fn dispatch(command: Command) -> Result<()> {
             let config = Config::for_serve(&args)?;
             let state = state(config).await?;
             demo::install_if_empty(&state.store, &state.config.media_dir()).await?;
-            demo::print_member_links(&state).await?;
+            let links = demo::member_links(&state.store, &state.config.public_url).await?;
+            println!("Demo sign-in links (each works once, for 15 minutes):");
+            for l in links {
+                println!("  {:<18} {:<24} {}", l.who, l.email.as_str(), l.link);
+            }
             run(state).await
         }
         Command::Seed(args) => seed_command(args).await,
