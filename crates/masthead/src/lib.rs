@@ -1,11 +1,9 @@
 //! Masthead: the binary's library. Everything with I/O lives here: HTTP, configuration, the CLI
 //! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
 
-pub mod author_commands;
 pub mod billing;
 pub mod cache;
 pub mod cli;
-pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod demo;
