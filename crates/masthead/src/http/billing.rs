@@ -2,7 +2,7 @@
 //! through the pure `domain::billing` state machine.
 
 use super::AppError;
-use super::members::MemberForm;
+use super::member_form::MemberForm;
 use super::reader::Reader;
 use crate::billing::apply::{self, Applied};
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
@@ -99,7 +99,7 @@ pub async fn portal(
     reader: Reader,
     axum::Form(f): axum::Form<MemberForm>,
 ) -> Result<Response, AppError> {
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let customer = reader
         .member
         .as_ref()

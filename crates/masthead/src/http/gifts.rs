@@ -133,10 +133,10 @@ pub async fn account_gifts(state: &AppState, member_id: &str) -> Result<Vec<Valu
 pub async fn create_gift(
     axum::extract::State(state): axum::extract::State<AppState>,
     reader: super::reader::Reader,
-    axum::Form(f): axum::Form<super::members::MemberForm>,
+    axum::Form(f): axum::Form<super::member_form::MemberForm>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let now = Utc::now();
     let (Some(current), Some(access)) = (&reader.member, reader.access(&state, now)) else {
         return Ok(Redirect::to("/signin/").into_response());
@@ -149,7 +149,7 @@ pub async fn create_gift(
     }
     let post = state
         .store
-        .posts_by_ids(&[f.post_id().to_owned()])
+        .posts_by_ids(&[f.post_id.clone()])
         .await?
         .pop()
         .filter(|p| p.is_live(now))
@@ -181,17 +181,14 @@ pub async fn create_gift(
 pub async fn revoke_gift(
     axum::extract::State(state): axum::extract::State<AppState>,
     reader: super::reader::Reader,
-    axum::Form(f): axum::Form<super::members::MemberForm>,
+    axum::Form(f): axum::Form<super::member_form::MemberForm>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let Some(current) = &reader.member else {
         return Ok(Redirect::to("/signin/").into_response());
     };
-    state
-        .store
-        .revoke_gift(&current.member.id, f.gift_id())
-        .await?;
+    state.store.revoke_gift(&current.member.id, &f.id).await?;
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Redirect::to("/account/?done=revoked"),

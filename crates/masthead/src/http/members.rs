@@ -2,6 +2,7 @@
 //! Every POST checks the CSRF token; every page here is private and never cached.
 
 use super::AppError;
+use super::member_form::MemberForm;
 use super::reader::{Reader, grace};
 use super::session;
 use super::site::{load, page_context};
@@ -17,45 +18,6 @@ use chrono::Utc;
 use render::head::Meta;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// Fields any member form may carry; each handler reads the ones it needs.
-#[derive(Deserialize, Default)]
-pub struct MemberForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    tier: String,
-    #[serde(default)]
-    redirect: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
-    #[serde(default)]
-    id: String,
-    #[serde(default)]
-    post_id: String,
-}
-
-impl MemberForm {
-    pub fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    pub fn post_id(&self) -> &str {
-        &self.post_id
-    }
-
-    pub fn gift_id(&self) -> &str {
-        &self.id
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {

@@ -11,7 +11,9 @@ mod extract;
 mod feeds;
 pub(crate) mod ghost;
 pub(crate) mod gifts;
+mod member_form;
 mod members;
+mod not_found;
 mod page_cache;
 mod pages;
 pub mod reader;
@@ -95,7 +97,7 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
         .nest("/ghost/api", ghost::router())
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), not_found::themed_not_found))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), RequestIds::new()))
