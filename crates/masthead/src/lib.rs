@@ -1,5 +1,11 @@
 //! Masthead: the binary's library. Everything with I/O lives here: HTTP, configuration, the CLI
-//! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
+//! commands, demo content and seeding. `state::build` opens a site, `app` builds the router that
+//! tests boot, and `serve` serves it as `masthead serve` does.
+//!
+//! Modules are layered, each naming only those below it (`tests/it/architecture.rs` checks it):
+//! `cli` → `http` → `seed`, `demo`, `front_matter` → `ops` → `state` → `indexer` → `cache` →
+//! `webhooks` → `ghost` → `members`, `billing`, `compose`, `logo` → `config`, `settings`,
+//! `telemetry`.
 
 pub mod billing;
 pub mod cache;
@@ -21,4 +27,5 @@ pub mod telemetry;
 pub mod webhooks;
 
 pub use http::app;
+pub use http::serve::run as serve;
 pub use state::AppState;

@@ -3,14 +3,13 @@
 use super::{DbArgs, ServeArgs};
 use crate::config::Config;
 use crate::demo;
-use crate::http::serve::run;
 use crate::state::{self, open_store};
 use anyhow::Result;
 use clap::Args;
 
 /// `masthead serve`.
 pub async fn serve(args: ServeArgs) -> Result<()> {
-    run(state::build(Config::resolve(&args.overrides())?).await?).await
+    crate::serve(state::build(Config::resolve(&args.overrides())?).await?).await
 }
 
 /// `masthead demo`: the demo publication in an empty site, sign-in links for its members,
@@ -23,7 +22,7 @@ pub async fn demo(args: ServeArgs) -> Result<()> {
     for l in links {
         println!("  {:<18} {:<24} {}", l.who, l.email.as_str(), l.link);
     }
-    run(state).await
+    crate::serve(state).await
 }
 
 /// `masthead migrate`.
