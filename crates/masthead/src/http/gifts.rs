@@ -149,7 +149,7 @@ pub async fn create_gift(
     }
     let post = state
         .store
-        .posts_by_ids(&[f.post_id.clone()])
+        .posts_by_ids(std::slice::from_ref(&f.post_id))
         .await?
         .pop()
         .filter(|p| p.is_live(now))
