@@ -1,6 +1,5 @@
 //! Typed configuration: flags beat environment variables beat `DATA/masthead.toml`.
 
-use crate::cli::{DbArgs, ServeArgs};
 use anyhow::{Context, Result};
 use ipnet::IpNet;
 use serde::Deserialize;
@@ -71,6 +70,20 @@ pub struct StripeConfig {
     pub webhook_secrets: Vec<Secret>,
 }
 
+/// What the command line says (its flags, or the environment variables they read): each value
+/// given beats `masthead.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// The data directory: holds masthead.db (SQLite), content/images and masthead.toml.
+    pub data: PathBuf,
+    pub database_url: Option<String>,
+    pub addr: Option<String>,
+    pub url: Option<String>,
+    pub theme: Option<PathBuf>,
+    /// Comma-separated CIDRs; replaces the file's list.
+    pub trusted_proxies: Option<String>,
+}
+
 /// The optional `masthead.toml` in the data directory.
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields)]
@@ -99,40 +112,19 @@ pub const DEFAULT_CACHE_MB: u64 = 256;
 pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
 
 impl Config {
-    /// Resolves the configuration for commands that only need the database.
-    pub fn for_db(args: &DbArgs) -> Result<Config> {
-        Config::resolve(args, None, None, None)
-    }
-
-    /// Resolves the configuration for `serve` and `demo`.
-    pub fn for_serve(args: &ServeArgs) -> Result<Config> {
-        let mut config = Config::resolve(
-            &args.db,
-            args.addr.clone(),
-            args.url.clone(),
-            args.theme.clone(),
-        )?;
-        // The flag (or MASTHEAD_TRUSTED_PROXIES) replaces the file's list.
-        if let Some(list) = &args.trusted_proxies {
-            config.trusted_proxies = trusted_proxies(list.split(','), "--trusted-proxies")?;
-        }
-        Ok(config)
-    }
-
-    fn resolve(
-        db: &DbArgs,
-        addr: Option<String>,
-        url: Option<String>,
-        theme: Option<PathBuf>,
-    ) -> Result<Config> {
-        let file = read_file_config(&db.data)?;
-        let addr_text = addr
+    /// Resolves the configuration: what the command line `given`, then the environment, then
+    /// `masthead.toml`.
+    pub fn resolve(given: &Overrides) -> Result<Config> {
+        let file = read_file_config(&given.data)?;
+        let addr_text = given
+            .addr
+            .clone()
             .or(file.addr)
             .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
         let addr: SocketAddr = addr_text.parse().with_context(|| {
             format!("--addr {addr_text:?} is not a HOST:PORT address such as 127.0.0.1:3000")
         })?;
-        let database = match db.database_url.clone().or(file.database_url) {
+        let database = match given.database_url.clone().or(file.database_url) {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Database::Postgres(Secret(url))
             }
@@ -143,11 +135,13 @@ impl Config {
             Some(_) => anyhow::bail!(
                 "--database-url must start with postgres:// (or sqlite:); leave it out to use DATA/masthead.db"
             ),
-            None => Database::Sqlite(db.data.join("masthead.db")),
+            None => Database::Sqlite(given.data.join("masthead.db")),
         };
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         // Commands without a --url flag (post, member) still link to the site's public URL.
-        let public_url = url
+        let public_url = given
+            .url
+            .clone()
             .or_else(|| env("MASTHEAD_URL"))
             .or(file.url)
             .unwrap_or_else(|| format!("http://{addr}"));
@@ -175,12 +169,12 @@ impl Config {
             }),
             None => None,
         };
-        Ok(Config {
-            data_dir: db.data.clone(),
+        let mut config = Config {
+            data_dir: given.data.clone(),
             database,
             addr,
             public_url,
-            theme_dir: theme.or(file.theme),
+            theme_dir: given.theme.clone().or(file.theme),
             smtp_url: env("MASTHEAD_SMTP_URL").or(file.smtp_url).map(Secret),
             mail_from,
             stripe,
@@ -227,7 +221,12 @@ impl Config {
                 })?,
                 None => file.webhook_allow_private.unwrap_or(false),
             },
-        })
+        };
+        // The flag (or MASTHEAD_TRUSTED_PROXIES) replaces the file's list.
+        if let Some(list) = &given.trusted_proxies {
+            config.trusted_proxies = trusted_proxies(list.split(','), "--trusted-proxies")?;
+        }
+        Ok(config)
     }
 
     /// The search index, a derived artifact rebuilt from the database when missing.
@@ -308,17 +307,17 @@ fn read_file_config(data: &Path) -> Result<FileConfig> {
 mod tests {
     use super::*;
 
-    fn db(dir: &Path) -> DbArgs {
-        DbArgs {
+    fn db(dir: &Path) -> Overrides {
+        Overrides {
             data: dir.to_owned(),
-            database_url: None,
+            ..Overrides::default()
         }
     }
 
     #[test]
     fn flags_beat_file_and_defaults_apply() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Config::for_db(&db(dir.path())).unwrap();
+        let c = Config::resolve(&db(dir.path())).unwrap();
         assert_eq!(c.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(matches!(c.database, Database::Sqlite(ref p) if p.ends_with("masthead.db")));
@@ -329,23 +328,31 @@ mod tests {
             "addr = \"127.0.0.1:4000\"\nurl = \"https://news.example/\"\npast_due_grace_days = 3\n",
         )
         .unwrap();
-        let c = Config::for_db(&db(dir.path())).unwrap();
+        let c = Config::resolve(&db(dir.path())).unwrap();
         assert_eq!(c.addr.port(), 4000);
         assert_eq!(c.public_url, "https://news.example");
         assert_eq!(c.past_due_grace_days, 3);
-        let c =
-            Config::resolve(&db(dir.path()), Some("127.0.0.1:5000".into()), None, None).unwrap();
+        let addr = |a: &str| Overrides {
+            addr: Some(a.into()),
+            ..db(dir.path())
+        };
+        let c = Config::resolve(&addr("127.0.0.1:5000")).unwrap();
         assert_eq!(c.addr.port(), 5000);
     }
 
     #[test]
     fn bad_values_explain_themselves() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Config::resolve(&db(dir.path()), Some("nope".into()), None, None).unwrap_err();
+        let nope = Overrides {
+            addr: Some("nope".into()),
+            ..db(dir.path())
+        };
+        let err = Config::resolve(&nope).unwrap_err();
         assert!(err.to_string().contains("HOST:PORT"));
         std::fs::write(dir.path().join("masthead.toml"), "colour = 1").unwrap();
         assert!(
-            format!("{:#}", Config::for_db(&db(dir.path())).unwrap_err()).contains("masthead.toml")
+            format!("{:#}", Config::resolve(&db(dir.path())).unwrap_err())
+                .contains("masthead.toml")
         );
         let secret = Secret("postgres://u:pw@h/db".into());
         assert!(!format!("{secret:?}").contains("pw"));
@@ -354,7 +361,7 @@ mod tests {
     #[test]
     fn trusted_proxies_and_private_webhooks_are_off_unless_configured() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Config::for_db(&db(dir.path())).unwrap();
+        let c = Config::resolve(&db(dir.path())).unwrap();
         assert!(c.trusted_proxies.is_empty());
         assert!(!c.webhook_allow_private);
         std::fs::write(
@@ -362,32 +369,29 @@ mod tests {
             "trusted_proxies = [\"10.0.0.0/8\", \" 127.0.0.1 \", \"2001:db8::/32\"]\nwebhook_allow_private = true\n",
         )
         .unwrap();
-        let c = Config::for_db(&db(dir.path())).unwrap();
+        let c = Config::resolve(&db(dir.path())).unwrap();
         let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
         assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "2001:db8::/32"]);
         assert!(c.webhook_allow_private);
-        let args = |list: &str| ServeArgs {
-            db: db(dir.path()),
-            addr: None,
-            theme: None,
-            url: None,
+        let args = |list: &str| Overrides {
             trusted_proxies: Some(list.into()),
+            ..db(dir.path())
         };
-        let c = Config::for_serve(&args("192.168.0.0/16, ::1,")).unwrap();
+        let c = Config::resolve(&args("192.168.0.0/16, ::1,")).unwrap();
         let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
         assert_eq!(
             nets,
             ["192.168.0.0/16", "::1/128"],
             "the flag replaces the file"
         );
-        let err = Config::for_serve(&args("10.0.0.0/33")).unwrap_err();
+        let err = Config::resolve(&args("10.0.0.0/33")).unwrap_err();
         assert!(format!("{err:#}").contains("CIDR"), "{err:#}");
         std::fs::write(
             dir.path().join("masthead.toml"),
             "trusted_proxies = [\"proxy\"]",
         )
         .unwrap();
-        let err = Config::for_db(&db(dir.path())).unwrap_err();
+        let err = Config::resolve(&db(dir.path())).unwrap_err();
         assert!(
             format!("{err:#}").contains("\"proxy\" is not an IP address"),
             "{err:#}"
@@ -404,7 +408,7 @@ mod tests {
             ),
         )
         .unwrap();
-        Config::for_db(&db(dir.path())).map(|c| c.stripe)
+        Config::resolve(&db(dir.path())).map(|c| c.stripe)
     }
 
     #[test]
@@ -437,11 +441,11 @@ mod tests {
         )
         .unwrap();
         assert!(
-            Config::for_db(&db(dir.path())).is_err(),
+            Config::resolve(&db(dir.path())).is_err(),
             "payments on without any webhook secret"
         );
         assert!(
-            Config::for_db(&db(tempfile::tempdir().unwrap().path()))
+            Config::resolve(&db(tempfile::tempdir().unwrap().path()))
                 .unwrap()
                 .stripe
                 .is_none()

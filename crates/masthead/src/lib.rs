@@ -1,11 +1,15 @@
 //! Masthead: the binary's library. Everything with I/O lives here: HTTP, configuration, the CLI
-//! commands, demo content and seeding. `app` builds the router that `main` serves and tests boot.
+//! commands, demo content and seeding. `state::build` opens a site, `app` builds the router that
+//! tests boot, and `serve` serves it as `masthead serve` does.
+//!
+//! Modules are layered, each naming only those below it (`tests/it/architecture.rs` checks it):
+//! `cli` → `http` → `seed`, `demo`, `front_matter` → `ops` → `state` → `indexer` → `cache` →
+//! `webhooks` → `ghost` → `members`, `billing`, `compose`, `logo` → `config`, `settings`,
+//! `telemetry`.
 
-pub mod author_commands;
 pub mod billing;
 pub mod cache;
 pub mod cli;
-pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod demo;
@@ -15,9 +19,13 @@ pub mod http;
 pub mod indexer;
 pub mod logo;
 pub mod members;
+pub mod ops;
 pub mod seed;
-pub mod serve;
+pub mod settings;
+pub mod state;
 pub mod telemetry;
 pub mod webhooks;
 
-pub use http::{AppState, app};
+pub use http::app;
+pub use http::serve::run as serve;
+pub use state::AppState;

@@ -10,13 +10,6 @@
 //! the class its handler saw (`record::rendered_for`).
 
 use super::PageCache;
-use crate::http::AppState;
-use crate::http::reader::grace;
-use crate::members::crypto::hash;
-use crate::members::session::{self, SESSION_COOKIE};
-use axum::http::HeaderMap;
-use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use domain::access::MemberAccess;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -102,30 +95,25 @@ impl Sessions {
     }
 }
 
-/// The class of the reader whose request carries `headers`.
-pub async fn of(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Class> {
-    let jar = CookieJar::from_headers(headers);
-    let Some(raw) = jar.get(SESSION_COOKIE) else {
-        return Ok(Class::anonymous());
-    };
-    let key = hash(raw.value());
-    let sessions = state.cache.sessions();
-    if let Some(class) = sessions.classes.get(&key) {
-        return Ok(class);
-    }
-    let generation = sessions.generation();
-    let class = match session::current(state, &jar).await? {
-        None => Class::anonymous(),
-        Some(current) => Class {
-            name: Class::name_for(Some(&current.access(Utc::now(), grace(state)))),
-            member_id: Some(current.member.id.clone()),
-        },
-    };
-    sessions.remember(key, class.clone(), generation);
-    Ok(class)
-}
-
 impl PageCache {
+    /// The class of the session whose id hashes to `session_hash`: remembered for `TTL`, or
+    /// else found by `lookup` (the caller's, which asks the store) and remembered, unless the
+    /// sessions were forgotten while it looked.
+    pub async fn session_class<E, F: Future<Output = Result<Class, E>>>(
+        &self,
+        session_hash: String,
+        lookup: impl FnOnce() -> F,
+    ) -> Result<Class, E> {
+        let sessions = self.sessions();
+        if let Some(class) = sessions.classes.get(&session_hash) {
+            return Ok(class);
+        }
+        let generation = sessions.generation();
+        let class = lookup().await?;
+        sessions.remember(session_hash, class.clone(), generation);
+        Ok(class)
+    }
+
     /// Forgets every remembered session class: call after a sign-out, a deleted account or a
     /// subscription change (the follower also calls it when the store's access clock moves).
     pub fn forget_sessions(&self) {

@@ -2,7 +2,7 @@
 //! the validators, conditional GET, and pages with per-reader slots filled in per request.
 
 use super::record::{Dep, Recording, Slot};
-use crate::http::conditional;
+use super::validators;
 use axum::body::{Body, Bytes};
 use axum::http::response::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -61,7 +61,7 @@ impl Entry {
         let stored = if pieces.iter().any(|p| matches!(p, Piece::Slot(_))) {
             Stored::Slotted {
                 pieces,
-                tag: conditional::tag_of(body),
+                tag: validators::tag_of(body),
             }
         } else {
             Stored::Whole {
@@ -147,8 +147,7 @@ impl Entry {
                 (body, etag_of(key.as_bytes()), Encoding::Identity)
             }
         };
-        let mut res = if conditional::not_modified(req, &self.headers, etag.to_str().unwrap_or(""))
-        {
+        let mut res = if validators::not_modified(req, &self.headers, etag.to_str().unwrap_or("")) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
             let mut res = Response::new(Body::from(body));
@@ -189,7 +188,7 @@ fn dep_len(d: &Dep) -> usize {
 }
 
 fn etag_of(body: &[u8]) -> HeaderValue {
-    HeaderValue::from_str(&conditional::tag_of(body)).unwrap_or(HeaderValue::from_static("\"\""))
+    HeaderValue::from_str(&validators::tag_of(body)).unwrap_or(HeaderValue::from_static("\"\""))
 }
 
 fn brotli(body: &[u8]) -> Bytes {

@@ -5,8 +5,11 @@
 //! - `record` — what a page depends on, recorded while it renders; per-reader slots.
 //! - `class` — the access class of a request (anonymous, free member, paid member's tiers).
 //! - `entry` — a stored page, its br/gzip bodies, and answering a request from it.
-//! - `layer` — the middleware: look up, serve, or render once and store.
+//! - `validators` — ETags and conditional requests.
 //! - `follower` — follows the store's change feed and evicts what each change affects.
+//!
+//! The middleware that answers from the cache and stores renders in it is HTTP's
+//! (`http/page_cache.rs`); it tells the cache a session's class and fills the slots.
 //!
 //! Correctness rules: a page is stored only if the render recorded nothing per-reader, sent no
 //! cookie, was rendered for the class of its key, and (for anonymous readers) was marked
@@ -16,10 +19,10 @@
 //! change never outlives it.
 
 pub mod class;
-mod entry;
+pub mod entry;
 pub mod follower;
-pub mod layer;
 pub mod record;
+pub mod validators;
 
 pub use record::{Dep, Slot, depends_on, dont_store, rendered_for, shows, slot};
 
@@ -130,7 +133,7 @@ impl PageCache {
         self.inner.closed.load(Ordering::SeqCst)
     }
 
-    fn nonce(&self) -> &str {
+    pub(crate) fn nonce(&self) -> &str {
         &self.inner.nonce
     }
 
@@ -139,7 +142,7 @@ impl PageCache {
     }
 
     /// Whether stored pages may be served: every write this process made has been applied.
-    fn usable(&self, ticks: u64) -> bool {
+    pub(crate) fn usable(&self, ticks: u64) -> bool {
         self.inner.synced.load(Ordering::SeqCst) == ticks
     }
 
@@ -149,17 +152,17 @@ impl PageCache {
     }
 
     /// The eviction log's position, read before a render starts.
-    fn epoch(&self) -> u64 {
+    pub(crate) fn epoch(&self) -> u64 {
         lock(&self.inner.log).next
     }
 
-    fn get(&self, key: &Key) -> Option<Arc<Entry>> {
+    pub(crate) fn get(&self, key: &Key) -> Option<Arc<Entry>> {
         self.inner.pages.get(key)
     }
 
     /// Stores a page rendered from `epoch` on; drops it again if anything it depends on was
     /// evicted since, so a render that raced a change is never kept. Returns whether it was.
-    fn insert(&self, key: Key, entry: Arc<Entry>, rec: &Recording, epoch: u64) -> bool {
+    pub(crate) fn insert(&self, key: Key, entry: Arc<Entry>, rec: &Recording, epoch: u64) -> bool {
         if lock(&self.inner.log).touched_since(epoch, &entry.deps) {
             return false;
         }
@@ -256,7 +259,7 @@ impl PageCache {
 
     /// Waits (up to `patience`) for a render of `key` already under way; `None` if there is
     /// none, and then the caller leads: others wait for it until the returned guard drops.
-    async fn wait_or_lead(&self, key: &Key, patience: Duration) -> Option<Lead> {
+    pub(crate) async fn wait_or_lead(&self, key: &Key, patience: Duration) -> Option<Lead> {
         let waiting = {
             let mut inflight = lock(&self.inner.inflight);
             match inflight.get(key) {
@@ -342,7 +345,7 @@ impl EvictionLog {
 }
 
 /// The render of one key under way; dropping it lets waiting requests look again.
-struct Lead {
+pub(crate) struct Lead {
     cache: PageCache,
     key: Key,
     _done: watch::Sender<()>,

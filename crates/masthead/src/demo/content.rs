@@ -17,9 +17,6 @@ use super::model::*;
 pub const SITE_TITLE: &str = "The Meridian Review";
 pub const SITE_DESCRIPTION: &str =
     "Clear-eyed analysis of national security, written by people who have worked the problems.";
-/// The line that separates a gated post's free preview from the rest.
-pub const MEMBERS_MARKER: &str = "<!--members-only-->";
-pub const IMAGE_CREDIT: &str = "Illustration: The Meridian Review / generated";
 
 /// Number of posts (kind `Post`) in [`demo_site`].
 pub const DEMO_POST_COUNT: usize = 72;

@@ -11,6 +11,8 @@ mod vocabulary;
 mod writer;
 
 use crate::compose::{Composer, Draft, new_id, save};
+use crate::ops::Ops;
+use crate::ops::signin::sign_in_link;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use domain::{Author, Email, LeadImage, PostKind, Slug, Status, Tag, TagKind, Tier, Visibility};
@@ -235,23 +237,33 @@ async fn install_membership(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Prints fresh sign-in links for the demo members (they work once, for 15 minutes).
-pub async fn print_member_links(state: &crate::http::AppState) -> Result<()> {
-    println!("Demo sign-in links (each works once, for 15 minutes):");
+/// A demo member's fresh sign-in link.
+pub struct MemberLink {
+    /// "free member" or "Subscriber+ member".
+    pub who: &'static str,
+    pub email: Email,
+    /// Works once, for 15 minutes.
+    pub link: String,
+}
+
+/// Fresh sign-in links for the demo members the site has.
+pub async fn member_links(store: &Store, public_url: &str) -> Result<Vec<MemberLink>> {
+    let ops = Ops::detached(store, public_url);
+    let mut links = Vec::new();
     for (email, _, tier) in DEMO_MEMBERS {
         let Ok(email) = Email::parse(email) else {
             continue;
         };
-        if state.store.member_by_email(&email).await?.is_none() {
+        if store.member_by_email(&email).await?.is_none() {
             continue;
         }
-        let link = crate::members::flows::sign_in_link(state, &email).await?;
+        let link = sign_in_link(&ops, &email).await?;
         let who = if tier.is_some() {
             "Subscriber+ member"
         } else {
             "free member"
         };
-        println!("  {who:<18} {:<24} {link}", email.as_str());
+        links.push(MemberLink { who, email, link });
     }
-    Ok(())
+    Ok(links)
 }

@@ -7,11 +7,14 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::content::{IMAGE_CREDIT, MEMBERS_MARKER};
 use super::model::*;
 use super::phrasebook::*;
 use super::picture::palette_description;
 use super::vocabulary::*;
+
+/// The line that separates a gated post's free preview from the rest.
+pub const MEMBERS_MARKER: &str = "<!--members-only-->";
+pub const IMAGE_CREDIT: &str = "Illustration: The Meridian Review / generated";
 // ---------------------------------------------------------------------------
 // Template filling
 // ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! Static files: the theme's fingerprinted assets, the default logo, the favicon and the site's
 //! media.
 
-use super::{AppError, AppState};
+use super::AppError;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

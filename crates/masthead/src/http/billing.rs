@@ -1,12 +1,13 @@
 //! Paying: Stripe Checkout and the Billing Portal for members, and Stripe's webhooks, applied
 //! through the pure `domain::billing` state machine.
 
-use super::members::MemberForm;
+use super::AppError;
+use super::member_form::MemberForm;
 use super::reader::Reader;
-use super::{AppError, AppState};
 use crate::billing::apply::{self, Applied};
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
 use crate::billing::webhook;
+use crate::state::AppState;
 use crate::webhooks::emit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -98,7 +99,7 @@ pub async fn portal(
     reader: Reader,
     axum::Form(f): axum::Form<MemberForm>,
 ) -> Result<Response, AppError> {
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let customer = reader
         .member
         .as_ref()
@@ -189,7 +190,7 @@ async fn announce(
     let Some(m) = state.store.member_by_id(id).await? else {
         return Ok(());
     };
-    let emitter = state.emitter();
+    let emitter = state.ops().emitter();
     let before = applied.before.as_ref();
     if let Some(sub) = &applied.after {
         let member_before = emit::member_snapshot_holding(&emitter, &m, before).await;

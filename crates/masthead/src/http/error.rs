@@ -1,14 +1,11 @@
 //! One error type for handlers: 4xx with a stable code and message, 5xx opaque and logged once.
 
-use super::AppState;
-use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 #[derive(Debug)]
 pub enum AppError {
-    /// Rendered as the theme's 404 page by `themed_not_found`.
+    /// Rendered as the theme's 404 page (`not_found.rs`).
     NotFound,
     BadRequest {
         code: &'static str,
@@ -21,9 +18,9 @@ pub enum AppError {
     Internal(anyhow::Error),
 }
 
-/// Marks a 404 that should be replaced by the theme's error page.
+/// Marks a 404 that should be replaced by the theme's error page (`not_found.rs`).
 #[derive(Clone, Copy)]
-struct ThemedNotFound;
+pub struct ThemedNotFound;
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -64,34 +61,6 @@ impl IntoResponse for AppError {
 impl<E: Into<anyhow::Error>> From<E> for AppError {
     fn from(err: E) -> Self {
         AppError::Internal(err.into())
-    }
-}
-
-/// Replaces marked 404s with the theme's error page (search form and latest stories).
-pub async fn themed_not_found(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // Only the cookies are needed, and only for a 404.
-    let mut headers = axum::http::HeaderMap::new();
-    for c in req.headers().get_all(header::COOKIE) {
-        headers.append(header::COOKIE, c.clone());
-    }
-    let res = next.run(req).await;
-    if res.extensions().get::<ThemedNotFound>().is_none() {
-        return res;
-    }
-    // The page greets a signed-in member as every other page does.
-    let jar = axum_extra::extract::CookieJar::from_headers(&headers);
-    let member = crate::members::session::current(&state, &jar)
-        .await
-        .ok()
-        .flatten();
-    let reader = super::reader::Reader {
-        jar,
-        member,
-        ip: String::new(),
-    };
-    match super::pages::not_found_page(&state, &reader).await {
-        Ok(page) => page,
-        Err(err) => err.into_response(),
     }
 }
 

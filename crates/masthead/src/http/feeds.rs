@@ -1,11 +1,12 @@
 //! RSS feeds: the latest posts of the site (`/rss/`, also `/feed/`), of a tag and of an author,
 //! always as an anonymous reader sees them, whoever asks.
 
+use super::AppError;
 use super::collection::{Collection, Of};
 use super::extract::Segments;
 use super::pages::{PUBLIC_CACHE, slug, views};
 use super::site::load;
-use super::{AppError, AppState};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -3,9 +3,10 @@
 //! A member may give only a post their own membership lets them read in full (`may_give`),
 //! and a gift opens its post only while that still holds for its giver.
 
+use super::AppError;
 use super::reader::grace;
-use super::{AppError, AppState};
 use crate::compose::new_id;
+use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use domain::access::{MemberAccess, Viewer, decide};
 use domain::{Access, Post};
@@ -132,10 +133,10 @@ pub async fn account_gifts(state: &AppState, member_id: &str) -> Result<Vec<Valu
 pub async fn create_gift(
     axum::extract::State(state): axum::extract::State<AppState>,
     reader: super::reader::Reader,
-    axum::Form(f): axum::Form<super::members::MemberForm>,
+    axum::Form(f): axum::Form<super::member_form::MemberForm>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let now = Utc::now();
     let (Some(current), Some(access)) = (&reader.member, reader.access(&state, now)) else {
         return Ok(Redirect::to("/signin/").into_response());
@@ -148,7 +149,7 @@ pub async fn create_gift(
     }
     let post = state
         .store
-        .posts_by_ids(&[f.post_id().to_owned()])
+        .posts_by_ids(std::slice::from_ref(&f.post_id))
         .await?
         .pop()
         .filter(|p| p.is_live(now))
@@ -180,17 +181,14 @@ pub async fn create_gift(
 pub async fn revoke_gift(
     axum::extract::State(state): axum::extract::State<AppState>,
     reader: super::reader::Reader,
-    axum::Form(f): axum::Form<super::members::MemberForm>,
+    axum::Form(f): axum::Form<super::member_form::MemberForm>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{IntoResponse, Redirect};
-    reader.check_csrf(f.csrf())?;
+    reader.check_csrf(&f.csrf)?;
     let Some(current) = &reader.member else {
         return Ok(Redirect::to("/signin/").into_response());
     };
-    state
-        .store
-        .revoke_gift(&current.member.id, f.gift_id())
-        .await?;
+    state.store.revoke_gift(&current.member.id, &f.id).await?;
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Redirect::to("/account/?done=revoked"),

@@ -1,13 +1,16 @@
 //! Member pages and forms: `/signin/`, `/signup/`, `/account/` and `/members/…`.
 //! Every POST checks the CSRF token; every page here is private and never cached.
 
+use super::AppError;
+use super::member_form::MemberForm;
 use super::reader::{Reader, grace};
+use super::session;
 use super::site::{load, page_context};
-use super::{AppError, AppState};
-use crate::members::credentials;
-use crate::members::flows::{self, FlowError, LinkRequest, safe_redirect};
-use crate::members::session;
-use crate::webhooks::emit;
+use crate::members::redirect::safe_redirect;
+use crate::members::session::CurrentMember;
+use crate::ops::signin::LinkRequest;
+use crate::ops::{OpsError, credentials, members};
+use crate::state::AppState;
 use axum::extract::{Form, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,45 +18,6 @@ use chrono::Utc;
 use render::head::Meta;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// Fields any member form may carry; each handler reads the ones it needs.
-#[derive(Deserialize, Default)]
-pub struct MemberForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    tier: String,
-    #[serde(default)]
-    redirect: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
-    #[serde(default)]
-    id: String,
-    #[serde(default)]
-    post_id: String,
-}
-
-impl MemberForm {
-    pub fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    pub fn post_id(&self) -> &str {
-        &self.post_id
-    }
-
-    pub fn gift_id(&self) -> &str {
-        &self.id
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -177,7 +141,11 @@ pub async fn request_signin(
 ) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
-    match flows::request_link(&state, &f.email, LinkRequest::SignIn, &f.redirect, &ip).await {
+    let sign_in = state.sign_in();
+    match sign_in
+        .request_link(&f.email, LinkRequest::SignIn, &f.redirect, &ip)
+        .await
+    {
         Ok(email) => {
             let data =
                 json!({ "step": "code", "email": email, "redirect": safe_redirect(&f.redirect) });
@@ -221,7 +189,11 @@ pub async fn request_signup(
         name: f.name.clone(),
         tier: f.tier.clone(),
     };
-    match flows::request_link(&state, &f.email, request, &f.redirect, &ip).await {
+    let sign_in = state.sign_in();
+    match sign_in
+        .request_link(&f.email, request, &f.redirect, &ip)
+        .await
+    {
         Ok(email) => {
             let data = signup_data(&state, &f.tier, "code", email.as_str()).await?;
             let notice =
@@ -253,11 +225,12 @@ pub async fn request_signup(
     }
 }
 
-/// A flow error a reader can act on, or the internal error to report.
-fn user_message(err: FlowError) -> Result<String, AppError> {
-    match err {
-        FlowError::Internal(e) => Err(AppError::Internal(e)),
-        other => Ok(other.to_string()),
+/// An error a reader can act on, or the internal error to report.
+fn user_message(err: OpsError) -> Result<String, AppError> {
+    if err.is_for_reader() {
+        Ok(err.to_string())
+    } else {
+        Err(AppError::Internal(err.into()))
     }
 }
 
@@ -266,7 +239,7 @@ fn user_message(err: FlowError) -> Result<String, AppError> {
 async fn sign_in_or_explain(
     state: &AppState,
     reader: Reader,
-    outcome: Result<Option<(String, String)>, FlowError>,
+    outcome: Result<Option<(String, String)>, OpsError>,
     refused: &str,
     (step, email, redirect): (&str, &str, &str),
 ) -> Result<Response, AppError> {
@@ -288,7 +261,9 @@ pub async fn verify_link(
     reader: Reader,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let outcome = flows::redeem_token(&state, &q.token)
+    let outcome = state
+        .sign_in()
+        .redeem_token(&q.token)
         .await
         .map(|r| r.map(|d| (d.member.id, d.redirect)));
     let refused = "That link has expired or was already used. Enter your email to get a new one.";
@@ -303,7 +278,9 @@ pub async fn verify_code(
 ) -> Result<Response, AppError> {
     reader.check_csrf(&f.csrf)?;
     let ip = reader.ip.clone();
-    let outcome = flows::redeem_code(&state, &f.email, &f.code, &ip)
+    let outcome = state
+        .sign_in()
+        .redeem_code(&f.email, &f.code, &ip)
         .await
         .map(|r| r.map(|d| (d.member.id, d.redirect)));
     let refused =
@@ -330,7 +307,9 @@ pub async fn password_signin(
         "" => "/account/".to_owned(),
         to => to.to_owned(),
     };
-    let outcome = flows::password_sign_in(&state, &f.email, &f.password, &ip)
+    let outcome = state
+        .sign_in()
+        .password(&f.email, &f.password, &ip)
         .await
         .map(|m| m.map(|m| (m.id, to)));
     let refused = "That email and password do not match. Try again, or sign in with an email link.";
@@ -435,7 +414,7 @@ async fn account_page(
 
 /// The signed-in member, or the response that sends the reader to sign in.
 #[allow(clippy::result_large_err)]
-fn require_member(reader: &Reader) -> Result<&session::CurrentMember, Response> {
+fn require_member(reader: &Reader) -> Result<&CurrentMember, Response> {
     reader
         .member
         .as_ref()
@@ -452,17 +431,11 @@ pub async fn set_name(
         Ok(c) => c,
         Err(res) => return Ok(res),
     };
-    let before = emit::member_snapshot(&state.emitter(), &current.member).await;
-    state
-        .store
-        .set_member_name(
-            &current.member.id,
-            &f.name.chars().take(120).collect::<String>(),
-            Utc::now(),
-        )
-        .await?;
-    let after = state.store.member_by_id(&current.member.id).await?;
-    emit::member_changed(&state.emitter(), before, after.as_ref()).await;
+    let changes = members::Changes {
+        name: Some(f.name.chars().take(120).collect()),
+        ..members::Changes::default()
+    };
+    members::edit(&state.ops(), &current.member, changes).await?;
     Ok(see_other(reader.jar.clone(), "/account/?done=name"))
 }
 
@@ -476,8 +449,12 @@ pub async fn set_password(
         Ok(c) => c.clone(),
         Err(res) => return Ok(res),
     };
-    match credentials::set_password(&state, &current, &f.password, reader.jar.clone()).await {
-        Ok(jar) => Ok(see_other(jar, "/account/?done=password")),
+    let set = credentials::set_password(&state.ops(), &state.mailer, &current, &f.password).await;
+    match set {
+        Ok(id) => {
+            let jar = session::carrying(&state, reader.jar.clone(), id);
+            Ok(see_other(jar, "/account/?done=password"))
+        }
         Err(err) => {
             let error = user_message(err)?;
             account_page(&state, reader, None, Some(error)).await
@@ -500,7 +477,10 @@ pub async fn change_email(
     let request = LinkRequest::EmailChange {
         member_id: current.member.id.clone(),
     };
-    let outcome = flows::request_link(&state, &f.email, request, "/account/?done=email", &ip).await;
+    let outcome = state
+        .sign_in()
+        .request_link(&f.email, request, "/account/?done=email", &ip)
+        .await;
     let (notice, error) = match outcome {
         Ok(email) => (
             Some(format!(
@@ -527,11 +507,8 @@ pub async fn delete_account(
     if f.confirm != "yes" {
         return Ok(see_other(reader.jar.clone(), "/account/"));
     }
-    let before = emit::member_snapshot(&state.emitter(), &current.member).await;
     let jar = session::end(&state, &current, reader.jar.clone(), true).await?;
-    state.store.delete_member(&current.member.id).await?;
-    state.cache.forget_sessions();
-    emit::member_changed(&state.emitter(), before, None).await;
+    members::delete(&state.ops(), &current.member).await?;
     tracing::info!(member.id = %current.member.id, "member deleted their account");
     Ok(see_other(jar, "/"))
 }

@@ -12,28 +12,28 @@ mod extract;
 mod feeds;
 pub(crate) mod ghost;
 pub(crate) mod gifts;
+mod member_form;
 mod members;
+mod not_found;
+mod page_cache;
 mod pages;
 pub mod reader;
 mod search;
+pub mod serve;
+pub mod session;
 mod site;
 mod sitemaps;
 mod unlock;
 
 pub use error::AppError;
-pub use site::{SETTING_KEYS, SETTINGS};
 
 use crate::config::Config;
-use crate::members::crypto::Signer;
-use crate::members::limits::Limits;
-use crate::members::mail::Mailer;
+use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::{get, post};
-use render::Theme;
 use std::sync::Arc;
 use std::time::Duration;
-use store::Store;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
@@ -42,61 +42,6 @@ use tower_http::request_id::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-
-/// What every handler can reach: one `Arc`, so the clones axum makes per request and per
-/// middleware cost a reference count, not a dozen.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-impl AppState {
-    pub fn new(shared: Shared) -> AppState {
-        AppState(Arc::new(shared))
-    }
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-pub struct Shared {
-    pub store: Store,
-    pub theme: Arc<Theme>,
-    pub config: Arc<Config>,
-    /// Signs values handed to browsers (meter cookies, gift links, CSRF).
-    pub signer: Signer,
-    pub mailer: Arc<Mailer>,
-    pub limits: Arc<Limits>,
-    /// The full-text index, kept current by `indexer`.
-    pub search: crate::indexer::Search,
-    /// Rendered pages, kept current by `cache::follower`.
-    pub cache: crate::cache::PageCache,
-    /// Wakes the webhook deliverer when an event is queued.
-    pub webhooks: crate::webhooks::Hooks,
-}
-
-impl Shared {
-    /// Fires webhook events from this process, waking its deliverer.
-    pub fn emitter(&self) -> crate::webhooks::emit::Emitter<'_> {
-        crate::webhooks::emit::Emitter {
-            store: &self.store,
-            public_url: &self.config.public_url,
-            hooks: Some(&self.webhooks),
-        }
-    }
-}
-
-/// The site's title, for mail and messages.
-pub async fn site_title(state: &AppState) -> anyhow::Result<String> {
-    let settings = state.store.settings().await?;
-    Ok(settings
-        .get("title")
-        .cloned()
-        .unwrap_or_else(|| "Masthead".into()))
-}
 
 /// Builds the whole application.
 pub fn app(state: AppState) -> Router {
@@ -126,7 +71,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(conditional::etag))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::cache::layer::serve,
+            page_cache::serve,
         ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -153,7 +98,7 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
         .nest("/ghost/api", ghost::router())
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_not_found))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), not_found::themed_not_found))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), RequestIds::new()))

@@ -1,11 +1,12 @@
 //! The public site's pages. Each handler: parse → identify viewer → load → project → render.
 
+use super::AppError;
 use super::collection::{Collection, Of};
 use super::extract::{Segments, page_number};
 use super::reader::Reader;
 use super::site::{load, page_context};
-use super::{AppError, AppState};
 use crate::cache::{self, Dep};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};

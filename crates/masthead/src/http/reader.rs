@@ -1,10 +1,12 @@
 //! Who is reading: the signed-in member (from the session cookie), the client's address for
 //! abuse limits, and CSRF tokens for forms.
 
-use super::{AppError, AppState, client_addr};
+use super::session::{self, cookie};
+use super::{AppError, client_addr};
 use crate::cache::{self, Slot, class::Class};
 use crate::members::crypto::{random_token, same};
-use crate::members::session::{self, CurrentMember, cookie};
+use crate::members::session::CurrentMember;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;

@@ -4,11 +4,12 @@
 //! Matches, counts and suggestions use gated text only where the viewer's `Entitlement`
 //! (from `domain::access`) admits it, so search is no oracle for what they may not read.
 
+use super::AppError;
 use super::extract::query_param;
 use super::pages::{PRIVATE_CACHE, PUBLIC_CACHE, html_response};
 use super::reader::{Reader, grace};
 use super::site::{load, page_context};
-use super::{AppError, AppState};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::header;

@@ -1,6 +1,7 @@
 //! Loading the site-wide facts (settings, navigation) and wrapping page data into a template context.
 
-use super::AppState;
+use crate::settings::default_value;
+use crate::state::AppState;
 use anyhow::Result;
 use chrono::Utc;
 use domain::TagKind;
@@ -8,73 +9,13 @@ use render::context::{self, Logo, SiteInfo};
 use render::head::{Meta, ghost_head};
 use serde_json::{Map, Value, json};
 
-/// Setting keys and their defaults.
-pub const SETTINGS: &[(&str, &str)] = &[
-    ("title", "Masthead"),
-    (
-        "description",
-        "Independent analysis, interviews and reporting.",
-    ),
-    ("language", "en"),
-    ("paid_tier_name", "Subscriber+"),
-    ("logo_url", ""),
-    ("icon", ""),
-    ("default_author", ""),
-    ("robots_extra", ""),
-];
-
-/// Every setting `masthead settings set` accepts, and what it does.
-pub const SETTING_KEYS: &[(&str, &str)] = &[
-    ("title", "the publication's name"),
-    (
-        "description",
-        "one sentence about the publication (home page, feeds)",
-    ),
-    (
-        "language",
-        "language code of the content, e.g. en (pages, feeds, news sitemap)",
-    ),
-    ("paid_tier_name", "the paid tier's name in calls to action"),
-    (
-        "meter_members",
-        "gated articles a free member may read per 30 days (0 = off)",
-    ),
-    (
-        "meter_anonymous",
-        "gated articles an anonymous reader may read per 30 days (0 = off)",
-    ),
-    (
-        "free_paragraphs",
-        "paragraphs of a gated post without a marker that stay free",
-    ),
-    (
-        "logo_url",
-        "publisher logo for structured data, OpenGraph and feeds [default: /logo.png]",
-    ),
-    (
-        "icon",
-        "the site icon (favicon): a URL of a square PNG or ICO [default: a generated /favicon.ico]",
-    ),
-    (
-        "default_author",
-        "slug of the author of posts that name none (Admin API, post files) [default: staff, \"Staff\"]",
-    ),
-    (
-        "robots_extra",
-        "extra lines for /robots.txt, e.g. \"User-agent: GPTBot\\nDisallow: /\"",
-    ),
-];
-
 pub async fn load(state: &AppState) -> Result<SiteInfo> {
     let settings = state.store.settings().await?;
     let get = |key: &str| {
-        settings.get(key).cloned().unwrap_or_else(|| {
-            SETTINGS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v).to_owned())
-                .unwrap_or_default()
-        })
+        settings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default_value(key).unwrap_or_default().to_owned())
     };
     Ok(SiteInfo {
         title: get("title"),

@@ -6,8 +6,9 @@
 use super::extract::Segments;
 use super::feeds::public_text;
 use super::site::load;
-use super::{AppError, AppState, pages};
+use super::{AppError, pages};
 use crate::cache::{self, Dep};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;

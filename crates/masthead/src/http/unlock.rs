@@ -3,9 +3,10 @@
 //! free members, an HMAC-signed cookie for anonymous readers).
 
 use super::reader::Reader;
-use super::{AppError, AppState, gifts};
+use super::session::cookie;
+use super::{AppError, gifts};
 use crate::cache;
-use crate::members::session::cookie;
+use crate::state::AppState;
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Duration, Utc};
 use domain::access::{Meter, Unlock, Viewer};

@@ -1,6 +1,5 @@
 //! Secrets: random tokens and codes, their hashes, HMAC-signed values, password hashes.
 
-use anyhow::{Result, anyhow};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -68,14 +67,19 @@ impl std::fmt::Debug for Signer {
     }
 }
 
+/// Why a password could not be hashed (argon2's errors carry no source to keep).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HashError(String);
+
 /// An argon2id hash of a password, in PHC string form.
-pub fn hash_password(password: &str) -> Result<String> {
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow!("salt: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(format!("salt: {e}")))?;
     let hash = argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow!("hashing the password failed: {e}"))?;
+        .map_err(|e| HashError(format!("hashing the password failed: {e}")))?;
     Ok(hash.to_string())
 }
 

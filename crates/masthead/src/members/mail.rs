@@ -7,6 +7,22 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 
+/// Why a message was not sent. An SMTP refusal keeps only its status code: a server's reply
+/// often quotes the recipient's address, which must not reach the log.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the recipient is not an email address")]
+    Recipient(#[source] lettre::address::AddressError),
+    #[error("building the message failed")]
+    Build(#[source] lettre::error::Error),
+    #[error("the SMTP server refused the message with status {0}")]
+    Refused(lettre::transport::smtp::response::Code),
+    #[error("the SMTP server did not accept the message")]
+    Smtp(#[source] lettre::transport::smtp::Error),
+    #[error("writing the message to the outbox failed")]
+    Outbox(#[source] lettre::transport::file::Error),
+}
+
 pub struct Mail {
     /// The display name of the sender (the site's title).
     pub from_name: String,
@@ -57,26 +73,20 @@ impl Mailer {
     }
 
     /// Sends one message with plain-text and HTML parts.
-    pub async fn send(&self, mail: Mail) -> Result<()> {
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .context("the recipient is not an email address")?;
+    pub async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        let to: Mailbox = mail.to.parse().map_err(MailError::Recipient)?;
         let message = lettre::Message::builder()
             .from(Mailbox::new(Some(mail.from_name), self.from.clone()))
             .to(to)
             .subject(mail.subject)
             .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
-            .context("building the message failed")?;
+            .map_err(MailError::Build)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await.map_err(smtp_error)?;
             }
             Transport::Outbox(files) => {
-                let id = files
-                    .send(message)
-                    .await
-                    .context("writing the message to the outbox failed")?;
+                let id = files.send(message).await.map_err(MailError::Outbox)?;
                 // Where to find it, never what it says: messages carry sign-in links and codes.
                 let file = self.outbox.join(format!("{id}.eml"));
                 tracing::info!(
@@ -93,11 +103,10 @@ impl Mailer {
     }
 }
 
-/// An SMTP failure worth logging. A server's reply often quotes the recipient's address, which
-/// must not reach the log, so a refusal keeps only its status code.
-fn smtp_error(err: lettre::transport::smtp::Error) -> anyhow::Error {
+/// An SMTP failure as it may be logged: a refusal by its status code alone.
+fn smtp_error(err: lettre::transport::smtp::Error) -> MailError {
     match err.status() {
-        Some(code) => anyhow::anyhow!("the SMTP server refused the message with status {code}"),
-        None => anyhow::Error::new(err).context("the SMTP server did not accept the message"),
+        Some(code) => MailError::Refused(code),
+        None => MailError::Smtp(err),
     }
 }

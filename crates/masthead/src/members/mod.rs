@@ -1,9 +1,9 @@
-//! Members: sign-up and sign-in by magic link, one-time code or password; sessions; what a
-//! member's subscription entitles them to; mail; abuse limits.
+//! Members without HTTP: tokens, hashes and signing (`crypto`), which member a session signs in
+//! (`session`), where a member may be redirected (`redirect`), mail, and abuse limits. The
+//! flows that change members (sign-up, sign-in, credentials, sessions) are in `ops`.
 
-pub mod credentials;
 pub mod crypto;
-pub mod flows;
 pub mod limits;
 pub mod mail;
+pub mod redirect;
 pub mod session;

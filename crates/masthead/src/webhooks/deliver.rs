@@ -7,13 +7,13 @@
 //! before or while connecting, and given up at once. It also announces scheduled posts going
 //! live (`post.published`), by a clock kept in the store.
 
+use super::Hooks;
 use super::{emit, guard, sign};
-use crate::http::AppState;
 use chrono::{DateTime, Duration as Span, Utc};
 use domain::webhook::retry_delay_ms;
 use futures_util::future::join_all;
 use std::time::Duration;
-use store::{Delivery, Webhook};
+use store::{Delivery, Store, Webhook};
 
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -30,8 +30,22 @@ const WENT_LIVE: &str = "went_live";
 /// An idle went-live clock is still moved on this often, so its span stays short.
 const CLOCK_STRIDE: Span = Span::minutes(5);
 
+/// What the deliverer takes from the site's configuration.
+pub struct DeliverySettings {
+    /// The site's public URL, for the bodies of went-live events.
+    pub public_url: String,
+    /// The first wait before a failed delivery is retried; it doubles with each failure.
+    pub retry_ms: u64,
+    /// Whether targets inside the server's own networks may be called.
+    pub allow_private: bool,
+}
+
 pub struct Deliverer {
-    state: AppState,
+    store: Store,
+    /// Wakes the deliverer when this process queues an event.
+    hooks: Hooks,
+    public_url: String,
+    retry_ms: u64,
     client: reqwest::Client,
     /// Whether targets inside the server's own networks are refused (`webhook_allow_private`
     /// off, the default).
@@ -53,8 +67,12 @@ enum Outcome {
 }
 
 impl Deliverer {
-    pub fn new(state: AppState) -> anyhow::Result<Deliverer> {
-        let guarded = !state.config.webhook_allow_private;
+    pub fn new(
+        store: Store,
+        hooks: Hooks,
+        settings: DeliverySettings,
+    ) -> Result<Deliverer, reqwest::Error> {
+        let guarded = !settings.allow_private;
         let mut client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -67,7 +85,10 @@ impl Deliverer {
             client = guard::guarded(client);
         }
         Ok(Deliverer {
-            state,
+            store,
+            hooks,
+            public_url: settings.public_url,
+            retry_ms: settings.retry_ms,
             client: client.build()?,
             guarded,
             went_live_from: std::sync::Mutex::new(None),
@@ -85,7 +106,7 @@ impl Deliverer {
                 Err(err) => tracing::warn!(error = %err, "the webhook queue could not be read"),
             }
             tokio::select! {
-                () = self.state.webhooks.woken() => {}
+                () = self.hooks.woken() => {}
                 () = tokio::time::sleep(TICK) => {}
             }
         }
@@ -93,10 +114,10 @@ impl Deliverer {
 
     /// Sends every delivery due by `now` (a batch at a time); returns how many were tried.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize, store::StoreError> {
-        let due = self.state.store.due_deliveries(now, BATCH).await?;
+        let due = self.store.due_deliveries(now, BATCH).await?;
         let mut claimed = Vec::with_capacity(due.len());
         for d in due {
-            if self.state.store.claim_delivery(&d, now + LEASE).await? {
+            if self.store.claim_delivery(&d, now + LEASE).await? {
                 claimed.push(d);
             }
         }
@@ -106,7 +127,7 @@ impl Deliverer {
     }
 
     async fn attempt(&self, d: &Delivery) {
-        let store = &self.state.store;
+        let store = &self.store;
         let hook = match store.webhook(&d.webhook_id).await {
             Ok(Some(hook)) => hook,
             // Deleting a hook deletes its queue; a row left behind has nowhere to go.
@@ -131,7 +152,7 @@ impl Deliverer {
             }
             Outcome::Failed { status, error } => {
                 let failed = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
-                let retry = retry_delay_ms(failed, self.state.config.webhook_retry_ms)
+                let retry = retry_delay_ms(failed, self.retry_ms)
                     .map(|ms| at + Span::milliseconds(ms.min(LONGEST_WAIT_MS) as i64));
                 match retry {
                     Some(next) => {
@@ -204,7 +225,7 @@ impl Deliverer {
     /// store's went-live clock, once across all processes: the clock is moved by
     /// compare-and-set before anything is fired. Returns how many were announced.
     pub async fn announce_went_live(&self, now: DateTime<Utc>) -> Result<usize, store::StoreError> {
-        let store = &self.state.store;
+        let store = &self.store;
         let known = *self.went_live_from.lock().expect("clock lock");
         let from = match known {
             Some(from) => from,
@@ -227,7 +248,12 @@ impl Deliverer {
         let posts = store.posts_by_ids(&ids).await?;
         let mut fired = 0;
         for post in posts.iter().filter(|p| p.is_live(now)) {
-            emit::went_live(&self.state.emitter(), post).await;
+            let emitter = emit::Emitter {
+                store,
+                public_url: &self.public_url,
+                hooks: Some(&self.hooks),
+            };
+            emit::went_live(&emitter, post).await;
             fired += 1;
         }
         Ok(fired)

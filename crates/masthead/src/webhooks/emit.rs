@@ -1,6 +1,6 @@
 //! Firing events: the writers of posts, members and subscriptions call these after their write
-//! has committed, through an `Emitter` (`AppState::emitter()` in the server; `Emitter::new` in
-//! CLI commands, whose events a running server's deliverer finds within a second). Each event
+//! has committed, through an `Emitter` (`ops::Ops::emitter`; a detached one in CLI commands,
+//! whose events a running server's deliverer finds within a second). Each event
 //! is queued in the store for every hook following it (the durable queue the deliverer works
 //! through) and the deliverer is woken. A failure to queue is logged, never the writer's
 //! failure: the write itself has happened.
@@ -38,16 +38,6 @@ pub struct Emitter<'a> {
     pub store: &'a Store,
     pub public_url: &'a str,
     pub hooks: Option<&'a Hooks>,
-}
-
-impl<'a> Emitter<'a> {
-    pub fn new(store: &'a Store, public_url: &'a str) -> Emitter<'a> {
-        Emitter {
-            store,
-            public_url,
-            hooks: None,
-        }
-    }
 }
 
 async fn fire(state: &Emitter<'_>, event: WebhookEvent, body: &Value) {

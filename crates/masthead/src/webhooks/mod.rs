@@ -10,5 +10,5 @@ pub mod guard;
 pub mod payload;
 pub mod sign;
 
-pub use deliver::Deliverer;
+pub use deliver::{Deliverer, DeliverySettings};
 pub use emit::Hooks;

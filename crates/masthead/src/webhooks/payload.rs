@@ -2,8 +2,8 @@
 //! Posts are shown as the Content API shows them to an anonymous reader (from `PostView`), so
 //! a webhook never carries the gated part of a story: receivers are third parties.
 
-use crate::http::ghost::params::Params;
-use crate::http::ghost::shapes;
+use crate::ghost::params::Params;
+use crate::ghost::shapes;
 use chrono::{DateTime, Utc};
 use domain::access::{Viewer, project};
 use domain::billing::Subscription;

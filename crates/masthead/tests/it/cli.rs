@@ -294,7 +294,7 @@ fn comp_on_the_demo_site_grants_subscriber_plus() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let cfg = crate::helpers::config(dir.path());
-        let store = masthead::serve::open_store(&cfg).await.unwrap();
+        let store = masthead::state::open_store(&cfg).await.unwrap();
         masthead::demo::install(&store, &cfg.media_dir())
             .await
             .unwrap();

@@ -6,7 +6,7 @@ use crate::members::{code_in, newest_mail};
 use axum::http::StatusCode;
 use futures_util::future::join_all;
 use masthead::members::crypto::hash;
-use masthead::members::flows::{DAILY_LINKS, sign_in_link};
+use masthead::ops::signin::{DAILY_LINKS, sign_in_link};
 use store::{CodeAttempt, MAX_CODE_ATTEMPTS};
 
 /// A six-digit code that is not `code`.
@@ -96,7 +96,7 @@ async fn an_address_gets_at_most_the_daily_number_of_codes() {
     let parsed = domain::Email::parse(email).unwrap();
     // Links made earlier today count whether emailed or not: all but one of the day's.
     for _ in 1..DAILY_LINKS {
-        sign_in_link(&app.state, &parsed).await.unwrap();
+        sign_in_link(&app.state.ops(), &parsed).await.unwrap();
     }
     let b = app.browser().await;
     let ask = async || {

@@ -120,7 +120,7 @@ impl TestApp {
     }
 
     pub async fn boot_with(dir: TempDir, adjust: impl FnOnce(Config) -> Config) -> TestApp {
-        let state = masthead::serve::state(adjust(config(dir.path())))
+        let state = masthead::state::build(adjust(config(dir.path())))
             .await
             .expect("app state");
         TestApp {
@@ -242,7 +242,7 @@ impl TestApp {
                 .await
                 .unwrap();
         }
-        let link = masthead::members::flows::sign_in_link(&self.state, &parsed)
+        let link = masthead::ops::signin::sign_in_link(&self.state.ops(), &parsed)
             .await
             .unwrap();
         let mut b = self.browser().await;
@@ -284,7 +284,9 @@ impl TestApp {
 
     /// Comps `email` to a tier through the same code as the CLI.
     pub async fn comp(&self, email: &str, tier: &str) {
-        masthead::commands::comp(&self.state.store, email, tier, None)
+        let ops = masthead::ops::Ops::detached(&self.state.store, &self.state.config.public_url);
+        let email = domain::Email::parse(email).unwrap();
+        masthead::ops::members::comp(&ops, &email, tier, None)
             .await
             .unwrap();
     }
@@ -331,7 +333,7 @@ fn demo_template() -> &'static Path {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 let cfg = config(&target);
-                let store = masthead::serve::open_store(&cfg).await.unwrap();
+                let store = masthead::state::open_store(&cfg).await.unwrap();
                 masthead::demo::install(&store, &cfg.media_dir())
                     .await
                     .unwrap();

@@ -207,8 +207,8 @@ async fn served_over_a_real_socket() {
 
 /// A quick request-head timeout, so the tests below end soon; what they assert is that the
 /// connection is closed at all (without the timeout it never is).
-fn quick() -> masthead::serve::Timeouts {
-    masthead::serve::Timeouts {
+fn quick() -> masthead::http::serve::Timeouts {
+    masthead::http::serve::Timeouts {
         request_head: std::time::Duration::from_millis(300),
     }
 }

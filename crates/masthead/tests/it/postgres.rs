@@ -22,7 +22,7 @@ async fn demo_site_runs_on_postgres() {
             data: dir.path().to_owned(),
             database_url: Some(url),
         };
-        Config::for_db(&args).unwrap()
+        Config::resolve(&args.overrides()).unwrap()
     };
     assert!(matches!(secret.database, Database::Postgres(_)));
     let app = TestApp::boot_with(dir, |c| Config {

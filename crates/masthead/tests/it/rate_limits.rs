@@ -5,7 +5,7 @@
 use crate::helpers::socket::{client_from, serve};
 use crate::helpers::{TestApp, sel};
 use masthead::config::Config;
-use masthead::serve::Timeouts;
+use masthead::http::serve::Timeouts;
 use scraper::Html;
 
 /// The sign-in form's CSRF cookie and token (fetched once: they are not tied to an address).

@@ -357,7 +357,7 @@ async fn an_empty_webhook_secret_signs_nothing() {
         data: settings.path().to_owned(),
         database_url: None,
     };
-    let stripe = Config::for_db(&args).unwrap().stripe;
+    let stripe = Config::resolve(&args.overrides()).unwrap().stripe;
     let app = TestApp::demo_with(move |c| Config { stripe, ..c }).await;
     let member = app
         .state

@@ -65,7 +65,7 @@ async fn a_broken_theme_is_refused_with_a_reason() {
         theme_dir: Some(theme.path().to_owned()),
         ..config(dir.path())
     };
-    let err = masthead::serve::state(cfg)
+    let err = masthead::state::build(cfg)
         .await
         .err()
         .expect("broken theme refused");

@@ -211,7 +211,7 @@ async fn a_scheduled_post_fires_published_once_when_its_time_comes() {
     let app = TestApp::empty().await;
     // A second process on the same database (its own data directory), with its own deliverer.
     let other_dir = tempfile::tempdir().unwrap();
-    let other = masthead::serve::state(Config {
+    let other = masthead::state::build(Config {
         database: masthead::config::Database::Sqlite(app._dir.path().join("masthead.db")),
         ..crate::helpers::config(other_dir.path())
     })
@@ -262,7 +262,7 @@ async fn on_postgres_two_processes_send_each_event_once() {
     })
     .await;
     let other_dir = tempfile::tempdir().unwrap();
-    let other = masthead::serve::state(on_pg(other_dir.path()))
+    let other = masthead::state::build(on_pg(other_dir.path()))
         .await
         .unwrap();
     let auth = admin_auth(&app).await;

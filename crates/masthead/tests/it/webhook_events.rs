@@ -220,7 +220,7 @@ async fn stripe_changes_fire_subscription_events_once() {
 async fn command_line_writes_queue_events_for_the_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let config = crate::helpers::config(dir.path());
-    let store = masthead::serve::open_store(&config).await.unwrap();
+    let store = masthead::state::open_store(&config).await.unwrap();
     for event in [
         "post.published",
         "post.unpublished",

@@ -11,13 +11,13 @@ use super::admin_auth::AdminKey;
 use super::admin_newsletter;
 use super::envelope;
 use super::error::GhostError;
-use super::params::{Params, pagination};
-use super::shapes;
 use crate::compose::{Composer, Draft, save};
 use crate::ghost::fields;
+use crate::ghost::params::{Params, pagination};
 use crate::ghost::refs::{self, AuthorRef, RefError, TagRef};
-use crate::http::AppState;
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
+use crate::state::AppState;
 use crate::webhooks::emit;
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -392,7 +392,7 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(&state.emitter(), None, Some(&post)).await;
+    emit::post_changed(&state.ops().emitter(), None, Some(&post)).await;
     admin_newsletter::record(state, None, &post, None, asked, now).await?;
     shown(state, kind, &post, &params, StatusCode::CREATED).await
 }
@@ -469,7 +469,7 @@ async fn edit(
     save(&state.store, std::slice::from_ref(&post))
         .await
         .map_err(GhostError::internal)?;
-    emit::post_changed(&state.emitter(), Some(&existing), Some(&post)).await;
+    emit::post_changed(&state.ops().emitter(), Some(&existing), Some(&post)).await;
     admin_newsletter::record(state, Some(&existing), &post, stored, asked, now).await?;
     shown(state, kind, &post, &params, StatusCode::OK).await
 }
@@ -477,7 +477,7 @@ async fn edit(
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
     let post = find(state, kind, id).await?;
     state.store.delete_post(id, Utc::now()).await?;
-    emit::post_changed(&state.emitter(), Some(&post), None).await;
+    emit::post_changed(&state.ops().emitter(), Some(&post), None).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -3,7 +3,7 @@
 //! lifetime (`exp - iat`) of at most five minutes. Anything else is a Ghost-shaped 401.
 
 use super::error::GhostError;
-use crate::http::AppState;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;

@@ -5,17 +5,16 @@
 use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
-use super::params::{Params, pagination};
-use super::shapes;
-use crate::http::AppState;
+use crate::ghost::params::{Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
-use crate::webhooks::emit;
+use crate::ops::members;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use domain::{Email, Member};
+use domain::{Email, Member, Slug};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -49,8 +48,10 @@ async fn find(state: &AppState, id: &str) -> Result<Member, GhostError> {
         .ok_or_else(|| GhostError::not_found("Member"))
 }
 
-/// Comps the member to the first paid tier named in `tiers` (by id or slug).
-async fn comp(state: &AppState, member: &Member, refs: &[TierRef]) -> Result<(), GhostError> {
+/// The paid tier `tiers` names (the first, by id or slug) for a comp: `None` when no tiers are
+/// given, a 422 when none of those named is paid.
+async fn comp_tier(state: &AppState, refs: Option<&[TierRef]>) -> Result<Option<Slug>, GhostError> {
+    let refs = refs.unwrap_or_default();
     let tiers = state.store.tiers().await?;
     let wanted = refs.iter().find_map(|r| {
         tiers.iter().find(|t| {
@@ -60,24 +61,16 @@ async fn comp(state: &AppState, member: &Member, refs: &[TierRef]) -> Result<(),
         })
     });
     match wanted {
-        Some(tier) => {
-            crate::commands::comp(
-                &state.store,
-                member.email.as_str(),
-                tier.slug.as_str(),
-                None,
-            )
-            .await
-            .map_err(GhostError::internal)?;
-            // Signed-in sessions of this member get their new access class at once.
-            state.cache.forget_sessions();
-            Ok(())
-        }
-        None if refs.is_empty() => Ok(()),
+        Some(tier) => Ok(Some(tier.slug.clone())),
+        None if refs.is_empty() => Ok(None),
         None => Err(GhostError::validation(
             "No paid tier matches the tiers given.",
         )),
     }
+}
+
+fn email(raw: &str) -> Result<Email, GhostError> {
+    Email::parse(raw).map_err(|e| GhostError::validation(&e.0))
 }
 
 pub async fn browse(_: AdminKey, State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
@@ -103,18 +96,13 @@ pub async fn read(
 
 pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Body) -> Reply {
     let input: MemberInput = envelope::one(body, &["members"], "member")?;
-    let email = Email::parse(input.email.as_deref().unwrap_or_default())
-        .map_err(|e| GhostError::validation(&e.0))?;
+    let email = email(input.email.as_deref().unwrap_or_default())?;
     if state.store.member_by_email(&email).await?.is_some() {
         return Err(GhostError::validation("Member already exists."));
     }
-    let name = input.name.clone().unwrap_or_default();
-    let m = state
-        .store
-        .create_member(&crate::compose::new_id(), &email, &name, Utc::now())
-        .await?;
-    comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
-    emit::member_changed(&state.emitter(), None, Some(&m)).await;
+    let tier = comp_tier(&state, input.tiers.as_deref()).await?;
+    let name = input.name.unwrap_or_default();
+    let m = members::add(&state.ops(), &email, &name, tier.as_ref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "members": [shape(&state, &m).await?] })),
@@ -129,26 +117,13 @@ pub async fn edit(
     body: envelope::Body,
 ) -> Reply {
     let input: MemberInput = envelope::one(body, &["members"], "member")?;
-    let mut m = find(&state, &id).await?;
-    let before = emit::member_snapshot(&state.emitter(), &m).await;
-    if let Some(name) = &input.name {
-        state.store.set_member_name(&m.id, name, Utc::now()).await?;
-    }
-    if let Some(raw) = &input.email {
-        let email = Email::parse(raw).map_err(|e| GhostError::validation(&e.0))?;
-        if email != m.email {
-            if state.store.member_by_email(&email).await?.is_some() {
-                return Err(GhostError::validation("Another member has that email."));
-            }
-            state
-                .store
-                .set_member_email(&m.id, &email, Utc::now())
-                .await?;
-        }
-    }
-    m = find(&state, &id).await?;
-    comp(&state, &m, input.tiers.as_deref().unwrap_or_default()).await?;
-    emit::member_changed(&state.emitter(), before, Some(&m)).await;
+    let m = find(&state, &id).await?;
+    let changes = members::Changes {
+        email: input.email.as_deref().map(email).transpose()?,
+        comp: comp_tier(&state, input.tiers.as_deref()).await?,
+        name: input.name,
+    };
+    let m = members::edit(&state.ops(), &m, changes).await?;
     Ok(Json(json!({ "members": [shape(&state, &m).await?] })).into_response())
 }
 
@@ -158,9 +133,6 @@ pub async fn delete(
     Segments(id): Segments<String>,
 ) -> Reply {
     let m = find(&state, &id).await?;
-    let before = emit::member_snapshot(&state.emitter(), &m).await;
-    state.store.delete_member(&id).await?;
-    state.cache.forget_sessions();
-    emit::member_changed(&state.emitter(), before, None).await;
+    members::delete(&state.ops(), &m).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

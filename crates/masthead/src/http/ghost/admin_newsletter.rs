@@ -6,7 +6,7 @@
 //! never does.
 
 use super::error::GhostError;
-use crate::http::AppState;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use domain::{NewsletterRequest, Post, Status};
 use serde_json::{Value, json};

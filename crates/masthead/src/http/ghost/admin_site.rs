@@ -3,11 +3,11 @@
 
 use super::admin_auth::AdminKey;
 use super::error::GhostError;
-use super::params::{MAX_LIMIT, Params, pagination};
-use super::shapes;
-use crate::http::AppState;
+use crate::ghost::params::{MAX_LIMIT, Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
-use crate::http::site::{SETTING_KEYS, SETTINGS};
+use crate::settings::{SETTING_KEYS, default_value};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
@@ -19,8 +19,10 @@ pub async fn settings(_: AdminKey, State(state): State<AppState>) -> Reply {
     let settings: Vec<Value> = SETTING_KEYS
         .iter()
         .map(|(key, _)| {
-            let default = SETTINGS.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
-            let value = stored.get(*key).map(String::as_str).or(default);
+            let value = stored
+                .get(*key)
+                .map(String::as_str)
+                .or_else(|| default_value(key));
             json!({ "key": key, "value": value })
         })
         .collect();

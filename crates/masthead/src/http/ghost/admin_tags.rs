@@ -4,11 +4,11 @@
 use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
-use super::params::{Params, pagination};
-use super::shapes;
 use crate::ghost::fields;
-use crate::http::AppState;
+use crate::ghost::params::{Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;

@@ -6,8 +6,8 @@
 use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
-use crate::http::AppState;
 use crate::http::extract::Segments;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -3,12 +3,12 @@
 //! project through the access gate (posts) → shape as Ghost does.
 
 use super::error::GhostError;
-use super::params::{self, Params, pagination};
-use super::shapes;
 use crate::ghost::fields;
-use crate::http::AppState;
+use crate::ghost::params::{self, Params, pagination};
+use crate::ghost::shapes;
 use crate::http::extract::Segments;
 use crate::members::crypto;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use chrono::{DateTime, Utc};
@@ -38,7 +38,7 @@ async fn authorized(state: &AppState, query: Option<&str>) -> Result<Params, Gho
     }
     let hash = crypto::hash(&key);
     match state.store.live_api_key(KeyKind::Content, &hash).await? {
-        Some(_) => Params::parse(query),
+        Some(_) => Ok(Params::parse(query)?),
         None => Err(GhostError::unauthorized("Unknown Content API Key", None)),
     }
 }

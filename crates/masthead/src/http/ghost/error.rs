@@ -1,6 +1,8 @@
 //! Errors in Ghost's shape: `{"errors":[{"message","context","type",…}]}` with Ghost's status
 //! codes, so Ghost's clients raise them as they would against Ghost.
 
+use crate::ghost::params::ParamError;
+use crate::ops::OpsError;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +40,16 @@ impl GhostError {
         GhostError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             kind: "ValidationError",
+            message: message.into(),
+            context: None,
+        }
+    }
+
+    /// Ghost's 429 for a client that must wait.
+    pub fn too_many_requests(message: &str) -> GhostError {
+        GhostError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            kind: "TooManyRequestsError",
             message: message.into(),
             context: None,
         }
@@ -98,6 +110,30 @@ impl GhostError {
 impl From<store::StoreError> for GhostError {
     fn from(err: store::StoreError) -> GhostError {
         GhostError::internal(err)
+    }
+}
+
+/// A query parameter Ghost's clients sent wrong: Ghost's 400.
+impl From<ParamError> for GhostError {
+    fn from(err: ParamError) -> GhostError {
+        GhostError::bad_request(err.message, err.context)
+    }
+}
+
+/// A use case's refusal in Ghost's terms: a clash with what is stored (an address taken) is a
+/// 422 `ValidationError`, as Ghost answers it.
+impl From<OpsError> for GhostError {
+    fn from(err: OpsError) -> GhostError {
+        match err {
+            OpsError::Invalid(message) | OpsError::Conflict(message) => {
+                GhostError::validation(&message)
+            }
+            OpsError::NotFound(what) => GhostError::not_found(what),
+            OpsError::RateLimited | OpsError::DailyCap | OpsError::CodeLocked => {
+                GhostError::too_many_requests(&err.to_string())
+            }
+            other => GhostError::internal(other),
+        }
     }
 }
 

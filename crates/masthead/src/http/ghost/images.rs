@@ -4,7 +4,7 @@
 
 use super::admin_auth::AdminKey;
 use super::error::GhostError;
-use crate::http::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;

@@ -13,13 +13,11 @@ mod content;
 mod envelope;
 mod error;
 mod images;
-pub(crate) mod params;
-pub(crate) mod shapes;
 
 pub use error::GhostError;
 
-use super::AppState;
 use super::conditional;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};

@@ -1,9 +1,9 @@
-//! The real server (`masthead::serve::connections`, as `masthead serve` runs it) on a loopback
+//! The real server (`masthead::http::serve::connections`, as `masthead serve` runs it) on a loopback
 //! socket, and HTTP clients that connect from a chosen loopback address (Linux routes all of
 //! 127.0.0.0/8 to loopback, so 127.0.0.2 and 127.0.0.3 are two clients on one machine).
 
 use super::TestApp;
-use masthead::serve::{Timeouts, connections};
+use masthead::http::serve::{Timeouts, connections};
 use std::net::{IpAddr, SocketAddr};
 
 /// Serves the app on 127.0.0.1 until the test ends; returns where.

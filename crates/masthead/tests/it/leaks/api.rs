@@ -69,7 +69,7 @@ pub async fn webhook_bodies_show_only_the_free_part(
     }
     for (_, slug, _) in probes {
         let post = app.state.store.post_by_slug(slug).await.unwrap().unwrap();
-        let emitter = app.state.emitter();
+        let emitter = app.state.ops().emitter();
         masthead::webhooks::emit::post_changed(&emitter, Some(&post), Some(&post)).await;
         masthead::webhooks::emit::post_changed(&emitter, Some(&post), None).await;
     }

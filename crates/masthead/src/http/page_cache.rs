@@ -1,15 +1,20 @@
 //! The page cache as middleware around the public pages: answer from a stored page when there
 //! is one for this URL and access class, otherwise render once (identical misses wait for that
-//! render) and store the result when it is the same for every reader of the class.
+//! render) and store the result when it is the same for every reader of the class. The reader's
+//! class comes from their session cookie; per-reader slots (CSRF token, gifts left, the member's
+//! name and email) are filled here, per request.
 
-use super::class::{self, Class};
-use super::entry::{self, Entry};
-use super::record::{self, Recording, Slot};
-use super::{Key, PageCache};
-use crate::http::reader::{CSRF_COOKIE, CSRF_LIFETIME};
-use crate::http::{AppState, gifts};
-use crate::members::crypto::random_token;
-use crate::members::session::cookie;
+use super::gifts;
+use super::reader::{CSRF_COOKIE, CSRF_LIFETIME, grace};
+use super::session::{SESSION_COOKIE, cookie};
+use crate::cache::class::Class;
+use crate::cache::entry::{self, Entry};
+use crate::cache::record::{self, Recording, Slot};
+use crate::cache::validators::{not_modified, tag_of};
+use crate::cache::{Key, PageCache};
+use crate::members::crypto::{hash, random_token};
+use crate::members::session;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::response::Parts;
@@ -18,9 +23,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
+use chrono::Utc;
 use domain::Member;
 use std::sync::Arc;
 use std::time::Duration;
+use store::StoreError;
 
 /// How long a request waits for an identical one's render before rendering itself.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -32,10 +39,10 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
     if !cache.enabled() || !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let class = match class::of(&state, req.headers()).await {
+    let class = match class_of(&state, req.headers()).await {
         Ok(class) => class,
         Err(err) => {
-            tracing::warn!(error = %format!("{err:#}"), "page cache: cannot tell the reader's class; not caching");
+            tracing::warn!(error = %err, "page cache: cannot tell the reader's class; not caching");
             return next.run(req).await;
         }
     };
@@ -63,6 +70,32 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
     let res = finish(&cache, key, &class, &headers, res, rec, storable, epoch).await;
     drop(lead);
     res
+}
+
+/// The access class of the reader whose request carries `headers`: anonymous without a live
+/// session, else the class the page cache remembers for the session or the store gives.
+async fn class_of(state: &AppState, headers: &HeaderMap) -> Result<Class, StoreError> {
+    let jar = CookieJar::from_headers(headers);
+    let Some(raw) = jar.get(SESSION_COOKIE) else {
+        return Ok(Class::anonymous());
+    };
+    let session_hash = hash(raw.value());
+    let lookup = || async {
+        let now = Utc::now();
+        Ok(
+            match session::signed_in(&state.store, &session_hash, now).await? {
+                None => Class::anonymous(),
+                Some(current) => Class {
+                    name: Class::name_for(Some(&current.access(now, grace(state)))),
+                    member_id: Some(current.member.id.clone()),
+                },
+            },
+        )
+    };
+    state
+        .cache
+        .session_class(session_hash.clone(), lookup)
+        .await
 }
 
 /// A stored page for this request, with this reader's slots filled in.
@@ -164,7 +197,7 @@ async fn finish(
             .and_then(|v| v.to_str().ok());
         if parts.status == StatusCode::OK
             && let Some(etag) = etag
-            && crate::http::conditional::not_modified(req, &parts.headers, etag)
+            && not_modified(req, &parts.headers, etag)
         {
             let mut res = StatusCode::NOT_MODIFIED.into_response();
             for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
@@ -199,7 +232,7 @@ async fn finish(
     let body: Bytes = entry::fill_in(&bytes, &rec);
     parts.headers.remove(header::CONTENT_LENGTH);
     if parts.headers.contains_key(header::ETAG)
-        && let Ok(tag) = HeaderValue::from_str(&crate::http::conditional::tag_of(&body))
+        && let Ok(tag) = HeaderValue::from_str(&tag_of(&body))
     {
         parts.headers.insert(header::ETAG, tag);
     }

@@ -1,20 +1,54 @@
-//! Opening the site (data directory, database, theme) and serving it until SIGINT or SIGTERM.
+//! The application's state and its construction: `AppState` (what every handler and use case
+//! can reach) and `build`, which opens the data directory, the database, the theme and the
+//! search index, and starts the background tasks that keep them current.
 
 use crate::cache::PageCache;
 use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
-use crate::http::{AppState, Shared, app};
 use crate::indexer::{Indexer, Search};
-use crate::members::{crypto::Signer, limits::Limits, mail::Mailer};
-use crate::webhooks::{Deliverer, Hooks};
+use crate::members::crypto::Signer;
+use crate::members::limits::Limits;
+use crate::members::mail::Mailer;
+use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
 use anyhow::{Context, Result};
 use render::Theme;
 use std::sync::Arc;
 use store::Store;
-use tokio::net::TcpListener;
 
-pub mod connections;
-pub use connections::Timeouts;
+/// What every handler can reach: one `Arc`, so the clones axum makes per request and per
+/// middleware cost a reference count, not a dozen.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
+    pub store: Store,
+    pub theme: Arc<Theme>,
+    pub config: Arc<Config>,
+    /// Signs values handed to browsers (meter cookies, gift links, CSRF).
+    pub signer: Signer,
+    pub mailer: Arc<Mailer>,
+    pub limits: Arc<Limits>,
+    /// The full-text index, kept current by `indexer`.
+    pub search: Search,
+    /// Rendered pages, kept current by `cache::follower`.
+    pub cache: PageCache,
+    /// Wakes the webhook deliverer when an event is queued.
+    pub webhooks: Hooks,
+}
 
 /// Creates the data directory, connects to the database and applies migrations.
 pub async fn open_store(config: &Config) -> Result<Store> {
@@ -40,7 +74,7 @@ pub async fn open_store(config: &Config) -> Result<Store> {
 }
 
 /// Everything the router needs, from a resolved configuration. Starts the search indexer.
-pub async fn state(config: Config) -> Result<AppState> {
+pub async fn build(config: Config) -> Result<AppState> {
     let store = open_store(&config).await?;
     let theme = match &config.theme_dir {
         Some(dir) => Theme::from_dir(dir)
@@ -62,7 +96,19 @@ pub async fn state(config: Config) -> Result<AppState> {
             .context("the page cache cannot follow the database's changes")?;
         tokio::spawn(follower.run());
     }
-    let state = AppState::new(Shared {
+    let webhooks = Hooks::default();
+    let deliverer = Deliverer::new(
+        store.clone(),
+        webhooks.clone(),
+        DeliverySettings {
+            public_url: config.public_url.clone(),
+            retry_ms: config.webhook_retry_ms,
+            allow_private: config.webhook_allow_private,
+        },
+    )
+    .context("webhooks cannot be delivered")?;
+    tokio::spawn(deliverer.run());
+    Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
@@ -71,11 +117,8 @@ pub async fn state(config: Config) -> Result<AppState> {
         limits: Arc::new(Limits::default()),
         search,
         cache,
-        webhooks: Hooks::default(),
-    });
-    let deliverer = Deliverer::new(state.clone()).context("webhooks cannot be delivered")?;
-    tokio::spawn(deliverer.run());
-    Ok(state)
+        webhooks,
+    }))
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a
@@ -89,53 +132,4 @@ async fn site_secret(store: &Store) -> Result<Vec<u8>> {
         .set_setting("secret_key", &hex::encode(key.as_bytes()))
         .await?;
     Ok(key.into_bytes())
-}
-
-/// Binds the address and serves until a shutdown signal, then closes the database cleanly.
-pub async fn run(state: AppState) -> Result<()> {
-    let addr = state.config.addr;
-    // Before the port opens: a client may connect and the signal arrive at once.
-    let shutdown = shutdown_signal()?;
-    let listener = TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr} (is another server using it?); stop it or pass --addr with a free port")
-    })?;
-    let local = listener.local_addr()?;
-    tracing::info!(addr = %local, url = %state.config.public_url, "serving");
-    println!(
-        "Masthead is running at {}/ (press Ctrl+C to stop)",
-        state.config.public_url
-    );
-    let (store, search, cache) = (
-        state.store.clone(),
-        state.search.clone(),
-        state.cache.clone(),
-    );
-    connections::serve(listener, app(state), Timeouts::default(), shutdown).await;
-    search.close();
-    cache.close();
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the
-/// future is first polled, so a signal that arrives right after the port opens still stops the
-/// server gracefully rather than killing it.
-fn shutdown_signal() -> Result<impl Future<Output = ()>> {
-    #[cfg(unix)]
-    let (mut int, mut term) = {
-        use tokio::signal::unix::{SignalKind, signal};
-        let install = |kind| signal(kind).context("cannot install the shutdown signal handlers");
-        (
-            install(SignalKind::interrupt())?,
-            install(SignalKind::terminate())?,
-        )
-    };
-    Ok(async move {
-        #[cfg(unix)]
-        tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    })
 }

@@ -1,8 +1,8 @@
-//! The query parameters every browse and read takes: `include`, `fields`, `formats`, `filter`,
-//! `limit`, `page` and `order`, parsed and bounded (`key` is checked by `content::authorized`).
+//! The query parameters every browse and read of the Ghost APIs takes: `include`, `fields`,
+//! `formats`, `filter`, `limit`, `page` and `order`, parsed and bounded (`key` is checked by
+//! `http/ghost/content.rs`).
 
-use super::error::GhostError;
-use crate::ghost::filter::{self, FilterError};
+use super::filter::{self, FilterError};
 use chrono::{DateTime, Utc};
 use store::Window;
 use store::query::{Cond, Field, Sort};
@@ -10,6 +10,24 @@ use store::query::{Cond, Field, Sort};
 /// Ghost's default page size, and its ceiling (`limit=all` means this many since Ghost 6).
 pub const DEFAULT_LIMIT: u32 = 15;
 pub const MAX_LIMIT: u32 = 100;
+
+/// A parameter that cannot be used: Ghost's message and what was wrong (`http/ghost` answers
+/// it as Ghost does, with a 400 `BadRequestError`).
+#[derive(Debug, thiserror::Error)]
+#[error("{message} {context}")]
+pub struct ParamError {
+    pub message: &'static str,
+    pub context: String,
+}
+
+impl ParamError {
+    fn new(message: &'static str, context: impl Into<String>) -> ParamError {
+        ParamError {
+            message,
+            context: context.into(),
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Params {
@@ -26,7 +44,7 @@ pub struct Params {
 impl Params {
     /// Reads the query string. In `filter` a literal `+` means "and", so it is not decoded to a
     /// space as form encoding would (Ghost's documentation writes `tag:a+featured:true` in URLs).
-    pub fn parse(query: Option<&str>) -> Result<Params, GhostError> {
+    pub fn parse(query: Option<&str>) -> Result<Params, ParamError> {
         let query = query.unwrap_or_default();
         let mut p = Params {
             limit: DEFAULT_LIMIT,
@@ -79,17 +97,16 @@ impl Params {
         &self,
         allowed: impl Fn(&str) -> Option<F>,
         now: DateTime<Utc>,
-    ) -> Result<Cond<F>, GhostError> {
-        filter::parse(&self.filter, allowed, now).map_err(|FilterError(why)| {
-            GhostError::bad_request("Error parsing filter", format!("{why}."))
-        })
+    ) -> Result<Cond<F>, ParamError> {
+        filter::parse(&self.filter, allowed, now)
+            .map_err(|FilterError(why)| ParamError::new("Error parsing filter", format!("{why}.")))
     }
 
     /// `order=published_at desc, title asc` over the fields `allowed` names.
     pub fn sort<F: Field>(
         &self,
         allowed: impl Fn(&str) -> Option<F>,
-    ) -> Result<Vec<Sort<F>>, GhostError> {
+    ) -> Result<Vec<Sort<F>>, ParamError> {
         let mut sort = Vec::new();
         for part in self
             .order
@@ -112,20 +129,20 @@ impl Params {
     }
 }
 
-fn bad_order(part: &str) -> GhostError {
+fn bad_order(part: &str) -> ParamError {
     let shown: String = part.chars().take(60).collect();
-    GhostError::bad_request(
+    ParamError::new(
         "Validation error, cannot sort.",
         format!("{shown:?} is not a field to sort on, optionally followed by asc or desc."),
     )
 }
 
-fn limit(raw: &str) -> Result<u32, GhostError> {
+fn limit(raw: &str) -> Result<u32, ParamError> {
     if raw == "all" {
         return Ok(MAX_LIMIT);
     }
     match raw.parse::<u32>() {
-        Ok(0) | Err(_) => Err(GhostError::bad_request(
+        Ok(0) | Err(_) => Err(ParamError::new(
             "Validation error, cannot list.",
             "limit must be a positive whole number or \"all\".",
         )),
@@ -137,10 +154,10 @@ fn limit(raw: &str) -> Result<u32, GhostError> {
 /// site has posts, and the offset stays far from overflowing.
 const MAX_PAGE: u64 = 1_000_000;
 
-fn page(raw: &str) -> Result<u64, GhostError> {
+fn page(raw: &str) -> Result<u64, ParamError> {
     match raw.parse::<u64>() {
         Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        _ => Err(GhostError::bad_request(
+        _ => Err(ParamError::new(
             "Validation error, cannot list.",
             format!("page must be a whole number from 1 to {MAX_PAGE}."),
         )),

@@ -1,15 +1,50 @@
 //! `masthead author add | edit | list`: the bylines, and the email addresses Ghost's clients name
 //! authors by (`authors: ['jane@…']`), until staff accounts exist.
 
-use crate::cli::AuthorCommand;
+use super::DbArgs;
 use crate::compose::new_id;
 use crate::config::Config;
-use crate::serve::open_store;
+use crate::state::open_store;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
+use clap::Subcommand;
 use domain::{Author, Email, Slug};
 use store::{Store, StoreError};
 
+#[derive(Subcommand, Debug)]
+pub enum AuthorCommand {
+    /// Add an author, e.g. `author add "Jane Doe" --email jane@example.com`.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The name in bylines.
+        name: String,
+        /// The author's slug (their page is /author/SLUG/) [default: made from the name].
+        #[arg(long)]
+        slug: Option<String>,
+        /// The email address Ghost integrations name the author by (never shown to readers).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Change an author's name or email (`--email ""` removes the email).
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The author's slug.
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List authors: slug, name and email.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// `masthead author add | edit | list`.
 pub async fn run(cmd: AuthorCommand) -> Result<()> {
     match cmd {
         AuthorCommand::Add {
@@ -18,7 +53,7 @@ pub async fn run(cmd: AuthorCommand) -> Result<()> {
             slug,
             email,
         } => {
-            let store = open_store(&Config::for_db(&db)?).await?;
+            let store = open_store(&Config::resolve(&db.overrides())?).await?;
             let result = add(&store, &name, slug.as_deref(), email.as_deref()).await;
             store.close().await;
             let author = result?;
@@ -30,14 +65,14 @@ pub async fn run(cmd: AuthorCommand) -> Result<()> {
             name,
             email,
         } => {
-            let store = open_store(&Config::for_db(&db)?).await?;
+            let store = open_store(&Config::resolve(&db.overrides())?).await?;
             let result = edit(&store, &slug, name.as_deref(), email.as_deref()).await;
             store.close().await;
             result?;
             println!("Author {slug} is changed.");
         }
         AuthorCommand::List { db } => {
-            let store = open_store(&Config::for_db(&db)?).await?;
+            let store = open_store(&Config::resolve(&db.overrides())?).await?;
             let authors = store.authors().await?;
             let ids: Vec<String> = authors.iter().map(|a| a.id.clone()).collect();
             let emails = store.author_emails(&ids).await?;

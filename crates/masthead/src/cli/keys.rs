@@ -1,0 +1,93 @@
+//! `masthead key create | list | revoke`: keys for the Ghost-compatible APIs.
+
+use super::DbArgs;
+use crate::config::Config;
+use crate::state::open_store;
+use anyhow::Result;
+use chrono::Utc;
+use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Create a Content API key (`--content NAME`) or an Admin API key (`--admin NAME`) and
+    /// print it once.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A read-only Content API key, for a front end or a static-site build.
+        #[arg(
+            long,
+            value_name = "NAME",
+            conflicts_with = "admin",
+            required_unless_present = "admin"
+        )]
+        content: Option<String>,
+        /// An Admin API key (`id:secret`), for integrations that write.
+        #[arg(long, value_name = "NAME")]
+        admin: Option<String>,
+    },
+    /// List keys: id, kind, name, the first characters of the secret, created, revoked.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a key by its id; requests with it are refused from then on.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        id: String,
+    },
+}
+
+/// `masthead key create | list | revoke`.
+pub async fn run(cmd: KeyCommand) -> Result<()> {
+    let db = match &cmd {
+        KeyCommand::Create { db, .. } | KeyCommand::List { db } | KeyCommand::Revoke { db, .. } => {
+            db.clone()
+        }
+    };
+    let store = open_store(&Config::resolve(&db.overrides())?).await?;
+    let now = Utc::now();
+    match cmd {
+        KeyCommand::Create { content, admin, .. } => {
+            let (name, is_admin) = match (content, admin) {
+                (_, Some(name)) => (name, true),
+                (Some(name), None) => (name, false),
+                (None, None) => anyhow::bail!("pass --content NAME or --admin NAME"),
+            };
+            let made = crate::ghost::keys::create(&store, &name, is_admin, now).await?;
+            println!("{}", made.secret);
+            eprintln!(
+                "Created {} key {} ({:?}). Keep it now: it is not shown again.",
+                made.key.kind.as_str(),
+                made.key.id,
+                made.key.name
+            );
+        }
+        KeyCommand::List { .. } => {
+            for k in store.api_keys().await? {
+                let revoked = k
+                    .revoked_at
+                    .map(|t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")))
+                    .unwrap_or_else(|| "active".into());
+                println!(
+                    "{}\t{}\t{}\t{}…\t{}\t{revoked}",
+                    k.id,
+                    k.kind.as_str(),
+                    k.name,
+                    k.hint,
+                    k.created_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+        }
+        KeyCommand::Revoke { id, .. } => {
+            anyhow::ensure!(
+                store.revoke_api_key(id.trim(), now).await?,
+                "no active key has the id {id:?}; `masthead key list` shows the ids"
+            );
+            println!("Revoked key {}.", id.trim());
+        }
+    }
+    store.close().await;
+    Ok(())
+}

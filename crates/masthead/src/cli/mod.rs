@@ -1,0 +1,134 @@
+//! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
+//! author … | migrate | settings … | key …`. The clap types of the commands shared by all and
+//! `dispatch`; each command group, with its arguments, in its own file. Commands print; nothing
+//! else in the crate does, and nothing else names this module.
+
+mod authors;
+mod keys;
+mod members;
+mod posts;
+mod search;
+mod serve;
+mod settings;
+
+use crate::config::Overrides;
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "masthead")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the site (migrating the database first).
+    Serve(ServeArgs),
+    /// Fill an empty site with the demo publication, then serve it.
+    Demo(ServeArgs),
+    /// Add N synthetic posts, deterministically, for benchmarks and tests.
+    Seed(serve::SeedArgs),
+    /// Manage posts from the command line.
+    #[command(subcommand)]
+    Post(posts::PostCommand),
+    /// Manage the search index.
+    #[command(subcommand)]
+    Search(search::SearchCommand),
+    /// Manage members: add, comp a tier, list.
+    #[command(subcommand)]
+    Member(members::MemberCommand),
+    /// Manage authors (bylines): add, edit, list. Ghost's clients name authors by slug or email.
+    #[command(subcommand)]
+    Author(authors::AuthorCommand),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
+    /// Manage keys for the Ghost-compatible APIs: create, list, revoke.
+    #[command(subcommand)]
+    Key(keys::KeyCommand),
+}
+
+/// Runs one command.
+pub async fn dispatch(command: Command) -> Result<()> {
+    match command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Demo(args) => serve::demo(args).await,
+        Command::Seed(args) => serve::seed(args).await,
+        Command::Migrate(db) => serve::migrate(db).await,
+        Command::Post(cmd) => posts::run(cmd).await,
+        Command::Search(cmd) => search::run(cmd).await,
+        Command::Member(cmd) => members::run(cmd).await,
+        Command::Author(cmd) => authors::run(cmd).await,
+        Command::Settings(cmd) => settings::run(cmd).await,
+        Command::Key(cmd) => keys::run(cmd).await,
+    }
+}
+
+/// Where the site's data lives. Shared by every command that touches the database.
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
+    #[arg(
+        long = "data",
+        env = "MASTHEAD_DATA",
+        default_value = "./masthead-data",
+        value_name = "DIR"
+    )]
+    pub data: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [default: DIR/masthead.db].
+    #[arg(
+        long,
+        env = "MASTHEAD_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The configuration these flags give.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            data: self.data.clone(),
+            database_url: self.database_url.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on [default: 127.0.0.1:3000].
+    #[arg(long, env = "MASTHEAD_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// A theme folder to use instead of the built-in default theme.
+    #[arg(long, env = "MASTHEAD_THEME", value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+    /// Public base URL used in canonical links and feeds [default: http://HOST:PORT].
+    #[arg(long, env = "MASTHEAD_URL", value_name = "URL")]
+    pub url: Option<String>,
+    /// Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client,
+    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
+    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", value_name = "CIDR,…")]
+    pub trusted_proxies: Option<String>,
+}
+
+impl ServeArgs {
+    /// The configuration these flags give.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            addr: self.addr.clone(),
+            url: self.url.clone(),
+            theme: self.theme.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
+            ..self.db.overrides()
+        }
+    }
+}
