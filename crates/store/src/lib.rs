@@ -38,7 +38,7 @@ pub use newsletters::PostNewsletter;
 pub use posts::PostFilter;
 pub use reading::Gift;
 pub use sitemaps::SitemapSource;
-pub use webhooks::{Delivery, Webhook};
+pub use webhooks::{Delivery, Outgoing, Webhook};
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

@@ -5,6 +5,53 @@ use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{TargetUrl, WebhookEvent};
 
+/// A webhook event that a write fires, queued in the write's own transaction (a transactional
+/// outbox): its deliveries exist if and only if the write committed, whatever happens to the
+/// process after the commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub event: WebhookEvent,
+    /// The exact JSON body every hook following `event` is sent.
+    pub body: String,
+}
+
+/// Queues `$events` (`&[Outgoing]`) inside the open transaction `$tx` of either backend: one
+/// delivery per webhook following each event, due at `$now` (microseconds). Evaluates to how
+/// many deliveries were queued. A write that fires events calls this before its commit.
+macro_rules! queue_outgoing {
+    ($tx:expr, $events:expr, $now:expr) => {{
+        let mut queued = 0usize;
+        for outgoing in $events {
+            let outgoing: &$crate::webhooks::Outgoing = outgoing;
+            let hooks: Vec<(String,)> =
+                sqlx::query_as("SELECT id FROM webhooks WHERE event = $1 ORDER BY created_at, id")
+                    .bind(outgoing.event.as_str())
+                    .fetch_all(&mut *$tx)
+                    .await?;
+            for (hook_id,) in hooks {
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (id, webhook_id, event, body, attempts, \
+                     next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(hook_id)
+                .bind(outgoing.event.as_str())
+                .bind(&outgoing.body)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+                queued += 1;
+            }
+        }
+        queued
+    }};
+}
+#[expect(
+    unused_imports,
+    reason = "writes that fire events (posts, members, subscriptions) queue them with it in their own transaction"
+)]
+pub(crate) use queue_outgoing;
+
 /// A registered webhook, as the Admin API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
@@ -187,24 +234,17 @@ impl Store {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let hooks = self.webhooks(Some(event)).await?;
-        for hook in &hooks {
-            let id = uuid::Uuid::now_v7().to_string();
-            on_pool!(&self.db, write, |p| {
-                sqlx::query(
-                    "INSERT INTO webhook_deliveries (id, webhook_id, event, body, attempts, \
-                     next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
-                )
-                .bind(&id)
-                .bind(&hook.id)
-                .bind(event.as_str())
-                .bind(body)
-                .bind(to_micros(now))
-                .execute(p)
-                .await?;
-            });
-        }
-        Ok(hooks.len())
+        let outgoing = [Outgoing {
+            event,
+            body: body.to_owned(),
+        }];
+        let now = to_micros(now);
+        on_pool!(&self.db, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let queued = queue_outgoing!(tx, &outgoing, now);
+            tx.commit().await?;
+            Ok(queued)
+        })
     }
 
     /// Deliveries due by `now`, earliest first, at most `limit`.
