@@ -69,7 +69,10 @@ impl Search {
     /// Replaces the index with an empty one (its folder vanished); the loop refills it.
     fn reopen(&self) -> Result<()> {
         self.ready.store(false, Ordering::Relaxed);
-        let mut slot = self.current.write().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // The old index lets go of its writer first; searches in flight finish on it.
         slot.release();
         *slot = Arc::new(open_index(&self.dir)?);
@@ -82,10 +85,10 @@ fn open_index(dir: &Path) -> Result<SearchIndex> {
         .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
     match opened {
         Opened::Existing => {
-            tracing::info!(dir = %dir.display(), docs = index.num_docs(), "search index opened")
+            tracing::info!(dir = %dir.display(), docs = index.num_docs(), "search index opened");
         }
         Opened::Rebuilt(reason) => {
-            tracing::info!(dir = %dir.display(), %reason, "search index will be rebuilt from the database")
+            tracing::info!(dir = %dir.display(), %reason, "search index will be rebuilt from the database");
         }
     }
     Ok(index)
@@ -162,7 +165,7 @@ impl Indexer {
                 indexed = pass.indexed,
                 removed = pass.removed,
                 related = pass.related,
-                ms = started.elapsed().as_millis() as u64,
+                ms = started.elapsed().as_millis(),
                 "search index updated"
             );
         }
@@ -194,7 +197,7 @@ impl Indexer {
                 progress(read);
                 if let Some((clock, post)) = page.last() {
                     cursor.changed_at = *clock;
-                    cursor.id = post.id.clone();
+                    cursor.id.clone_from(&post.id);
                 }
                 for (clock, post) in page {
                     self.take(clock, post, &mut upserts, &mut deletes, &mut changed);

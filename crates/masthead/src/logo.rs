@@ -80,6 +80,11 @@ fn draw(size: u32, samples: u32) -> RgbImage {
                 }
             }
         }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 0..=255 first"
+        )]
         Rgb(acc.map(|v| v.round().clamp(0.0, 255.0) as u8))
     })
 }

@@ -109,7 +109,7 @@ impl StripeClient {
         })
     }
 
-    /// POST /v1/billing_portal/sessions with customer and return_url → the session's `url`, where
+    /// POST /`v1/billing_portal/sessions` with customer and `return_url` → the session's `url`, where
     /// the member manages their subscription.
     pub async fn create_portal_session(
         &self,

@@ -45,7 +45,7 @@ impl Class {
             None => ANONYMOUS.clone(),
             Some(a) if !a.paid => FREE.clone(),
             Some(a) => {
-                let mut tiers: Vec<&str> = a.tiers.iter().map(|t| t.as_str()).collect();
+                let mut tiers: Vec<&str> = a.tiers.iter().map(domain::Slug::as_str).collect();
                 tiers.sort_unstable();
                 Arc::from(format!("paid:{}", tiers.join(",")))
             }
@@ -76,15 +76,15 @@ impl Sessions {
 
     /// Remembers `class`, computed from what the store said after `generation` was read,
     /// unless the sessions were forgotten since: then it may predate the change.
-    fn remember(&self, key: String, class: Class, generation: u64) {
+    fn remember(&self, key: &str, class: Class, generation: u64) {
         if self.generation() != generation {
             return;
         }
-        self.classes.insert(key.clone(), class);
+        self.classes.insert(key.to_owned(), class);
         // A forget that began between the check and the insert may have cleared the memory
         // before the insert landed.
         if self.generation() != generation {
-            self.classes.invalidate(&key);
+            self.classes.invalidate(key);
         }
     }
 
@@ -110,7 +110,7 @@ impl PageCache {
         }
         let generation = sessions.generation();
         let class = lookup().await?;
-        sessions.remember(session_hash, class.clone(), generation);
+        sessions.remember(&session_hash, class.clone(), generation);
         Ok(class)
     }
 
@@ -149,9 +149,9 @@ mod tests {
         let class = Class::anonymous();
         let before = s.generation();
         s.forget_all();
-        s.remember("k".into(), class.clone(), before);
+        s.remember("k", class.clone(), before);
         assert!(s.classes.get("k").is_none(), "computed before the forget");
-        s.remember("k".into(), class.clone(), s.generation());
+        s.remember("k", class.clone(), s.generation());
         assert_eq!(s.classes.get("k"), Some(class));
         s.forget_all();
         assert!(s.classes.get("k").is_none(), "forgotten");

@@ -5,7 +5,7 @@
 //! - `record` — what a page depends on, recorded while it renders; per-reader slots.
 //! - `class` — the access class of a request (anonymous, free member, paid member's tiers).
 //! - `entry` — a stored page, its br/gzip bodies, and answering a request from it.
-//! - `validators` — ETags and conditional requests.
+//! - `validators` — `ETags` and conditional requests.
 //! - `follower` — follows the store's change feed and evicts what each change affects.
 //!
 //! The middleware that answers from the cache and stores renders in it is HTTP's
@@ -115,7 +115,7 @@ impl PageCache {
                     .collect(),
                 sessions: class::sessions(),
                 enabled: mib > 0,
-                closed: Default::default(),
+                closed: std::sync::atomic::AtomicBool::default(),
             }),
         }
     }
@@ -162,7 +162,13 @@ impl PageCache {
 
     /// Stores a page rendered from `epoch` on; drops it again if anything it depends on was
     /// evicted since, so a render that raced a change is never kept. Returns whether it was.
-    pub(crate) fn insert(&self, key: Key, entry: Arc<Entry>, rec: &Recording, epoch: u64) -> bool {
+    pub(crate) fn insert(
+        &self,
+        key: &Key,
+        entry: &Arc<Entry>,
+        rec: &Recording,
+        epoch: u64,
+    ) -> bool {
         if lock(&self.inner.log).touched_since(epoch, &entry.deps) {
             return false;
         }
@@ -178,7 +184,7 @@ impl PageCache {
         // An eviction logged before this check is seen here; one logged after it finds the
         // entry registered above and removes it.
         if lock(&self.inner.log).touched_since(epoch, &entry.deps) {
-            self.inner.pages.invalidate(&key);
+            self.inner.pages.invalidate(key);
             return false;
         }
         for (id, f) in &rec.facts {
@@ -262,17 +268,16 @@ impl PageCache {
     pub(crate) async fn wait_or_lead(&self, key: &Key, patience: Duration) -> Option<Lead> {
         let waiting = {
             let mut inflight = lock(&self.inner.inflight);
-            match inflight.get(key) {
-                Some(rx) => Some(rx.clone()),
-                None => {
-                    let (tx, rx) = watch::channel(());
-                    inflight.insert(key.clone(), rx);
-                    return Some(Lead {
-                        cache: self.clone(),
-                        key: key.clone(),
-                        _done: tx,
-                    });
-                }
+            if let Some(rx) = inflight.get(key) {
+                Some(rx.clone())
+            } else {
+                let (tx, rx) = watch::channel(());
+                inflight.insert(key.clone(), rx);
+                return Some(Lead {
+                    cache: self.clone(),
+                    key: key.clone(),
+                    _done: tx,
+                });
             }
         };
         if let Some(mut rx) = waiting {
@@ -358,7 +363,7 @@ impl Drop for Lead {
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -395,7 +400,7 @@ mod tests {
         let tag = Dep::Tag("china".into());
         for (k, deps) in [("a", vec![post.clone()]), ("b", vec![tag.clone()])] {
             let (entry, rec) = page(&deps);
-            assert!(cache.insert(key(k), entry, &rec, cache.epoch()));
+            assert!(cache.insert(&key(k), &entry, &rec, cache.epoch()));
         }
         cache.evict(std::slice::from_ref(&post));
         assert!(cache.get(&key("a")).is_none());
@@ -410,22 +415,22 @@ mod tests {
         let started = cache.epoch();
         cache.evict(&[Dep::Post("p1".into())]);
         let (entry, rec) = page(&[Dep::Post("p1".into()), Dep::AllPosts]);
-        assert!(!cache.insert(key("raced"), entry, &rec, started));
+        assert!(!cache.insert(&key("raced"), &entry, &rec, started));
         assert!(cache.get(&key("raced")).is_none());
         // An eviction of something else does not matter.
         let (entry, rec) = page(&[Dep::Post("p2".into())]);
-        assert!(cache.insert(key("other"), entry, &rec, started));
+        assert!(cache.insert(&key("other"), &entry, &rec, started));
         // Listings and clears touch what they cover.
         let started = cache.epoch();
         cache.evict_listings();
         let (entry, rec) = page(&[Dep::Tag("china".into())]);
-        assert!(!cache.insert(key("listing"), entry, &rec, started));
+        assert!(!cache.insert(&key("listing"), &entry, &rec, started));
         let (entry, rec) = page(&[Dep::Search]);
-        assert!(cache.insert(key("search"), entry, &rec, started));
+        assert!(cache.insert(&key("search"), &entry, &rec, started));
         let started = cache.epoch();
         cache.clear();
         let (entry, rec) = page(&[Dep::Search]);
-        assert!(!cache.insert(key("cleared"), entry, &rec, started));
+        assert!(!cache.insert(&key("cleared"), &entry, &rec, started));
     }
 
     #[test]
@@ -436,7 +441,7 @@ mod tests {
             cache.evict(&[Dep::Post(format!("x{i}"))]);
         }
         let (entry, rec) = page(&[Dep::Post("unrelated".into())]);
-        assert!(!cache.insert(key("old"), entry, &rec, started));
+        assert!(!cache.insert(&key("old"), &entry, &rec, started));
     }
 
     #[test]
@@ -444,7 +449,7 @@ mod tests {
         let cache = PageCache::new(1);
         for i in 0..2000 {
             let (entry, rec) = page(&[Dep::Post(format!("p{i}"))]);
-            cache.insert(key(&format!("k{i}")), entry, &rec, cache.epoch());
+            cache.insert(&key(&format!("k{i}")), &entry, &rec, cache.epoch());
         }
         assert!(cache.weighted_size() <= 1024 * 1024);
         let indexed = lock(&cache.inner.deps).len() as u64;

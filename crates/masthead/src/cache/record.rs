@@ -134,7 +134,7 @@ pub async fn recording<F: Future>(nonce: String, render: F) -> (F::Output, Recor
     RECORDING
         .scope(start, async {
             let out = render.await;
-            let rec = RECORDING.with(|r| r.take());
+            let rec = RECORDING.with(std::cell::RefCell::take);
             (out, rec)
         })
         .await

@@ -37,13 +37,11 @@ async fn reindex(db: DbArgs) -> Result<()> {
     let pass = crate::indexer::reindex(&store, &dir, &mut |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     store.close().await;
-    let size = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.metadata().ok())
-                .map(|m| m.len())
-                .sum::<u64>()
-        })
-        .unwrap_or(0);
+    let size = std::fs::read_dir(&dir).map_or(0, |d| {
+        d.filter_map(|e| e.ok()?.metadata().ok())
+            .map(|m| m.len())
+            .sum::<u64>()
+    });
     println!(
         "Indexed {} published posts in {:.1} s ({:.1} MB in {}).",
         pass.indexed,

@@ -3,7 +3,7 @@
 //! synthetic posts used in load tests.
 //!
 //! All wording is assembled from the templates in this file. Identical inputs
-//! give identical output (ChaCha8 seeded from fixed values; no clock reads).
+//! give identical output (`ChaCha8` seeded from fixed values; no clock reads).
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -12,7 +12,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::model::*;
+use super::model::{DemoAuthor, DemoKind, DemoPost, DemoSite, DemoTag};
 
 pub const SITE_TITLE: &str = "The Meridian Review";
 pub const SITE_DESCRIPTION: &str =
@@ -23,11 +23,15 @@ pub const DEMO_POST_COUNT: usize = 72;
 
 const DEMO_SEED: u64 = 0x4D45_5249_4449_414E;
 
-use super::phrasebook::*;
-use super::vocabulary::*;
+use super::phrasebook::{DEKS, HEADLINES};
 pub use super::vocabulary::{AUTHOR_SLUGS, SECTION_SLUGS, TOPIC_SLUGS};
+use super::vocabulary::{
+    AUTHORS, SEC_DEEP, SEC_INTERVIEWS, SEC_NEWS, SEC_OPINION, SECTIONS, STAFF, TOPICS,
+};
 
-use super::writer::*;
+use super::writer::{
+    Picker, Plan, fill, image_for, pick_author, pick_tags, pick_tpl, story, write_body,
+};
 
 // ---------------------------------------------------------------------------
 // The demo site
@@ -79,6 +83,10 @@ pub fn demo_site(now: DateTime<Utc>) -> DemoSite {
     }
 }
 
+#[allow(
+    clippy::cast_possible_wrap,
+    reason = "a few hundred demo posts: their indices fit an i64"
+)]
 fn demo_posts(rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Vec<DemoPost> {
     const N: usize = DEMO_POST_COUNT;
 

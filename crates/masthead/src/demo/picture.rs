@@ -4,6 +4,13 @@
 //! from the seed. Everything is computed here; nothing is fetched or copied.
 //!
 //! The same seed and size always give the same JPEG bytes.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    clippy::too_many_lines,
+    reason = "pixel arithmetic: coordinates and channels are clamped before each cast, and x, y, w, h, r, g, b read as in the formulas"
+)]
 use image::ExtendedColorType;
 use image::codecs::jpeg::JpegEncoder;
 

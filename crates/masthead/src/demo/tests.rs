@@ -390,8 +390,8 @@ fn bodies_have_structure() {
                     >= 3
             );
         }
-        quotes += md.lines().any(|l| l.starts_with("> ")) as usize;
-        lists += md.lines().any(|l| l.starts_with("- ")) as usize;
+        quotes += usize::from(md.lines().any(|l| l.starts_with("> ")));
+        lists += usize::from(md.lines().any(|l| l.starts_with("- ")));
         let img = p.image.as_ref().expect("every post has an image");
         assert!(img.alt.starts_with("Abstract illustration in "));
         assert!(img.caption.ends_with('.'));

@@ -7,10 +7,15 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::model::*;
-use super::phrasebook::*;
+use super::model::DemoImage;
+use super::phrasebook::{
+    ANSWER_OPENERS, CAPITALS, CAPTIONS, EDIT_NOTE, INTRO_TOPIC, INTRO_WHO, LIST_INTROS, MIX,
+    NUMBER_WORDS, P_ANALYSIS, P_ANSWER, P_CLOSING, P_CONTEXT, P_HEADING, P_IMPLICATION,
+    P_INTERVIEW_HEADING, P_LIST_ITEM, P_NEWS_LEDE, P_OPENING, P_OPINION, P_QUESTION, POOLS, ROLES,
+    SMALL_WORDS, SOURCES,
+};
 use super::picture::palette_description;
-use super::vocabulary::*;
+use super::vocabulary::{AUTHORS, SEC_INTERVIEWS, SEC_NEWS, SEC_OPINION, STAFF, TOPICS};
 
 /// The line that separates a gated post's free preview from the rest.
 pub const MEMBERS_MARKER: &str = "<!--members-only-->";
@@ -116,7 +121,7 @@ pub(super) fn push_slot(out: &mut String, s: &str, title: bool) {
 
 pub(super) fn capitalize_at(s: &mut str, at: usize) {
     if s[at..].starts_with(|c: char| c.is_ascii_lowercase()) {
-        s[at..at + 1].make_ascii_uppercase();
+        s[at..=at].make_ascii_uppercase();
     }
 }
 

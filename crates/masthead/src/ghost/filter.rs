@@ -249,7 +249,7 @@ impl<F: Field> Parser<'_, F> {
                     return fail(format!("a filter list holds more than {MAX_LIST} values"));
                 }
                 match self.next() {
-                    Some(Token::Comma) => continue,
+                    Some(Token::Comma) => {}
                     Some(Token::CloseList) => break,
                     _ => return fail("a '[' in the filter is not closed"),
                 }
@@ -336,7 +336,8 @@ fn time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FilterError> {
         if !(0..=100_000).contains(&n) {
             return Err(bad());
         }
-        let months = |m: i64| Months::new(m as u32);
+        // n is at most 100,000 (checked above), so years in months fit in a u32.
+        let months = |m: i64| Months::new(u32::try_from(m).unwrap_or(u32::MAX));
         let shifted = match unit {
             's' => Some(now + Duration::seconds(sign * n)),
             'm' => Some(now + Duration::minutes(sign * n)),

@@ -22,12 +22,11 @@ use serde_json::{Value, json};
 /// indexer has not done it yet (after a bulk import), and kept once the index is complete.
 async fn related(state: &AppState, post: &Post, now: DateTime<Utc>) -> Result<Vec<Post>, AppError> {
     cache::depends_on(Dep::Related(post.id.clone()));
-    let ids = match state.store.related_ids(&post.id).await? {
-        Some(ids) => ids,
-        None => {
-            let keep = state.search.is_ready();
-            indexer::related_for(&state.store, &state.search.index(), post, keep).await?
-        }
+    let ids = if let Some(ids) = state.store.related_ids(&post.id).await? {
+        ids
+    } else {
+        let keep = state.search.is_ready();
+        indexer::related_for(&state.store, &state.search.index(), post, keep).await?
     };
     let mut related = state.store.posts_by_ids(&ids).await?;
     related.retain(|p| p.id != post.id && p.kind == PostKind::Post && p.is_live(now));

@@ -56,7 +56,7 @@ fn is_trusted(ip: IpAddr, trusted: &[IpNet]) -> bool {
 fn rightmost_untrusted(peer: IpAddr, hops: &[Option<IpAddr>], trusted: &[IpNet]) -> IpAddr {
     for hop in hops.iter().rev() {
         match hop.map(|ip| ip.to_canonical()) {
-            Some(ip) if is_trusted(ip, trusted) => continue,
+            Some(ip) if is_trusted(ip, trusted) => {}
             Some(ip) => return ip,
             None => return peer,
         }

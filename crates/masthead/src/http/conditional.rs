@@ -23,11 +23,11 @@ pub async fn etag(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes =
-        match axum::body::to_bytes(Body::new(body.map_err(axum::Error::new)), MAX_BUFFERED).await {
-            Ok(bytes) => bytes,
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        };
+    let Ok(bytes) =
+        axum::body::to_bytes(Body::new(body.map_err(axum::Error::new)), MAX_BUFFERED).await
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let tag = tag_of(&bytes);
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);

@@ -128,15 +128,16 @@ async fn fill(
     let mut member: Option<Member> = None;
     for slot in slots {
         let value = match slot {
-            Slot::Csrf => match csrf_cookie(headers) {
-                Some(token) => token,
-                // A browser without a CSRF cookie gets one, as the render would give it.
-                None => {
+            Slot::Csrf => {
+                if let Some(token) = csrf_cookie(headers) {
+                    token
+                } else {
+                    // A browser without a CSRF cookie gets one, as the render would give it.
                     let token = random_token();
                     new_cookie = Some(cookie(state, CSRF_COOKIE, token.clone(), CSRF_LIFETIME));
                     token
                 }
-            },
+            }
             Slot::GiftsLeft => gifts::remaining(state, class.member_id.as_deref()?)
                 .await
                 .ok()?
@@ -170,7 +171,10 @@ fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// Stores the rendered response when it is the same for every reader of the class, and
 /// answers this request (slots filled with this reader's values).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what a hit needs from the request, the cache and the render, each once"
+)]
 async fn finish(
     cache: &PageCache,
     key: Key,
@@ -221,7 +225,7 @@ async fn finish(
     };
     if cacheable {
         let entry = Arc::new(Entry::new(&parts, &bytes, &rec));
-        let kept = cache.insert(key, entry.clone(), &rec, epoch);
+        let kept = cache.insert(&key, &entry, &rec, epoch);
         let mut res = entry.respond(req, &rec.slots, if kept { "miss" } else { "bypass" });
         // This reader's new CSRF cookie (the only cookie a stored page may have sent).
         for c in set_cookies {

@@ -289,7 +289,7 @@ fn collection_meta(c: Collection, site: &SiteInfo, page: u64, pagination: &Value
 }
 
 /// `/{slug}` without its trailing slash: one permanent redirect to the canonical form.
-pub async fn add_slash(Segments(raw): Segments<String>, uri: Uri) -> Result<Response, AppError> {
+pub fn add_slash(Segments(raw): Segments<String>, uri: &Uri) -> Result<Response, AppError> {
     slug(&raw)?;
     let target = match uri.query() {
         Some(q) => format!("{}/?{q}", uri.path()),

@@ -24,13 +24,13 @@ use serde_json::{Value, json};
 
 const PER_PAGE: usize = 10;
 /// Results pages stop here (1,000 results); deeper paging costs more than it is worth.
-const MAX_PAGE: u64 = 100;
+const MAX_PAGE: usize = 100;
 
 struct Ask {
     raw: String,
     parsed: Parsed,
     sort: Sort,
-    page: u64,
+    page: usize,
 }
 
 fn ask(query: Option<&str>) -> Ask {
@@ -38,7 +38,7 @@ fn ask(query: Option<&str>) -> Ask {
     let raw = raw.trim().to_owned();
     let mut parsed = parse(&raw);
     let page = query_param(query, "page")
-        .parse::<u64>()
+        .parse::<usize>()
         .unwrap_or(1)
         .max(1);
     if page > MAX_PAGE {
@@ -87,7 +87,7 @@ async fn run(
     let request = SearchRequest {
         parsed: ask.parsed.clone(),
         sort: ask.sort,
-        offset: (ask.page as usize - 1) * PER_PAGE,
+        offset: (ask.page - 1) * PER_PAGE,
         limit: PER_PAGE,
         now,
         ranking: Ranking {
@@ -130,9 +130,9 @@ async fn run(
         .collect();
     tracing::debug!(
         total = results.total,
-        index_us = searched.as_micros() as u64,
-        load_us = (loaded - searched).as_micros() as u64,
-        snippets_us = (started.elapsed() - loaded).as_micros() as u64,
+        index_us = searched.as_micros(),
+        load_us = loaded.saturating_sub(searched).as_micros(),
+        snippets_us = started.elapsed().saturating_sub(loaded).as_micros(),
         "search"
     );
     Ok(Outcome {
@@ -151,7 +151,7 @@ async fn run(
 }
 
 /// `/search/?q=…&sort=date&page=2` with the query and sort kept.
-fn search_url(path: &str, q: &str, sort: Sort, page: u64) -> String {
+fn search_url(path: &str, q: &str, sort: Sort, page: usize) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     s.append_pair("q", q);
     if sort != Sort::Relevance {
@@ -273,8 +273,8 @@ pub async fn page(
     let ask = ask(query.as_deref());
     let viewer = viewer(&state, &reader, site.now);
     let outcome = run(&state, &viewer, &ask, site.now).await?;
-    let pages = outcome.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE as usize) as u64;
-    let link = |n: u64| search_url("/search/", &ask.raw, ask.sort, n);
+    let pages = outcome.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
+    let link = |n: usize| search_url("/search/", &ask.raw, ask.sort, n);
     let posts: Vec<Value> = outcome
         .hits
         .iter()

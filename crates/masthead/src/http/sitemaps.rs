@@ -69,7 +69,7 @@ pub async fn part_or_add_slash(
 ) -> Result<Response, AppError> {
     match Part::parse_file(&raw) {
         Some((part, n)) => part_file(&state, part, n).await,
-        None => pages::add_slash(Segments(raw), uri).await,
+        None => pages::add_slash(Segments(raw), &uri),
     }
 }
 

@@ -57,7 +57,7 @@ impl Signer {
         let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
-        mac.verify_slice(&signature).ok().map(|_| payload)
+        mac.verify_slice(&signature).ok().map(|()| payload)
     }
 }
 
@@ -100,24 +100,21 @@ pub fn verify_stored(password: &str, stored: Option<&str>) -> bool {
 }
 
 fn verify_with(password: &str, stored: Option<&str>, verify: impl Fn(&str, &str) -> bool) -> bool {
-    match stored {
-        Some(phc) => verify(password, phc),
-        None => {
-            // The outcome is ignored; the work is the point.
-            let _ = verify(password, dummy_hash());
-            false
-        }
+    if let Some(phc) = stored {
+        verify(password, phc)
+    } else {
+        // The outcome is ignored; the work is the point.
+        let _ = verify(password, dummy_hash());
+        false
     }
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Constant-time equality of two strings (for CSRF tokens and codes).

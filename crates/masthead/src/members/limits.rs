@@ -22,8 +22,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             // Five links per address, then one every three minutes.
-            links_per_email: RateLimiter::keyed(quota(5, Duration::from_secs(180))),
-            links_per_ip: RateLimiter::keyed(quota(20, Duration::from_secs(60))),
+            links_per_email: RateLimiter::keyed(quota(5, Duration::from_mins(3))),
+            links_per_ip: RateLimiter::keyed(quota(20, Duration::from_mins(1))),
             passwords_per_email: RateLimiter::keyed(quota(10, Duration::from_secs(90))),
             passwords_per_ip: RateLimiter::keyed(quota(30, Duration::from_secs(30))),
         }

@@ -53,17 +53,16 @@ impl Mailer {
             )
         })?;
         let outbox = config.outbox_dir();
-        let transport = match &config.smtp_url {
-            Some(url) => Transport::Smtp(
+        let transport = if let Some(url) = &config.smtp_url {
+            Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
                     .context("MASTHEAD_SMTP_URL must look like smtp://host:port")?
                     .build(),
-            ),
-            None => {
-                std::fs::create_dir_all(&outbox)
-                    .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
-                Transport::Outbox(AsyncFileTransport::new(&outbox))
-            }
+            )
+        } else {
+            std::fs::create_dir_all(&outbox)
+                .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
+            Transport::Outbox(AsyncFileTransport::new(&outbox))
         };
         Ok(Mailer {
             transport,

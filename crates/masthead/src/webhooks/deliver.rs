@@ -1,5 +1,5 @@
 //! The deliverer: a background task that works through the store's queue of webhook
-//! deliveries. Each due delivery is claimed (so of several processes one sends it), POSTed
+//! deliveries. Each due delivery is claimed (so of several processes one sends it), `POSTed`
 //! with a 2 s timeout and `X-Ghost-Signature`, then dropped on a 2xx, retried with doubling
 //! waits on anything else (`domain::webhook::retry_delay_ms`), and its hook removed on a 410,
 //! as Ghost does. The outcome is recorded on the hook (`last_triggered_*`). Unless the site
@@ -153,13 +153,13 @@ impl Deliverer {
             Outcome::Failed { status, error } => {
                 let failed = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
                 let retry = retry_delay_ms(failed, self.retry_ms)
-                    .map(|ms| at + Span::milliseconds(ms.min(LONGEST_WAIT_MS) as i64));
+                    .map(|ms| at + Span::milliseconds(ms.min(LONGEST_WAIT_MS).cast_signed()));
                 match retry {
                     Some(next) => {
-                        tracing::warn!(webhook = %hook.id, event = %d.event, error, attempt = failed, retry_at = %next, "webhook delivery failed; it will be retried")
+                        tracing::warn!(webhook = %hook.id, event = %d.event, error, attempt = failed, retry_at = %next, "webhook delivery failed; it will be retried");
                     }
                     None => {
-                        tracing::warn!(webhook = %hook.id, event = %d.event, error, attempts = failed, "webhook delivery failed for the last time; it is given up")
+                        tracing::warn!(webhook = %hook.id, event = %d.event, error, attempts = failed, "webhook delivery failed for the last time; it is given up");
                     }
                 }
                 let status = status.map(|s| s.to_string());

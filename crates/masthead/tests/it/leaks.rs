@@ -67,7 +67,7 @@ async fn other_surfaces(app: &TestApp) -> Vec<String> {
         "/account/",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     paths.push(format!("/author/{author}/"));
     paths.extend(

@@ -1,4 +1,21 @@
 //! Masthead's integration tests: one binary that boots the real app (`TestApp`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::missing_panics_doc,
+    reason = "test helpers panic on failure, and the failing test says where"
+)]
+#![allow(
+    clippy::too_many_lines,
+    reason = "a test is one scenario, read from top to bottom"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::used_underscore_binding,
+    clippy::case_sensitive_file_extension_comparisons,
+    clippy::needless_pass_by_value,
+    reason = "tests count a handful of things, keep their temporary folder alive in `_dir`, compare the exact names we produce, and hand fixtures over by value"
+)]
 
 mod architecture;
 mod browser;

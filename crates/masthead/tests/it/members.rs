@@ -9,7 +9,7 @@ use std::path::Path;
 pub fn newest_mail(outbox: &Path, to: &str) -> String {
     let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(outbox)
         .map(|dir| {
-            dir.filter_map(|e| e.ok())
+            dir.filter_map(std::result::Result::ok)
                 .filter_map(|e| {
                     let text = std::fs::read_to_string(e.path()).ok()?;
                     let modified = e.metadata().ok()?.modified().ok()?;
@@ -22,8 +22,7 @@ pub fn newest_mail(outbox: &Path, to: &str) -> String {
     mails.sort_by_key(|(t, _)| *t);
     let raw = mails
         .pop()
-        .map(|(_, m)| m)
-        .unwrap_or_else(|| panic!("no mail to {to}"));
+        .map_or_else(|| panic!("no mail to {to}"), |(_, m)| m);
     decode_quoted_printable(&raw)
 }
 

@@ -106,7 +106,7 @@ async fn every_sitemap_validates_against_the_published_formats() {
     }
     let app = TestApp::demo().await;
     plant(&app, "Fresh & <urgent> news", |d| {
-        d.visibility = Visibility::Paid
+        d.visibility = Visibility::Paid;
     })
     .await;
     let index = app.get("/sitemap.xml").await;
@@ -151,7 +151,7 @@ async fn every_sitemap_validates_against_the_published_formats() {
 async fn sitemaps_list_exactly_the_live_content() {
     let app = TestApp::demo().await;
     let live = plant(&app, "Gated but listed", |d| {
-        d.visibility = Visibility::Paid
+        d.visibility = Visibility::Paid;
     })
     .await;
     let draft = plant(&app, "A draft story", |d| d.status = Status::Draft).await;
@@ -161,7 +161,7 @@ async fn sitemaps_list_exactly_the_live_content() {
     })
     .await;
     let elsewhere = plant(&app, "Syndicated from elsewhere", |d| {
-        d.canonical_url = Some("https://other.example/original/".into())
+        d.canonical_url = Some("https://other.example/original/".into());
     })
     .await;
     let pictured = plant(&app, "With a picture", |d| {
@@ -172,7 +172,7 @@ async fn sitemaps_list_exactly_the_live_content() {
             alt: "Harbour".into(),
             caption: String::new(),
             credit: String::new(),
-        })
+        });
     })
     .await;
 

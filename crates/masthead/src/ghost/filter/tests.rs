@@ -1,3 +1,9 @@
+#![allow(
+    clippy::too_many_lines,
+    clippy::many_single_char_names,
+    clippy::cast_possible_truncation,
+    reason = "tables of filters read top to bottom; y, m, d, h, s name a date's parts"
+)]
 use super::*;
 use crate::ghost::fields;
 use chrono::TimeZone;

@@ -1,4 +1,9 @@
 //! Tables of peer × headers × trusted proxies → client address.
+#![allow(
+    clippy::too_many_lines,
+    clippy::type_complexity,
+    reason = "one table of peer, headers and expected address, read top to bottom"
+)]
 
 use super::*;
 use axum::http::HeaderValue;

@@ -38,7 +38,10 @@ pub fn router() -> Router<AppState> {
 
 /// The Admin API: every route but `/site/` needs an admin key's token (`admin_auth`).
 fn admin_api() -> Router<AppState> {
-    use admin::*;
+    use admin::{
+        add_page, add_post, delete_page, delete_post, edit_page, edit_post, page, page_by_slug,
+        pages, post, post_by_slug, posts, site,
+    };
     Router::new()
         .route("/site/", get(site))
         .route("/posts/", get(posts).post(add_post))
@@ -96,7 +99,10 @@ fn admin_api() -> Router<AppState> {
 }
 
 fn content_api() -> Router<AppState> {
-    use content::*;
+    use content::{
+        author_by_id, author_by_slug, authors, page_by_id, page_by_slug, pages, post_by_id,
+        post_by_slug, posts, settings, tag_by_id, tag_by_slug, tags, tiers,
+    };
     Router::new()
         .route("/posts/", get(posts))
         .route("/posts/{id}/", get(post_by_id))
@@ -137,6 +143,6 @@ fn content_api() -> Router<AppState> {
                     header::AUTHORIZATION,
                     HeaderName::from_static("accept-version"),
                 ])
-                .max_age(std::time::Duration::from_secs(86_400)),
+                .max_age(std::time::Duration::from_hours(24)),
         )
 }

@@ -94,12 +94,11 @@ async fn connection(
         result = conn.as_mut() => Some(result),
         _ = stopping.wait_for(|stop| *stop) => None,
     };
-    let result = match finished {
-        Some(result) => result,
-        None => {
-            conn.as_mut().graceful_shutdown();
-            conn.await
-        }
+    let result = if let Some(result) = finished {
+        result
+    } else {
+        conn.as_mut().graceful_shutdown();
+        conn.await
     };
     if let Err(err) = result {
         // Timeouts, resets and malformed requests end here: routine, so not worth a warning.
