@@ -4,16 +4,16 @@
 //! within one tick.
 
 use crate::cache::{Dep, PageCache};
-use anyhow::{Context, Result};
 use chrono::Utc;
 use domain::Post;
-use search::{Cursor, IndexDoc, Opened, RELATED_COUNT, SearchIndex};
+use search::{Cursor, IndexDoc, Opened, RELATED_COUNT, SearchError, SearchIndex};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use store::{FeedPosition, LATE_COMMIT_MICROS, Store};
+use store::{FeedPosition, LATE_COMMIT_MICROS, Store, StoreError};
+use tokio::task::JoinError;
 
 /// How often the change feed is polled.
 const TICK: Duration = Duration::from_millis(200);
@@ -24,6 +24,27 @@ const COMMIT_EVERY: usize = 5_000;
 /// Batches larger than this (a bulk import, a rebuild) leave related lists to be computed when
 /// each story is first viewed, rather than all at once.
 const RELATED_BATCH_LIMIT: usize = 200;
+
+/// Why the index could not be opened, read or kept current.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("cannot open the search index in {}", dir.display())]
+    Open {
+        dir: PathBuf,
+        #[source]
+        source: SearchError,
+    },
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the search index writer stopped")]
+    WriterStopped(#[source] JoinError),
+    #[error("the Related Articles computation stopped")]
+    RelatedStopped(#[source] JoinError),
+}
+
+type Result<T, E = IndexError> = std::result::Result<T, E>;
 
 /// The shared handle on the search index. The index can be swapped for a fresh one (when its
 /// folder disappears), so readers take the current one per request.
@@ -81,8 +102,10 @@ impl Search {
 }
 
 fn open_index(dir: &Path) -> Result<SearchIndex> {
-    let (index, opened) = SearchIndex::open(dir)
-        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    let (index, opened) = SearchIndex::open(dir).map_err(|source| IndexError::Open {
+        dir: dir.to_owned(),
+        source,
+    })?;
     match opened {
         Opened::Existing => {
             tracing::info!(dir = %dir.display(), docs = index.num_docs(), "search index opened");
@@ -319,7 +342,7 @@ async fn apply(
     let index = index.clone();
     tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, &cursor))
         .await
-        .context("the search index writer stopped")??;
+        .map_err(IndexError::WriterStopped)??;
     Ok(())
 }
 
@@ -347,7 +370,7 @@ pub async fn related_for(
     let index = index.clone();
     let ids = tokio::task::spawn_blocking(move || index.related(&doc, now, RELATED_COUNT))
         .await
-        .context("related articles computation stopped")??;
+        .map_err(IndexError::RelatedStopped)??;
     if keep {
         store.save_related(&post.id, &ids, now).await?;
     }

@@ -5,15 +5,15 @@
 use crate::cache::PageCache;
 use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
-use crate::indexer::{Indexer, Search};
+use crate::indexer::{IndexError, Indexer, Search};
 use crate::members::crypto::Signer;
 use crate::members::limits::Limits;
-use crate::members::mail::Mailer;
+use crate::members::mail::{MailSetupError, Mailer};
 use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
-use anyhow::{Context, Result};
-use render::Theme;
+use render::{Theme, ThemeError};
+use std::path::PathBuf;
 use std::sync::Arc;
-use store::Store;
+use store::{Store, StoreError};
 
 /// What every handler can reach: one `Arc`, so the clones axum makes per request and per
 /// middleware cost a reference count, not a dozen.
@@ -50,36 +50,64 @@ pub struct Shared {
     pub webhooks: Hooks,
 }
 
+/// Why the site could not start; each message says what to check or change.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "cannot create the data directory {}; pass --data DIR pointing at a writable folder",
+        .0.display()
+    )]
+    DataDir(PathBuf, #[source] std::io::Error),
+    #[error("cannot open the SQLite database {}; check that the folder is writable", .0.display())]
+    Sqlite(PathBuf, #[source] StoreError),
+    #[error(
+        "check that PostgreSQL is running and that --database-url (MASTHEAD_DATABASE_URL) is right"
+    )]
+    Postgres(#[source] StoreError),
+    #[error("the database could not be migrated")]
+    Migrate(#[source] StoreError),
+    #[error("the theme in {} cannot be used", .0.display())]
+    Theme(PathBuf, #[source] ThemeError),
+    #[error("the built-in theme is broken")]
+    BuiltInTheme(#[source] ThemeError),
+    #[error(
+        "the stored secret_key setting is not hex; remove it and a new one is made (readers then sign in again)"
+    )]
+    SecretKey(#[source] hex::FromHexError),
+    #[error("the page cache cannot follow the database's changes")]
+    Follow(#[source] StoreError),
+    #[error("webhooks cannot be delivered")]
+    Webhooks(#[source] reqwest::Error),
+    #[error(transparent)]
+    Mail(#[from] MailSetupError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Creates the data directory, connects to the database and applies migrations.
-pub async fn open_store(config: &Config) -> Result<Store> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}; pass --data DIR pointing at a writable folder",
-            config.data_dir.display()
-        )
-    })?;
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
     let store = match &config.database {
-        Database::Sqlite(path) => Store::open_sqlite(path).await.with_context(|| {
-            format!("cannot open the SQLite database {}; check that the folder is writable", path.display())
-        })?,
+        Database::Sqlite(path) => Store::open_sqlite(path)
+            .await
+            .map_err(|e| StartError::Sqlite(path.clone(), e))?,
         Database::Postgres(url) => Store::connect_postgres(url.expose())
             .await
-            .context("check that PostgreSQL is running and that --database-url (MASTHEAD_DATABASE_URL) is right")?,
+            .map_err(StartError::Postgres)?,
     };
-    store
-        .migrate()
-        .await
-        .context("the database could not be migrated")?;
+    store.migrate().await.map_err(StartError::Migrate)?;
     Ok(store)
 }
 
 /// Everything the router needs, from a resolved configuration. Starts the search indexer.
-pub async fn build(config: Config) -> Result<AppState> {
+pub async fn build(config: Config) -> Result<AppState, StartError> {
     let store = open_store(&config).await?;
     let theme = match &config.theme_dir {
-        Some(dir) => Theme::from_dir(dir)
-            .with_context(|| format!("the theme in {} cannot be used", dir.display()))?,
-        None => Theme::embedded().context("the built-in theme is broken")?,
+        Some(dir) => Theme::from_dir(dir).map_err(|e| StartError::Theme(dir.clone(), e))?,
+        None => Theme::embedded().map_err(StartError::BuiltInTheme)?,
     };
     let signer = Signer::new(&site_secret(&store).await?);
     let mailer = Mailer::from_config(&config)?;
@@ -93,7 +121,7 @@ pub async fn build(config: Config) -> Result<AppState> {
     if cache.enabled() {
         let follower = Follower::start(store.clone(), cache.clone())
             .await
-            .context("the page cache cannot follow the database's changes")?;
+            .map_err(StartError::Follow)?;
         tokio::spawn(follower.run());
     }
     let webhooks = Hooks::default();
@@ -106,7 +134,7 @@ pub async fn build(config: Config) -> Result<AppState> {
             allow_private: config.webhook_allow_private,
         },
     )
-    .context("webhooks cannot be delivered")?;
+    .map_err(StartError::Webhooks)?;
     tokio::spawn(deliverer.run());
     Ok(AppState::new(Shared {
         store,
@@ -123,9 +151,9 @@ pub async fn build(config: Config) -> Result<AppState> {
 
 /// The site's signing key: made once at random and kept in the database, so every node of a
 /// cluster shares it.
-async fn site_secret(store: &Store) -> Result<Vec<u8>> {
+async fn site_secret(store: &Store) -> Result<Vec<u8>, StartError> {
     if let Some(key) = store.settings().await?.get("secret_key") {
-        return hex::decode(key).context("the stored secret_key setting is not hex");
+        return hex::decode(key).map_err(StartError::SecretKey);
     }
     let key = crate::members::crypto::random_token();
     store

@@ -10,13 +10,14 @@
 
 use super::PageCache;
 use super::record::{Dep, Facts};
-use anyhow::Result;
 use chrono::{DateTime, Utc};
 use domain::{Post, TagKind};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
-use store::{FeedPosition, LATE_COMMIT_MICROS, Store};
+use store::{FeedPosition, LATE_COMMIT_MICROS, Store, StoreError};
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// How often the feed is polled for other processes' writes.
 const TICK: Duration = Duration::from_millis(200);

@@ -9,7 +9,8 @@ use clap::Args;
 
 /// `masthead serve`.
 pub async fn serve(args: ServeArgs) -> Result<()> {
-    crate::serve(state::build(Config::resolve(&args.overrides())?).await?).await
+    let state = state::build(Config::resolve(&args.overrides())?).await?;
+    Ok(crate::serve(state).await?)
 }
 
 /// `masthead demo`: the demo publication in an empty site, sign-in links for its members,
@@ -22,7 +23,7 @@ pub async fn demo(args: ServeArgs) -> Result<()> {
     for l in links {
         println!("  {:<18} {:<24} {}", l.who, l.email.as_str(), l.link);
     }
-    crate::serve(state).await
+    Ok(crate::serve(state).await?)
 }
 
 /// `masthead migrate`.

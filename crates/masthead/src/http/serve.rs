@@ -2,21 +2,34 @@
 
 use super::app;
 use crate::state::AppState;
-use anyhow::{Context, Result};
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub mod connections;
 pub use connections::Timeouts;
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "cannot listen on {0} (is another server using it?); stop it or pass --addr with a free port"
+    )]
+    Listen(SocketAddr, #[source] std::io::Error),
+    #[error("cannot install the shutdown signal handlers")]
+    Signals(#[source] std::io::Error),
+}
+
 /// Binds the address and serves until a shutdown signal, then closes the database cleanly.
-pub async fn run(state: AppState) -> Result<()> {
+pub async fn run(state: AppState) -> Result<(), ServeError> {
     let addr = state.config.addr;
     // Before the port opens: a client may connect and the signal arrive at once.
     let shutdown = shutdown_signal()?;
-    let listener = TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr} (is another server using it?); stop it or pass --addr with a free port")
-    })?;
-    let local = listener.local_addr()?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServeError::Listen(addr, e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServeError::Listen(addr, e))?;
     tracing::info!(addr = %local, url = %state.config.public_url, "serving");
     println!(
         "Masthead is running at {}/ (press Ctrl+C to stop)",
@@ -38,11 +51,11 @@ pub async fn run(state: AppState) -> Result<()> {
 /// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the
 /// future is first polled, so a signal that arrives right after the port opens still stops the
 /// server gracefully rather than killing it.
-fn shutdown_signal() -> Result<impl Future<Output = ()>> {
+fn shutdown_signal() -> Result<impl Future<Output = ()>, ServeError> {
     #[cfg(unix)]
     let (mut int, mut term) = {
         use tokio::signal::unix::{SignalKind, signal};
-        let install = |kind| signal(kind).context("cannot install the shutdown signal handlers");
+        let install = |kind| signal(kind).map_err(ServeError::Signals);
         (
             install(SignalKind::interrupt())?,
             install(SignalKind::terminate())?,

@@ -2,7 +2,6 @@
 //! in `DATA/outbox/` so a site works offline.
 
 use crate::config::Config;
-use anyhow::{Context, Result};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
@@ -21,6 +20,17 @@ pub enum MailError {
     Smtp(#[source] lettre::transport::smtp::Error),
     #[error("writing the message to the outbox failed")]
     Outbox(#[source] lettre::transport::file::Error),
+}
+
+/// Why the configured mail settings cannot send mail; each says what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("MASTHEAD_MAIL_FROM {0:?} is not an email address")]
+    From(String, #[source] lettre::address::AddressError),
+    #[error("MASTHEAD_SMTP_URL must look like smtp://host:port")]
+    SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("cannot create the outbox {}", .0.display())]
+    Outbox(PathBuf, #[source] std::io::Error),
 }
 
 pub struct Mail {
@@ -45,23 +55,21 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn from_config(config: &Config) -> Result<Mailer> {
-        let from = config.mail_from.parse().with_context(|| {
-            format!(
-                "MASTHEAD_MAIL_FROM {:?} is not an email address",
-                config.mail_from
-            )
-        })?;
+    pub fn from_config(config: &Config) -> Result<Mailer, MailSetupError> {
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| MailSetupError::From(config.mail_from.clone(), e))?;
         let outbox = config.outbox_dir();
         let transport = if let Some(url) = &config.smtp_url {
             Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .context("MASTHEAD_SMTP_URL must look like smtp://host:port")?
+                    .map_err(MailSetupError::SmtpUrl)?
                     .build(),
             )
         } else {
             std::fs::create_dir_all(&outbox)
-                .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
+                .map_err(|e| MailSetupError::Outbox(outbox.clone(), e))?;
             Transport::Outbox(AsyncFileTransport::new(&outbox))
         };
         Ok(Mailer {
