@@ -2,13 +2,32 @@
 //! ready to save: slugs made unique, sections/tags/authors resolved or created (a post naming no
 //! author gets the site's default author), Markdown rendered and split.
 
-use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use domain::{
     Author, InvalidInput, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
 };
 use std::collections::{HashMap, HashSet};
-use store::Store;
+use store::{Store, StoreError};
+
+/// Why a draft could not become a post.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// The author's mistake (an empty tag name, a slug in use, a scheduled post without a
+    /// future date); the message says what to correct.
+    #[error("{0}")]
+    Invalid(String),
+    /// The store could not be read: not the author's to fix.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<InvalidInput> for ComposeError {
+    fn from(err: InvalidInput) -> ComposeError {
+        ComposeError::Invalid(err.0)
+    }
+}
+
+type Result<T, E = ComposeError> = std::result::Result<T, E>;
 
 /// What an editor supplies for one post or page.
 #[derive(Debug, Clone)]
@@ -115,7 +134,9 @@ impl<'s> Composer<'s> {
             (_, at) => at,
         };
         if draft.status == Status::Scheduled && published_at.is_none_or(|at| at <= now) {
-            anyhow::bail!("a scheduled post needs a published_at in the future");
+            return Err(ComposeError::Invalid(
+                "a scheduled post needs a published_at in the future".into(),
+            ));
         }
         let free_blocks = if draft.visibility.is_public() {
             None
@@ -196,9 +217,9 @@ impl<'s> Composer<'s> {
         if let Some(given) = &draft.slug {
             let slug = Slug::parse(given.trim())?;
             if self.taken(&slug).await? {
-                anyhow::bail!(
+                return Err(ComposeError::Invalid(format!(
                     "slug {slug:?} is already used by another post or page; choose another `slug:`"
-                );
+                )));
             }
             return Ok(slug);
         }
@@ -299,12 +320,10 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Saves composed posts in one transaction, with a readable error.
-pub async fn save(store: &Store, posts: &[Post]) -> Result<()> {
-    store
-        .save_posts(posts, Utc::now())
-        .await
-        .context("saving posts failed; nothing was written")
+/// Saves composed posts in one transaction, firing no webhook events: for bulk writers (the
+/// seeder, the demo, tests). A post an editor saves goes through `ops::posts`.
+pub async fn save(store: &Store, posts: &[Post]) -> Result<(), StoreError> {
+    store.save_posts(posts, Utc::now()).await
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::compose::{Composer, save};
 use crate::demo::{content, draft};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::Store;
@@ -35,7 +35,9 @@ pub async fn seed(store: &Store, count: u64, seed: u64, show_progress: bool) -> 
             post.updated_at = post.published_at.unwrap_or(now);
             posts.push(post);
         }
-        save(store, &posts).await?;
+        save(store, &posts)
+            .await
+            .context("saving posts failed; nothing was written")?;
         done += n;
         progress.set_position(done);
     }

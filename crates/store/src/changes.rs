@@ -7,6 +7,7 @@
 //! for late commits, so a reading taken long before the write could be missed.
 
 use crate::time::to_micros;
+use crate::webhooks::{Outgoing, queue_outgoing};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{Post, Status};
@@ -146,24 +147,69 @@ impl Store {
         updated_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let change = StatusChange {
+            status,
+            published_at,
+            updated_at,
+        };
+        let done = self
+            .set_post_status_with_events(id, &change, &[], now)
+            .await?;
+        Ok(done.is_some())
+    }
+
+    /// `set_post_status`, queuing `events` (the webhook events of the change) in the same
+    /// transaction when the post exists. Returns how many deliveries were queued, `None` when
+    /// there is no such post (nothing is written or queued then).
+    pub async fn set_post_status_with_events(
+        &self,
+        id: &str,
+        change: &StatusChange,
+        events: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
         let sql = "UPDATE posts SET status = $1, published_at = $2, updated_at = $3, \
              changed_at = $4 WHERE id = $5";
-        let done = on_pool!(&self.db, write, |p| sqlx::query(sql)
-            .bind(status.as_str())
-            .bind(published_at.map(to_micros))
-            .bind(to_micros(updated_at))
-            .bind(to_micros(now))
-            .bind(id)
-            .execute(p)
-            .await?
-            .rows_affected());
+        let now = to_micros(now);
+        let done = on_pool!(&self.db, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(sql)
+                .bind(change.status.as_str())
+                .bind(change.published_at.map(to_micros))
+                .bind(to_micros(change.updated_at))
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let queued = if n > 0 {
+                Some(queue_outgoing!(tx, events, now))
+            } else {
+                None
+            };
+            tx.commit().await?;
+            queued
+        });
         self.clock.tick();
-        Ok(done > 0)
+        Ok(done)
     }
 
     /// Deletes a post (its tag, author and related links go with it) and leaves a tombstone
     /// dated `now` on the change clock. Returns whether it existed.
     pub async fn delete_post(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self.delete_post_with_events(id, &[], now).await?.is_some())
+    }
+
+    /// `delete_post`, queuing `events` (the webhook events of the deletion) in the same
+    /// transaction when the post existed. Returns how many deliveries were queued, `None` when
+    /// there was no such post.
+    pub async fn delete_post_with_events(
+        &self,
+        id: &str,
+        events: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
+        let now = to_micros(now);
         let deleted = on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("DELETE FROM posts WHERE id = $1")
@@ -171,20 +217,31 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if n > 0 {
+            let queued = if n > 0 {
                 sqlx::query(
                     "INSERT INTO post_tombstones (post_id, deleted_at) VALUES ($1, $2) \
                      ON CONFLICT (post_id) DO UPDATE SET deleted_at = excluded.deleted_at",
                 )
                 .bind(id)
-                .bind(to_micros(now))
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            }
+                Some(queue_outgoing!(tx, events, now))
+            } else {
+                None
+            };
             tx.commit().await?;
-            n > 0
+            queued
         });
         self.clock.tick();
         Ok(deleted)
     }
+}
+
+/// What a status change sets on a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
 }

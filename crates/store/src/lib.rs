@@ -30,7 +30,7 @@ mod webhooks;
 pub use auth::{CodeAttempt, LoginToken, MAX_CODE_ATTEMPTS};
 pub use billing::{StripeApplied, StripeEventRecord};
 pub use browse::{Scope, Window};
-pub use changes::{FeedPosition, LATE_COMMIT_MICROS};
+pub use changes::{FeedPosition, LATE_COMMIT_MICROS, StatusChange};
 pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use keys::{ApiKey, KeyKind, NewKey};

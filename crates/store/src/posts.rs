@@ -2,6 +2,7 @@
 
 use crate::rows::{AUTHOR_COLUMNS, AuthorRow, Linked, POST_COLUMNS, PostRow, TAG_COLUMNS, TagRow};
 use crate::time::to_micros;
+use crate::webhooks::{Outgoing, queue_outgoing};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{Author, Post, PostKind, Slug, Tag};
@@ -53,7 +54,21 @@ impl Store {
     /// are created; ones that exist (same slug) are linked by their stored id. Every saved post
     /// gets `now` as its change-clock reading, which is how the search index hears of it (see
     /// `changes.rs`: `now` is the time of this write). Nothing is written if anything fails.
+    /// Bulk saves that fire no webhook events (the seeder, the demo) use this.
     pub async fn save_posts(&self, posts: &[Post], now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.save_posts_with_events(posts, &[], now).await?;
+        Ok(())
+    }
+
+    /// `save_posts`, queuing `events` (the webhook events of the save) in the same transaction:
+    /// they are delivered if and only if the posts were saved. Returns how many deliveries
+    /// were queued.
+    pub async fn save_posts_with_events(
+        &self,
+        posts: &[Post],
+        events: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
         let tags = unique_by_id(posts.iter().flat_map(|p| &p.tags), |t| &t.id);
         let authors = unique_by_id(posts.iter().flat_map(|p| &p.authors), |a| &a.id);
         let links = [
@@ -69,7 +84,7 @@ impl Store {
             ),
         ];
         let now = to_micros(now);
-        on_pool!(&self.db, write, |pool| {
+        let queued = on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in tags.chunks(BATCH) {
                 insert_tags(chunk, now).build().execute(&mut *tx).await?;
@@ -95,10 +110,12 @@ impl Store {
                         .await?;
                 }
             }
+            let queued = queue_outgoing!(tx, events, now);
             tx.commit().await?;
+            queued
         });
         self.clock.tick();
-        Ok(())
+        Ok(queued)
     }
 
     /// Whether any post or page already uses `slug`.

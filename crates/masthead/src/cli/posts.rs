@@ -1,16 +1,14 @@
 //! `masthead post add | publish | unpublish | delete`.
 
 use super::DbArgs;
-use crate::compose::{Composer, save};
+use crate::compose::Composer;
 use crate::config::Config;
 use crate::front_matter;
-use crate::ops::Ops;
+use crate::ops::{Ops, posts};
 use crate::state::open_store;
-use crate::webhooks::emit;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use clap::{Args, Subcommand};
-use domain::Status;
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -93,10 +91,8 @@ async fn add_one(store: &store::Store, file: &std::path::Path, config: &Config) 
     if let Some(image) = draft.image.as_mut() {
         front_matter::import_image(image, file, &config.media_dir())?;
     }
-    let post = Composer::new(store).compose(draft, Utc::now()).await?;
-    save(store, std::slice::from_ref(&post)).await?;
     let ops = Ops::detached(store, &config.public_url);
-    emit::post_changed(&ops.emitter(), None, Some(&post)).await;
+    let post = posts::create(&ops, &mut Composer::new(store), draft, None, Utc::now()).await?;
     Ok(render::context::post_url(post.slug.as_str()))
 }
 
@@ -114,20 +110,12 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
     let post = store.post_by_slug(slug).await?.with_context(|| {
         format!("no post or page has the slug {slug:?}; check the URL's last part")
     })?;
+    let ops = Ops::detached(&store, &config.public_url);
     let now = Utc::now();
     let message = match cmd {
         PostCommand::Publish { at, .. } => {
-            let at = match at {
-                Some(raw) => chrono::DateTime::parse_from_rfc3339(&raw)
-                    .with_context(|| {
-                        format!("--at {raw:?} is not a time like 2026-12-01T09:00:00Z")
-                    })?
-                    .with_timezone(&Utc),
-                None => post.published_at.filter(|t| *t <= now).unwrap_or(now),
-            };
-            store
-                .set_post_status(&post.id, Status::Published, Some(at), now, now)
-                .await?;
+            let at = at.as_deref().map(parse_time).transpose()?;
+            posts::publish(&ops, &post, at, None, now).await?;
             format!(
                 "{slug}: published at {}{}",
                 config.public_url,
@@ -135,9 +123,7 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
             )
         }
         PostCommand::Unpublish { .. } => {
-            store
-                .set_post_status(&post.id, Status::Draft, post.published_at, now, now)
-                .await?;
+            posts::unpublish(&ops, &post, now).await?;
             format!("{slug}: unpublished (now a draft)")
         }
         PostCommand::Delete { yes, .. } => {
@@ -145,19 +131,19 @@ async fn post_status(cmd: PostCommand) -> Result<()> {
                 yes,
                 "deleting {slug:?} cannot be undone; add --yes to confirm"
             );
-            store.delete_post(&post.id, now).await?;
+            posts::delete(&ops, &post, now).await?;
             format!("{slug}: deleted")
         }
         PostCommand::Add(_) => unreachable!("handled by post_add"),
     };
-    let after = store.posts_by_ids(std::slice::from_ref(&post.id)).await?;
-    emit::post_changed(
-        &Ops::detached(&store, &config.public_url).emitter(),
-        Some(&post),
-        after.first(),
-    )
-    .await;
     store.close().await;
     println!("{message}");
     Ok(())
+}
+
+/// `--at`'s time, in RFC 3339.
+fn parse_time(raw: &str) -> Result<chrono::DateTime<Utc>> {
+    Ok(chrono::DateTime::parse_from_rfc3339(raw)
+        .with_context(|| format!("--at {raw:?} is not a time like 2026-12-01T09:00:00Z"))?
+        .with_timezone(&Utc))
 }

@@ -55,7 +55,9 @@ pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
         posts.push(post);
         progress.inc(1);
     }
-    save(store, &posts).await?;
+    save(store, &posts)
+        .await
+        .context("saving posts failed; nothing was written")?;
     store.set_setting("title", &site.title).await?;
     store.set_setting("description", &site.description).await?;
     install_membership(store).await?;

@@ -3,12 +3,15 @@
 //! print-free: callers pass what they parsed and get a typed `OpsError` to show as they must.
 //!
 //! - `members` — add, edit, comp and delete members.
+//! - `posts` — save, publish (or schedule), unpublish and delete posts and pages, with their
+//!   webhook events queued in the write's transaction and the newsletter rule.
 //! - `signin` — sign-up, sign-in and email change by link, code or password.
 //! - `credentials` — a password set, an email changed: other sessions end, a notice goes out.
 //! - `sessions` — starting, rotating and ending members' sessions.
 
 pub mod credentials;
 pub mod members;
+pub mod posts;
 pub mod sessions;
 pub mod signin;
 
@@ -46,7 +49,7 @@ impl<'a> Ops<'a> {
     }
 
     /// Fires webhook events, waking this process's deliverer if it has one. Writers that have
-    /// no use case here yet (posts, Stripe events) fire through it.
+    /// no use case here yet (Stripe events) fire through it.
     pub fn emitter(&self) -> Emitter<'a> {
         Emitter {
             store: self.store,

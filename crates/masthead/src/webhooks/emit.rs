@@ -1,18 +1,19 @@
-//! Firing events: the writers of posts, members and subscriptions call these after their write
+//! Firing events: the writers of members and subscriptions call these after their write
 //! has committed, through an `Emitter` (`ops::Ops::emitter`; a detached one in CLI commands,
-//! whose events a running server's deliverer finds within a second). Each event
+//! whose events a running server's deliverer finds within a second); post writes queue theirs
+//! in their own transaction instead, built by `post_outgoing`. Each event
 //! is queued in the store for every hook following it (the durable queue the deliverer works
 //! through) and the deliverer is woken. A failure to queue is logged, never the writer's
 //! failure: the write itself has happened.
 
 use super::payload;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::billing::Subscription;
 use domain::webhook::{PostState, post_events, subscription_event, went_live_event};
 use domain::{Member, Post, PostKind, WebhookEvent};
 use serde_json::Value;
 use std::sync::Arc;
-use store::Store;
+use store::{Outgoing, Store};
 use tokio::sync::Notify;
 
 /// Wakes the deliverer when something is queued (it also looks every second, for other
@@ -60,23 +61,34 @@ async fn fire(state: &Emitter<'_>, event: WebhookEvent, body: &Value) {
     }
 }
 
-/// A post was saved (`before` `None`: created) or deleted (`after` `None`).
-pub async fn post_changed(state: &Emitter<'_>, before: Option<&Post>, after: Option<&Post>) {
-    let now = Utc::now();
+/// The events a post write fires, with their bodies, from the post before and after it
+/// (`before` `None`: created; `after` `None`: deleted), as seen at `now`. The write queues them
+/// in its own transaction (`ops::posts`). Bodies show the posts as an anonymous reader sees
+/// them (`payload::post`), never the gated part.
+pub fn post_outgoing(
+    public_url: &str,
+    before: Option<&Post>,
+    after: Option<&Post>,
+    now: DateTime<Utc>,
+) -> Vec<Outgoing> {
     let events = post_events(
         before.map(|p| PostState::of(p, now)),
         after.map(|p| PostState::of(p, now)),
     );
     if events.is_empty() {
-        return;
+        return vec![];
     }
     let kind = after.or(before).map_or(PostKind::Post, |p| p.kind);
-    let before = before.map(|p| payload::post(state.public_url, p, now));
-    let after = after.map(|p| payload::post(state.public_url, p, now));
-    let body = payload::change(resource(kind), before.as_ref(), after.as_ref());
-    for event in events {
-        fire(state, event, &body).await;
-    }
+    let before = before.map(|p| payload::post(public_url, p, now));
+    let after = after.map(|p| payload::post(public_url, p, now));
+    let body = payload::change(resource(kind), before.as_ref(), after.as_ref()).to_string();
+    events
+        .into_iter()
+        .map(|event| Outgoing {
+            event,
+            body: body.clone(),
+        })
+        .collect()
 }
 
 /// A post or page that went live by the clock alone (it was scheduled).

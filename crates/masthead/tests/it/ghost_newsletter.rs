@@ -288,3 +288,24 @@ async fn a_sent_request_cannot_be_changed() {
         .unwrap();
     assert!(due.is_empty());
 }
+
+/// The rule lives in `ops::posts`, so `masthead post unpublish` (which calls
+/// `ops::posts::unpublish`, detached) drops an unsent request as the Admin API does.
+#[tokio::test]
+async fn unpublishing_outside_the_admin_api_drops_an_unsent_request() {
+    let (app, auth) = site().await;
+    let query = "?newsletter=default-newsletter&email_segment=all";
+    let added = add(&app, &auth, query, "published", json!({})).await;
+    let id = added["id"].as_str().unwrap().to_owned();
+    let store = &app.state.store;
+    assert!(store.post_newsletter(&id).await.unwrap().is_some());
+    let post = store.posts_by_ids(&[id.clone()]).await.unwrap().remove(0);
+    let ops = masthead::ops::Ops::detached(store, &app.state.config.public_url);
+    masthead::ops::posts::unpublish(&ops, &post, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        store.post_newsletter(&id).await.unwrap().is_none(),
+        "the unsent request was dropped with the post back to draft"
+    );
+}

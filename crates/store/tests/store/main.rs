@@ -16,6 +16,7 @@ mod browse;
 mod content;
 mod members;
 mod newsletters;
+mod outbox;
 mod schema;
 mod sitemaps;
 mod stripe_events;

@@ -11,14 +11,14 @@ use super::admin_auth::AdminKey;
 use super::admin_newsletter;
 use super::envelope;
 use super::error::GhostError;
-use crate::compose::{Composer, Draft, save};
+use crate::compose::{Composer, Draft};
 use crate::ghost::fields;
 use crate::ghost::params::{Params, pagination};
 use crate::ghost::refs::{self, AuthorRef, RefError, TagRef};
 use crate::ghost::shapes;
 use crate::http::extract::Segments;
+use crate::ops::posts::{self, PostError};
 use crate::state::AppState;
-use crate::webhooks::emit;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -385,15 +385,9 @@ async fn add(state: &AppState, kind: PostKind, q: Option<&str>, input: PostInput
     }
     let mut composer = Composer::new(&state.store);
     apply_links(&state.store, &mut composer, &mut draft, &input).await?;
-    let post = composer
-        .compose(draft, now)
+    let post = posts::create(&state.ops(), &mut composer, draft, asked, now)
         .await
-        .map_err(|e| invalid(&format!("{e:#}")))?;
-    save(&state.store, std::slice::from_ref(&post))
-        .await
-        .map_err(GhostError::internal)?;
-    emit::post_changed(&state.ops().emitter(), None, Some(&post)).await;
-    admin_newsletter::record(state, None, &post, None, asked, now).await?;
+        .map_err(|e| refused(kind, e))?;
     shown(state, kind, &post, &params, StatusCode::CREATED).await
 }
 
@@ -435,11 +429,10 @@ async fn edit(
             "An edit must carry the updated_at it started from.",
         ));
     };
-    // Our responses show milliseconds; compare at that precision.
-    if seen.timestamp_millis() != existing.updated_at.timestamp_millis() {
-        return Err(GhostError::collision());
-    }
-    let stored = admin_newsletter::check(state, &existing.id, asked.as_ref()).await?;
+    let ops = state.ops();
+    let started = posts::begin_edit(&ops, &existing, seen, asked)
+        .await
+        .map_err(|e| refused(kind, e))?;
     let mut draft = draft_of(&existing);
     // The stored source is recomposed too, so a change of visibility moves the free/gated split.
     draft.markdown = state
@@ -450,35 +443,30 @@ async fn edit(
     apply(&mut draft, &input, now)?;
     let mut composer = Composer::new(&state.store);
     apply_links(&state.store, &mut composer, &mut draft, &input).await?;
-    let keep_slug = draft
-        .slug
-        .as_deref()
-        .is_none_or(|s| s == existing.slug.as_str());
-    if keep_slug {
-        draft.slug = None;
-    }
-    let mut post = composer
-        .compose(draft, now)
+    let post = posts::edit(&ops, started, &mut composer, draft, now)
         .await
-        .map_err(|e| invalid(&format!("{e:#}")))?;
-    post.id = existing.id.clone();
-    post.created_at = existing.created_at;
-    if keep_slug {
-        post.slug = existing.slug.clone();
-    }
-    save(&state.store, std::slice::from_ref(&post))
-        .await
-        .map_err(GhostError::internal)?;
-    emit::post_changed(&state.ops().emitter(), Some(&existing), Some(&post)).await;
-    admin_newsletter::record(state, Some(&existing), &post, stored, asked, now).await?;
+        .map_err(|e| refused(kind, e))?;
     shown(state, kind, &post, &params, StatusCode::OK).await
 }
 
 async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
     let post = find(state, kind, id).await?;
-    state.store.delete_post(id, Utc::now()).await?;
-    emit::post_changed(&state.ops().emitter(), Some(&post), None).await;
+    posts::delete(&state.ops(), &post, Utc::now())
+        .await
+        .map_err(|e| refused(kind, e))?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A post write's refusal in Ghost's terms: the editor's mistakes are 422s with their message,
+/// a stale edit Ghost's update collision, a store failure an opaque 500 (logged here, once).
+fn refused(kind: PostKind, err: PostError) -> GhostError {
+    match err {
+        PostError::Invalid(message) => invalid(&message),
+        PostError::NotFound => GhostError::not_found(names(kind).1),
+        PostError::Collision => GhostError::collision(),
+        PostError::AlreadySent => admin_newsletter::already_sent(),
+        PostError::Store(err) => GhostError::internal(err),
+    }
 }
 
 macro_rules! handlers {

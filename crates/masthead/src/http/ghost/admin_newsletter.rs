@@ -1,14 +1,11 @@
-//! The newsletter request of Admin API post adds and edits. Ghost takes it as query parameters
-//! (`?newsletter=<slug>&email_segment=<segment>`, as `@tryghost/admin-api` sends its options);
-//! we also read the same names from the post body. As Ghost emails a post only when it is
-//! published, the request is stored only when the post is being published (now or scheduled),
-//! and a request already sent is never changed. Every Admin post shows it; the Content API
+//! The newsletter request of Admin API post adds and edits, in Ghost's wire format. Ghost takes
+//! it as query parameters (`?newsletter=<slug>&email_segment=<segment>`, as `@tryghost/admin-api`
+//! sends its options); we also read the same names from the post body. When it is stored is
+//! the rule of every post write (`ops::posts`). Every Admin post shows it; the Content API
 //! never does.
 
 use super::error::GhostError;
-use crate::state::AppState;
-use chrono::{DateTime, Utc};
-use domain::{NewsletterRequest, Post, Status};
+use domain::NewsletterRequest;
 use serde_json::{Value, json};
 use store::PostNewsletter;
 
@@ -44,53 +41,9 @@ pub fn asked(
         .map_err(|e| GhostError::validation(&format!("Validation error, cannot email post. {e}.")))
 }
 
-/// Checks, before anything is saved, that `asked` does not try to change a request that was
-/// sent already (repeating it is fine). Returns the stored request.
-pub async fn check(
-    state: &AppState,
-    post_id: &str,
-    asked: Option<&NewsletterRequest>,
-) -> Result<Option<PostNewsletter>, GhostError> {
-    let stored = state.store.post_newsletter(post_id).await?;
-    if let (Some(sent), Some(asked)) = (stored.as_ref().filter(|n| n.sent_at.is_some()), asked)
-        && sent.request != *asked
-    {
-        return Err(already_sent());
-    }
-    Ok(stored)
-}
-
-fn already_sent() -> GhostError {
+/// Ghost's answer to a request that would change a newsletter request already sent.
+pub(super) fn already_sent() -> GhostError {
     GhostError::validation("Validation error, cannot email post. This post was already emailed.")
-}
-
-/// After the post is saved: stores `asked` when the post is being published (it was not live
-/// before, and is published or scheduled now); drops an unsent request when the post is back
-/// to draft, so publishing it later emails only if asked again, as in Ghost.
-pub async fn record(
-    state: &AppState,
-    before: Option<&Post>,
-    after: &Post,
-    stored: Option<PostNewsletter>,
-    asked: Option<NewsletterRequest>,
-    now: DateTime<Utc>,
-) -> Result<(), GhostError> {
-    let sent = stored.as_ref().is_some_and(|n| n.sent_at.is_some());
-    if after.status == Status::Draft && stored.is_some() && !sent {
-        state.store.clear_post_newsletter(&after.id).await?;
-        return Ok(());
-    }
-    let publishing = after.status == Status::Published && !before.is_some_and(|b| b.is_live(now));
-    // `check` refused a change to a sent request; the store refuses one that raced it.
-    if let Some(asked) = asked.filter(|_| publishing && !sent)
-        && !state
-            .store
-            .set_post_newsletter(&after.id, &asked, now)
-            .await?
-    {
-        return Err(already_sent());
-    }
-    Ok(())
 }
 
 /// Sets `newsletter` and `email_segment` on an Admin post. There is no newsletters table yet,

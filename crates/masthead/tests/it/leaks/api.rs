@@ -69,9 +69,17 @@ pub async fn webhook_bodies_show_only_the_free_part(
     }
     for (_, slug, _) in probes {
         let post = app.state.store.post_by_slug(slug).await.unwrap().unwrap();
-        let emitter = app.state.ops().emitter();
-        masthead::webhooks::emit::post_changed(&emitter, Some(&post), Some(&post)).await;
-        masthead::webhooks::emit::post_changed(&emitter, Some(&post), None).await;
+        let url = &app.state.config.public_url;
+        let now = Utc::now();
+        let edited = masthead::webhooks::emit::post_outgoing(url, Some(&post), Some(&post), now);
+        let deleted = masthead::webhooks::emit::post_outgoing(url, Some(&post), None, now);
+        for out in edited.iter().chain(&deleted) {
+            app.state
+                .store
+                .enqueue_webhook_event(out.event, &out.body, now)
+                .await
+                .unwrap();
+        }
     }
     let queued = app
         .state
