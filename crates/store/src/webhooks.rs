@@ -46,10 +46,6 @@ macro_rules! queue_outgoing {
         queued
     }};
 }
-#[expect(
-    unused_imports,
-    reason = "writes that fire events (posts, members, subscriptions) queue them with it in their own transaction"
-)]
 pub(crate) use queue_outgoing;
 
 /// A registered webhook, as the Admin API shows it.
