@@ -31,15 +31,12 @@ pub struct MemberChanges<'a> {
     pub subscription: Option<&'a Subscription>,
 }
 
-/// Inside the open transaction `$tx`: gives the member `$id` the subscription `$sub` if any,
-/// reads them back with their subscription, queues what `$announce` makes of them, and
+/// Inside the open transaction `$tx`: reads the member `$id` back, gives them the subscription
+/// `$sub` if any, reads that back, queues what `$announce` makes of them, and
 /// commits. Evaluates to `Option<Announced>` (`None`, rolled back: no such member).
 macro_rules! finish {
     ($tx:ident, $id:expr, $sub:expr, $now:expr, $announce:expr) => {{
         let id: &str = $id;
-        if let Some(sub) = $sub {
-            put_subscription_sql!(&mut *$tx, id, sub, $now);
-        }
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1");
         let row: Option<MemberRow> = sqlx::query_as(&sql)
             .bind(id)
@@ -52,6 +49,9 @@ macro_rules! finish {
             }
             Some(row) => {
                 let member = Member::try_from(row)?;
+                if let Some(sub) = $sub {
+                    put_subscription_sql!(&mut *$tx, id, sub, $now);
+                }
                 let sql = format!(
                     "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE member_id = $1"
                 );
