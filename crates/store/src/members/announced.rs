@@ -6,9 +6,10 @@
 use super::{MEMBER_COLUMNS, MemberRow};
 use crate::billing::{COLUMNS as SUBSCRIPTION_COLUMNS, SubscriptionRow};
 use crate::billing::{bind_subscription, put_subscription_sql};
+use crate::connect::Db;
 use crate::time::to_micros;
 use crate::webhooks::{Outgoing, queue_outgoing};
-use crate::{Store, StoreError, on_pool};
+use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use domain::billing::Subscription;
 use domain::{Email, Member};
@@ -69,6 +70,24 @@ macro_rules! finish {
     }};
 }
 
+/// Runs `$body` with `$tx`, a transaction that holds the write lock from its start: on SQLite
+/// `BEGIN IMMEDIATE`, so that a read followed by a write is never refused as "database is
+/// locked" when another process wrote meanwhile.
+macro_rules! in_write_tx {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite { write, .. } => {
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                $body
+            }
+            Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                $body
+            }
+        }
+    };
+}
+
 impl Store {
     /// Adds a member, or keeps the one that already has this email as they are; gives them
     /// `subscription` when given; and queues the events `announce` builds from the member and
@@ -82,8 +101,7 @@ impl Store {
         now: DateTime<Utc>,
         announce: impl FnOnce(&Member, Option<&Subscription>) -> Vec<Outgoing>,
     ) -> Result<Announced, StoreError> {
-        let done = on_pool!(&self.db, write, |p| {
-            let mut tx = p.begin().await?;
+        let done = in_write_tx!(&self.db, |tx| {
             sqlx::query(
                 "INSERT INTO members (id, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
                  ON CONFLICT (email) DO NOTHING",
@@ -117,8 +135,7 @@ impl Store {
         let set = |column: &str| {
             format!("UPDATE members SET {column} = $1, updated_at = $2 WHERE id = $3")
         };
-        let done = on_pool!(&self.db, write, |p| {
-            let mut tx = p.begin().await?;
+        let done = in_write_tx!(&self.db, |tx| {
             if let Some(name) = changes.name {
                 sqlx::query(&set("name"))
                     .bind(name.trim())
@@ -148,8 +165,7 @@ impl Store {
         events: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        on_pool!(&self.db, write, |p| {
-            let mut tx = p.begin().await?;
+        in_write_tx!(&self.db, |tx| {
             sqlx::query("DELETE FROM members WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
