@@ -49,13 +49,15 @@ macro_rules! put_subscription_sql {
     }};
 }
 
+pub(crate) use {bind_subscription, put_subscription_sql};
+
 // After the macros, which it uses.
 mod events;
 
 pub use events::{StripeApplied, StripeEventRecord};
 
 #[derive(sqlx::FromRow, Clone)]
-struct SubscriptionRow {
+pub(crate) struct SubscriptionRow {
     tier: String,
     status: String,
     stripe_subscription_id: Option<String>,
@@ -67,7 +69,7 @@ struct SubscriptionRow {
     last_event_at: Option<i64>,
 }
 
-const COLUMNS: &str = "tier, status, stripe_subscription_id, stripe_customer_id, current_period_end, \
+pub(crate) const COLUMNS: &str = "tier, status, stripe_subscription_id, stripe_customer_id, current_period_end, \
     past_due_since, comped_until, cancel_at_period_end, last_event_at";
 
 impl TryFrom<SubscriptionRow> for Subscription {

@@ -34,6 +34,7 @@ pub use changes::{FeedPosition, LATE_COMMIT_MICROS, StatusChange};
 pub use connect::{Backend, Db};
 pub use error::StoreError;
 pub use keys::{ApiKey, KeyKind, NewKey};
+pub use members::{Announced, MemberChanges};
 pub use newsletters::PostNewsletter;
 pub use posts::PostFilter;
 pub use reading::Gift;

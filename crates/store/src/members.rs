@@ -5,6 +5,10 @@ use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{Email, Member, Slug, Tier};
 
+mod announced;
+
+pub use announced::{Announced, MemberChanges};
+
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     id: String,

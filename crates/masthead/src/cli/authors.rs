@@ -2,14 +2,12 @@
 //! authors by (`authors: ['jane@…']`), until staff accounts exist.
 
 use super::DbArgs;
-use crate::compose::new_id;
 use crate::config::Config;
+use crate::ops::{Ops, OpsError, authors};
 use crate::state::open_store;
-use anyhow::{Context, Result, bail};
-use chrono::Utc;
+use anyhow::{Result, anyhow};
 use clap::Subcommand;
 use domain::{Author, Email, Slug};
-use store::{Store, StoreError};
 
 #[derive(Subcommand, Debug)]
 pub enum AuthorCommand {
@@ -53,8 +51,15 @@ pub async fn run(cmd: AuthorCommand) -> Result<()> {
             slug,
             email,
         } => {
-            let store = open_store(&Config::resolve(&db.overrides())?).await?;
-            let result = add(&store, &name, slug.as_deref(), email.as_deref()).await;
+            let config = Config::resolve(&db.overrides())?;
+            let store = open_store(&config).await?;
+            let result = add(
+                &Ops::detached(&store, &config.public_url),
+                &name,
+                slug.as_deref(),
+                email.as_deref(),
+            )
+            .await;
             store.close().await;
             let author = result?;
             println!("{} is an author (slug {}).", author.name, author.slug);
@@ -65,8 +70,15 @@ pub async fn run(cmd: AuthorCommand) -> Result<()> {
             name,
             email,
         } => {
-            let store = open_store(&Config::resolve(&db.overrides())?).await?;
-            let result = edit(&store, &slug, name.as_deref(), email.as_deref()).await;
+            let config = Config::resolve(&db.overrides())?;
+            let store = open_store(&config).await?;
+            let result = edit(
+                &Ops::detached(&store, &config.public_url),
+                &slug,
+                name.as_deref(),
+                email.as_deref(),
+            )
+            .await;
             store.close().await;
             result?;
             println!("Author {slug} is changed.");
@@ -87,59 +99,41 @@ pub async fn run(cmd: AuthorCommand) -> Result<()> {
 }
 
 /// Adds an author named `name`, with the slug given or one made from the name.
-async fn add(store: &Store, name: &str, slug: Option<&str>, email: Option<&str>) -> Result<Author> {
-    let name = name.trim();
-    if name.is_empty() {
-        bail!("an author needs a name");
-    }
-    let slug = match slug {
-        Some(s) => Slug::parse(s.trim())?,
-        None => Slug::from_text(name),
-    };
+async fn add(ops: &Ops<'_>, name: &str, slug: Option<&str>, email: Option<&str>) -> Result<Author> {
+    let slug = slug.map(|s| Slug::parse(s.trim())).transpose()?;
     let email = email.map(Email::parse).transpose()?;
-    let author = Author {
-        id: new_id(),
-        slug,
-        name: name.to_owned(),
-        bio: String::new(),
-        credentials: String::new(),
-        avatar: None,
-        website: None,
-    };
-    let created = store
-        .create_author(&author, email.as_ref().map(Email::as_str), Utc::now())
-        .await;
-    taken(created, "slug or email")?;
-    Ok(author)
+    authors::add(ops, name, slug, email.as_ref())
+        .await
+        .map_err(explained)
 }
 
 /// Renames an author or sets their email (an empty one removes it).
-async fn edit(store: &Store, slug: &str, name: Option<&str>, email: Option<&str>) -> Result<()> {
-    let author = store.author_by_slug(slug).await?.with_context(|| {
-        format!("no author has the slug {slug:?}; `masthead author list` shows them")
-    })?;
-    if let Some(email) = email {
-        let email = match email.trim() {
-            "" => None,
-            e => Some(Email::parse(e)?),
-        };
-        let set = store
-            .set_author_email(&author.id, email.as_ref().map(Email::as_str))
-            .await;
-        taken(set.map(|_| ()), "email")?;
-    }
-    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
-        store.rename_author(&author.id, name, Utc::now()).await?;
-    }
-    Ok(())
+async fn edit(ops: &Ops<'_>, slug: &str, name: Option<&str>, email: Option<&str>) -> Result<()> {
+    let email = match email.map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(e) => Some(Some(Email::parse(e)?)),
+    };
+    let changes = authors::Changes {
+        name: name.map(str::to_owned),
+        email,
+    };
+    authors::edit(ops, slug, changes)
+        .await
+        .map_err(|err| match err {
+            OpsError::NotFound(_) => {
+                anyhow!("no author has the slug {slug:?}; `masthead author list` shows them")
+            }
+            other => explained(other),
+        })
 }
 
-/// A store result, with a clash on a unique `what` explained.
-fn taken(result: Result<(), StoreError>, what: &str) -> Result<()> {
-    match result {
-        Err(StoreError::Conflict(_)) => {
-            bail!("another author already has this {what}; `masthead author list` shows them")
+/// An error for the terminal, a clash pointing to the list of authors.
+fn explained(err: OpsError) -> anyhow::Error {
+    match err {
+        OpsError::Conflict(message) => {
+            anyhow!("{message}; `masthead author list` shows them")
         }
-        other => Ok(other?),
+        other => other.into(),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::DbArgs;
 use crate::config::Config;
+use crate::ops::{Ops, OpsError, keys};
 use crate::state::open_store;
 use anyhow::Result;
 use chrono::Utc;
@@ -46,7 +47,9 @@ pub async fn run(cmd: KeyCommand) -> Result<()> {
             db.clone()
         }
     };
-    let store = open_store(&Config::resolve(&db.overrides())?).await?;
+    let config = Config::resolve(&db.overrides())?;
+    let store = open_store(&config).await?;
+    let ops = Ops::detached(&store, &config.public_url);
     let now = Utc::now();
     match cmd {
         KeyCommand::Create { content, admin, .. } => {
@@ -55,7 +58,7 @@ pub async fn run(cmd: KeyCommand) -> Result<()> {
                 (Some(name), None) => (name, false),
                 (None, None) => anyhow::bail!("pass --content NAME or --admin NAME"),
             };
-            let made = crate::ghost::keys::create(&store, &name, is_admin, now).await?;
+            let made = keys::create(&ops, &name, is_admin, now).await?;
             println!("{}", made.secret);
             eprintln!(
                 "Created {} key {} ({:?}). Keep it now: it is not shown again.",
@@ -81,10 +84,12 @@ pub async fn run(cmd: KeyCommand) -> Result<()> {
             }
         }
         KeyCommand::Revoke { id, .. } => {
-            anyhow::ensure!(
-                store.revoke_api_key(id.trim(), now).await?,
-                "no active key has the id {id:?}; `masthead key list` shows the ids"
-            );
+            match keys::revoke(&ops, id.trim(), now).await {
+                Err(OpsError::NotFound(_)) => anyhow::bail!(
+                    "no active key has the id {id:?}; `masthead key list` shows the ids"
+                ),
+                other => other?,
+            }
             println!("Revoked key {}.", id.trim());
         }
     }

@@ -1,11 +1,10 @@
 //! API key secrets: content keys are 26 hex characters (what `@tryghost/content-api` checks),
 //! admin keys `id:secret` with a 24-hex id and a 64-hex secret (what `@tryghost/admin-api`
-//! checks). Only hashes of content keys are stored.
+//! checks). Only hashes of content keys are stored (`ops::keys` stores them).
 
-use crate::members::crypto;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use store::{ApiKey, KeyKind, NewKey, Store};
+use store::{ApiKey, KeyKind};
 
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -40,19 +39,39 @@ pub struct Created {
     pub secret: String,
 }
 
-/// Creates and stores a content key (`admin` false) or an admin key named `name`.
-pub async fn create(
-    store: &Store,
-    name: &str,
-    admin: bool,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Created> {
+/// A key needs a name, to tell it apart in `masthead key list`.
+#[derive(Debug, thiserror::Error)]
+#[error("a key needs a name, e.g. the integration that uses it")]
+pub struct Unnamed;
+
+/// A key made but not yet stored: the record and the raw secret (to hash, and for an admin
+/// key to keep for verifying its tokens).
+pub struct NewKey {
+    pub key: ApiKey,
+    pub raw_secret: String,
+}
+
+impl NewKey {
+    /// What to hand the integration: the content key, or the admin key as `id:secret`.
+    pub fn created(self) -> Created {
+        let secret = match self.key.kind {
+            KeyKind::Admin => format!("{}:{}", self.key.id, self.raw_secret),
+            KeyKind::Content => self.raw_secret,
+        };
+        Created {
+            key: self.key,
+            secret,
+        }
+    }
+}
+
+/// Makes a content key (`admin` false) or an admin key named `name`, created at `now`.
+pub fn new_key(name: &str, admin: bool, now: DateTime<Utc>) -> Result<NewKey, Unnamed> {
     let name = name.trim();
-    anyhow::ensure!(
-        !name.is_empty(),
-        "a key needs a name, e.g. the integration that uses it"
-    );
-    let (kind, secret) = if admin {
+    if name.is_empty() {
+        return Err(Unnamed);
+    }
+    let (kind, raw_secret) = if admin {
         (KeyKind::Admin, new_admin_secret())
     } else {
         (KeyKind::Content, new_content_key())
@@ -61,21 +80,9 @@ pub async fn create(
         id: new_id(),
         kind,
         name: name.to_owned(),
-        hint: hint(&secret),
+        hint: hint(&raw_secret),
         created_at: now,
         revoked_at: None,
     };
-    store
-        .create_api_key(&NewKey {
-            key: &key,
-            secret_hash: &crypto::hash(&secret),
-            admin_secret: admin.then_some(secret.as_str()),
-        })
-        .await?;
-    let secret = if admin {
-        format!("{}:{secret}", key.id)
-    } else {
-        secret
-    };
-    Ok(Created { key, secret })
+    Ok(NewKey { key, raw_secret })
 }

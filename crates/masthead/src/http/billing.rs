@@ -1,20 +1,18 @@
-//! Paying: Stripe Checkout and the Billing Portal for members, and Stripe's webhooks, applied
-//! through the pure `domain::billing` state machine.
+//! Paying: Stripe Checkout and the Billing Portal for members (redirects to Stripe; nothing is
+//! written), and Stripe's webhooks: verified and parsed here, applied by `ops::billing`.
 
 use super::AppError;
 use super::member_form::MemberForm;
 use super::reader::Reader;
-use crate::billing::apply::{self, Applied};
-use crate::billing::stripe::{CheckoutRequest, StripeClient};
+use crate::billing::stripe::{CheckoutRequest, StripeClient, StripeError};
 use crate::billing::webhook;
+use crate::ops::billing;
 use crate::state::AppState;
-use crate::webhooks::emit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use domain::billing::BillingEvent;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -89,7 +87,7 @@ pub async fn checkout(
     let url = stripe
         .create_checkout_session(&request)
         .await
-        .map_err(anyhow::Error::from)?;
+        .map_err(stripe_failed)?;
     Ok(redirect(&url))
 }
 
@@ -110,7 +108,7 @@ pub async fn portal(
     let url = stripe
         .create_portal_session(&customer, &format!("{}/account/", state.config.public_url))
         .await
-        .map_err(anyhow::Error::from)?;
+        .map_err(stripe_failed)?;
     Ok(redirect(&url))
 }
 
@@ -160,12 +158,7 @@ pub async fn webhook(
                 .into_response());
         }
     };
-    let applied = apply::apply_event(&state.store, &event, now).await?;
-    // A subscription may have changed: what a signed-in member may read is looked up again.
-    state.cache.forget_sessions();
-    if applied.fresh {
-        announce(&state, &event.kind, &applied).await?;
-    }
+    let applied = billing::apply_stripe_event(&state.ops(), &event, now).await?;
     tracing::info!(stripe.event = %event.id, fresh = applied.fresh, changed = applied.after.is_some(), "Stripe webhook");
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
@@ -178,31 +171,9 @@ pub async fn webhook(
         .into_response())
 }
 
-/// Fires the webhooks for what a fresh event changed, from the subscription it saw and made.
-async fn announce(
-    state: &AppState,
-    kind: &BillingEvent,
-    applied: &Applied,
-) -> Result<(), AppError> {
-    let Some(id) = &applied.member_id else {
-        return Ok(());
-    };
-    let Some(m) = state.store.member_by_id(id).await? else {
-        return Ok(());
-    };
-    let emitter = state.ops().emitter();
-    let before = applied.before.as_ref();
-    if let Some(sub) = &applied.after {
-        let member_before = emit::member_snapshot_holding(&emitter, &m, before).await;
-        emit::subscription_changed(&emitter, &m, before, sub).await;
-        emit::member_changed(&emitter, member_before, Some(&m)).await;
-    }
-    if let (BillingEvent::InvoicePaymentFailed { .. }, Some(sub)) =
-        (kind, applied.after.as_ref().or(before))
-    {
-        emit::payment_failed(&emitter, &m, before, sub).await;
-    }
-    Ok(())
+/// A Stripe API call that failed: logged, and a 500 for the member.
+fn stripe_failed(err: StripeError) -> AppError {
+    AppError::Internal(err.into())
 }
 
 fn urlencode(s: &str) -> String {

@@ -5,16 +5,13 @@
 
 use super::AppError;
 use super::reader::grace;
-use crate::compose::new_id;
+use crate::ops::gifts;
 use crate::state::AppState;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::access::{MemberAccess, Viewer, decide};
 use domain::{Access, Post};
 use serde_json::{Value, json};
 use store::Gift;
-
-pub const GIFT_DAYS: i64 = 30;
-pub const MONTHLY_QUOTA: u32 = 10;
 
 /// The gift link URL for a gift id.
 pub fn url(state: &AppState, slug: &str, gift_id: &str) -> String {
@@ -70,15 +67,7 @@ pub async fn unlocks(
 
 /// How many more gift links the member may create in the current 30 days.
 pub async fn remaining(state: &AppState, member_id: &str) -> Result<u32, AppError> {
-    let since = Utc::now() - Duration::days(30);
-    let made = state
-        .store
-        .gifts_of(member_id)
-        .await?
-        .iter()
-        .filter(|g| g.created_at > since)
-        .count() as u32;
-    Ok(MONTHLY_QUOTA.saturating_sub(made))
+    Ok(gifts::remaining(&state.ops(), member_id, Utc::now()).await?)
 }
 
 /// Creates a gift for `post_id`; `None` when the quota is used up.
@@ -87,20 +76,7 @@ pub async fn create(
     member_id: &str,
     post_id: &str,
 ) -> Result<Option<Gift>, AppError> {
-    if remaining(state, member_id).await? == 0 {
-        return Ok(None);
-    }
-    let now = Utc::now();
-    let gift = Gift {
-        id: new_id(),
-        member_id: member_id.to_owned(),
-        post_id: post_id.to_owned(),
-        created_at: now,
-        expires_at: now + Duration::days(GIFT_DAYS),
-        revoked: false,
-    };
-    state.store.create_gift(&gift).await?;
-    Ok(Some(gift))
+    Ok(gifts::create(&state.ops(), member_id, post_id, Utc::now()).await?)
 }
 
 /// The member's live gift links as the account page lists them.
@@ -188,7 +164,7 @@ pub async fn revoke_gift(
     let Some(current) = &reader.member else {
         return Ok(Redirect::to("/signin/").into_response());
     };
-    state.store.revoke_gift(&current.member.id, &f.id).await?;
+    gifts::revoke(&state.ops(), &current.member.id, &f.id).await?;
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Redirect::to("/account/?done=revoked"),

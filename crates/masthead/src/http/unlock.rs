@@ -6,6 +6,7 @@ use super::reader::Reader;
 use super::session::cookie;
 use super::{AppError, gifts};
 use crate::cache;
+use crate::ops;
 use crate::state::AppState;
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Duration, Utc};
@@ -109,10 +110,7 @@ pub async fn record(
     let mut jar = reader.jar.clone();
     let used = match (plan.viewer.meter, &reader.member, &plan.anonymous_reads) {
         (Meter::Remaining(left), Some(current), _) => {
-            state
-                .store
-                .record_meter_read(&current.member.id, &view.id, now)
-                .await?;
+            ops::gifts::count_metered_read(&state.ops(), &current.member.id, &view.id, now).await?;
             plan.limit - left + 1
         }
         (Meter::Remaining(_), None, Some((start, ids))) => {

@@ -1,12 +1,16 @@
 //! Members as staff, the CLI and members themselves change them: add, edit, comp and delete.
-//! Each fires its webhook event (`member.added`, `member.edited`, `member.deleted`); a change to
-//! what a member may read also forgets the remembered session classes.
+//! Each queues its webhook event (`member.added`, `member.edited`, `member.deleted`) in the
+//! write's own transaction; a change to what a member may read also forgets the remembered
+//! session classes.
 
 use super::{Ops, OpsError};
 use crate::compose::new_id;
 use crate::webhooks::emit;
 use chrono::{DateTime, Utc};
+use domain::billing::Subscription;
 use domain::{Email, Member, Slug, Tier};
+use serde_json::Value;
+use store::{MemberChanges, Outgoing};
 
 /// A change to a member: each field given is set.
 #[derive(Debug, Default)]
@@ -24,25 +28,34 @@ pub struct Comped {
 }
 
 /// Adds a member (the store keeps one that already has this address as it is), comped to
-/// `comp` when given, and fires `member.added`.
+/// `comp` when given, and queues `member.added`.
 pub async fn add(
     ops: &Ops<'_>,
     email: &Email,
     name: &str,
     comp: Option<&Slug>,
 ) -> Result<Member, OpsError> {
-    let member = ops
+    let tiers = ops.store.tiers().await?;
+    let comp = comp.map(|tier| domain::billing::comp(tier.clone(), None));
+    let done = ops
         .store
-        .create_member(&new_id(), email, name, Utc::now())
+        .add_member_announced(
+            &new_id(),
+            email,
+            name,
+            comp.as_ref(),
+            Utc::now(),
+            |m, sub| changed(None, m, sub, &tiers),
+        )
         .await?;
-    if let Some(tier) = comp {
-        grant(ops, &member, tier, None).await?;
+    if comp.is_some() {
+        ops.forget_sessions();
     }
-    emit::member_changed(&ops.emitter(), None, Some(&member)).await;
-    Ok(member)
+    wake(ops, done.queued);
+    Ok(done.member)
 }
 
-/// Changes `member`'s name, email or comp, and fires `member.edited` if what webhooks show
+/// Changes `member`'s name, email or comp, and queues `member.edited` if what webhooks show
 /// changed. An email another member has is refused before anything changes.
 pub async fn edit(ops: &Ops<'_>, member: &Member, changes: Changes) -> Result<Member, OpsError> {
     let new_email = changes.email.filter(|e| *e != member.email);
@@ -51,31 +64,29 @@ pub async fn edit(ops: &Ops<'_>, member: &Member, changes: Changes) -> Result<Me
     {
         return Err(OpsError::Conflict("Another member has that email.".into()));
     }
-    let before = emit::member_snapshot(&ops.emitter(), member).await;
-    if let Some(name) = &changes.name {
-        ops.store
-            .set_member_name(&member.id, name, Utc::now())
-            .await?;
-    }
-    if let Some(email) = &new_email {
-        ops.store
-            .set_member_email(&member.id, email, Utc::now())
-            .await?;
-    }
-    let after = ops
+    let (before, tiers) = shown(ops, member).await?;
+    let comp = changes.comp.map(|tier| domain::billing::comp(tier, None));
+    let write = MemberChanges {
+        name: changes.name.as_deref(),
+        email: new_email.as_ref(),
+        subscription: comp.as_ref(),
+    };
+    let done = ops
         .store
-        .member_by_id(&member.id)
+        .edit_member_announced(&member.id, write, Utc::now(), |m, sub| {
+            changed(Some(&before), m, sub, &tiers)
+        })
         .await?
         .ok_or(OpsError::NotFound("Member"))?;
-    if let Some(tier) = &changes.comp {
-        grant(ops, &after, tier, None).await?;
+    if comp.is_some() {
+        ops.forget_sessions();
     }
-    emit::member_changed(&ops.emitter(), before, Some(&after)).await;
-    Ok(after)
+    wake(ops, done.queued);
+    Ok(done.member)
 }
 
 /// Gives the member at `email` the tier `tier` (a slug) for free, until `until` or for good,
-/// adding the member when there is none; fires `member.added` or `member.edited`.
+/// adding the member when there is none; queues `member.added` or `member.edited`.
 pub async fn comp(
     ops: &Ops<'_>,
     email: &Email,
@@ -95,44 +106,80 @@ pub async fn comp(
             known.join(", ")
         )));
     };
-    let existing = ops.store.member_by_email(email).await?;
-    let before = match &existing {
-        Some(m) => emit::member_snapshot(&ops.emitter(), m).await,
-        None => None,
-    };
-    let member = match existing {
-        Some(m) => m,
-        None => {
+    let grant = domain::billing::comp(tier.slug.clone(), until);
+    let now = Utc::now();
+    let done = match ops.store.member_by_email(email).await? {
+        Some(m) => {
+            let (before, tiers) = shown(ops, &m).await?;
+            let write = MemberChanges {
+                subscription: Some(&grant),
+                ..MemberChanges::default()
+            };
             ops.store
-                .create_member(&new_id(), email, "", Utc::now())
+                .edit_member_announced(&m.id, write, now, |m, sub| {
+                    changed(Some(&before), m, sub, &tiers)
+                })
+                .await?
+                .ok_or(OpsError::NotFound("Member"))?
+        }
+        None => {
+            let tiers = ops.store.tiers().await?;
+            ops.store
+                .add_member_announced(&new_id(), email, "", Some(&grant), now, |m, sub| {
+                    changed(None, m, sub, &tiers)
+                })
                 .await?
         }
     };
-    grant(ops, &member, &tier.slug, until).await?;
-    emit::member_changed(&ops.emitter(), before, Some(&member)).await;
-    Ok(Comped { member, tier })
-}
-
-/// Deletes `member` (their sessions and subscription go with them) and fires `member.deleted`.
-pub async fn delete(ops: &Ops<'_>, member: &Member) -> Result<(), OpsError> {
-    let before = emit::member_snapshot(&ops.emitter(), member).await;
-    ops.store.delete_member(&member.id).await?;
     ops.forget_sessions();
-    emit::member_changed(&ops.emitter(), before, None).await;
-    Ok(())
+    wake(ops, done.queued);
+    Ok(Comped {
+        member: done.member,
+        tier,
+    })
 }
 
-/// Gives `member` the tier for free; their signed-in sessions get the new access class at once.
-async fn grant(
-    ops: &Ops<'_>,
-    member: &Member,
-    tier: &Slug,
-    until: Option<DateTime<Utc>>,
-) -> Result<(), OpsError> {
-    let comp = domain::billing::comp(tier.clone(), until);
-    ops.store
-        .put_subscription(&member.id, &comp, Utc::now())
+/// Deletes `member` (their sessions and subscription go with them) and queues `member.deleted`.
+pub async fn delete(ops: &Ops<'_>, member: &Member) -> Result<(), OpsError> {
+    let (before, _) = shown(ops, member).await?;
+    let events: Vec<Outgoing> = emit::member_outgoing(Some(&before), None)
+        .into_iter()
+        .collect();
+    let queued = ops
+        .store
+        .delete_member_announced(&member.id, &events, Utc::now())
         .await?;
     ops.forget_sessions();
+    wake(ops, queued);
     Ok(())
+}
+
+/// The member as webhooks show them now, and the tiers that showing names.
+async fn shown(ops: &Ops<'_>, member: &Member) -> Result<(Value, Vec<Tier>), OpsError> {
+    let tiers = ops.store.tiers().await?;
+    let sub = ops.store.subscription(&member.id).await?;
+    Ok((emit::member_shown(member, sub.as_ref(), &tiers), tiers))
+}
+
+/// The event for a member shown as `before` and now as `m` holding `sub`.
+fn changed(
+    before: Option<&Value>,
+    m: &Member,
+    sub: Option<&Subscription>,
+    tiers: &[Tier],
+) -> Vec<Outgoing> {
+    let after = emit::member_shown(m, sub, tiers);
+    emit::member_outgoing(before, Some(&after))
+        .into_iter()
+        .collect()
+}
+
+/// Wakes this process's deliverer when a committed write queued deliveries (a detached caller
+/// has none: a server's deliverer finds them within a second).
+pub(super) fn wake(ops: &Ops<'_>, queued: usize) {
+    if queued > 0
+        && let Some(hooks) = ops.hooks
+    {
+        hooks.wake();
+    }
 }

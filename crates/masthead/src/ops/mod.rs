@@ -8,12 +8,25 @@
 //! - `signin` — sign-up, sign-in and email change by link, code or password.
 //! - `credentials` — a password set, an email changed: other sessions end, a notice goes out.
 //! - `sessions` — starting, rotating and ending members' sessions.
+//! - `billing` — a verified Stripe event applied, its webhook events queued with it.
+//! - `gifts` — gift links made and revoked, metered reads counted.
+//! - `tags`, `authors` — tags and authors added, changed and deleted.
+//! - `webhooks` — webhooks registered, changed and removed.
+//! - `keys` — API keys made and revoked.
+//! - `media` — uploaded images written to the media folder.
 
+pub mod authors;
+pub mod billing;
 pub mod credentials;
+pub mod gifts;
+pub mod keys;
+pub mod media;
 pub mod members;
 pub mod posts;
 pub mod sessions;
 pub mod signin;
+pub mod tags;
+pub mod webhooks;
 
 use crate::cache::PageCache;
 use crate::members::crypto::HashError;

@@ -1,16 +1,17 @@
-//! Firing events: the writers of members and subscriptions call these after their write
-//! has committed, through an `Emitter` (`ops::Ops::emitter`; a detached one in CLI commands,
-//! whose events a running server's deliverer finds within a second); post writes queue theirs
-//! in their own transaction instead, built by `post_outgoing`. Each event
-//! is queued in the store for every hook following it (the durable queue the deliverer works
-//! through) and the deliverer is woken. A failure to queue is logged, never the writer's
+//! Firing events. Post, member and subscription writes queue theirs in their own transaction,
+//! built by the pure `post_outgoing`, `member_outgoing` and `subscription_outgoing`. Writers
+//! that cannot yet (sign-up by link, the scheduled-post watcher) call the async functions after
+//! their write has committed, through an `Emitter` (`ops::Ops::emitter`). Each event is queued
+//! in the store for every hook following it (the durable queue the deliverer works through) and
+//! the deliverer is woken. A failure to queue after the commit is logged, never the writer's
 //! failure: the write itself has happened.
 
 use super::payload;
+use crate::ghost::shapes;
 use chrono::{DateTime, Utc};
 use domain::billing::Subscription;
 use domain::webhook::{PostState, post_events, subscription_event, went_live_event};
-use domain::{Member, Post, PostKind, WebhookEvent};
+use domain::{Member, Post, PostKind, Tier, WebhookEvent};
 use serde_json::Value;
 use std::sync::Arc;
 use store::{Outgoing, Store};
@@ -122,21 +123,8 @@ pub async fn member_snapshot(state: &Emitter<'_>, m: &Member) -> Option<Value> {
         .ok()
 }
 
-/// The member as webhooks showed them while holding `sub`: the previous side of a subscription
-/// change that is already committed.
-pub async fn member_snapshot_holding(
-    state: &Emitter<'_>,
-    m: &Member,
-    sub: Option<&Subscription>,
-) -> Option<Value> {
-    payload::member_holding(state.store, m, sub)
-        .await
-        .inspect_err(|err| tracing::warn!(error = %err, "a member could not be read for webhooks"))
-        .ok()
-}
-
-/// A member was added (`before` `None`), edited, or deleted (`after` `None`). An edit that
-/// changed nothing webhooks show fires nothing.
+/// A member was added (`before` `None`), edited, or deleted (`after` `None`), and the write has
+/// committed. An edit that changed nothing webhooks show fires nothing.
 pub async fn member_changed(state: &Emitter<'_>, before: Option<Value>, after: Option<&Member>) {
     let after = match after {
         Some(m) => match member_snapshot(state, m).await {
@@ -145,61 +133,66 @@ pub async fn member_changed(state: &Emitter<'_>, before: Option<Value>, after: O
         },
         None => None,
     };
-    let event = match (&before, &after) {
-        (None, Some(_)) => WebhookEvent::MemberAdded,
-        (Some(_), None) => WebhookEvent::MemberDeleted,
-        (Some(old), Some(new)) if old != new => WebhookEvent::MemberEdited,
-        _ => return,
-    };
-    fire(
-        state,
-        event,
-        &payload::change("member", before.as_ref(), after.as_ref()),
-    )
-    .await;
-}
-
-/// What a member's subscription became, from Stripe's webhooks.
-pub async fn subscription_changed(
-    state: &Emitter<'_>,
-    member: &Member,
-    before: Option<&Subscription>,
-    after: &Subscription,
-) {
-    if let Some(event) = subscription_event(before, after) {
-        subscription_fire(state, event, member, before, after).await;
+    if let Some((event, body)) = member_change(before.as_ref(), after.as_ref()) {
+        fire(state, event, &body).await;
     }
 }
 
-/// Stripe could not collect a payment for the member's subscription (`after`: what the
-/// subscription became, e.g. past due).
-pub async fn payment_failed(
-    state: &Emitter<'_>,
-    member: &Member,
-    before: Option<&Subscription>,
-    after: &Subscription,
-) {
-    subscription_fire(state, WebhookEvent::PaymentFailed, member, before, after).await;
+/// The member as webhooks show them while holding `sub` (the Admin API's shape).
+pub fn member_shown(m: &Member, sub: Option<&Subscription>, tiers: &[Tier]) -> Value {
+    shapes::member(m, sub, tiers)
 }
 
-async fn subscription_fire(
-    state: &Emitter<'_>,
-    event: WebhookEvent,
-    member: &Member,
-    before: Option<&Subscription>,
-    after: &Subscription,
-) {
-    let (Some(shown), Ok(tiers)) = (
-        member_snapshot(state, member).await,
-        state.store.tiers().await,
-    ) else {
-        tracing::error!(%event, "a subscription webhook could not be built; its receivers will not hear of it");
-        return;
-    };
-    fire(
-        state,
+/// The event a member write fires, for a write queued in its own transaction: `member.added`
+/// (`before` `None`), `member.edited` or `member.deleted` (`after` `None`), from the member as
+/// `member_shown` showed them before and after; none when an edit changed nothing shown.
+pub fn member_outgoing(before: Option<&Value>, after: Option<&Value>) -> Option<Outgoing> {
+    member_change(before, after).map(|(event, body)| Outgoing {
         event,
-        &payload::subscription(shown, before, after, &tiers),
-    )
-    .await;
+        body: body.to_string(),
+    })
+}
+
+fn member_change(before: Option<&Value>, after: Option<&Value>) -> Option<(WebhookEvent, Value)> {
+    let event = match (before, after) {
+        (None, Some(_)) => WebhookEvent::MemberAdded,
+        (Some(_), None) => WebhookEvent::MemberDeleted,
+        (Some(old), Some(new)) if old != new => WebhookEvent::MemberEdited,
+        _ => return None,
+    };
+    Some((event, payload::change("member", before, after)))
+}
+
+/// What a Stripe event that took `member`'s subscription from `before` to `after` (`None`: left
+/// it as it was) fires, queued with the change: the subscription's event and `member.edited`
+/// when it changed, then `member.payment_failed` for a failed payment. `member` is as the
+/// event left them.
+pub fn subscription_outgoing(
+    member: &Member,
+    tiers: &[Tier],
+    payment_failed: bool,
+    before: Option<&Subscription>,
+    after: Option<&Subscription>,
+) -> Vec<Outgoing> {
+    let held = after.or(before);
+    let shown = member_shown(member, held, tiers);
+    let body = |sub: &Subscription| payload::subscription(shown.clone(), before, sub, tiers);
+    let mut events = Vec::new();
+    if let Some(sub) = after {
+        if let Some(event) = subscription_event(before, sub) {
+            events.push(Outgoing {
+                event,
+                body: body(sub).to_string(),
+            });
+        }
+        let was = member_shown(member, before, tiers);
+        events.extend(member_outgoing(Some(&was), Some(&shown)));
+    }
+    if payment_failed && let Some(sub) = held {
+        events.push(Outgoing {
+            event: WebhookEvent::PaymentFailed,
+            body: body(sub).to_string(),
+        });
+    }
+    events
 }

@@ -6,8 +6,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::Value;
 
 pub async fn content_key(app: &TestApp) -> String {
-    masthead::ghost::keys::create(
-        &app.state.store,
+    masthead::ops::keys::create(
+        &app.state.ops(),
         "test front end",
         false,
         chrono::Utc::now(),
@@ -77,7 +77,7 @@ async fn content_keys_are_required_checked_and_revocable() {
         ghost_error(&wrong, StatusCode::UNAUTHORIZED, "UnauthorizedError"),
         "Unknown Content API Key"
     );
-    let made = masthead::ghost::keys::create(&app.state.store, "site", false, chrono::Utc::now())
+    let made = masthead::ops::keys::create(&app.state.ops(), "site", false, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(made.secret.len(), 26);

@@ -12,6 +12,7 @@
 use super::{COLUMNS, SubscriptionRow};
 use crate::connect::Db;
 use crate::time::to_micros;
+use crate::webhooks::{Outgoing, queue_outgoing};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use domain::billing::Subscription;
@@ -40,6 +41,8 @@ pub struct StripeApplied {
     pub before: Option<Subscription>,
     /// What the event made of it; `None` when it changed nothing.
     pub after: Option<Subscription>,
+    /// How many webhook deliveries the event's announcement queued with it.
+    pub queued: usize,
 }
 
 const INSERT_NEW: &str = "INSERT INTO subscriptions (member_id, tier, status, stripe_subscription_id, \
@@ -61,7 +64,7 @@ const UPDATE_IF_UNCHANGED: &str = "UPDATE subscriptions SET tier = $2, status = 
 /// One attempt inside the open transaction `$tx`: `Some(outcome)` once committed (or found to be
 /// a replay), `None` when the row changed under it and the transaction was rolled back.
 macro_rules! attempt {
-    ($tx:ident, $lock:expr, $event:expr, $now:expr, $decide:expr) => {{
+    ($tx:ident, $lock:expr, $event:expr, $now:expr, $decide:expr, $announce:expr) => {{
         let event: &StripeEventRecord<'_> = $event;
         let inserted = sqlx::query(
             "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) \
@@ -131,8 +134,13 @@ macro_rules! attempt {
                     }
                 };
                 if written {
+                    let events: Vec<Outgoing> = $announce(before.as_ref(), after.as_ref());
+                    let queued = queue_outgoing!($tx, &events, to_micros($now));
                     $tx.commit().await?;
-                    Some(StripeApplied::recorded(before, after))
+                    Some(StripeApplied {
+                        queued,
+                        ..StripeApplied::recorded(before, after)
+                    })
                 } else {
                     $tx.rollback().await?;
                     None
@@ -148,6 +156,7 @@ impl StripeApplied {
             fresh: false,
             before: None,
             after: None,
+            queued: 0,
         }
     }
 
@@ -156,6 +165,7 @@ impl StripeApplied {
             fresh: true,
             before,
             after,
+            queued: 0,
         }
     }
 }
@@ -174,15 +184,30 @@ impl Store {
         now: DateTime<Utc>,
         decide: impl Fn(Option<&Subscription>) -> Option<Subscription>,
     ) -> Result<StripeApplied, StoreError> {
+        self.apply_stripe_event_announced(event, now, decide, |_, _| Vec::new())
+            .await
+    }
+
+    /// `apply_stripe_event`, queueing the webhook events `announce` builds from the member's
+    /// subscription before and after the event in the same transaction (a transactional
+    /// outbox): they are delivered if and only if the change committed. `announce` is called
+    /// once per attempt that writes, and not for a replay or an event about no member.
+    pub async fn apply_stripe_event_announced(
+        &self,
+        event: StripeEventRecord<'_>,
+        now: DateTime<Utc>,
+        decide: impl Fn(Option<&Subscription>) -> Option<Subscription>,
+        announce: impl Fn(Option<&Subscription>, Option<&Subscription>) -> Vec<Outgoing>,
+    ) -> Result<StripeApplied, StoreError> {
         for _ in 0..ATTEMPTS {
             let outcome = match &self.db {
                 Db::Sqlite { write, .. } => {
                     let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
-                    attempt!(tx, "", &event, now, decide)
+                    attempt!(tx, "", &event, now, decide, announce)
                 }
                 Db::Postgres(pool) => {
                     let mut tx = pool.begin().await?;
-                    attempt!(tx, " FOR UPDATE", &event, now, decide)
+                    attempt!(tx, " FOR UPDATE", &event, now, decide, announce)
                 }
             };
             if let Some(outcome) = outcome {

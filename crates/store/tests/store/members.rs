@@ -248,3 +248,112 @@ async fn subscriptions_events_meter_and_gifts() {
     })
     .await;
 }
+
+/// A webhook following `event`, for the outbox tests.
+fn hook_following(event: domain::WebhookEvent) -> store::Webhook {
+    store::Webhook {
+        id: id(),
+        event,
+        target_url: domain::TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
+        name: None,
+        secret: None,
+        api_version: "v6".into(),
+        integration_id: None,
+        created_at: now(),
+        updated_at: now(),
+        last_triggered_at: None,
+        last_triggered_status: None,
+        last_triggered_error: None,
+    }
+}
+
+fn outgoing(event: domain::WebhookEvent, body: &str) -> store::Outgoing {
+    store::Outgoing {
+        event,
+        body: body.into(),
+    }
+}
+
+#[tokio::test]
+async fn member_writes_queue_their_events_in_their_own_transaction() {
+    use domain::WebhookEvent::{MemberAdded, MemberDeleted, MemberEdited};
+    each_backend(|store| async move {
+        for event in [MemberAdded, MemberAdded, MemberEdited] {
+            store.create_webhook(&hook_following(event)).await.unwrap();
+        }
+        let ada = domain::Email::parse("ada@example.com").unwrap();
+        let added = store
+            .add_member_announced("m1", &ada, "Ada", None, now(), |m, sub| {
+                assert_eq!((m.id.as_str(), sub), ("m1", None), "the member as written");
+                vec![outgoing(MemberAdded, r#"{"member":"m1"}"#)]
+            })
+            .await
+            .unwrap();
+        assert_eq!(added.member.name, "Ada");
+        assert_eq!(added.queued, 2, "one delivery per hook following the event");
+        let due = store.due_deliveries(now(), 10).await.unwrap();
+        assert_eq!(due.len(), 2);
+        assert!(
+            due.iter()
+                .all(|d| d.event == "member.added" && d.body == r#"{"member":"m1"}"#)
+        );
+
+        // A write that fails queues nothing, and changes nothing.
+        let grace = domain::Email::parse("grace@example.com").unwrap();
+        store
+            .add_member_announced("m2", &grace, "Grace", None, now(), |_, _| Vec::new())
+            .await
+            .unwrap();
+        let clash = store::MemberChanges {
+            name: Some("Renamed"),
+            email: Some(&ada),
+            subscription: None,
+        };
+        let failed = store
+            .edit_member_announced("m2", clash, now(), |_, _| {
+                vec![outgoing(MemberEdited, "{}")]
+            })
+            .await;
+        assert!(matches!(failed, Err(StoreError::Conflict(_))), "{failed:?}");
+        assert_eq!(store.due_deliveries(now(), 10).await.unwrap().len(), 2);
+        let grace_now = store.member_by_id("m2").await.unwrap().unwrap();
+        assert_eq!(
+            grace_now.name, "Grace",
+            "the name set before the clash is rolled back"
+        );
+
+        // The events are built from what the transaction leaves: here, a comp.
+        let comp = domain::billing::comp(Slug::parse("plus").unwrap(), None);
+        let comped = store::MemberChanges {
+            subscription: Some(&comp),
+            ..store::MemberChanges::default()
+        };
+        let edited = store
+            .edit_member_announced("m2", comped, now(), |m, sub| {
+                assert_eq!((m.id.as_str(), sub), ("m2", Some(&comp)));
+                vec![outgoing(MemberEdited, "{}")]
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(edited.queued, 1);
+        let none = store
+            .edit_member_announced("nobody", comped, now(), |_, _| {
+                vec![outgoing(MemberEdited, "{}")]
+            })
+            .await
+            .unwrap();
+        assert!(none.is_none(), "no such member: nothing written or queued");
+        assert_eq!(store.due_deliveries(now(), 10).await.unwrap().len(), 3);
+
+        let deleted = [outgoing(MemberDeleted, "{}")];
+        let queued = store
+            .delete_member_announced("m2", &deleted, now())
+            .await
+            .unwrap();
+        assert_eq!(queued, 0, "no hook follows member.deleted");
+        assert!(store.member_by_id("m2").await.unwrap().is_none());
+        assert!(store.subscription("m2").await.unwrap().is_none());
+    })
+    .await;
+}

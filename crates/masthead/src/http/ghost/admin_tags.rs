@@ -8,6 +8,7 @@ use crate::ghost::fields;
 use crate::ghost::params::{Params, pagination};
 use crate::ghost::shapes;
 use crate::http::extract::Segments;
+use crate::ops::tags;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -17,7 +18,6 @@ use chrono::Utc;
 use domain::{Slug, Tag, TagKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::StoreError;
 use store::query::{Cond, TagField, Test, Value as V};
 
 type Reply = Result<Response, GhostError>;
@@ -28,15 +28,6 @@ pub struct TagInput {
     name: Option<String>,
     slug: Option<String>,
     description: Option<String>,
-}
-
-fn saved(result: Result<(), StoreError>) -> Result<(), GhostError> {
-    match result {
-        Err(StoreError::Conflict(_)) => Err(GhostError::validation(
-            "Validation error, cannot save tag. Tag already exists.",
-        )),
-        other => Ok(other?),
-    }
 }
 
 async fn by(
@@ -136,7 +127,7 @@ pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Bod
         description: input.description.clone().unwrap_or_default(),
         kind: TagKind::Topic,
     };
-    saved(state.store.create_tag(&tag, Utc::now()).await)?;
+    tags::add(&state.ops(), &tag).await?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "tags": [shaped] }))).into_response())
 }
@@ -163,7 +154,7 @@ pub async fn edit(
     if let Some(d) = &input.description {
         tag.description = d.clone();
     }
-    saved(state.store.update_tag(&tag, Utc::now()).await.map(|_| ()))?;
+    tags::edit(&state.ops(), &tag).await?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok(Json(json!({ "tags": [shaped] })).into_response())
 }
@@ -173,8 +164,6 @@ pub async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Reply {
-    if !state.store.delete_tag(&id, Utc::now()).await? {
-        return Err(GhostError::not_found("Tag"));
-    }
+    tags::delete(&state.ops(), &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

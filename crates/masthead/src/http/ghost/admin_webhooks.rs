@@ -7,6 +7,7 @@ use super::admin_auth::AdminKey;
 use super::envelope;
 use super::error::GhostError;
 use crate::http::extract::Segments;
+use crate::ops::webhooks;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -117,7 +118,7 @@ pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Bod
         last_triggered_status: None,
         last_triggered_error: None,
     };
-    state.store.create_webhook(&hook).await?;
+    webhooks::add(&state.ops(), &hook).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "webhooks": [shape(&hook)] })),
@@ -153,9 +154,7 @@ pub async fn edit(
         hook.api_version = v;
     }
     hook.updated_at = Utc::now();
-    if !state.store.update_webhook(&hook).await? {
-        return Err(GhostError::not_found("Webhook"));
-    }
+    webhooks::edit(&state.ops(), &hook).await?;
     Ok(Json(json!({ "webhooks": [shape(&hook)] })).into_response())
 }
 
@@ -164,8 +163,6 @@ pub async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Reply {
-    if !state.store.delete_webhook(&id).await? {
-        return Err(GhostError::not_found("Webhook"));
-    }
+    webhooks::delete(&state.ops(), &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

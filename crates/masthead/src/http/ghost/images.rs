@@ -4,12 +4,13 @@
 
 use super::admin_auth::AdminKey;
 use super::error::GhostError;
+use crate::ops::media;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use image::ImageFormat;
 use serde_json::json;
 
@@ -23,19 +24,6 @@ fn extension(bytes: &[u8]) -> Option<&'static str> {
         ImageFormat::Gif => Some("gif"),
         ImageFormat::WebP => Some("webp"),
         _ => None,
-    }
-}
-
-/// A safe file stem from the uploaded name: lowercase letters, digits and dashes.
-fn stem(file_name: &str) -> String {
-    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let base = base.rsplit_once('.').map_or(base, |(b, _)| b);
-    let slug = domain::Slug::from_text(base);
-    let s = slug.as_str();
-    if s.is_empty() {
-        "image".into()
-    } else {
-        s.chars().take(60).collect()
     }
 }
 
@@ -76,21 +64,16 @@ pub async fn upload(
     let ext = extension(&bytes).ok_or_else(|| {
         GhostError::unsupported("Please select a valid image: PNG, JPEG, GIF or WebP.")
     })?;
-    let now = Utc::now();
-    let folder = format!("{}/{:02}", now.year(), now.month());
-    let dir = state.config.media_dir().join(&folder);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(GhostError::internal)?;
-    let suffix = &crate::ghost::keys::new_id()[..8];
-    let file_name = format!("{}-{suffix}.{ext}", stem(&name));
-    tokio::fs::write(dir.join(&file_name), &bytes)
-        .await
-        .map_err(GhostError::internal)?;
-    let url = format!(
-        "{}/content/images/{folder}/{file_name}",
-        state.config.public_url
-    );
+    let url = media::save_image(
+        &state.ops(),
+        &state.config.media_dir(),
+        &name,
+        ext,
+        &bytes,
+        Utc::now(),
+    )
+    .await
+    .map_err(GhostError::internal)?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "images": [{ "url": url, "ref": reference }] })),

@@ -13,7 +13,7 @@ pub struct Admin {
 }
 
 pub async fn admin_key(app: &TestApp) -> Admin {
-    let made = masthead::ghost::keys::create(&app.state.store, "writer", true, chrono::Utc::now())
+    let made = masthead::ops::keys::create(&app.state.ops(), "writer", true, chrono::Utc::now())
         .await
         .unwrap();
     let (id, secret) = made.secret.split_once(':').unwrap();

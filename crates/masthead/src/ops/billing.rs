@@ -1,0 +1,29 @@
+//! Paying: a verified Stripe event applied to its member's subscription (`billing::apply`),
+//! with the webhook events it fires (`member.subscription.*`, `member.edited`,
+//! `member.payment_failed`) queued in the same transaction, and the remembered session classes
+//! forgotten, since what the member may read may have changed.
+
+use super::members::wake;
+use super::{Ops, OpsError};
+use crate::billing::apply::{self, Applied};
+use crate::webhooks::emit;
+use chrono::{DateTime, Utc};
+use domain::billing::{BillingEvent, Event};
+
+/// Applies `event` (verified and parsed by the caller) once, however often Stripe sends it.
+pub async fn apply_stripe_event(
+    ops: &Ops<'_>,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Applied, OpsError> {
+    let tiers = ops.store.tiers().await?;
+    let payment_failed = matches!(event.kind, BillingEvent::InvoicePaymentFailed { .. });
+    let applied = apply::apply_event(ops.store, event, now, |member, before, after| {
+        emit::subscription_outgoing(member, &tiers, payment_failed, before, after)
+    })
+    .await?;
+    // A subscription may have changed: what a signed-in member may read is looked up again.
+    ops.forget_sessions();
+    wake(ops, applied.queued);
+    Ok(applied)
+}
