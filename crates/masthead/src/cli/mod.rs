@@ -45,7 +45,7 @@ pub enum Command {
     Author(authors::AuthorCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
-    /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
+    /// Read and change site settings: title, language, `robots_extra`, `logo_url`, meters, …
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
     /// Manage keys for the Ghost-compatible APIs: create, list, revoke.

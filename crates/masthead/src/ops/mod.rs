@@ -6,10 +6,12 @@
 //! - `signin` — sign-up, sign-in and email change by link, code or password.
 //! - `credentials` — a password set, an email changed: other sessions end, a notice goes out.
 //! - `sessions` — starting, rotating and ending members' sessions.
+//! - `settings` — changing a site setting, checked against the settings table.
 
 pub mod credentials;
 pub mod members;
 pub mod sessions;
+pub mod settings;
 pub mod signin;
 
 use crate::cache::PageCache;
