@@ -69,24 +69,17 @@ pub async fn dispatch(command: Command) -> Result<()> {
     }
 }
 
-/// Where the site's data lives. Shared by every command that touches the database.
+/// Where the site's data lives. Shared by every command that touches the database. Flags only:
+/// the environment variables each help text names are read by `config`, with the others.
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
-    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
-    #[arg(
-        long = "data",
-        env = "MASTHEAD_DATA",
-        default_value = "./masthead-data",
-        value_name = "DIR"
-    )]
-    pub data: PathBuf,
-    /// PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [default: DIR/masthead.db].
-    #[arg(
-        long,
-        env = "MASTHEAD_DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml
+    /// [env: MASTHEAD_DATA] [default: ./masthead-data].
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// PostgreSQL URL (<postgres://user:pass@host/db>) to use instead of the SQLite file
+    /// [env: MASTHEAD_DATABASE_URL] [default: DIR/masthead.db].
+    #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
 }
 
@@ -105,18 +98,20 @@ impl DbArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Address to listen on [default: 127.0.0.1:3000].
-    #[arg(long, env = "MASTHEAD_ADDR", value_name = "HOST:PORT")]
+    /// Address to listen on [env: MASTHEAD_ADDR] [default: 127.0.0.1:3000].
+    #[arg(long, value_name = "HOST:PORT")]
     pub addr: Option<String>,
-    /// A theme folder to use instead of the built-in default theme.
-    #[arg(long, env = "MASTHEAD_THEME", value_name = "DIR")]
+    /// A theme folder to use instead of the built-in default theme [env: MASTHEAD_THEME].
+    #[arg(long, value_name = "DIR")]
     pub theme: Option<PathBuf>,
-    /// Public base URL used in canonical links and feeds [default: http://HOST:PORT].
-    #[arg(long, env = "MASTHEAD_URL", value_name = "URL")]
+    /// Public base URL used in canonical links and feeds [env: MASTHEAD_URL]
+    /// [default: http://HOST:PORT].
+    #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client,
-    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
-    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", value_name = "CIDR,…")]
+    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [env: MASTHEAD_TRUSTED_PROXIES]
+    /// [default: none].
+    #[arg(long, value_name = "CIDR,…")]
     pub trusted_proxies: Option<String>,
 }
 

@@ -87,9 +87,7 @@ fn checks_refuse_what_would_not_read_and_say_what_would() {
 #[test]
 fn shown_values_are_the_stored_text_or_the_default() {
     let stored = stored(&[("title", "The Review")]);
-    let shown: Vec<(&str, &str)> = shown(&stored)
-        .map(|(s, v)| (s.key, v))
-        .collect();
+    let shown: Vec<(&str, &str)> = shown(&stored).map(|(s, v)| (s.key, v)).collect();
     assert_eq!(shown[0], ("title", "The Review"));
     assert!(shown.contains(&("free_paragraphs", "2")));
     assert_eq!(shown.len(), SETTINGS.len());
