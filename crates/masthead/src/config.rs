@@ -317,7 +317,8 @@ fn stripe(env: &Environment, file: &mut FileConfig) -> Result<Option<StripeConfi
         secret_key: Secret(key),
         webhook_secrets: webhook_secrets(
             env.text("stripe_webhook_secret")
-                .or(file.stripe_webhook_secret.take()),
+                .or(file.stripe_webhook_secret.take())
+                .as_deref(),
         )?,
     }))
 }
@@ -355,7 +356,7 @@ fn flag(value: &str) -> Option<bool> {
 /// is rolled). Empty entries are dropped: HMAC accepts an empty key, so `"whsec_x,"` would
 /// otherwise let anyone sign events. With payments on, at least one secret is required, because
 /// without one no event verifies and paying members would never get what they paid for.
-fn webhook_secrets(raw: Option<String>) -> Result<Vec<Secret>, ConfigError> {
+fn webhook_secrets(raw: Option<&str>) -> Result<Vec<Secret>, ConfigError> {
     let secrets: Vec<Secret> = raw
         .iter()
         .flat_map(|raw| raw.split(','))

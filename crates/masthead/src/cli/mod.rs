@@ -73,13 +73,19 @@ pub async fn dispatch(command: Command) -> Result<()> {
 /// the environment variables each help text names are read by `config`, with the others.
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
-    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml
-    /// [env: MASTHEAD_DATA] [default: ./masthead-data].
-    #[arg(long = "data", value_name = "DIR")]
+    /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
+    #[arg(
+        long = "data",
+        value_name = "DIR",
+        help = "Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml [env: MASTHEAD_DATA] [default: ./masthead-data]"
+    )]
     pub data: Option<PathBuf>,
-    /// PostgreSQL URL (<postgres://user:pass@host/db>) to use instead of the SQLite file
-    /// [env: MASTHEAD_DATABASE_URL] [default: DIR/masthead.db].
-    #[arg(long, value_name = "URL")]
+    /// PostgreSQL URL to use instead of the SQLite file.
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [env: MASTHEAD_DATABASE_URL] [default: DIR/masthead.db]"
+    )]
     pub database_url: Option<String>,
 }
 
@@ -98,20 +104,33 @@ impl DbArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Address to listen on [env: MASTHEAD_ADDR] [default: 127.0.0.1:3000].
-    #[arg(long, value_name = "HOST:PORT")]
+    /// Address to listen on.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        help = "Address to listen on [env: MASTHEAD_ADDR] [default: 127.0.0.1:3000]"
+    )]
     pub addr: Option<String>,
-    /// A theme folder to use instead of the built-in default theme [env: MASTHEAD_THEME].
-    #[arg(long, value_name = "DIR")]
+    /// A theme folder to use instead of the built-in default theme.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "A theme folder to use instead of the built-in default theme [env: MASTHEAD_THEME]"
+    )]
     pub theme: Option<PathBuf>,
-    /// Public base URL used in canonical links and feeds [env: MASTHEAD_URL]
-    /// [default: http://HOST:PORT].
-    #[arg(long, value_name = "URL")]
+    /// Public base URL used in canonical links and feeds.
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "Public base URL used in canonical links and feeds [env: MASTHEAD_URL] [default: http://HOST:PORT]"
+    )]
     pub url: Option<String>,
-    /// Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client,
-    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [env: MASTHEAD_TRUSTED_PROXIES]
-    /// [default: none].
-    #[arg(long, value_name = "CIDR,…")]
+    /// Reverse proxies and CDNs whose forwarding headers name the client.
+    #[arg(
+        long,
+        value_name = "CIDR,…",
+        help = "Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client, comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [env: MASTHEAD_TRUSTED_PROXIES] [default: none]"
+    )]
     pub trusted_proxies: Option<String>,
 }
 

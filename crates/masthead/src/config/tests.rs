@@ -64,7 +64,7 @@ fn trusted_proxies_and_private_webhooks_are_off_unless_configured() {
     )
     .unwrap();
     let c = Config::resolve(&db(dir.path())).unwrap();
-    let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    let nets: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
     assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "2001:db8::/32"]);
     assert!(c.webhook_allow_private);
     let args = |list: &str| Overrides {
@@ -72,7 +72,7 @@ fn trusted_proxies_and_private_webhooks_are_off_unless_configured() {
         ..db(dir.path())
     };
     let c = Config::resolve(&args("192.168.0.0/16, ::1,")).unwrap();
-    let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    let nets: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
     assert_eq!(
         nets,
         ["192.168.0.0/16", "::1/128"],
