@@ -2,6 +2,7 @@
 //! ready to save: slugs made unique, sections/tags/authors resolved or created (a post naming no
 //! author gets the site's default author), Markdown rendered and split.
 
+use crate::settings::SiteSettings;
 use chrono::{DateTime, Utc};
 use domain::{
     Author, InvalidInput, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
@@ -84,8 +85,8 @@ pub const STAFF_SLUG: &str = "staff";
 /// across a batch. Reuse one composer for a whole batch so lookups are cached.
 pub struct Composer<'s> {
     store: &'s Store,
-    /// The `free_paragraphs` setting, read once per batch.
-    free_paragraphs: Option<usize>,
+    /// The site settings (`free_paragraphs`, `default_author`), read once per batch.
+    settings: Option<SiteSettings>,
     tags: HashMap<String, Tag>,
     authors: HashMap<String, Author>,
     /// The default author, found once per batch.
@@ -97,7 +98,7 @@ impl<'s> Composer<'s> {
     pub fn new(store: &'s Store) -> Composer<'s> {
         Composer {
             store,
-            free_paragraphs: None,
+            settings: None,
             tags: HashMap::new(),
             authors: HashMap::new(),
             default_author: None,
@@ -170,18 +171,15 @@ impl<'s> Composer<'s> {
 
     /// How many top-level blocks of a gated post without a marker stay free (default 2).
     async fn free_paragraphs(&mut self) -> Result<usize> {
-        if let Some(n) = self.free_paragraphs {
-            return Ok(n);
+        Ok(self.settings().await?.free_paragraphs)
+    }
+
+    /// The site settings, read with the first post of the batch that needs them.
+    async fn settings(&mut self) -> Result<&SiteSettings> {
+        if self.settings.is_none() {
+            self.settings = Some(SiteSettings::load(self.store).await?);
         }
-        let n = self
-            .store
-            .settings()
-            .await?
-            .get("free_paragraphs")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(2);
-        self.free_paragraphs = Some(n);
-        Ok(n)
+        Ok(self.settings.get_or_insert_default())
     }
 
     /// The author of a post that names none: the one the `default_author` setting names (by
@@ -190,13 +188,9 @@ impl<'s> Composer<'s> {
         if let Some(author) = &self.default_author {
             return Ok(author.clone());
         }
-        let settings = self.store.settings().await?;
-        let chosen = settings
-            .get("default_author")
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty());
+        let chosen = self.settings().await?.default_author.clone();
         let mut author = None;
-        if let Some(slug) = chosen {
+        if let Some(slug) = chosen.as_deref() {
             author = self.store.author_by_slug(slug).await?;
             if author.is_none() {
                 tracing::warn!(

@@ -9,6 +9,7 @@ use crate::indexer::{IndexError, Indexer, Search};
 use crate::members::crypto::Signer;
 use crate::members::limits::Limits;
 use crate::members::mail::{MailSetupError, Mailer};
+use crate::settings::LiveSettings;
 use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
 use render::{Theme, ThemeError};
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub struct Shared {
     pub store: Store,
     pub theme: Arc<Theme>,
     pub config: Arc<Config>,
+    /// The site settings, read once per change.
+    pub settings: LiveSettings,
     /// Signs values handed to browsers (meter cookies, gift links, CSRF).
     pub signer: Signer,
     pub mailer: Arc<Mailer>,
@@ -113,13 +116,14 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     let mailer = Mailer::from_config(&config)?;
     let search = Search::open(&config.search_dir())?;
     let cache = PageCache::new(config.cache_mb);
+    let settings = LiveSettings::new(store.clone(), cache.enabled());
     tokio::spawn(
         Indexer::new(store.clone(), search.clone())
             .evicting(cache.clone())
             .run(),
     );
     if cache.enabled() {
-        let follower = Follower::start(store.clone(), cache.clone())
+        let follower = Follower::start(store.clone(), cache.clone(), settings.clone())
             .await
             .map_err(StartError::Follow)?;
         tokio::spawn(follower.run());
@@ -140,6 +144,7 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         store,
         theme: Arc::new(theme),
         config: Arc::new(config),
+        settings,
         signer,
         mailer: Arc::new(mailer),
         limits: Arc::new(Limits::default()),

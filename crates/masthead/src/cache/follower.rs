@@ -2,7 +2,8 @@
 //! process, on either database) and evicts exactly the pages each change affects; notices
 //! scheduled posts going live; clears everything when settings, tiers, tags, authors or the
 //! navigation change; forgets the remembered session classes when the store's access clock
-//! moves (a subscription changed or a session ended, in any process).
+//! moves (a subscription changed or a session ended, in any process). It tells the server's
+//! `LiveSettings` when the stored settings changed, before clearing the pages that show them.
 //!
 //! This process's own writes wake the follower at once, and until it has applied them the
 //! cache serves nothing (`PageCache::synced_to`). Writes by other processes are seen within one
@@ -10,6 +11,7 @@
 
 use super::PageCache;
 use super::record::{Dep, Facts};
+use crate::settings::LiveSettings;
 use chrono::{DateTime, Utc};
 use domain::{Post, TagKind};
 use std::collections::HashMap;
@@ -26,12 +28,15 @@ const PAGE: u32 = 500;
 pub struct Follower {
     store: Store,
     cache: PageCache,
+    settings: LiveSettings,
     position: FeedPosition,
     deleted_after: i64,
     /// Change-clock readings already applied within the late window, by post id.
     seen: HashMap<String, i64>,
     seen_deleted: HashMap<String, i64>,
     live_checked: DateTime<Utc>,
+    /// Fingerprints of the stored settings, of the other site-wide tables, of the navigation.
+    stored_settings: u64,
     site: u64,
     nav: u64,
     /// The store's access clock as last seen.
@@ -40,18 +45,20 @@ pub struct Follower {
 
 impl Follower {
     /// A follower starting at the feed's head: the cache starts empty, so history is moot.
-    pub async fn start(store: Store, cache: PageCache) -> Result<Follower> {
+    pub async fn start(store: Store, cache: PageCache, settings: LiveSettings) -> Result<Follower> {
         let (position, deleted_after) = store.feed_head().await?;
         let access = store.access_clock().await?;
         // After reading the head: a post created later is then sure to come through the feed.
         cache.reset_facts();
         let mut follower = Follower {
             cache,
+            settings,
             position,
             deleted_after,
             seen: HashMap::new(),
             seen_deleted: HashMap::new(),
             live_checked: Utc::now(),
+            stored_settings: 0,
             site: 0,
             nav: 0,
             access,
@@ -60,6 +67,7 @@ impl Follower {
         // The late window behind the head holds writes made before the cache existed.
         follower.changed_posts().await?;
         follower.deleted_posts().await?;
+        follower.stored_settings = follower.settings_fingerprint().await?;
         follower.site = follower.site_fingerprint().await?;
         follower.nav = follower.nav_fingerprint().await?;
         follower.cache.synced_to(follower.store.content_ticks());
@@ -140,14 +148,19 @@ impl Follower {
             }
         }
         let listings_changed = all_listings || deps.iter().any(Dep::is_listing);
+        let stored_settings = self.settings_fingerprint().await?;
         let site = self.site_fingerprint().await?;
         let nav = if listings_changed {
             self.nav_fingerprint().await?
         } else {
             self.nav
         };
-        if site != self.site || nav != self.nav {
-            (self.site, self.nav) = (site, nav);
+        if stored_settings != self.stored_settings {
+            // Before the pages go: a page rendered after the clear must show the new settings.
+            self.settings.changed();
+        }
+        if stored_settings != self.stored_settings || site != self.site || nav != self.nav {
+            (self.stored_settings, self.site, self.nav) = (stored_settings, site, nav);
             tracing::info!("page cache: settings, tiers or navigation changed; cleared");
             self.cache.clear();
             return Ok(());
@@ -222,11 +235,17 @@ impl Follower {
         Ok(out)
     }
 
-    /// Settings, tiers, tags and authors: every page shows some of them (the navigation,
-    /// kickers, bylines), and each is a small table.
-    async fn site_fingerprint(&self) -> Result<u64> {
+    /// The stored settings: every page shows some of them (the title, the language).
+    async fn settings_fingerprint(&self) -> Result<u64> {
         let mut h = DefaultHasher::new();
         self.store.settings().await?.hash(&mut h);
+        Ok(h.finish())
+    }
+
+    /// Tiers, tags and authors: every page shows some of them (the navigation, kickers,
+    /// bylines), and each is a small table.
+    async fn site_fingerprint(&self) -> Result<u64> {
+        let mut h = DefaultHasher::new();
         format!("{:?}", self.store.tiers().await?).hash(&mut h);
         format!("{:?}", self.store.tags().await?).hash(&mut h);
         format!("{:?}", self.store.authors().await?).hash(&mut h);

@@ -45,7 +45,7 @@ pub enum Command {
     Author(authors::AuthorCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
-    /// Read and change site settings: title, language, robots_extra, logo_url, meters, …
+    /// Read and change site settings: title, language, `robots_extra`, `logo_url`, meters, …
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
     /// Manage keys for the Ghost-compatible APIs: create, list, revoke.
@@ -69,23 +69,22 @@ pub async fn dispatch(command: Command) -> Result<()> {
     }
 }
 
-/// Where the site's data lives. Shared by every command that touches the database.
+/// Where the site's data lives. Shared by every command that touches the database. Flags only:
+/// the environment variables each help text names are read by `config`, with the others.
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml.
     #[arg(
         long = "data",
-        env = "MASTHEAD_DATA",
-        default_value = "./masthead-data",
-        value_name = "DIR"
+        value_name = "DIR",
+        help = "Data directory: holds masthead.db (SQLite), content/images and an optional masthead.toml [env: MASTHEAD_DATA] [default: ./masthead-data]"
     )]
-    pub data: PathBuf,
-    /// PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [default: DIR/masthead.db].
+    pub data: Option<PathBuf>,
+    /// PostgreSQL URL to use instead of the SQLite file.
     #[arg(
         long,
-        env = "MASTHEAD_DATABASE_URL",
         value_name = "URL",
-        hide_env_values = true
+        help = "PostgreSQL URL (postgres://user:pass@host/db) to use instead of the SQLite file [env: MASTHEAD_DATABASE_URL] [default: DIR/masthead.db]"
     )]
     pub database_url: Option<String>,
 }
@@ -105,18 +104,33 @@ impl DbArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Address to listen on [default: 127.0.0.1:3000].
-    #[arg(long, env = "MASTHEAD_ADDR", value_name = "HOST:PORT")]
+    /// Address to listen on.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        help = "Address to listen on [env: MASTHEAD_ADDR] [default: 127.0.0.1:3000]"
+    )]
     pub addr: Option<String>,
     /// A theme folder to use instead of the built-in default theme.
-    #[arg(long, env = "MASTHEAD_THEME", value_name = "DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "A theme folder to use instead of the built-in default theme [env: MASTHEAD_THEME]"
+    )]
     pub theme: Option<PathBuf>,
-    /// Public base URL used in canonical links and feeds [default: http://HOST:PORT].
-    #[arg(long, env = "MASTHEAD_URL", value_name = "URL")]
+    /// Public base URL used in canonical links and feeds.
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "Public base URL used in canonical links and feeds [env: MASTHEAD_URL] [default: http://HOST:PORT]"
+    )]
     pub url: Option<String>,
-    /// Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client,
-    /// comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
-    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", value_name = "CIDR,…")]
+    /// Reverse proxies and CDNs whose forwarding headers name the client.
+    #[arg(
+        long,
+        value_name = "CIDR,…",
+        help = "Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client, comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [env: MASTHEAD_TRUSTED_PROXIES] [default: none]"
+    )]
     pub trusted_proxies: Option<String>,
 }
 

@@ -64,8 +64,8 @@ pub async fn favicon(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let settings = state.store.settings().await?;
-    if let Some(icon) = super::site::custom_icon(settings.get("icon")) {
+    let settings = state.settings.get().await?;
+    if let Some(icon) = super::site::custom_icon(settings.icon.as_deref()) {
         return Ok((
             [(header::CACHE_CONTROL, "public, max-age=3600")],
             Redirect::to(icon),

@@ -1,6 +1,5 @@
 //! Loading the site-wide facts (settings, navigation) and wrapping page data into a template context.
 
-use crate::settings::default_value;
 use crate::state::AppState;
 use anyhow::Result;
 use chrono::Utc;
@@ -10,21 +9,15 @@ use render::head::{Meta, ghost_head};
 use serde_json::{Map, Value, json};
 
 pub async fn load(state: &AppState) -> Result<SiteInfo> {
-    let settings = state.store.settings().await?;
-    let get = |key: &str| {
-        settings
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| default_value(key).unwrap_or_default().to_owned())
-    };
+    let settings = state.settings.get().await?;
     Ok(SiteInfo {
-        title: get("title"),
-        description: get("description"),
+        title: settings.title.clone(),
+        description: settings.description.clone(),
         url: state.config.public_url.clone(),
-        language: get("language"),
-        paid_tier_name: get("paid_tier_name"),
-        logo: logo(&get("logo_url")),
-        icon: custom_icon(settings.get("icon"))
+        language: settings.language.clone(),
+        paid_tier_name: settings.paid_tier_name.clone(),
+        logo: logo(&settings.logo_url),
+        icon: custom_icon(settings.icon.as_deref())
             .unwrap_or(crate::logo::FAVICON_PATH)
             .to_owned(),
         sections: state.store.tags_in_use(TagKind::Section).await?,
@@ -49,12 +42,10 @@ fn logo(url: &str) -> Logo {
     }
 }
 
-/// The `icon` an editor set, if any (blank means the generated `/favicon.ico`, and so does that
+/// The `icon` an editor set, if any (none means the generated `/favicon.ico`, and so does that
 /// path itself, which would otherwise redirect to itself).
-pub fn custom_icon(setting: Option<&String>) -> Option<&str> {
-    setting
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty() && *s != crate::logo::FAVICON_PATH)
+pub fn custom_icon(setting: Option<&str>) -> Option<&str> {
+    setting.filter(|s| *s != crate::logo::FAVICON_PATH)
 }
 
 /// The full context of one page: site, meta, head tags and the page's own data.

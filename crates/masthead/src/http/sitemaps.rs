@@ -167,9 +167,8 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
 
 /// `/robots.txt`: the default rules, the `robots_extra` setting, and the sitemaps.
 pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
-    let settings = state.store.settings().await?;
-    let extra = settings.get("robots_extra").map_or("", String::as_str);
-    let body = sitemap::robots(&state.config.public_url, extra);
+    let settings = state.settings.get().await?;
+    let body = sitemap::robots(&state.config.public_url, &settings.robots_extra);
     Ok(public_text("text/plain; charset=utf-8", body, None))
 }
 

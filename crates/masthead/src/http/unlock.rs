@@ -26,9 +26,8 @@ pub struct Plan {
 
 /// The meter allowances from settings (0 turns a meter off).
 async fn limits(state: &AppState) -> Result<(u32, u32), AppError> {
-    let settings = state.store.settings().await?;
-    let get = |k: &str| settings.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
-    Ok((get("meter_members"), get("meter_anonymous")))
+    let settings = state.settings.get().await?;
+    Ok((settings.meter_members, settings.meter_anonymous))
 }
 
 pub async fn plan(

@@ -61,7 +61,7 @@ pub async fn email_changed(
 /// notice could not be sent.
 async fn notify(ops: &Ops<'_>, mailer: &Mailer, member: &Member, change: CredentialChange<'_>) {
     let sent = async {
-        let site = crate::settings::site_title(ops.store).await?;
+        let site = crate::settings::SiteSettings::load(ops.store).await?.title;
         let body = credential_notice(&site, change);
         let mail = Mail {
             from_name: site,

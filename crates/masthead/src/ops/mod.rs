@@ -14,6 +14,7 @@
 //! - `webhooks` — webhooks registered, changed and removed.
 //! - `keys` — API keys made and revoked.
 //! - `media` — uploaded images written to the media folder.
+//! - `settings` — changing a site setting, checked against the settings table.
 
 pub mod authors;
 pub mod billing;
@@ -24,6 +25,7 @@ pub mod media;
 pub mod members;
 pub mod posts;
 pub mod sessions;
+pub mod settings;
 pub mod signin;
 pub mod tags;
 pub mod webhooks;

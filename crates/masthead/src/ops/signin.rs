@@ -101,7 +101,9 @@ impl SignIn<'_> {
             return Err(OpsError::DailyCap);
         }
         let link = verify_url(self.ops.public_url, &token);
-        let site = crate::settings::site_title(self.ops.store).await?;
+        let site = crate::settings::SiteSettings::load(self.ops.store)
+            .await?
+            .title;
         let body = magic_link(&site, purpose, &link, &code);
         self.mailer
             .send(Mail {

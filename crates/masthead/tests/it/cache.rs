@@ -693,3 +693,28 @@ async fn a_comp_from_another_process_reaches_the_cache_at_once() {
         assert_eq!(outcome(&res), "hit");
     }
 }
+
+/// A server keeps its settings between changes; a change from another process (its own content
+/// clock) reaches pages, robots.txt and the meters within a tick, with the page cache on or off.
+#[tokio::test]
+async fn settings_set_by_another_process_are_seen_within_a_tick() {
+    for cache_mb in [masthead::config::DEFAULT_CACHE_MB, 0] {
+        let app = TestApp::demo_with(|c| masthead::config::Config { cache_mb, ..c }).await;
+        app.get("/").await;
+        app.get("/robots.txt").await;
+        let other = store::Store::open_sqlite(&app._dir.path().join("masthead.db"))
+            .await
+            .unwrap();
+        other.set_setting("title", "Set Elsewhere").await.unwrap();
+        other
+            .set_setting("robots_extra", "User-agent: Elsewhere")
+            .await
+            .unwrap();
+        other.close().await;
+        eventually(&app, "/", |r| r.body.contains("Set Elsewhere")).await;
+        eventually(&app, "/robots.txt", |r| {
+            r.body.contains("User-agent: Elsewhere")
+        })
+        .await;
+    }
+}

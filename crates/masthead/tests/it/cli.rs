@@ -287,6 +287,32 @@ fn author_commands_add_edit_list_and_choose_the_default_author() {
     assert_eq!(authors[0].slug.as_str(), "jane-doe");
 }
 
+/// The settings table checks values before they are stored (a meter that is not a number once
+/// was stored and silently read as 0), and every setting lists its default.
+#[test]
+fn settings_refuse_values_that_would_not_read_and_list_every_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = masthead(args, dir.path());
+        let (stdout, stderr) = text(&out);
+        (out.status.success(), stdout, stderr)
+    };
+    let (ok, _, err) = run(&["settings", "set", "meter_members", "three"]);
+    assert!(
+        !ok && err.contains("meter_members") && err.contains("whole number"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["settings", "set", "meter_members", "3"]);
+    assert!(ok, "{err}");
+    let (_, value, _) = run(&["settings", "get", "meter_members"]);
+    assert_eq!(value.trim(), "3");
+    let (_, list, _) = run(&["settings", "list"]);
+    assert!(
+        list.contains("free_paragraphs = \"2\"") && list.contains("meter_anonymous = \"0\""),
+        "{list}"
+    );
+}
+
 #[test]
 fn comp_on_the_demo_site_grants_subscriber_plus() {
     let dir = tempfile::tempdir().unwrap();

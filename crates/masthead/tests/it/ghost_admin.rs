@@ -3,6 +3,7 @@
 //! deleted, seen through the Content API as readers see them. `links`: tags and authors.
 
 mod links;
+mod site;
 
 use crate::ghost_content::content_key;
 use crate::helpers::{TestApp, TestResponse};

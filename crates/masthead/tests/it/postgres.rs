@@ -19,7 +19,7 @@ async fn demo_site_runs_on_postgres() {
     let secret: Config = {
         // Resolve the URL the way the CLI does, so the Postgres branch of the config is exercised.
         let args = masthead::cli::DbArgs {
-            data: dir.path().to_owned(),
+            data: Some(dir.path().to_owned()),
             database_url: Some(url),
         };
         Config::resolve(&args.overrides()).unwrap()

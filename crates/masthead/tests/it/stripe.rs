@@ -354,7 +354,7 @@ async fn an_empty_webhook_secret_signs_nothing() {
     )
     .unwrap();
     let args = masthead::cli::DbArgs {
-        data: settings.path().to_owned(),
+        data: Some(settings.path().to_owned()),
         database_url: None,
     };
     let stripe = Config::resolve(&args.overrides()).unwrap().stripe;

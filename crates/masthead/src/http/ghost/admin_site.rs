@@ -6,7 +6,6 @@ use super::error::GhostError;
 use crate::ghost::params::{MAX_LIMIT, Params, pagination};
 use crate::ghost::shapes;
 use crate::http::extract::Segments;
-use crate::settings::{SETTING_KEYS, default_value};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -16,15 +15,8 @@ type Reply = Result<Json<Value>, GhostError>;
 
 pub async fn settings(_: AdminKey, State(state): State<AppState>) -> Reply {
     let stored = state.store.settings().await?;
-    let settings: Vec<Value> = SETTING_KEYS
-        .iter()
-        .map(|(key, _)| {
-            let value = stored
-                .get(*key)
-                .map(String::as_str)
-                .or_else(|| default_value(key));
-            json!({ "key": key, "value": value })
-        })
+    let settings: Vec<Value> = crate::settings::shown(&stored)
+        .map(|(setting, value)| json!({ "key": setting.key, "value": value }))
         .collect();
     Ok(Json(json!({ "settings": settings, "meta": {} })))
 }
