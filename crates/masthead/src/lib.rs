@@ -3,7 +3,7 @@
 //! tests boot, and `serve` serves it as `masthead serve` does.
 //!
 //! Modules are layered, each naming only those below it (`tests/it/architecture.rs` checks it):
-//! `cli` → `http` → `seed`, `demo`, `front_matter` → `ops` → `state` → `indexer` → `cache` →
+//! `cli` → `http` → `seed` → `demo` → `ops` → `state` → `indexer` → `cache` →
 //! `webhooks` → `ghost` → `members`, `billing`, `compose`, `logo` → `config`, `settings`,
 //! `telemetry`.
 
@@ -13,7 +13,6 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod demo;
-pub mod front_matter;
 pub mod ghost;
 pub mod http;
 pub mod indexer;

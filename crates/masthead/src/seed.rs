@@ -1,8 +1,7 @@
 //! `masthead seed`: many synthetic posts, deterministically, in batches, with a progress bar.
 
 use crate::compose::{Composer, save};
-use crate::demo::{content, draft};
-use anyhow::{Context, Result};
+use crate::demo::{DemoError, content, draft};
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::Store;
@@ -12,7 +11,12 @@ const BATCH: u64 = 2_000;
 
 /// Adds `count` synthetic posts generated from `seed`. Numbering continues after the posts the
 /// site already has, so seeding twice adds new posts instead of colliding.
-pub async fn seed(store: &Store, count: u64, seed: u64, show_progress: bool) -> Result<()> {
+pub async fn seed(
+    store: &Store,
+    count: u64,
+    seed: u64,
+    show_progress: bool,
+) -> Result<(), DemoError> {
     let now = Utc::now();
     let first = store.count_posts().await?;
     let progress = if show_progress {
@@ -35,9 +39,7 @@ pub async fn seed(store: &Store, count: u64, seed: u64, show_progress: bool) -> 
             post.updated_at = post.published_at.unwrap_or(now);
             posts.push(post);
         }
-        save(store, &posts)
-            .await
-            .context("saving posts failed; nothing was written")?;
+        save(store, &posts).await.map_err(DemoError::Save)?;
         done += n;
         progress.set_position(done);
     }

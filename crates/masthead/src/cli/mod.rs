@@ -4,6 +4,7 @@
 //! else in the crate does, and nothing else names this module.
 
 mod authors;
+mod front_matter;
 mod keys;
 mod members;
 mod posts;

@@ -1,9 +1,9 @@
 //! `masthead post add | publish | unpublish | delete`.
 
 use super::DbArgs;
+use super::front_matter;
 use crate::compose::Composer;
 use crate::config::Config;
-use crate::front_matter;
 use crate::ops::{Ops, posts};
 use crate::state::open_store;
 use anyhow::{Context, Result};

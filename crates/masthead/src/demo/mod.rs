@@ -10,16 +10,38 @@ mod tests;
 mod vocabulary;
 mod writer;
 
-use crate::compose::{Composer, Draft, new_id, save};
-use crate::ops::Ops;
+use crate::compose::{ComposeError, Composer, Draft, new_id, save};
 use crate::ops::signin::sign_in_link;
-use anyhow::{Context, Result};
+use crate::ops::{Ops, OpsError};
 use chrono::Utc;
-use domain::{Author, Email, LeadImage, PostKind, Slug, Status, Tag, TagKind, Tier, Visibility};
+use domain::{
+    Author, Email, InvalidInput, LeadImage, PostKind, Slug, Status, Tag, TagKind, Tier, Visibility,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::{DemoKind, DemoPost, DemoSite};
-use std::path::Path;
-use store::Store;
+use std::path::{Path, PathBuf};
+use store::{Store, StoreError};
+
+/// Why the demo (or `masthead seed`) could not be installed.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot write {}", .0.display())]
+    Write(PathBuf, #[source] std::io::Error),
+    #[error("generating demo images failed")]
+    Images,
+    #[error("a generated post is invalid: {0}")]
+    Invalid(#[from] InvalidInput),
+    #[error("saving posts failed; nothing was written")]
+    Save(#[source] StoreError),
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ops(#[from] OpsError),
+}
+
+type Result<T, E = DemoError> = std::result::Result<T, E>;
 
 /// Installs the demo publication when the site has no posts yet. Returns whether it did.
 pub async fn install_if_empty(store: &Store, media_dir: &Path) -> Result<bool> {
@@ -36,8 +58,7 @@ pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
     let now = Utc::now();
     let site = content::demo_site(now);
     let image_dir = media_dir.join("demo");
-    std::fs::create_dir_all(&image_dir)
-        .with_context(|| format!("cannot create {}", image_dir.display()))?;
+    std::fs::create_dir_all(&image_dir).map_err(|e| DemoError::Write(image_dir.clone(), e))?;
     let progress =
         ProgressBar::new(site.posts.len() as u64).with_message("creating the demo publication");
     progress.set_style(
@@ -55,9 +76,7 @@ pub async fn install(store: &Store, media_dir: &Path) -> Result<()> {
         posts.push(post);
         progress.inc(1);
     }
-    save(store, &posts)
-        .await
-        .context("saving posts failed; nothing was written")?;
+    save(store, &posts).await.map_err(DemoError::Save)?;
     store.set_setting("title", &site.title).await?;
     store.set_setting("description", &site.description).await?;
     install_membership(store).await?;
@@ -115,9 +134,7 @@ fn write_images(dir: &Path, posts: &[DemoPost]) -> Result<Vec<Option<LeadImage>>
             .collect();
         let mut all = Vec::with_capacity(posts.len());
         for worker in workers {
-            let part = worker
-                .join()
-                .map_err(|_| anyhow::anyhow!("generating demo images failed"))??;
+            let part = worker.join().map_err(|_| DemoError::Images)??;
             all.extend(part);
         }
         Ok(all)
@@ -129,7 +146,7 @@ fn write_image(dir: &Path, demo: &DemoPost, img: &model::DemoImage) -> Result<Le
     let name = format!("{}.jpg", Slug::from_text(&demo.title));
     let path = dir.join(&name);
     std::fs::write(&path, picture::lead_image_jpeg(img.seed, width, height))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|e| DemoError::Write(path.clone(), e))?;
     Ok(LeadImage {
         url: format!("/content/images/demo/{name}"),
         width: Some(width),

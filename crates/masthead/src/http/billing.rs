@@ -173,7 +173,7 @@ pub async fn webhook(
 
 /// A Stripe API call that failed: logged, and a 500 for the member.
 fn stripe_failed(err: StripeError) -> AppError {
-    AppError::Internal(err.into())
+    AppError::internal(err)
 }
 
 fn urlencode(s: &str) -> String {

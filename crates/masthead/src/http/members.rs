@@ -230,7 +230,7 @@ fn user_message(err: OpsError) -> Result<String, AppError> {
     if err.is_for_reader() {
         Ok(err.to_string())
     } else {
-        Err(AppError::Internal(err.into()))
+        Err(AppError::internal(err))
     }
 }
 

@@ -109,8 +109,8 @@ async fn run(
         Ok::<_, search::SearchError>((results, suggestion))
     })
     .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(e.into()))?;
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
     let searched = started.elapsed();
     let posts = state.store.posts_by_ids(&results.ids).await?;
     let loaded = started.elapsed();
@@ -245,7 +245,7 @@ async fn section_links(
             .collect::<Vec<_>>()
     })
     .await
-    .map_err(|e| AppError::Internal(e.into()))?;
+    .map_err(AppError::internal)?;
     Ok(counts
         .into_iter()
         .map(|(slug, name, n)| {

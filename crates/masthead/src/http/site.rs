@@ -1,14 +1,13 @@
 //! Loading the site-wide facts (settings, navigation) and wrapping page data into a template context.
 
 use crate::state::AppState;
-use anyhow::Result;
 use chrono::Utc;
 use domain::TagKind;
 use render::context::{self, Logo, SiteInfo};
 use render::head::{Meta, ghost_head};
 use serde_json::{Map, Value, json};
 
-pub async fn load(state: &AppState) -> Result<SiteInfo> {
+pub async fn load(state: &AppState) -> Result<SiteInfo, store::StoreError> {
     let settings = state.settings.get().await?;
     Ok(SiteInfo {
         title: settings.title.clone(),

@@ -95,9 +95,12 @@ impl GhostError {
         }
     }
 
-    pub fn internal(err: impl Into<anyhow::Error>) -> GhostError {
-        let err = err.into();
-        tracing::error!(error = format!("{err:#}"), "ghost api request failed");
+    /// An opaque 500; the error and its causes are logged here, once.
+    pub fn internal(err: impl std::error::Error + 'static) -> GhostError {
+        tracing::error!(
+            error = crate::telemetry::chain(&err),
+            "ghost api request failed"
+        );
         GhostError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             kind: "InternalServerError",
