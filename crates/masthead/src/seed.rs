@@ -32,7 +32,7 @@ pub async fn seed(
     let mut done = 0;
     while done < count {
         let n = BATCH.min(count - done);
-        let mut posts = Vec::with_capacity(n as usize);
+        let mut posts = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
         for i in 0..n {
             let generated = content::synthetic_post(seed, first + done + i, now);
             let mut post = composer.compose(draft(generated, None)?, now).await?;

@@ -69,10 +69,10 @@ pub async fn run(cmd: KeyCommand) -> Result<()> {
         }
         KeyCommand::List { .. } => {
             for k in store.api_keys().await? {
-                let revoked = k
-                    .revoked_at
-                    .map(|t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")))
-                    .unwrap_or_else(|| "active".into());
+                let revoked = k.revoked_at.map_or_else(
+                    || "active".into(),
+                    |t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")),
+                );
                 println!(
                     "{}\t{}\t{}\t{}…\t{}\t{revoked}",
                     k.id,

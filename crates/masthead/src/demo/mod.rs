@@ -114,7 +114,7 @@ fn register(composer: &mut Composer<'_>, site: &DemoSite) -> Result<()> {
 
 /// Generates every post's lead image, on all cores (this is most of the demo's start-up time).
 fn write_images(dir: &Path, posts: &[DemoPost]) -> Result<Vec<Option<LeadImage>>> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let chunk = posts.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = posts

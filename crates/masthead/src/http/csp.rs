@@ -38,7 +38,11 @@ fn form_action(stripe: Option<&StripeConfig>) -> String {
     {
         sources.push(url.origin().ascii_serialization());
     }
-    sources.iter().map(|s| format!(" {s}")).collect()
+    sources.iter().fold(String::new(), |mut all, s| {
+        all.push(' ');
+        all.push_str(s);
+        all
+    })
 }
 
 #[cfg(test)]

@@ -43,9 +43,9 @@ pub async fn index(State(state): State<AppState>) -> Result<Response, AppError> 
             .store
             .sitemap_files(source(part), MAX_URLS, site.now)
             .await?;
-        for (i, lastmod) in lastmods.into_iter().enumerate() {
+        for (n, lastmod) in (1u32..).zip(lastmods) {
             files.push(SitemapRef {
-                loc: site.absolute(&part.path(i as u32 + 1)),
+                loc: site.absolute(&part.path(n)),
                 lastmod: Some(lastmod),
             });
         }

@@ -84,7 +84,7 @@ pub async fn plan(
             let meter = if ids.contains(&key) {
                 Meter::Counted
             } else {
-                Meter::Remaining(anonymous_limit.saturating_sub(ids.len() as u32))
+                Meter::Remaining(anonymous_limit.saturating_sub(count(&ids)))
             };
             plan.anonymous_reads = Some((start, ids));
             viewer.with_meter(meter)
@@ -122,7 +122,7 @@ pub async fn record(
                 value,
                 Duration::days(WINDOW_DAYS),
             ));
-            ids.len() as u32
+            count(&ids)
         }
         (Meter::Counted, Some(current), _) => {
             let (count, _) = state
@@ -135,7 +135,7 @@ pub async fn record(
                 .await?;
             count
         }
-        (_, _, Some((_, ids))) => ids.len() as u32,
+        (_, _, Some((_, ids))) => count(ids),
         _ => plan.limit,
     };
     Ok((
@@ -176,4 +176,9 @@ fn anonymous_reads(state: &AppState, jar: &CookieJar, now: DateTime<Utc>) -> (i6
 /// A short, stable key for a post in the meter cookie.
 fn short_id(post_id: &str) -> String {
     post_id.chars().rev().take(12).collect()
+}
+
+/// How many articles a list names, as the meter counts them (a list never nears `u32::MAX`).
+fn count<T>(ids: &[T]) -> u32 {
+    u32::try_from(ids.len()).unwrap_or(u32::MAX)
 }

@@ -108,28 +108,25 @@ pub async fn comp(
     };
     let grant = domain::billing::comp(tier.slug.clone(), until);
     let now = Utc::now();
-    let done = match ops.store.member_by_email(email).await? {
-        Some(m) => {
-            let (before, tiers) = shown(ops, &m).await?;
-            let write = MemberChanges {
-                subscription: Some(&grant),
-                ..MemberChanges::default()
-            };
-            ops.store
-                .edit_member_announced(&m.id, write, now, |m, sub| {
-                    changed(Some(&before), m, sub, &tiers)
-                })
-                .await?
-                .ok_or(OpsError::NotFound("Member"))?
-        }
-        None => {
-            let tiers = ops.store.tiers().await?;
-            ops.store
-                .add_member_announced(&new_id(), email, "", Some(&grant), now, |m, sub| {
-                    changed(None, m, sub, &tiers)
-                })
-                .await?
-        }
+    let done = if let Some(m) = ops.store.member_by_email(email).await? {
+        let (before, tiers) = shown(ops, &m).await?;
+        let write = MemberChanges {
+            subscription: Some(&grant),
+            ..MemberChanges::default()
+        };
+        ops.store
+            .edit_member_announced(&m.id, write, now, |m, sub| {
+                changed(Some(&before), m, sub, &tiers)
+            })
+            .await?
+            .ok_or(OpsError::NotFound("Member"))?
+    } else {
+        let tiers = ops.store.tiers().await?;
+        ops.store
+            .add_member_announced(&new_id(), email, "", Some(&grant), now, |m, sub| {
+                changed(None, m, sub, &tiers)
+            })
+            .await?
     };
     ops.forget_sessions();
     wake(ops, done.queued);

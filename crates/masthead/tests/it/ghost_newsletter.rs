@@ -299,7 +299,11 @@ async fn unpublishing_outside_the_admin_api_drops_an_unsent_request() {
     let id = added["id"].as_str().unwrap().to_owned();
     let store = &app.state.store;
     assert!(store.post_newsletter(&id).await.unwrap().is_some());
-    let post = store.posts_by_ids(&[id.clone()]).await.unwrap().remove(0);
+    let post = store
+        .posts_by_ids(std::slice::from_ref(&id))
+        .await
+        .unwrap()
+        .remove(0);
     let ops = masthead::ops::Ops::detached(store, &app.state.config.public_url);
     masthead::ops::posts::unpublish(&ops, &post, chrono::Utc::now())
         .await

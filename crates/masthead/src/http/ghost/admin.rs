@@ -112,7 +112,7 @@ fn shape(
         ..Params::default()
     };
     params_html.include = included(params);
-    params_html.fields = params.fields.clone();
+    params_html.fields.clone_from(&params.fields);
     let mut v = shapes::post(&view, &state.config.public_url, &params_html, &[]);
     v["status"] = json!(shapes::status(post, now));
     admin_newsletter::show(&mut v, newsletter);
@@ -236,7 +236,7 @@ fn source(input: &PostInput) -> Result<Option<String>, GhostError> {
 /// Applies `input` over `draft` (a new post's defaults, or an existing post's fields).
 fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(), GhostError> {
     if let Some(t) = &input.title {
-        draft.title = t.clone();
+        draft.title.clone_from(t);
     }
     if let Some(s) = &input.slug {
         draft.slug = Some(s.clone());
@@ -245,7 +245,7 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
         draft.markdown = md;
     }
     if let Some(e) = &input.custom_excerpt {
-        draft.dek = e.clone();
+        draft.dek.clone_from(e);
     }
     if let Some(f) = input.featured {
         draft.featured = f;
@@ -300,7 +300,7 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
         (&mut draft.canonical_url, &input.canonical_url),
     ] {
         if value.is_some() {
-            *field = value.clone();
+            field.clone_from(value);
         }
     }
     Ok(())

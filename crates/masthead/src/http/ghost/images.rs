@@ -28,7 +28,7 @@ fn extension(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// A multipart stream that broke off: too large (the body limit), or malformed.
-fn refused(e: axum::extract::multipart::MultipartError) -> GhostError {
+fn refused(e: &axum::extract::multipart::MultipartError) -> GhostError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         GhostError::payload_too_large("The image is larger than 10 MB.")
     } else {
@@ -43,11 +43,11 @@ pub async fn upload(
 ) -> Result<Response, GhostError> {
     let mut file = None;
     let mut reference = None;
-    while let Some(field) = form.next_field().await.map_err(refused)? {
+    while let Some(field) = form.next_field().await.map_err(|e| refused(&e))? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("image").to_owned();
-                let bytes = field.bytes().await.map_err(refused)?;
+                let bytes = field.bytes().await.map_err(|e| refused(&e))?;
                 file = Some((name, bytes));
             }
             Some("ref") => reference = field.text().await.ok(),
