@@ -69,8 +69,10 @@ pub enum StartError {
     Postgres(#[source] StoreError),
     #[error("the database could not be migrated")]
     Migrate(#[source] StoreError),
-    #[error("the theme in {} cannot be used", .0.display())]
-    Theme(PathBuf, #[source] ThemeError),
+    /// The theme's own error is part of the message (not a source), so whoever prints this one
+    /// line tells the designer which template to fix.
+    #[error("the theme in {} cannot be used: {}", .0.display(), .1)]
+    Theme(PathBuf, ThemeError),
     #[error("the built-in theme is broken")]
     BuiltInTheme(#[source] ThemeError),
     #[error(
