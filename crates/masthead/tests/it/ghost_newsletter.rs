@@ -289,25 +289,32 @@ async fn a_sent_request_cannot_be_changed() {
     assert!(due.is_empty());
 }
 
-/// The rule lives in `ops::posts`, so `masthead post unpublish` (which calls
-/// `ops::posts::unpublish`, detached) drops an unsent request as the Admin API does.
+/// The rule lives in `ops::posts`, so `masthead post unpublish` (another process, on the same
+/// database) drops an unsent request as the Admin API does.
 #[tokio::test]
-async fn unpublishing_outside_the_admin_api_drops_an_unsent_request() {
+async fn unpublishing_from_the_command_line_drops_an_unsent_request() {
     let (app, auth) = site().await;
     let query = "?newsletter=default-newsletter&email_segment=all";
     let added = add(&app, &auth, query, "published", json!({})).await;
     let id = added["id"].as_str().unwrap().to_owned();
+    let slug = added["slug"].as_str().unwrap().to_owned();
     let store = &app.state.store;
     assert!(store.post_newsletter(&id).await.unwrap().is_some());
-    let post = store
-        .posts_by_ids(std::slice::from_ref(&id))
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_masthead"));
+    cli.args(["post", "unpublish", &slug])
+        .env("MASTHEAD_DATA", app._dir.path())
+        .env_remove("MASTHEAD_DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    // Waited for off the test's runtime, which also runs the app.
+    let out = tokio::task::spawn_blocking(move || cli.output())
         .await
         .unwrap()
-        .remove(0);
-    let ops = masthead::ops::Ops::detached(store, &app.state.config.public_url);
-    masthead::ops::posts::unpublish(&ops, &post, chrono::Utc::now())
-        .await
         .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         store.post_newsletter(&id).await.unwrap().is_none(),
         "the unsent request was dropped with the post back to draft"
