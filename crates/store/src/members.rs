@@ -50,6 +50,10 @@ struct TierRow {
     active: bool,
 }
 
+/// Adds a member (id, email, name, now); an address already stored is kept as it is.
+const INSERT_MEMBER: &str = "INSERT INTO members (id, email, name, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $4) ON CONFLICT (email) DO NOTHING";
+
 const TIER_COLUMNS: &str = "id, slug, name, description, benefits, monthly_price, yearly_price, currency, trial_days, active";
 
 impl TryFrom<TierRow> for Tier {
@@ -109,16 +113,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Member, StoreError> {
         on_pool!(&self.db, write, |p| {
-            sqlx::query(
-                "INSERT INTO members (id, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-                 ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(id)
-            .bind(email.as_str())
-            .bind(name.trim())
-            .bind(to_micros(now))
-            .execute(p)
-            .await?;
+            sqlx::query(INSERT_MEMBER)
+                .bind(id)
+                .bind(email.as_str())
+                .bind(name.trim())
+                .bind(to_micros(now))
+                .execute(p)
+                .await?;
         });
         self.member_by_email(email)
             .await?

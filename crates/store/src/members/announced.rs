@@ -3,7 +3,7 @@
 //! if and only if it happened. The caller builds the events (`announce`) from the member and
 //! subscription as the transaction leaves them, so they show exactly what committed.
 
-use super::{MEMBER_COLUMNS, MemberRow};
+use super::{INSERT_MEMBER, MEMBER_COLUMNS, MemberRow};
 use crate::billing::{COLUMNS as SUBSCRIPTION_COLUMNS, SubscriptionRow};
 use crate::billing::{bind_subscription, put_subscription_sql};
 use crate::connect::Db;
@@ -102,16 +102,13 @@ impl Store {
         announce: impl FnOnce(&Member, Option<&Subscription>) -> Vec<Outgoing>,
     ) -> Result<Announced, StoreError> {
         let done = in_write_tx!(&self.db, |tx| {
-            sqlx::query(
-                "INSERT INTO members (id, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-                 ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(id)
-            .bind(email.as_str())
-            .bind(name.trim())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(INSERT_MEMBER)
+                .bind(id)
+                .bind(email.as_str())
+                .bind(name.trim())
+                .bind(to_micros(now))
+                .execute(&mut *tx)
+                .await?;
             let (member_id,): (String,) = sqlx::query_as("SELECT id FROM members WHERE email = $1")
                 .bind(email.as_str())
                 .fetch_one(&mut *tx)

@@ -130,3 +130,29 @@ impl PostBuilder {
         self.0
     }
 }
+
+/// A webhook following `event`, to a closed port on loopback (the store never sends).
+pub fn hook(event: domain::WebhookEvent) -> store::Webhook {
+    store::Webhook {
+        id: id(),
+        event,
+        target_url: domain::TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
+        name: None,
+        secret: None,
+        api_version: "v6".into(),
+        integration_id: None,
+        created_at: now(),
+        updated_at: now(),
+        last_triggered_at: None,
+        last_triggered_status: None,
+        last_triggered_error: None,
+    }
+}
+
+/// An event a write queues in its transaction, with `body`.
+pub fn outgoing(event: domain::WebhookEvent, body: &str) -> store::Outgoing {
+    store::Outgoing {
+        event,
+        body: body.into(),
+    }
+}

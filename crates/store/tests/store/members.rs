@@ -249,37 +249,12 @@ async fn subscriptions_events_meter_and_gifts() {
     .await;
 }
 
-/// A webhook following `event`, for the outbox tests.
-fn hook_following(event: domain::WebhookEvent) -> store::Webhook {
-    store::Webhook {
-        id: id(),
-        event,
-        target_url: domain::TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
-        name: None,
-        secret: None,
-        api_version: "v6".into(),
-        integration_id: None,
-        created_at: now(),
-        updated_at: now(),
-        last_triggered_at: None,
-        last_triggered_status: None,
-        last_triggered_error: None,
-    }
-}
-
-fn outgoing(event: domain::WebhookEvent, body: &str) -> store::Outgoing {
-    store::Outgoing {
-        event,
-        body: body.into(),
-    }
-}
-
 #[tokio::test]
 async fn member_writes_queue_their_events_in_their_own_transaction() {
     use domain::WebhookEvent::{MemberAdded, MemberDeleted, MemberEdited};
     each_backend(|store| async move {
         for event in [MemberAdded, MemberAdded, MemberEdited] {
-            store.create_webhook(&hook_following(event)).await.unwrap();
+            store.create_webhook(&hook(event)).await.unwrap();
         }
         let ada = domain::Email::parse("ada@example.com").unwrap();
         let added = store

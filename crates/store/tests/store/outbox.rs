@@ -2,32 +2,8 @@
 //! webhook events in its own transaction, so they exist if and only if the write committed.
 
 use crate::*;
-use domain::{TargetUrl, WebhookEvent};
-use store::{Outgoing, StatusChange, Webhook};
-
-fn hook(event: WebhookEvent) -> Webhook {
-    Webhook {
-        id: id(),
-        event,
-        target_url: TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
-        name: None,
-        secret: None,
-        api_version: "v6".into(),
-        integration_id: None,
-        created_at: now(),
-        updated_at: now(),
-        last_triggered_at: None,
-        last_triggered_status: None,
-        last_triggered_error: None,
-    }
-}
-
-fn outgoing(event: WebhookEvent) -> Outgoing {
-    Outgoing {
-        event,
-        body: format!(r#"{{"event":"{event}"}}"#),
-    }
-}
+use domain::WebhookEvent;
+use store::StatusChange;
 
 async fn queued(store: &Store) -> Vec<(String, String)> {
     let due = store
@@ -49,8 +25,8 @@ async fn a_post_save_queues_one_delivery_per_subscribed_hook_and_a_failed_one_no
             store.create_webhook(h).await.unwrap();
         }
         let events = [
-            outgoing(WebhookEvent::PostPublished),
-            outgoing(WebhookEvent::PostPublishedEdited),
+            outgoing(WebhookEvent::PostPublished, "{}"),
+            outgoing(WebhookEvent::PostPublishedEdited, "{}"),
         ];
         let post = PostBuilder::new("taken").build();
         let n = store
@@ -100,7 +76,7 @@ async fn status_changes_and_deletions_queue_only_when_the_post_exists() {
             published_at: post.published_at,
             updated_at: now(),
         };
-        let events = [outgoing(WebhookEvent::PostUnpublished)];
+        let events = [outgoing(WebhookEvent::PostUnpublished, "{}")];
         let n = store
             .set_post_status_with_events(&post.id, &draft, &events, now())
             .await
@@ -116,7 +92,7 @@ async fn status_changes_and_deletions_queue_only_when_the_post_exists() {
             vec![(unpublished.id.clone(), "post.unpublished".to_owned())]
         );
 
-        let events = [outgoing(WebhookEvent::PostDeleted)];
+        let events = [outgoing(WebhookEvent::PostDeleted, "{}")];
         let n = store
             .delete_post_with_events(&post.id, &events, now())
             .await

@@ -1,23 +1,15 @@
 //! Webhooks, their delivery queue, and the clocks webhook watchers advance.
 
 use crate::*;
-use domain::{TargetUrl, WebhookEvent};
+use domain::WebhookEvent;
 use store::Webhook;
 
+/// A named hook with a secret, as most registrations are.
 fn hook(event: WebhookEvent) -> Webhook {
     Webhook {
-        id: id(),
-        event,
-        target_url: TargetUrl::parse("http://127.0.0.1:9/hook").unwrap(),
         name: Some("Zap".into()),
         secret: Some("s3cret".into()),
-        api_version: "v6".into(),
-        integration_id: None,
-        created_at: now(),
-        updated_at: now(),
-        last_triggered_at: None,
-        last_triggered_status: None,
-        last_triggered_error: None,
+        ..crate::hook(event)
     }
 }
 
