@@ -115,6 +115,21 @@ impl TestApp {
         TestApp::boot_with(dir, adjust).await
     }
 
+    /// The demo publication with site settings stored before it starts, so that no follower
+    /// tick clearing the page cache for a settings change can land in the middle of a test.
+    pub async fn demo_with_settings(settings: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(demo_template(), dir.path());
+        let store = masthead::state::open_store(&config(dir.path()))
+            .await
+            .unwrap();
+        for (key, value) in settings {
+            store.set_setting(key, value).await.unwrap();
+        }
+        store.close().await;
+        TestApp::boot(dir).await
+    }
+
     pub async fn boot(dir: TempDir) -> TestApp {
         TestApp::boot_with(dir, |c| c).await
     }

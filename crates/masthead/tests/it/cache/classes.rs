@@ -16,10 +16,7 @@ async fn paid_post_and_reader(app: &TestApp, email: &str) -> Browser {
 
 #[tokio::test]
 async fn each_access_class_gets_its_own_copy_with_its_own_slots() {
-    let app = TestApp::demo().await;
-    for key in ["meter_members", "meter_anonymous"] {
-        app.state.store.set_setting(key, "0").await.unwrap();
-    }
+    let app = TestApp::demo_with_settings(METERS_OFF).await;
     let paid = live_posts(&app)
         .await
         .into_iter()
@@ -103,12 +100,7 @@ async fn each_access_class_gets_its_own_copy_with_its_own_slots() {
 
 #[tokio::test]
 async fn metered_and_gifted_reads_are_never_shared() {
-    let app = TestApp::demo().await;
-    app.state
-        .store
-        .set_setting("meter_anonymous", "1")
-        .await
-        .unwrap();
+    let app = TestApp::demo_with_settings(&[("meter_anonymous", "1")]).await;
     let gated: Vec<Post> = live_posts(&app)
         .await
         .into_iter()
@@ -138,11 +130,12 @@ async fn metered_and_gifted_reads_are_never_shared() {
     );
 }
 
-/// The demo with meters off, and one of its paid stories with a gated part (its path).
-async fn paid_story_without_meters(app: &TestApp) -> String {
-    for key in ["meter_members", "meter_anonymous"] {
-        app.state.store.set_setting(key, "0").await.unwrap();
-    }
+/// Meters off: what a reader sees of a paid story depends on their class alone. Stored before
+/// the app starts (`TestApp::demo_with_settings`).
+const METERS_OFF: &[(&str, &str)] = &[("meter_members", "0"), ("meter_anonymous", "0")];
+
+/// One of the demo's paid stories with a gated part (its path).
+async fn paid_story(app: &TestApp) -> String {
     let paid = live_posts(app)
         .await
         .into_iter()
@@ -157,8 +150,8 @@ fn reads_it_all(r: &TestResponse) -> bool {
 
 #[tokio::test]
 async fn a_render_for_a_new_class_is_not_stored_under_the_remembered_one() {
-    let app = TestApp::demo().await;
-    let page = paid_story_without_meters(&app).await;
+    let app = TestApp::demo_with_settings(METERS_OFF).await;
+    let page = paid_story(&app).await;
     // This process stops noticing other processes' changes, as during the tick before the
     // follower sees one: the session's class stays remembered as it was.
     eventually(&app, "/", |r| outcome(r) == "hit").await;
@@ -192,8 +185,8 @@ async fn a_render_for_a_new_class_is_not_stored_under_the_remembered_one() {
 
 #[tokio::test]
 async fn a_comp_from_another_process_reaches_the_cache_at_once() {
-    let app = TestApp::demo().await;
-    let page = paid_story_without_meters(&app).await;
+    let app = TestApp::demo_with_settings(METERS_OFF).await;
+    let page = paid_story(&app).await;
     let free = app.signed_in("still-free@example.com").await;
     assert!(!reads_it_all(&app.get_as(&page, &free.cookies()).await));
     eventually_as(&app, &page, &free.cookies(), |r| outcome(r) == "hit").await;
