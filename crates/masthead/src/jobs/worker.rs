@@ -63,11 +63,17 @@ pub struct Worker {
 /// A started worker: `stop` ends it gracefully. Cheap to clone.
 #[derive(Clone)]
 pub struct WorkerHandle {
+    id: String,
     stop: Arc<watch::Sender<bool>>,
     stopped: watch::Receiver<bool>,
 }
 
 impl WorkerHandle {
+    /// The worker's id, as its claims record it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Stops claiming, lets running jobs finish within the grace period, gives back the rest,
     /// and resolves once the worker has ended.
     pub async fn stop(&self) {
@@ -99,11 +105,13 @@ impl Worker {
     pub fn spawn(self) -> WorkerHandle {
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = watch::channel(false);
+        let id = self.settings.id.clone();
         tokio::spawn(async move {
             self.run(stop_rx).await;
             done.send_replace(true);
         });
         WorkerHandle {
+            id,
             stop: Arc::new(stop),
             stopped,
         }
