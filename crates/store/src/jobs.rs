@@ -104,6 +104,7 @@ pub struct Job {
     pub max_attempts: u32,
     pub run_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The worker holding the lease, or, once it ended, the worker that last ran it.
     pub locked_by: Option<String>,
     pub last_error: Option<String>,
     pub progress_done: u64,
@@ -329,14 +330,15 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Marks the leased job done; false when the lease was lost (another worker has it).
+    /// Marks the leased job done (`locked_by` keeps naming the worker that ran it); false when
+    /// the lease was lost (another worker has it).
     pub async fn complete_job(
         &self,
         lease: &Lease,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let n = on_pool!(&self.db, write, |p| sqlx::query(
-            "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, \
+            "UPDATE jobs SET status = 'done', locked_until = NULL, \
              last_error = NULL, finished_at = $4, updated_at = $4 \
              WHERE id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running'"
         )
@@ -367,7 +369,7 @@ impl Store {
              status = CASE WHEN $5 >= 0 AND attempts < max_attempts THEN 'queued' ELSE 'failed' END, \
              finished_at = CASE WHEN $5 >= 0 AND attempts < max_attempts THEN NULL ELSE $6 END, \
              run_at = CASE WHEN $5 >= 0 THEN $5 ELSE run_at END, \
-             last_error = $4, locked_until = NULL, locked_by = NULL, updated_at = $6 \
+             last_error = $4, locked_until = NULL, updated_at = $6 \
              WHERE id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running' \
              RETURNING status"
         )

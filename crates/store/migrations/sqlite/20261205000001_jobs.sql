@@ -2,7 +2,8 @@
 -- by whichever worker process claims it. `payload` is the kind's JSON input. `idempotency_key`
 -- (unique when set) makes enqueueing the same work twice add one row. `status` is `queued`,
 -- `running`, `done` or `failed`; a claim moves a due job to `running`, counts the attempt in
--- `attempts` and leases it to `locked_by` until `locked_until`; a running job whose lease has
+-- `attempts` and leases it to `locked_by` until `locked_until` (`locked_by` then keeps naming
+-- the worker that last ran it); a running job whose lease has
 -- passed (its worker died) may be claimed again. A failed attempt puts it back to `queued` at a
 -- later `run_at` until `max_attempts`. `progress_done`/`progress_total` report long jobs.
 -- Finished jobs (`finished_at`) are pruned after a while.

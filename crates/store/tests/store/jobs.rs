@@ -105,8 +105,8 @@ async fn claims_take_due_jobs_of_the_given_kinds_and_count_the_attempt() {
         assert!(store.complete_job(&lease_ref, now()).await.unwrap());
         let done = store.job(&due.id).await.unwrap().unwrap();
         assert_eq!(
-            (done.status, done.finished_at, done.locked_by),
-            (JobStatus::Done, Some(now()), None)
+            (done.status, done.finished_at, done.locked_by.as_deref()),
+            (JobStatus::Done, Some(now()), Some("w1"))
         );
         let at_later = store
             .claim_jobs("w2", &[KIND], 10, later, later + Duration::seconds(30))
