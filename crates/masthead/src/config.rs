@@ -196,6 +196,7 @@ impl Config {
         ) {
             trusted_proxies = self::trusted_proxies(list.split(','), &origin)?;
         }
+        let (worker, job_lease_ms) = worker(given, env, &file)?;
         Ok(Config {
             database,
             addr,
@@ -241,21 +242,8 @@ impl Config {
                 .checked("webhook_allow_private", "must be true or false", flag)?
                 .or(file.webhook_allow_private)
                 .unwrap_or(false),
-            worker: match given.worker {
-                Some(on) => on,
-                None => env
-                    .checked("worker", "must be true or false", flag)?
-                    .or(file.worker)
-                    .unwrap_or(true),
-            },
-            job_lease_ms: env
-                .checked(
-                    "job_lease_ms",
-                    "must be a whole number of milliseconds, at least 1000",
-                    |v| v.trim().parse().ok().filter(|ms: &u64| *ms >= 1000),
-                )?
-                .or(file.job_lease_ms)
-                .unwrap_or(DEFAULT_JOB_LEASE_MS),
+            worker,
+            job_lease_ms,
             data_dir,
         })
     }
@@ -277,6 +265,31 @@ impl Config {
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("content").join("images")
     }
+}
+
+/// Whether this process runs a job worker (`--no-worker` beats `worker` in the environment,
+/// which beats the file; on by default), and how long its claims hold a job.
+fn worker(
+    given: &Overrides,
+    env: &Environment,
+    file: &FileConfig,
+) -> Result<(bool, u64), ConfigError> {
+    let on = match given.worker {
+        Some(on) => on,
+        None => env
+            .checked("worker", "must be true or false", flag)?
+            .or(file.worker)
+            .unwrap_or(true),
+    };
+    let lease = env
+        .checked(
+            "job_lease_ms",
+            "must be a whole number of milliseconds, at least 1000",
+            |v| v.trim().parse().ok().filter(|ms: &u64| *ms >= 1000),
+        )?
+        .or(file.job_lease_ms)
+        .unwrap_or(DEFAULT_JOB_LEASE_MS);
+    Ok((on, lease))
 }
 
 /// The first of the flag, the environment variable and the file's value for `key` that is

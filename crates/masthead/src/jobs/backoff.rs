@@ -19,7 +19,7 @@ mod tests {
 
     #[test]
     fn waits_double_from_the_base_up_to_the_cap() {
-        let hour = Duration::from_secs(3600);
+        let hour = Duration::from_hours(1);
         let waits: Vec<u64> = (1..=6)
             .map(|a| retry_delay(a, 10 * S, hour).as_secs())
             .collect();
@@ -29,7 +29,7 @@ mod tests {
 
     #[test]
     fn huge_attempt_counts_and_bases_saturate_at_the_cap() {
-        let day = Duration::from_secs(86_400);
+        let day = Duration::from_hours(24);
         assert_eq!(retry_delay(u32::MAX, 10 * S, day), day);
         assert_eq!(retry_delay(40, Duration::MAX, day), day);
         assert_eq!(

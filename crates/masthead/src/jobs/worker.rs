@@ -47,7 +47,7 @@ impl WorkerSettings {
             poll: Duration::from_millis(500),
             lease,
             retry_base: Duration::from_secs(10),
-            longest_wait: Duration::from_secs(3600),
+            longest_wait: Duration::from_hours(1),
             grace: Duration::from_secs(10),
         }
     }
@@ -60,7 +60,7 @@ pub struct Worker {
     settings: WorkerSettings,
 }
 
-/// A started worker: `stop` ends it gracefully. Cheap to clone.
+/// A started worker: `stop` ends it gracefully, as does dropping every clone. Cheap to clone.
 #[derive(Clone)]
 pub struct WorkerHandle {
     id: String,
@@ -123,7 +123,7 @@ impl Worker {
         let mut tasks = JoinSet::new();
         let mut running = Running::new();
         let mut hour_queued = None;
-        while !*stop.borrow() {
+        loop {
             hour_queued = self.enqueue_hourly(hour_queued).await;
             let free = self.settings.concurrency.saturating_sub(tasks.len());
             let claimed = self.claim(&kinds, free).await;
@@ -134,13 +134,13 @@ impl Worker {
             if busy {
                 // Every slot is taken: wait for one to free up (or a stop).
                 tokio::select! {
-                    _ = stop.changed() => {}
+                    _ = stop.wait_for(|s| *s) => break,
                     Some(done) = tasks.join_next_with_id() => forget(&mut running, done),
                 }
                 continue;
             }
             tokio::select! {
-                _ = stop.changed() => {}
+                _ = stop.wait_for(|s| *s) => break,
                 () = self.signal.woken() => {}
                 () = tokio::time::sleep(self.settings.poll) => {}
                 Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => forget(&mut running, done),
