@@ -3,6 +3,8 @@
 //! once, pick up jobs queued while none ran, and take over a killed worker's job after its
 //! lease. Waits poll the database with a generous deadline; nothing asserts how long work took.
 
+mod worker;
+
 use crate::helpers::TestApp;
 use crate::helpers::external::{Server, free_port, healthy, server_log};
 use chrono::Utc;
