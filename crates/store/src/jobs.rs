@@ -282,21 +282,21 @@ impl Store {
             .map(|i| format!("${}", i + 5))
             .collect::<Vec<_>>()
             .join(", ");
+        let lock = match self.db {
+            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+            Db::Sqlite { .. } => "",
+        };
         let expired = format!(
-            "UPDATE jobs SET status = 'failed', locked_until = NULL, locked_by = NULL, \
+            "UPDATE jobs SET status = 'failed', locked_until = NULL, \
              last_error = 'the worker stopped answering (lease expired) on the last attempt', \
              finished_at = $1, updated_at = $1 \
-             WHERE status = 'running' AND locked_until <= $1 AND attempts >= max_attempts \
-             AND kind IN ({})",
+             WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND locked_until <= $1 \
+             AND attempts >= max_attempts AND kind IN ({}) {lock})",
             (0..kinds.len())
                 .map(|i| format!("${}", i + 2))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let lock = match self.db {
-            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
-            Db::Sqlite { .. } => "",
-        };
         let claim = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
              locked_by = $3, updated_at = $1 \
