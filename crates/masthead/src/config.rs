@@ -70,6 +70,11 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Whether webhooks may call loopback, private and link-local addresses (single-host setups).
     pub webhook_allow_private: bool,
+    /// Whether `serve` (and `demo`) run a job worker in-process; off on nodes that only serve.
+    pub worker: bool,
+    /// Milliseconds a worker's claim holds a job between heartbeats: a job whose worker died
+    /// is run again this long after its last heartbeat.
+    pub job_lease_ms: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -93,6 +98,8 @@ pub struct Overrides {
     pub theme: Option<PathBuf>,
     /// Comma-separated CIDRs; replaces the file's list.
     pub trusted_proxies: Option<String>,
+    /// `Some(false)` from `--no-worker`.
+    pub worker: Option<bool>,
 }
 
 /// The optional `masthead.toml` in the data directory.
@@ -114,6 +121,8 @@ struct FileConfig {
     webhook_retry_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     webhook_allow_private: Option<bool>,
+    worker: Option<bool>,
+    job_lease_ms: Option<u64>,
 }
 
 /// The page cache's default size in MiB.
@@ -121,6 +130,9 @@ pub const DEFAULT_CACHE_MB: u64 = 256;
 
 /// The first wait before a failed webhook delivery is retried (30 s; then 1, 2, 4 and 8 min).
 pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
+
+/// How long a worker's claim holds a job between heartbeats (30 s).
+pub const DEFAULT_JOB_LEASE_MS: u64 = 30_000;
 
 impl Config {
     /// Resolves the configuration: what the command line `given`, then this process's
@@ -184,6 +196,7 @@ impl Config {
         ) {
             trusted_proxies = self::trusted_proxies(list.split(','), &origin)?;
         }
+        let (worker, job_lease_ms) = worker(given, env, &file)?;
         Ok(Config {
             database,
             addr,
@@ -229,6 +242,8 @@ impl Config {
                 .checked("webhook_allow_private", "must be true or false", flag)?
                 .or(file.webhook_allow_private)
                 .unwrap_or(false),
+            worker,
+            job_lease_ms,
             data_dir,
         })
     }
@@ -250,6 +265,31 @@ impl Config {
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("content").join("images")
     }
+}
+
+/// Whether this process runs a job worker (`--no-worker` beats `worker` in the environment,
+/// which beats the file; on by default), and how long its claims hold a job.
+fn worker(
+    given: &Overrides,
+    env: &Environment,
+    file: &FileConfig,
+) -> Result<(bool, u64), ConfigError> {
+    let on = match given.worker {
+        Some(on) => on,
+        None => env
+            .checked("worker", "must be true or false", flag)?
+            .or(file.worker)
+            .unwrap_or(true),
+    };
+    let lease = env
+        .checked(
+            "job_lease_ms",
+            "must be a whole number of milliseconds, at least 1000",
+            |v| v.trim().parse().ok().filter(|ms: &u64| *ms >= 1000),
+        )?
+        .or(file.job_lease_ms)
+        .unwrap_or(DEFAULT_JOB_LEASE_MS);
+    Ok((on, lease))
 }
 
 /// The first of the flag, the environment variable and the file's value for `key` that is

@@ -6,6 +6,7 @@ use crate::cache::PageCache;
 use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
 use crate::indexer::{IndexError, Indexer, Search};
+use crate::jobs::{JobSignal, Worker, WorkerHandle, WorkerSettings};
 use crate::members::crypto::Signer;
 use crate::members::limits::Limits;
 use crate::members::mail::{MailSetupError, Mailer};
@@ -51,6 +52,10 @@ pub struct Shared {
     pub cache: PageCache,
     /// Wakes the webhook deliverer when an event is queued.
     pub webhooks: Hooks,
+    /// Wakes this process's job worker when a job is queued.
+    pub jobs: JobSignal,
+    /// The in-process job worker (none with `worker` off), stopped before the store closes.
+    pub worker: Option<WorkerHandle>,
 }
 
 /// Why the site could not start; each message says what to check or change.
@@ -142,6 +147,10 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     )
     .map_err(StartError::Webhooks)?;
     tokio::spawn(deliverer.run());
+    let jobs = JobSignal::default();
+    let worker = config
+        .worker
+        .then(|| start_worker(&store, &config, jobs.clone()));
     Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
@@ -153,7 +162,22 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         search,
         cache,
         webhooks,
+        jobs,
+        worker,
     }))
+}
+
+/// Starts a job worker on `store` running every kind this site has (`jobs::kinds`).
+pub fn start_worker(store: &Store, config: &Config, signal: JobSignal) -> WorkerHandle {
+    let settings =
+        WorkerSettings::with_lease(std::time::Duration::from_millis(config.job_lease_ms));
+    Worker::new(
+        store.clone(),
+        crate::jobs::kinds::registry(config),
+        signal,
+        settings,
+    )
+    .spawn()
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

@@ -91,6 +91,8 @@ pub fn config(dir: &Path) -> Config {
         trusted_proxies: vec![],
         // Webhook tests deliver to receivers on 127.0.0.1.
         webhook_allow_private: true,
+        worker: true,
+        job_lease_ms: masthead::config::DEFAULT_JOB_LEASE_MS,
     }
 }
 
