@@ -40,9 +40,9 @@ function unwrap(el) {
 /** Bold and italic said with styles (Google Docs' spans) become `<strong>` and `<em>`. */
 function semanticStyle(doc, el) {
   const style = styleOf(el);
-  const weight = /font-weight:(\w+)/.exec(style)?.[1];
+  const weight = /(?:^|;)font-weight:(\w+)/.exec(style)?.[1];
   const bold = weight && (/^bold/.test(weight) || Number(weight) >= 600);
-  const italic = /font-style:italic/.test(style);
+  const italic = /(?:^|;)font-style:italic/.test(style);
   let inner = [...el.childNodes];
   for (const [on, tag] of [[bold, 'strong'], [italic, 'em']]) {
     if (!on) continue;
@@ -64,7 +64,7 @@ function clean(doc, root) {
   const tag = root.tagName;
   if (DROP.has(tag) || tag.startsWith('V:') || tag.startsWith('W:')) return root.remove();
   if (tag === 'SPAN' || tag === 'FONT' || tag === 'DIV' || tag.includes(':')) return semanticStyle(doc, root);
-  if (tag === 'B' && /font-weight:(normal|400)/.test(styleOf(root))) return unwrap(root);
+  if (tag === 'B' && /(?:^|;)font-weight:(normal|400)/.test(styleOf(root))) return unwrap(root);
   if (tag === 'P' && !root.textContent.replace(/\u00a0/g, ' ').trim() && !root.querySelector('img')) {
     return root.remove();
   }
@@ -82,14 +82,15 @@ function wordItem(p) {
   if (!list) return null;
   const marker = [...p.querySelectorAll('span')].find((s) => /mso-list:ignore/.test(styleOf(s)));
   const ordered = /^[\s(]*(\d+|[a-z]{1,4})[.)]/i.test(marker?.textContent || '');
-  return { level: Number(list[2]), ordered, marker };
+  return { id: list[1], level: Number(list[2]), ordered, marker };
 }
 
 function wordLists(doc, root) {
   for (const p of [...root.querySelectorAll('p')]) {
     if (!p.isConnected || !wordItem(p)) continue;
     const run = [p];
-    for (let next = p.nextElementSibling; next && next.tagName === 'P' && wordItem(next); next = next.nextElementSibling) {
+    const sameList = (el) => el?.tagName === 'P' && wordItem(el)?.id === wordItem(p).id;
+    for (let next = p.nextElementSibling; sameList(next); next = next.nextElementSibling) {
       run.push(next);
     }
     p.before(buildList(doc, run));

@@ -12,7 +12,9 @@ for (const name of [
   'getComputedStyle', 'requestAnimationFrame', 'cancelAnimationFrame', 'FormData', 'File', 'Blob',
   'DocumentFragment', 'Range', 'Selection', 'getSelection', 'HTMLInputElement', 'HTMLTextAreaElement',
 ]) {
-  if (!(name in globalThis) || name === 'window' || name === 'document' || name === 'navigator' || name === 'Event') {
+  // Node has its own Event, FormData, File and Blob; the page's must win (FormData reads a form).
+  const page = ['window', 'document', 'navigator', 'Event', 'FormData', 'File', 'Blob'];
+  if (!(name in globalThis) || page.includes(name)) {
     Object.defineProperty(globalThis, name, { value: window[name], configurable: true, writable: true });
   }
 }
@@ -22,3 +24,13 @@ window.Range.prototype.getClientRects = () => [];
 window.Range.prototype.getBoundingClientRect = () => ({ left: 0, right: 0, top: 0, bottom: 0, width: 0, height: 0 });
 window.Element.prototype.scrollIntoView = () => {};
 document.elementFromPoint = () => null;
+// jsdom has no ClipboardEvent; ProseMirror's `pasteHTML` makes one to run paste handlers.
+if (!window.ClipboardEvent) {
+  window.ClipboardEvent = class ClipboardEvent extends window.Event {
+    constructor(type, init = {}) {
+      super(type, init);
+      this.clipboardData = init.clipboardData ?? null;
+    }
+  };
+}
+globalThis.ClipboardEvent = window.ClipboardEvent;
