@@ -2,7 +2,7 @@
 // source of truth: every change writes Markdown into it and fires `input`.
 
 import { Editor, Extension } from '@tiptap/core';
-import { NodeSelection } from '@tiptap/pm/state';
+import { NodeSelection, Selection } from '@tiptap/pm/state';
 import { extensions } from './extensions.js';
 import { markdownParser, toMarkdown } from './markdown.js';
 import { cleanPastedHtml } from './paste.js';
@@ -52,7 +52,13 @@ export function mountEditor(textarea, { status, XHR } = {}) {
     },
   });
   const parser = markdownParser(editor.schema);
-  const load = (markdown) => editor.commands.setContent(parser.parse(markdown).toJSON(), { emitUpdate: false });
+  // New content puts the cursor at the start, where a writer expects it.
+  const load = (markdown) =>
+    editor
+      .chain()
+      .setContent(parser.parse(markdown).toJSON(), { emitUpdate: false })
+      .command(({ tr }) => Boolean(tr.setSelection(Selection.atStart(tr.doc))))
+      .run();
   load(textarea.value);
   editor.on('update', () => {
     textarea.value = toMarkdown(editor.state.doc);
@@ -79,10 +85,10 @@ export function mountEditor(textarea, { status, XHR } = {}) {
     { id: 'italic', text: 'I', label: 'Italic', shortcut: `${MOD}+I`, run: () => chain().toggleItalic().run(), active: when(() => editor.isActive('italic')) },
     { id: 'link', text: 'Link', label: 'Link', shortcut: `${MOD}+K`, run: () => editLink(), active: when(() => editor.isActive('link')) },
     { separator: true },
-    { id: 'h2', text: 'H2', label: 'Heading', run: () => chain().toggleHeading({ level: 2 }).run(), active: when(() => editor.isActive('heading', { level: 2 })) },
-    { id: 'h3', text: 'H3', label: 'Subheading', run: () => chain().toggleHeading({ level: 3 }).run(), active: when(() => editor.isActive('heading', { level: 3 })) },
+    { id: 'h2', text: 'H2', label: 'H2 heading', run: () => chain().toggleHeading({ level: 2 }).run(), active: when(() => editor.isActive('heading', { level: 2 })) },
+    { id: 'h3', text: 'H3', label: 'H3 subheading', run: () => chain().toggleHeading({ level: 3 }).run(), active: when(() => editor.isActive('heading', { level: 3 })) },
     { id: 'bullets', text: '• List', label: 'Bulleted list', run: () => chain().toggleBulletList().run(), active: when(() => editor.isActive('bulletList')) },
-    { id: 'numbers', text: '1. List', label: 'Numbered list', run: () => chain().toggleOrderedList().run(), active: when(() => editor.isActive('orderedList')) },
+    { id: 'numbers', text: '1. List', label: '1. List, numbered', run: () => chain().toggleOrderedList().run(), active: when(() => editor.isActive('orderedList')) },
     { id: 'quote', text: 'Quote', label: 'Quote', run: () => chain().toggleBlockquote().run(), active: when(() => editor.isActive('blockquote')) },
     { id: 'pullquote', text: 'Pull quote', label: 'Pull quote', run: () => chain().togglePullQuote().run(), active: when(() => editor.isActive('pullQuote')) },
     { id: 'code', text: 'Code', label: 'Code block', run: () => chain().toggleCodeBlock().run(), active: when(() => editor.isActive('codeBlock')) },
@@ -93,7 +99,7 @@ export function mountEditor(textarea, { status, XHR } = {}) {
     {
       id: 'paywall',
       text: 'Paywall',
-      label: 'Free preview ends here (paywall marker)',
+      label: 'Paywall: free preview ends here',
       run: () => chain().insertPaywall().run(),
       disabled: () => source || hasPaywall(editor.state.doc),
     },
@@ -188,9 +194,11 @@ export function mountEditor(textarea, { status, XHR } = {}) {
           onProgress: (pct) => say(`Uploading ${file.name}… ${pct}%`),
         });
         const at = Math.min(pos, editor.state.doc.content.size);
-        editor.chain().insertContentAt(at, { type: 'figure', attrs: { src: done.url, width: done.width, height: done.height } }).run();
+        const upload = `${Date.now()}-${Math.random()}`;
+        const attrs = { src: done.url, width: done.width, height: done.height, upload };
+        editor.chain().insertContentAt(at, { type: 'figure', attrs }).run();
         say(`Uploaded ${file.name}. Describe it for readers who cannot see it.`);
-        await editFigure(done.url);
+        await editFigure(upload);
       } catch (error) {
         say(error.message);
       } finally {
@@ -200,13 +208,13 @@ export function mountEditor(textarea, { status, XHR } = {}) {
     return true;
   }
 
-  /** The alt text and caption of the selected figure (or the one showing `src`). */
-  async function editFigure(src) {
+  /** The alt text and caption of the selected figure (or the one an upload just inserted). */
+  async function editFigure(upload) {
     let found = null;
     const sel = editor.state.selection;
-    if (!src && sel instanceof NodeSelection && sel.node.type.name === 'figure') found = { node: sel.node, pos: sel.from };
+    if (!upload && sel instanceof NodeSelection && sel.node.type.name === 'figure') found = { node: sel.node, pos: sel.from };
     editor.state.doc.descendants((node, pos) => {
-      if (!found && src && node.type.name === 'figure' && node.attrs.src === src) found = { node, pos };
+      if (!found && upload && node.type.name === 'figure' && node.attrs.upload === upload) found = { node, pos };
       return !found;
     });
     if (!found) return;
@@ -217,11 +225,9 @@ export function mountEditor(textarea, { status, XHR } = {}) {
         { name: 'caption', label: 'Caption (optional)', value: found.node.attrs.caption },
       ],
     });
-    if (answer) {
-      editor.chain().command(({ tr }) => {
-        tr.setNodeMarkup(found.pos, undefined, { ...found.node.attrs, ...answer });
-        return true;
-      }).run();
+    if (answer || upload) {
+      const attrs = { ...found.node.attrs, ...answer, upload: null };
+      editor.chain().command(({ tr }) => Boolean(tr.setNodeMarkup(found.pos, undefined, attrs))).run();
     }
     editor.commands.focus();
   }

@@ -1,5 +1,6 @@
 // The editor's schema: StarterKit's blocks and marks (without underline, which Markdown
-// cannot say) plus the story's own nodes.
+// cannot say) plus the story's own nodes. StarterKit's trailing empty paragraph (written as
+// nothing) lets a writer type after a closing figure or embed.
 
 import StarterKit from '@tiptap/starter-kit';
 import { getSchema } from '@tiptap/core';
@@ -9,7 +10,6 @@ export function extensions() {
   return [
     StarterKit.configure({
       underline: false,
-      trailingNode: false,
       link: {
         openOnClick: false,
         autolink: true,

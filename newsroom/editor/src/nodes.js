@@ -104,6 +104,8 @@ export const Figure = Node.create({
     caption: { default: '' },
     width: { default: null },
     height: { default: null },
+    // Marks the figure an upload just inserted until its alt text is asked for; never saved.
+    upload: { default: null, rendered: false },
   }),
   parseHTML: () => [
     {
