@@ -60,7 +60,7 @@ test('the paywall button inserts one marker, then is disabled; a second marker i
   const { textarea, mounted } = page('Free.\n\nGated.\n');
   const button = mounted.toolbar.button('paywall');
   assert.equal(button.getAttribute('aria-disabled'), 'false');
-  mounted.editor.commands.setTextSelection(7);
+  mounted.editor.commands.setTextSelection(6);
   button.click();
   assert.match(textarea.value, /^Free\.\n\n<!--members-only-->\n\nGated\.\n$/);
   assert.equal(document.querySelector('.me-paywall').textContent, 'Free preview ends here');
