@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const assets = join(here, '../../crates/masthead/assets/admin');
+// The site's policy (crates/masthead/src/http/csp.rs), so the page runs under what /admin/ sends.
+const CSP =
+  "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; " +
+  'frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com ' +
+  "https://w.soundcloud.com https://open.spotify.com; frame-ancestors 'self'; base-uri 'self'; " +
+  "object-src 'none'; form-action 'self'";
 const SHIP = '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="640" height="360" fill="#14213d"/></svg>';
 
 export function devServer(port = 0) {
@@ -23,10 +29,14 @@ export function devServer(port = 0) {
         res.end(JSON.stringify(value));
       };
       const file = (path, type) => {
-        res.writeHead(200, { 'content-type': type });
+        res.writeHead(200, { 'content-type': type, 'content-security-policy': CSP });
         res.end(readFileSync(path));
       };
       if (req.url === '/') return file(join(here, 'dev.html'), 'text/html; charset=utf-8');
+      // axe-core for the browser test, from this package's devDependencies: served from the
+      // same origin, as the page's policy allows no injected inline script.
+      if (req.url === '/dev/axe.min.js') return file(join(here, 'node_modules/axe-core/axe.min.js'), 'text/javascript');
+      if (req.url === '/dev.css') return file(join(here, 'dev.css'), 'text/css');
       if (req.url === '/assets/admin/editor.js') return file(join(assets, 'editor.js'), 'text/javascript');
       if (req.url === '/assets/admin/editor.css') return file(join(assets, 'editor.css'), 'text/css');
       if (req.url === '/dev/ship.svg') {

@@ -36,6 +36,9 @@ export function mountEditor(textarea, { status, XHR } = {}) {
   });
   const editor = new Editor({
     element: area,
+    // The site's Content-Security-Policy allows no inline <style>: Tiptap's base rules are in
+    // editor.css instead.
+    injectCSS: false,
     extensions: [...extensions(), shortcuts],
     editorProps: {
       attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Story text', class: 'me-content' },

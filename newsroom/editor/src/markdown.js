@@ -225,7 +225,7 @@ const nodes = {
       state.closeBlock(node);
       return;
     }
-    const size = width && height ? ` width="${width}" height="${height}"` : '';
+    const size = width && height ? ` width="${escapeHtml(width)}" height="${escapeHtml(height)}"` : '';
     const img = `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${size}>`;
     htmlLine(state, node, `<figure>${img}<figcaption>${escapeHtml(caption)}</figcaption></figure>`);
   },

@@ -4,7 +4,7 @@
 // dev-server.mjs. Skipped without Chromium or playwright-core, except under CI=true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +21,10 @@ try {
 }
 const missing = [!chromium && 'playwright-core (npm ci in tests/browser)', !existsSync(chromiumPath) && chromiumPath].filter(Boolean);
 if (missing.length && process.env.CI === 'true') throw new Error(`browser check cannot run in CI: missing ${missing.join(', ')}`);
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 async function axe(page, what) {
-  await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => Boolean(globalThis.axe)))) {
+    await page.addScriptTag({ url: new URL('/dev/axe.min.js', page.url()).href });
+  }
   const result = await page.evaluate(() => globalThis.axe.run(document));
   const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(found, [], `axe violations (${what})`);
@@ -43,6 +43,9 @@ test('the editor in Chromium: accessible, usable by keyboard, saving and uploadi
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Anything the site's Content-Security-Policy refuses surfaces as a console error.
+  page.on('console', (m) => m.type() === 'error' && /Content Security Policy|Refused/.test(m.text()) && errors.push(m.text()));
+  page.on('response', (r) => r.status() === 404 && !r.url().endsWith('/favicon.ico') && errors.push(`404 ${r.url()}`));
   await page.goto(base);
   await page.waitForSelector('.me-editor [role=textbox]');
 
