@@ -109,6 +109,33 @@ test('the editor in Chromium: accessible, usable by keyboard, saving and uploadi
     );
   });
 
+  await t.test('a Google Docs paste and a dropped image, in the real browser', async () => {
+    await page.focus('.me-content');
+    await page.keyboard.press('Control+End');
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData(
+        'text/html',
+        '<b style="font-weight:normal;" id="docs-internal-guid-0a1b2c3d"><h3 dir="ltr"><span style="font-size:14pt;font-weight:400">Pasted head</span></h3><p dir="ltr"><span style="font-weight:700">strong</span><span style="font-weight:400"> and plain</span></p></b>',
+      );
+      data.setData('text/plain', 'Pasted head\nstrong and plain');
+      document.querySelector('.me-content').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    assert.match(await markdown(page), /\n### Pasted head\n\n\*\*strong\*\* and plain\n$/);
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'dropped.png', { type: 'image/png' }));
+      const target = document.querySelector('.me-content h3');
+      const box = target.getBoundingClientRect();
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, clientX: box.left + 2, clientY: box.top + 2 }));
+    });
+    await page.waitForSelector('dialog.me-dialog[open]');
+    await page.keyboard.type('Dropped');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog.me-dialog', { state: 'detached' });
+    assert.match(await markdown(page), /!\[Dropped\]\(\/dev\/ship\.svg\)/);
+  });
+
   await t.test('Markdown mode shows the source, and accessibility holds there', async () => {
     await page.click('[data-command=markdown]');
     assert.equal(await page.locator('textarea[name=markdown]').isVisible(), true);

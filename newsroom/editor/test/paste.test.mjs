@@ -41,6 +41,7 @@ test('Google Docs: structure kept, the docs-internal-guid wrapper is not bold, s
   );
   const cleaned = cleanPastedHtml(GOOGLE_DOCS);
   assert.doesNotMatch(cleaned, /style=|docs-internal-guid|dir=|<span/);
+  assert.doesNotMatch(cleanPastedHtml('<p data-x="1" style="color:red">a</p>'), /style|data-x/);
 });
 
 test('Word: headings, bold, italic, links and nested lists kept; mso- styles, o:p and markers dropped', () => {
