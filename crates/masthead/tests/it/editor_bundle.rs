@@ -44,13 +44,21 @@ fn committed_editor_bundle_is_present() {
     for name in ["editor.js", "editor.css", "editor-licenses.txt"] {
         let path = assets.join(name);
         let len = std::fs::metadata(&path)
-            .unwrap_or_else(|e| panic!("{} (run `npm ci && node build.mjs` in newsroom/editor): {e}", path.display()))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} (run `npm ci && node build.mjs` in newsroom/editor): {e}",
+                    path.display()
+                )
+            })
             .len();
         assert!(len > 0, "{} is empty", path.display());
     }
     let licences = std::fs::read_to_string(assets.join("editor-licenses.txt")).unwrap();
     for package in ["@tiptap/core", "prosemirror-view", "markdown-it"] {
-        assert!(licences.contains(package), "editor-licenses.txt names {package}");
+        assert!(
+            licences.contains(package),
+            "editor-licenses.txt names {package}"
+        );
     }
 }
 
