@@ -95,3 +95,16 @@ test('a pasted YouTube watch link becomes an embed', () => {
     '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="YouTube video" loading="lazy" allowfullscreen></iframe>\n',
   );
 });
+
+test('mounting changes nothing in the textarea until the writer does', () => {
+  const source = 'Intro.\n\n<iframe src="https://player.vimeo.com/video/1234" title="Talk" loading="lazy" allowfullscreen></iframe>';
+  document.body.innerHTML = '<form><textarea name="markdown" data-editor></textarea></form>';
+  const textarea = document.querySelector('textarea');
+  textarea.value = source;
+  let inputs = 0;
+  document.querySelector('form').addEventListener('input', () => inputs++);
+  const [mounted] = enhance(document, { fetch: async () => ({ ok: false, status: 404, json: async () => ({}) }) });
+  assert.equal(textarea.value, source);
+  assert.equal(inputs, 0);
+  assert.equal(mounted.editor.state.doc.lastChild.type.name, 'paragraph', 'room to type after the embed');
+});
