@@ -19,6 +19,7 @@ mod newsletters;
 mod outbox;
 mod schema;
 mod sitemaps;
+mod staff;
 mod stripe_events;
 mod webhooks;
 
