@@ -354,7 +354,7 @@ impl Store {
     /// Hands the site from its owner to `to` (an active staff user): the owner becomes an
     /// administrator, in one transaction. Returns false when `from` is not the owner or `to`
     /// is not an active staff user.
-    pub async fn transfer_ownership(
+    pub async fn update_owner(
         &self,
         from: &str,
         to: &str,

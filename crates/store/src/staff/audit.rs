@@ -55,7 +55,7 @@ struct AuditRow {
 
 impl Store {
     /// Appends an entry on its own (for actions whose write is not the store's).
-    pub async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+    pub async fn insert_audit_entry(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| insert_audit!(p, entry));
         Ok(())
     }

@@ -105,7 +105,7 @@ impl Store {
     /// Accepts a live invitation once: marks it accepted and adds the staff user (with the
     /// invitation's email and role) in one transaction. Returns the new staff user's id, or
     /// `None` when the invitation was not live (used, expired, unknown).
-    pub async fn accept_invitation(
+    pub async fn take_invitation(
         &self,
         token_hash: &str,
         new: &NewStaff,

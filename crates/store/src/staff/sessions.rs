@@ -119,7 +119,7 @@ impl Store {
     }
 
     /// Records a session's use and slides its expiry.
-    pub async fn touch_staff_session(
+    pub async fn extend_staff_session(
         &self,
         id_hash: &str,
         now: DateTime<Utc>,
@@ -192,7 +192,7 @@ impl Store {
     }
 
     /// Remembers a verified device (again: its last use moves).
-    pub async fn remember_device(
+    pub async fn record_device(
         &self,
         author_id: &str,
         device_hash: &str,

@@ -181,14 +181,14 @@ async fn roles_status_ownership_and_deletion_with_transfer() {
         // Ownership moves in one step; a suspended or unknown heir is refused.
         assert!(
             !store
-                .transfer_ownership(&owner, "nobody", &audit("t", "x"))
+                .update_owner(&owner, "nobody", &audit("t", "x"))
                 .await
                 .unwrap()
         );
         assert_eq!(store.staff_owner().await.unwrap().unwrap().id(), owner);
         assert!(
             store
-                .transfer_ownership(&owner, &ed, &audit("t", &ed))
+                .update_owner(&owner, &ed, &audit("t", &ed))
                 .await
                 .unwrap()
         );
@@ -280,12 +280,12 @@ async fn invitations_password_tokens_and_device_codes_are_single_use() {
             ..new_staff("nina", Role::Editor)
         };
         let id = store
-            .accept_invitation("inv-hash", &new, &audit("staff.joined", "nina"), now())
+            .take_invitation("inv-hash", &new, &audit("staff.joined", "nina"), now())
             .await
             .unwrap();
         assert!(id.is_some());
         let twice = store
-            .accept_invitation(
+            .take_invitation(
                 "inv-hash",
                 &new_staff("nora", Role::Editor),
                 &audit("x", "x"),
@@ -333,8 +333,8 @@ async fn invitations_password_tokens_and_device_codes_are_single_use() {
         );
 
         assert!(!store.is_known_device(&nina, "dev").await.unwrap());
-        store.remember_device(&nina, "dev", now()).await.unwrap();
-        store.remember_device(&nina, "dev", now()).await.unwrap();
+        store.record_device(&nina, "dev", now()).await.unwrap();
+        store.record_device(&nina, "dev", now()).await.unwrap();
         assert!(store.is_known_device(&nina, "dev").await.unwrap());
 
         store
