@@ -6,11 +6,11 @@ use crate::helpers::{Browser, TestApp, TestResponse};
 use crate::members::newest_mail;
 use axum::http::{Method, StatusCode};
 
-const OWNER: &str = "olga@news.example";
-const PASSWORD: &str = "correct horse battery";
+pub const OWNER: &str = "olga@news.example";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A browser that has opened `path` (taking its cookies and the form's CSRF token).
-async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
+pub async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
     let res = app.get_as(path, &b.cookies()).await;
     b.absorb(&res);
     if let Some(token) = res.attrs("input[name=csrf]", "value").first() {
@@ -19,7 +19,12 @@ async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
     res
 }
 
-async fn post(app: &TestApp, b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+pub async fn post(
+    app: &TestApp,
+    b: &mut Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> TestResponse {
     let mut all = vec![("csrf", b.csrf.as_str())];
     all.extend_from_slice(fields);
     let res = app.post_form(path, &b.cookies(), &all).await;
@@ -27,12 +32,12 @@ async fn post(app: &TestApp, b: &mut Browser, path: &str, fields: &[(&str, &str)
     res
 }
 
-fn location(res: &TestResponse) -> &str {
+pub fn location(res: &TestResponse) -> &str {
     res.header("location")
 }
 
 /// Sets the site up through `/admin/`; returns the owner's browser, signed in.
-async fn set_up(app: &TestApp) -> Browser {
+pub async fn set_up(app: &TestApp) -> Browser {
     let mut b = Browser::default();
     let page = open(app, &mut b, "/admin/").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -56,7 +61,7 @@ async fn set_up(app: &TestApp) -> Browser {
 }
 
 /// The six-digit code in the newest device-code mail to `to`.
-fn code_for(app: &TestApp, to: &str) -> String {
+pub fn code_for(app: &TestApp, to: &str) -> String {
     let mail = newest_mail(&app.state.config.outbox_dir(), to);
     mail.lines()
         .map(str::trim)
@@ -77,7 +82,7 @@ fn invitation_path(app: &TestApp, to: &str) -> String {
 }
 
 /// Accepts the invitation mailed to `email`; returns the new staff user's browser.
-async fn join(app: &TestApp, email: &str, name: &str) -> Browser {
+pub async fn join(app: &TestApp, email: &str, name: &str) -> Browser {
     let mut b = Browser::default();
     let path = invitation_path(app, email);
     let page = open(app, &mut b, &path).await;
@@ -137,10 +142,7 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
             .unwrap()
             .is_none()
     );
-    assert_eq!(
-        app.get("/").await.texts("title")[0].contains("The Review"),
-        true
-    );
+    assert!(app.get("/").await.texts("title")[0].contains("The Review"));
 
     // The stylesheet is served under its content hash, immutable for a year.
     let css = home.attrs("link[rel=stylesheet]", "href").remove(0);
