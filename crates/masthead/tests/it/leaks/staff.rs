@@ -13,7 +13,9 @@ async fn the_staff_render_never_reaches_a_reader() {
     let probes = plant(&app).await;
     // Meters unlock articles for readers by design; here only staff may see the gated part.
     for key in ["meter_members", "meter_anonymous"] {
-        masthead::ops::settings::set(&app.state.ops(), key, "0").await.unwrap();
+        masthead::ops::settings::set(&app.state.ops(), key, "0")
+            .await
+            .unwrap();
     }
     let staff = set_up(&app).await;
     let forged = Browser {
