@@ -37,6 +37,7 @@ mod leaks;
 mod logs;
 mod members;
 mod newsroom;
+mod newsroom_journey;
 mod page_numbers;
 mod pages;
 mod postgres;
