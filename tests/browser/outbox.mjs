@@ -98,3 +98,4 @@ export async function waitForEmail(outbox, email, timeoutMs) {
     }
     await sleep(200);
   }
+}

@@ -4,7 +4,9 @@
 //! verified by the emailed code — with axe-core finding no violations on any newsroom page, at
 //! desktop and phone widths.
 
-use crate::helpers::external::{available, free_port, node_missing, server_log, start_demo, workspace};
+use crate::helpers::external::{
+    available, free_port, node_missing, server_log, start_demo, workspace,
+};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -13,14 +15,19 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 fn missing() -> Vec<String> {
     let mut missing = node_missing("browser", &["playwright-core", "axe-core"]);
     if !Path::new(CHROMIUM).exists() {
-        missing.push(format!("{CHROMIUM} (.ci/run installs Debian's chromium package)"));
+        missing.push(format!(
+            "{CHROMIUM} (.ci/run installs Debian's chromium package)"
+        ));
     }
     missing
 }
 
 #[test]
 fn newsroom_journey_setup_invite_sign_in_with_no_axe_violations() {
-    if !available("the newsroom browser journey (Chromium/Playwright/axe-core)", missing()) {
+    if !available(
+        "the newsroom browser journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
         return;
     }
     let dir = tempfile::tempdir().expect("temp data dir");
