@@ -23,6 +23,7 @@ mod related;
 mod rows;
 mod settings;
 mod sitemaps;
+pub mod staff;
 mod taxonomy;
 pub mod testing;
 mod time;

@@ -12,6 +12,7 @@ mod posts;
 mod search;
 mod serve;
 mod settings;
+mod users;
 
 use crate::config::Overrides;
 use anyhow::Result;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Look at the job queue: list, retry a failed job.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
+    /// Manage staff users (newsroom accounts): add with a role, list.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 /// Runs one command.
@@ -76,6 +80,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Key(cmd) => keys::run(cmd).await,
         Command::Worker(db) => jobs::worker(db).await,
         Command::Jobs(cmd) => jobs::run(cmd).await,
+        Command::User(cmd) => users::run(cmd).await,
     }
 }
 

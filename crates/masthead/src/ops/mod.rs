@@ -16,6 +16,9 @@
 //! - `jobs` — background jobs queued (waking this process's worker) and retried.
 //! - `media` — uploaded images written to the media folder.
 //! - `settings` — changing a site setting, checked against the settings table.
+//! - `staff` — staff users: first-run setup, adding, inviting, roles, suspension, deletion,
+//!   ownership, profiles, staff sign-in and sessions; each checked by `domain::staff::may` and
+//!   recorded in the audit log.
 
 pub mod authors;
 pub mod billing;
@@ -29,6 +32,7 @@ pub mod posts;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
+pub mod staff;
 pub mod tags;
 pub mod webhooks;
 
@@ -108,6 +112,15 @@ impl AppState {
             limits: &self.limits,
         }
     }
+
+    /// Staff sign-in as this server runs it, with its mailer and abuse limits.
+    pub fn staff_sign_in(&self) -> staff::StaffSignIn<'_> {
+        staff::StaffSignIn {
+            ops: self.ops(),
+            mailer: &self.mailer,
+            limits: &self.limits,
+        }
+    }
 }
 
 /// Why a use case did not happen. The first six are the caller's to explain (their messages are
@@ -125,6 +138,9 @@ pub enum OpsError {
     Conflict(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     RateLimited,
+    /// The staff user's role does not allow it (`domain::staff::may`); the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     #[error(
         "We have sent {DAILY_LINKS} sign-in emails to this address in the last 24 hours, the most we send in a day. Use the link or code in the newest one, or try again tomorrow."
     )]
@@ -154,6 +170,7 @@ impl OpsError {
                 | OpsError::NotFound(_)
                 | OpsError::Conflict(_)
                 | OpsError::RateLimited
+                | OpsError::Forbidden(_)
                 | OpsError::DailyCap
                 | OpsError::CodeLocked
         )

@@ -430,3 +430,49 @@ fn search_reindex_and_the_post_lifecycle_commands() {
     let bad_time = masthead(&["post", "publish", "x", "--at", "tomorrow"], dir.path());
     assert!(!bad_time.status.success());
 }
+
+#[test]
+fn user_add_prints_a_one_time_set_password_link_and_user_list_shows_the_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = masthead(
+        &[
+            "user",
+            "add",
+            "Olga@News.example",
+            "--role",
+            "owner",
+            "--name",
+            "Olga Owner",
+        ],
+        dir.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("/admin/password/"), "{stdout}");
+    let second = masthead(
+        &["user", "add", "o2@news.example", "--role", "owner"],
+        dir.path(),
+    );
+    assert!(!second.status.success(), "one owner");
+    assert!(text(&second).1.contains("may not"), "{}", text(&second).1);
+    let editor = masthead(
+        &["user", "add", "ed@news.example", "--role", "editor"],
+        dir.path(),
+    );
+    assert!(editor.status.success());
+    let bad = masthead(
+        &["user", "add", "x@news.example", "--role", "boss"],
+        dir.path(),
+    );
+    assert!(!bad.status.success());
+    assert!(text(&bad).1.contains("Unknown role"), "{}", text(&bad).1);
+    let (list, _) = text(&masthead(&["user", "list"], dir.path()));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(
+        lines[0].starts_with("owner")
+            && lines[0].contains("olga@news.example")
+            && lines[0].contains("Olga Owner")
+    );
+    assert!(lines[1].starts_with("editor") && lines[1].contains("ed@news.example"));
+}

@@ -14,6 +14,7 @@
 
 mod api;
 mod search;
+mod staff;
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;

@@ -20,6 +20,7 @@ mod newsletters;
 mod outbox;
 mod schema;
 mod sitemaps;
+mod staff;
 mod stripe_events;
 mod webhooks;
 
