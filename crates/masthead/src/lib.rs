@@ -17,6 +17,7 @@ pub mod ghost;
 pub mod http;
 pub mod indexer;
 pub mod logo;
+pub mod media;
 pub mod members;
 pub mod ops;
 pub mod seed;
