@@ -32,6 +32,9 @@ pub fn clean(bytes: &[u8], checked: Checked) -> Result<Cleaned, CheckError> {
             Ok(as_is(bytes, checked))
         }
         Kind::Jpeg | Kind::Png | Kind::WebP => {
+            if checked.kind == Kind::Jpeg && !jpeg_is_complete(bytes) {
+                return Err(CheckError::Malformed);
+            }
             let (image, orientation) = decode(bytes, checked)?;
             if orientation == Orientation::NoTransforms {
                 strip(bytes, checked)
@@ -138,6 +141,16 @@ fn upright(
         width: image.width(),
         height: image.height(),
     })
+}
+
+/// Whether a JPEG's last scan is followed by its end-of-image marker. The JPEG decoder fills
+/// in what a truncated file lacks with grey rather than failing, which would publish half a
+/// photo.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let Some(scan) = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// AVIF is kept as uploaded (it cannot be decoded here), so one that carries EXIF or XMP items

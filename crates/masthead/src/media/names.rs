@@ -27,8 +27,10 @@ fn stem(file_name: &str) -> String {
     let base = base.rsplit_once('.').map_or(base, |(b, _)| b);
     let slug = domain::Slug::from_text(base);
     let s: String = slug.as_str().chars().take(60).collect();
-    let s = s.trim_end_matches('-');
-    if s.is_empty() { "image".into() } else { s.into() }
+    match s.trim_end_matches('-') {
+        "" | "untitled" => "image".into(),
+        s => s.into(),
+    }
 }
 
 /// The path of the variant of `path` at `width`, in WebP or the original's format.
