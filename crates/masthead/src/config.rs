@@ -70,6 +70,10 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Whether webhooks may call loopback, private and link-local addresses (single-host setups).
     pub webhook_allow_private: bool,
+    /// The largest image upload in bytes.
+    pub media_max_bytes: u64,
+    /// The most pixels an uploaded image may have (read from its header before decoding).
+    pub media_max_pixels: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -114,10 +118,18 @@ struct FileConfig {
     webhook_retry_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     webhook_allow_private: Option<bool>,
+    media_max_bytes: Option<u64>,
+    media_max_pixels: Option<u64>,
 }
 
 /// The page cache's default size in MiB.
 pub const DEFAULT_CACHE_MB: u64 = 256;
+
+/// The largest image upload by default: 20 MB.
+pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 20_000_000;
+
+/// The most pixels an image upload may have by default: 50 megapixels.
+pub const DEFAULT_MEDIA_MAX_PIXELS: u64 = 50_000_000;
 
 /// The first wait before a failed webhook delivery is retried (30 s; then 1, 2, 4 and 8 min).
 pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
@@ -229,6 +241,14 @@ impl Config {
                 .checked("webhook_allow_private", "must be true or false", flag)?
                 .or(file.webhook_allow_private)
                 .unwrap_or(false),
+            media_max_bytes: env
+                .parsed("media_max_bytes", "must be a whole number of bytes")?
+                .or(file.media_max_bytes)
+                .unwrap_or(DEFAULT_MEDIA_MAX_BYTES),
+            media_max_pixels: env
+                .parsed("media_max_pixels", "must be a whole number of pixels")?
+                .or(file.media_max_pixels)
+                .unwrap_or(DEFAULT_MEDIA_MAX_PIXELS),
             data_dir,
         })
     }

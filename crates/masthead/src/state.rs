@@ -11,6 +11,8 @@ use crate::members::limits::Limits;
 use crate::members::mail::{MailSetupError, Mailer};
 use crate::settings::LiveSettings;
 use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
+use object_store::ObjectStore;
+use object_store::local::LocalFileSystem;
 use render::{Theme, ThemeError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,6 +53,8 @@ pub struct Shared {
     pub cache: PageCache,
     /// Wakes the webhook deliverer when an event is queued.
     pub webhooks: Hooks,
+    /// Where images and their variants are stored (`DATA/content/images` by default).
+    pub media: Arc<dyn ObjectStore>,
 }
 
 /// Why the site could not start; each message says what to check or change.
@@ -83,6 +87,8 @@ pub enum StartError {
     Follow(#[source] StoreError),
     #[error("webhooks cannot be delivered")]
     Webhooks(#[source] reqwest::Error),
+    #[error("the media folder {} cannot be used; check that it is writable", .0.display())]
+    Media(PathBuf, #[source] object_store::Error),
     #[error(transparent)]
     Mail(#[from] MailSetupError),
     #[error(transparent)]
@@ -142,6 +148,7 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     )
     .map_err(StartError::Webhooks)?;
     tokio::spawn(deliverer.run());
+    let media = media_store(&config)?;
     Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
@@ -153,7 +160,21 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         search,
         cache,
         webhooks,
+        media,
     }))
+}
+
+/// The object store images live in: the local media folder. An S3-compatible store can take
+/// its place here without changes to anything that stores or serves images.
+pub fn media_store(config: &Config) -> Result<Arc<dyn ObjectStore>, StartError> {
+    let dir = config.media_dir();
+    let fail = |e| StartError::Media(dir.clone(), e);
+    std::fs::create_dir_all(&dir).map_err(|e| fail(object_store::Error::Generic {
+        store: "LocalFileSystem",
+        source: Box::new(e),
+    }))?;
+    let local = LocalFileSystem::new_with_prefix(&dir).map_err(fail)?;
+    Ok(Arc::new(local))
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

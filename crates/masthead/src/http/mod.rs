@@ -95,7 +95,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/delete", post(members::delete_account))
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
         .route("/webhooks/stripe", post(billing::webhook))
-        .nest_service("/content/images", assets::media(&state.config.media_dir()))
+        .route("/content/images/{*path}", get(assets::media))
         .nest("/ghost/api", ghost::router())
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), not_found::themed_not_found))
