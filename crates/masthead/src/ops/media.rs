@@ -235,6 +235,25 @@ impl<'a> Library<'a> {
     }
 }
 
+/// Gives a post's lead image the size of the library item it names, when the post does not
+/// say (Ghost's clients send only the URL): themes need it for `width`, `height` and `srcset`.
+pub async fn lead_dimensions(ops: &Ops<'_>, post: &mut domain::Post) -> Result<(), StoreError> {
+    let Some(image) = post.image.as_mut() else {
+        return Ok(());
+    };
+    if image.width.is_some() && image.height.is_some() {
+        return Ok(());
+    }
+    let Some(path) = names::original_of(&image.url) else {
+        return Ok(());
+    };
+    if let Some(media) = ops.store.media_by_path(path).await? {
+        image.width = Some(media.width);
+        image.height = Some(media.height);
+    }
+    Ok(())
+}
+
 /// Alt text trimmed and within `MAX_ALT`.
 fn checked_alt(alt: &str) -> Result<String, MediaError> {
     let alt = alt.trim();
