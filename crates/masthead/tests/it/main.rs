@@ -35,6 +35,7 @@ mod html_valid;
 mod http;
 mod leaks;
 mod logs;
+mod media;
 mod members;
 mod page_numbers;
 mod pages;
