@@ -74,6 +74,11 @@ pub struct Config {
     pub media_max_bytes: u64,
     /// The most pixels an uploaded image may have (read from its header before decoding).
     pub media_max_pixels: u64,
+    /// Whether `serve` (and `demo`) run a job worker in-process; off on nodes that only serve.
+    pub worker: bool,
+    /// Milliseconds a worker's claim holds a job between heartbeats: a job whose worker died
+    /// is run again this long after its last heartbeat.
+    pub job_lease_ms: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -97,6 +102,8 @@ pub struct Overrides {
     pub theme: Option<PathBuf>,
     /// Comma-separated CIDRs; replaces the file's list.
     pub trusted_proxies: Option<String>,
+    /// `Some(false)` from `--no-worker`.
+    pub worker: Option<bool>,
 }
 
 /// The optional `masthead.toml` in the data directory.
@@ -120,6 +127,8 @@ struct FileConfig {
     webhook_allow_private: Option<bool>,
     media_max_bytes: Option<u64>,
     media_max_pixels: Option<u64>,
+    worker: Option<bool>,
+    job_lease_ms: Option<u64>,
 }
 
 /// The page cache's default size in MiB.
@@ -133,6 +142,9 @@ pub const DEFAULT_MEDIA_MAX_PIXELS: u64 = 50_000_000;
 
 /// The first wait before a failed webhook delivery is retried (30 s; then 1, 2, 4 and 8 min).
 pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
+
+/// How long a worker's claim holds a job between heartbeats (30 s).
+pub const DEFAULT_JOB_LEASE_MS: u64 = 30_000;
 
 impl Config {
     /// Resolves the configuration: what the command line `given`, then this process's
@@ -196,6 +208,7 @@ impl Config {
         ) {
             trusted_proxies = self::trusted_proxies(list.split(','), &origin)?;
         }
+        let (worker, job_lease_ms) = worker(given, env, &file)?;
         Ok(Config {
             database,
             addr,
@@ -249,6 +262,8 @@ impl Config {
                 .parsed("media_max_pixels", "must be a whole number of pixels")?
                 .or(file.media_max_pixels)
                 .unwrap_or(DEFAULT_MEDIA_MAX_PIXELS),
+            worker,
+            job_lease_ms,
             data_dir,
         })
     }
@@ -270,6 +285,31 @@ impl Config {
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("content").join("images")
     }
+}
+
+/// Whether this process runs a job worker (`--no-worker` beats `worker` in the environment,
+/// which beats the file; on by default), and how long its claims hold a job.
+fn worker(
+    given: &Overrides,
+    env: &Environment,
+    file: &FileConfig,
+) -> Result<(bool, u64), ConfigError> {
+    let on = match given.worker {
+        Some(on) => on,
+        None => env
+            .checked("worker", "must be true or false", flag)?
+            .or(file.worker)
+            .unwrap_or(true),
+    };
+    let lease = env
+        .checked(
+            "job_lease_ms",
+            "must be a whole number of milliseconds, at least 1000",
+            |v| v.trim().parse().ok().filter(|ms: &u64| *ms >= 1000),
+        )?
+        .or(file.job_lease_ms)
+        .unwrap_or(DEFAULT_JOB_LEASE_MS);
+    Ok((on, lease))
 }
 
 /// The first of the flag, the environment variable and the file's value for `key` that is

@@ -3,7 +3,7 @@
 //! tests boot, and `serve` serves it as `masthead serve` does.
 //!
 //! Modules are layered, each naming only those below it (`tests/it/architecture.rs` checks it):
-//! `cli` → `http` → `seed` → `demo` → `ops` → `state` → `indexer` → `cache` →
+//! `cli` → `http` → `seed` → `demo` → `ops` → `state` → `jobs` → `indexer` → `cache` →
 //! `webhooks` → `ghost` → `members`, `billing`, `compose`, `logo` → `config`, `settings`,
 //! `telemetry`.
 
@@ -16,6 +16,7 @@ pub mod demo;
 pub mod ghost;
 pub mod http;
 pub mod indexer;
+pub mod jobs;
 pub mod logo;
 pub mod media;
 pub mod members;

@@ -6,13 +6,13 @@ use crate::cache::PageCache;
 use crate::cache::follower::Follower;
 use crate::config::{Config, Database};
 use crate::indexer::{IndexError, Indexer, Search};
+use crate::jobs::{JobSignal, Worker, WorkerHandle, WorkerSettings};
 use crate::members::crypto::Signer;
 use crate::members::limits::Limits;
 use crate::members::mail::{MailSetupError, Mailer};
 use crate::settings::LiveSettings;
 use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 use render::{Theme, ThemeError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,6 +55,10 @@ pub struct Shared {
     pub webhooks: Hooks,
     /// Where images and their variants are stored (`DATA/content/images` by default).
     pub media: Arc<dyn ObjectStore>,
+    /// Wakes this process's job worker when a job is queued.
+    pub jobs: JobSignal,
+    /// The in-process job worker (none with `worker` off), stopped before the store closes.
+    pub worker: Option<WorkerHandle>,
 }
 
 /// Why the site could not start; each message says what to check or change.
@@ -148,7 +152,12 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     )
     .map_err(StartError::Webhooks)?;
     tokio::spawn(deliverer.run());
-    let media = media_store(&config)?;
+    let media = crate::media::storage::open(&config.media_dir())
+        .map_err(|e| StartError::Media(config.media_dir(), e))?;
+    let jobs = JobSignal::default();
+    let worker = config
+        .worker
+        .then(|| start_worker(&store, &config, jobs.clone()));
     Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
@@ -161,20 +170,22 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         cache,
         webhooks,
         media,
+        jobs,
+        worker,
     }))
 }
 
-/// The object store images live in: the local media folder. An S3-compatible store can take
-/// its place here without changes to anything that stores or serves images.
-pub fn media_store(config: &Config) -> Result<Arc<dyn ObjectStore>, StartError> {
-    let dir = config.media_dir();
-    let fail = |e| StartError::Media(dir.clone(), e);
-    std::fs::create_dir_all(&dir).map_err(|e| fail(object_store::Error::Generic {
-        store: "LocalFileSystem",
-        source: Box::new(e),
-    }))?;
-    let local = LocalFileSystem::new_with_prefix(&dir).map_err(fail)?;
-    Ok(Arc::new(local))
+/// Starts a job worker on `store` running every kind this site has (`jobs::kinds`).
+pub fn start_worker(store: &Store, config: &Config, signal: JobSignal) -> WorkerHandle {
+    let settings =
+        WorkerSettings::with_lease(std::time::Duration::from_millis(config.job_lease_ms));
+    Worker::new(
+        store.clone(),
+        crate::jobs::kinds::registry(config),
+        signal,
+        settings,
+    )
+    .spawn()
 }
 
 /// The site's signing key: made once at random and kept in the database, so every node of a

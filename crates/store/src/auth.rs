@@ -146,6 +146,31 @@ impl Store {
         Ok(())
     }
 
+    /// Housekeeping: deletes sessions that expired by `now`, and sign-in tokens that expired by
+    /// `now` and were created before `counted_since` (the start of the window the daily cap
+    /// per address still counts). Returns how many sessions and tokens went.
+    pub async fn prune_sign_ins(
+        &self,
+        now: DateTime<Utc>,
+        counted_since: DateTime<Utc>,
+    ) -> Result<(u64, u64), StoreError> {
+        Ok(on_pool!(&self.db, write, |p| {
+            let sessions = sqlx::query("DELETE FROM member_sessions WHERE expires_at < $1")
+                .bind(to_micros(now))
+                .execute(p)
+                .await?
+                .rows_affected();
+            let tokens =
+                sqlx::query("DELETE FROM login_tokens WHERE expires_at < $1 AND created_at < $2")
+                    .bind(to_micros(now))
+                    .bind(to_micros(counted_since))
+                    .execute(p)
+                    .await?
+                    .rows_affected();
+            (sessions, tokens)
+        }))
+    }
+
     /// Ends every session of a member ("sign out everywhere").
     pub async fn delete_sessions_of(&self, member_id: &str) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {

@@ -1,10 +1,11 @@
 //! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
-//! author … | migrate | settings … | key …`. The clap types of the commands shared by all and
+//! author … | migrate | settings … | key … | worker | jobs …`. The clap types of the commands shared by all and
 //! `dispatch`; each command group, with its arguments, in its own file. Commands print; nothing
 //! else in the crate does, and nothing else names this module.
 
 mod authors;
 mod front_matter;
+mod jobs;
 mod keys;
 mod members;
 mod posts;
@@ -52,6 +53,12 @@ pub enum Command {
     /// Manage keys for the Ghost-compatible APIs: create, list, revoke.
     #[command(subcommand)]
     Key(keys::KeyCommand),
+    /// Run background jobs (image variants, housekeeping, …) until stopped; `serve` runs one
+    /// in-process unless `--no-worker`.
+    Worker(DbArgs),
+    /// Look at the job queue: list, retry a failed job.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
 }
 
 /// Runs one command.
@@ -67,6 +74,8 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Author(cmd) => authors::run(cmd).await,
         Command::Settings(cmd) => settings::run(cmd).await,
         Command::Key(cmd) => keys::run(cmd).await,
+        Command::Worker(db) => jobs::worker(db).await,
+        Command::Jobs(cmd) => jobs::run(cmd).await,
     }
 }
 
@@ -133,6 +142,12 @@ pub struct ServeArgs {
         help = "Reverse proxies and CDNs whose X-Forwarded-For/Forwarded headers name the client, comma-separated CIDRs (e.g. 127.0.0.1,10.0.0.0/8) [env: MASTHEAD_TRUSTED_PROXIES] [default: none]"
     )]
     pub trusted_proxies: Option<String>,
+    /// Run no job worker in this process (a node that only serves).
+    #[arg(
+        long,
+        help = "Run no job worker in this process: a node that only serves, with `masthead worker` elsewhere [env: MASTHEAD_WORKER=false]"
+    )]
+    pub no_worker: bool,
 }
 
 impl ServeArgs {
@@ -143,6 +158,7 @@ impl ServeArgs {
             url: self.url.clone(),
             theme: self.theme.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
+            worker: self.no_worker.then_some(false),
             ..self.db.overrides()
         }
     }

@@ -26,6 +26,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("trusted_proxies", "MASTHEAD_TRUSTED_PROXIES"),
     ("media_max_bytes", "MASTHEAD_MEDIA_MAX_BYTES"),
     ("media_max_pixels", "MASTHEAD_MEDIA_MAX_PIXELS"),
+    ("worker", "MASTHEAD_WORKER"),
+    ("job_lease_ms", "MASTHEAD_JOB_LEASE_MS"),
 ];
 
 /// The variable that sets `key`.

@@ -214,12 +214,39 @@ fn bad_environment_values_name_their_variable_and_what_would_work() {
         ("MASTHEAD_URL", "news.example", "http://"),
         ("MASTHEAD_DATABASE_URL", "mysql://x", "postgres://"),
         ("MASTHEAD_TRUSTED_PROXIES", "proxy", "CIDR"),
+        ("MASTHEAD_WORKER", "sometimes", "true or false"),
+        ("MASTHEAD_JOB_LEASE_MS", "10", "at least 1000"),
     ] {
         let err = Config::resolve_in(&db(dir.path()), &environment(&[(var, value)]))
             .unwrap_err()
             .to_string();
         assert!(err.contains(var) && err.contains(expected), "{var}: {err}");
     }
+}
+
+#[test]
+fn the_in_process_worker_is_on_unless_the_flag_environment_or_file_turn_it_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Config::resolve_in(&db(dir.path()), &environment(&[])).unwrap();
+    assert!(c.worker);
+    assert_eq!(c.job_lease_ms, DEFAULT_JOB_LEASE_MS);
+    std::fs::write(
+        dir.path().join("masthead.toml"),
+        "worker = false\njob_lease_ms = 5000\n",
+    )
+    .unwrap();
+    let c = Config::resolve_in(&db(dir.path()), &environment(&[])).unwrap();
+    assert_eq!((c.worker, c.job_lease_ms), (false, 5000));
+    let on = environment(&[("MASTHEAD_WORKER", "true")]);
+    assert!(Config::resolve_in(&db(dir.path()), &on).unwrap().worker);
+    let no_worker = Overrides {
+        worker: Some(false),
+        ..db(dir.path())
+    };
+    assert!(
+        !Config::resolve_in(&no_worker, &on).unwrap().worker,
+        "--no-worker wins"
+    );
 }
 
 #[test]

@@ -40,7 +40,11 @@ pub async fn run(state: AppState) -> Result<(), ServeError> {
         state.search.clone(),
         state.cache.clone(),
     );
+    let worker = state.worker.clone();
     connections::serve(listener, app(state), Timeouts::default(), shutdown).await;
+    if let Some(worker) = worker {
+        worker.stop().await;
+    }
     search.close();
     cache.close();
     store.close().await;

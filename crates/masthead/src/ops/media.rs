@@ -1,5 +1,5 @@
 //! The media library's use cases: an upload checked, cleaned of metadata and stored under an
-//! immutable name with its row, then its variants made in the background; alt text set; an
+//! immutable name with its row, then its variants job queued (`media.variants`); alt text set; an
 //! item replaced; an item deleted when no post uses it; the library listed.
 //!
 //! Replacing never changes what a URL serves: the new bytes get a new name (names carry a hash
@@ -8,10 +8,6 @@
 //! for a year stay right; the library shows only the newest item, and deleting it deletes its
 //! predecessors too, once no post names any of them.
 
-mod variants;
-
-pub use variants::{VariantsError, VariantsProgress, make_variants};
-
 use super::Ops;
 use crate::media::names::{self, URL_PREFIX};
 use crate::media::{CheckError, Limits, check, clean};
@@ -19,7 +15,7 @@ use chrono::{DateTime, Utc};
 use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as ObjectPath;
 use std::sync::Arc;
-use store::{Media, MediaPage, StoreError, VariantsState};
+use store::{Media, MediaPage, NewJob, StoreError, VariantsState};
 
 /// Why a media use case did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +38,9 @@ pub enum MediaError {
     /// The checking task panicked or was cancelled.
     #[error(transparent)]
     Task(#[from] tokio::task::JoinError),
+    /// Queueing the variants job failed.
+    #[error(transparent)]
+    Queue(#[from] super::OpsError),
 }
 
 impl MediaError {
@@ -97,7 +96,7 @@ impl<'a> Library<'a> {
     pub async fn upload(&self, upload: Upload<'_>, now: DateTime<Utc>) -> Result<Media, MediaError> {
         let media = self.store_upload(upload, now).await?;
         self.ops.store.insert_media(&media).await?;
-        self.start_variants(&media);
+        self.start_variants(&media, now).await?;
         Ok(media)
     }
 
@@ -115,7 +114,7 @@ impl<'a> Library<'a> {
             media.alt = old.alt;
         }
         self.ops.store.replace_media(id, &media).await?;
-        self.start_variants(&media);
+        self.start_variants(&media, now).await?;
         Ok(media)
     }
 
@@ -199,23 +198,18 @@ impl<'a> Library<'a> {
         Ok(media)
     }
 
-    /// Makes the variants of `media` in the background, logging progress per variant. The
-    /// persistent job queue takes this over when it lands (`media.variants`).
-    fn start_variants(&self, media: &Media) {
+    /// Queues the variants job of `media` (`jobs::media_variants`), once per item.
+    async fn start_variants(&self, media: &Media, now: DateTime<Utc>) -> Result<(), MediaError> {
         if media.variants != VariantsState::Pending {
-            return;
+            return Ok(());
         }
-        let store = self.ops.store.clone();
-        let objects = self.objects.clone();
-        let id = media.id.clone();
-        tokio::spawn(async move {
-            let logged = |p: VariantsProgress| {
-                tracing::info!(media.id = %p.media_id, width = p.width, done = p.done, of = p.total, "media variant made");
-            };
-            if let Err(e) = make_variants(&store, objects.as_ref(), &id, logged).await {
-                tracing::warn!(media.id = %id, error = %e, "media variants failed");
-            }
-        });
+        let job = NewJob::new(
+            crate::jobs::media_variants::KIND,
+            serde_json::json!({ "media_id": media.id }),
+        )
+        .key(format!("media.variants:{}", media.id));
+        super::jobs::enqueue(&self.ops, &job, now).await?;
+        Ok(())
     }
 
     async fn delete_objects(&self, item: &Media) -> Result<(), MediaError> {

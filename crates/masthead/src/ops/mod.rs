@@ -13,6 +13,7 @@
 //! - `tags`, `authors` — tags and authors added, changed and deleted.
 //! - `webhooks` — webhooks registered, changed and removed.
 //! - `keys` — API keys made and revoked.
+//! - `jobs` — background jobs queued (waking this process's worker) and retried.
 //! - `media` — uploaded images written to the media folder.
 //! - `settings` — changing a site setting, checked against the settings table.
 
@@ -20,6 +21,7 @@ pub mod authors;
 pub mod billing;
 pub mod credentials;
 pub mod gifts;
+pub mod jobs;
 pub mod keys;
 pub mod media;
 pub mod members;
@@ -31,6 +33,7 @@ pub mod tags;
 pub mod webhooks;
 
 use crate::cache::PageCache;
+use crate::jobs::JobSignal;
 use crate::members::crypto::HashError;
 use crate::members::mail::MailError;
 use crate::state::AppState;
@@ -50,6 +53,7 @@ pub struct Ops<'a> {
     public_url: &'a str,
     hooks: Option<&'a Hooks>,
     cache: Option<&'a PageCache>,
+    jobs: Option<&'a JobSignal>,
 }
 
 impl<'a> Ops<'a> {
@@ -60,6 +64,7 @@ impl<'a> Ops<'a> {
             public_url,
             hooks: None,
             cache: None,
+            jobs: None,
         }
     }
 
@@ -91,6 +96,7 @@ impl AppState {
             public_url: &self.config.public_url,
             hooks: Some(&self.webhooks),
             cache: Some(&self.cache),
+            jobs: Some(&self.jobs),
         }
     }
 

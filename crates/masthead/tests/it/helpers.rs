@@ -93,6 +93,8 @@ pub fn config(dir: &Path) -> Config {
         webhook_allow_private: true,
         media_max_bytes: masthead::config::DEFAULT_MEDIA_MAX_BYTES,
         media_max_pixels: masthead::config::DEFAULT_MEDIA_MAX_PIXELS,
+        worker: true,
+        job_lease_ms: masthead::config::DEFAULT_JOB_LEASE_MS,
     }
 }
 

@@ -33,6 +33,7 @@ mod gifts;
 mod helpers;
 mod html_valid;
 mod http;
+mod jobs;
 mod leaks;
 mod logs;
 mod media;

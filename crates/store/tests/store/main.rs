@@ -14,6 +14,7 @@ mod auth;
 mod authors;
 mod browse;
 mod content;
+mod jobs;
 mod media;
 mod members;
 mod newsletters;

@@ -1,13 +1,46 @@
-//! The variants job: an item's original read from the object store, resized to each width it
+//! `media.variants`: an item's original read from the object store, resized to each width it
 //! allows, each variant written in WebP and in the original's format, and the widths made
 //! recorded on its row. Safe to run again: variants are overwritten with the same bytes.
+//! Payload: `{"media_id": "…"}`; progress is reported per width.
 
 use crate::media::names;
 use crate::media::variants::{self, VariantError, widths_for};
 use crate::media::{Kind, Variant};
 use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as ObjectPath;
+use std::path::PathBuf;
 use store::{Store, StoreError, VariantsState};
+
+use super::{JobContext, JobError};
+
+pub const KIND: &str = "media.variants";
+
+/// The job's handler, storing variants in the media store at `media_dir`.
+pub fn handler(
+    media_dir: PathBuf,
+) -> impl Fn(JobContext) -> futures_util::future::BoxFuture<'static, Result<(), JobError>>
++ Send
++ Sync
++ 'static {
+    move |ctx: JobContext| {
+        let dir = media_dir.clone();
+        Box::pin(async move {
+            let id = ctx
+                .payload()
+                .get("media_id")
+                .and_then(serde_json::Value::as_str)
+                .ok_or("a media.variants job needs a media_id")?
+                .to_owned();
+            let objects = crate::media::storage::open(&dir)?;
+            let report = |p: VariantsProgress| {
+                tracing::info!(media.id = %p.media_id, width = p.width, done = p.done, of = p.total, "media variant made");
+                ctx.progress(p.done as u64, Some(p.total as u64));
+            };
+            make_variants(&ctx.store, objects.as_ref(), &id, report).await?;
+            Ok(())
+        })
+    }
+}
 
 /// How far one item's variants have got: `done` of `total` widths, the last at `width`.
 #[derive(Debug, Clone)]

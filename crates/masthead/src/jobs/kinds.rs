@@ -1,0 +1,14 @@
+//! The kinds of job Masthead runs, each registered on one line: to add one, write its handler
+//! (an `async fn(JobContext) -> Result<(), JobError>`, or a closure capturing what it needs
+//! from `config`) and register it here.
+
+use super::{Registry, housekeeping, media_variants, probe};
+use crate::config::Config;
+
+/// Every kind a worker of this site runs.
+pub fn registry(config: &Config) -> Registry {
+    Registry::default()
+        .hourly(housekeeping::KIND, housekeeping::prune)
+        .register(probe::KIND, probe::run)
+        .register(media_variants::KIND, media_variants::handler(config.media_dir()))
+}
