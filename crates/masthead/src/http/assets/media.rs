@@ -38,7 +38,12 @@ pub async fn media(
     let (stand_in, webp) = stand_in(&row, width, wanted.webp);
     let found = get(&state, &stand_in).await?.ok_or(AppError::NotFound)?;
     let kind = if webp { Some("image/webp") } else { Some(row.mime.as_str()) };
-    Ok(respond(found, kind, STAND_IN, &headers))
+    // Once the variants are made, the stand-in for a width the original lacks is final.
+    let cache = match row.variants {
+        VariantsState::Ready | VariantsState::None => IMMUTABLE,
+        VariantsState::Pending | VariantsState::Failed => STAND_IN,
+    };
+    Ok(respond(found, kind, cache, &headers))
 }
 
 /// The object at `path`, or `None` when there is none (or the path is not one we store).
