@@ -35,7 +35,9 @@ impl VariantsState {
             "ready" => Ok(VariantsState::Ready),
             "failed" => Ok(VariantsState::Failed),
             "none" => Ok(VariantsState::None),
-            other => Err(StoreError::Corrupt(format!("media variants state {other:?}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "media variants state {other:?}"
+            ))),
         }
     }
 }

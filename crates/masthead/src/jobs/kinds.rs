@@ -10,5 +10,8 @@ pub fn registry(config: &Config) -> Registry {
     Registry::default()
         .hourly(housekeeping::KIND, housekeeping::prune)
         .register(probe::KIND, probe::run)
-        .register(media_variants::KIND, media_variants::handler(config.media_dir()))
+        .register(
+            media_variants::KIND,
+            media_variants::handler(config.media_dir()),
+        )
 }

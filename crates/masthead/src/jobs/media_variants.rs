@@ -6,8 +6,8 @@
 use crate::media::names;
 use crate::media::variants::{self, VariantError, widths_for};
 use crate::media::{Kind, Variant};
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt};
 use std::path::PathBuf;
 use store::{Store, StoreError, VariantsState};
 
@@ -83,25 +83,37 @@ pub async fn make_variants(
         .and_then(|(_, ext)| Kind::from_extension(ext))
         .filter(|k| k.has_variants())
     else {
-        store.set_media_variants(media_id, VariantsState::None, &[]).await?;
+        store
+            .set_media_variants(media_id, VariantsState::None, &[])
+            .await?;
         return Ok(vec![]);
     };
-    let result = write_all(objects, &media.path, kind, media.width, |width, done, total| {
-        progress(VariantsProgress {
-            media_id: media_id.to_owned(),
-            width,
-            done,
-            total,
-        });
-    })
+    let result = write_all(
+        objects,
+        &media.path,
+        kind,
+        media.width,
+        |width, done, total| {
+            progress(VariantsProgress {
+                media_id: media_id.to_owned(),
+                width,
+                done,
+                total,
+            });
+        },
+    )
     .await;
     match result {
         Ok(widths) => {
-            store.set_media_variants(media_id, VariantsState::Ready, &widths).await?;
+            store
+                .set_media_variants(media_id, VariantsState::Ready, &widths)
+                .await?;
             Ok(widths)
         }
         Err(e) => {
-            store.set_media_variants(media_id, VariantsState::Failed, &[]).await?;
+            store
+                .set_media_variants(media_id, VariantsState::Failed, &[])
+                .await?;
             Err(e)
         }
     }

@@ -58,8 +58,7 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, VariantError> {
 pub fn resize(image: &DynamicImage, width: u32) -> Result<DynamicImage, VariantError> {
     let height = scaled_height(image.width(), image.height(), width);
     let mut out = DynamicImage::new(width, height, image.color());
-    let options =
-        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     Resizer::new().resize(image, &mut out, &options)?;
     Ok(out)
 }
@@ -89,7 +88,11 @@ fn eight_bit(image: &DynamicImage) -> Cow<'_, DynamicImage> {
     }
 }
 
-fn webp_encode(image: &DynamicImage, lossless: bool, quality: f32) -> Result<Vec<u8>, VariantError> {
+fn webp_encode(
+    image: &DynamicImage,
+    lossless: bool,
+    quality: f32,
+) -> Result<Vec<u8>, VariantError> {
     let image = eight_bit(image);
     let (w, h) = (image.width(), image.height());
     let encoder = match &*image {

@@ -12,8 +12,8 @@ use super::Ops;
 use crate::media::names::{self, URL_PREFIX};
 use crate::media::{CheckError, Limits, check, clean};
 use chrono::{DateTime, Utc};
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt};
 use std::sync::Arc;
 use store::{Media, MediaPage, NewJob, StoreError, VariantsState};
 
@@ -93,7 +93,11 @@ impl<'a> Library<'a> {
     }
 
     /// Checks, cleans and stores an upload, records it, and starts making its variants.
-    pub async fn upload(&self, upload: Upload<'_>, now: DateTime<Utc>) -> Result<Media, MediaError> {
+    pub async fn upload(
+        &self,
+        upload: Upload<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Media, MediaError> {
         let media = self.store_upload(upload, now).await?;
         self.ops.store.insert_media(&media).await?;
         self.start_variants(&media, now).await?;
@@ -108,7 +112,12 @@ impl<'a> Library<'a> {
         upload: Upload<'_>,
         now: DateTime<Utc>,
     ) -> Result<Media, MediaError> {
-        let old = self.ops.store.media_by_id(id).await?.ok_or(MediaError::NotFound)?;
+        let old = self
+            .ops
+            .store
+            .media_by_id(id)
+            .await?
+            .ok_or(MediaError::NotFound)?;
         let mut media = self.store_upload(upload, now).await?;
         if media.alt.is_empty() {
             media.alt = old.alt;
@@ -159,7 +168,11 @@ impl<'a> Library<'a> {
 
     /// Checks and cleans an upload (on a blocking thread: decoding is CPU work) and writes the
     /// clean bytes under their immutable name.
-    async fn store_upload(&self, upload: Upload<'_>, now: DateTime<Utc>) -> Result<Media, MediaError> {
+    async fn store_upload(
+        &self,
+        upload: Upload<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Media, MediaError> {
         let alt = checked_alt(upload.alt)?;
         let bytes = upload.bytes.to_vec();
         let limits = self.limits;

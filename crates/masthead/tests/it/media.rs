@@ -35,7 +35,10 @@ fn encoded(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
 }
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    encoded(DynamicImage::ImageRgb8(picture(width, height)), ImageFormat::Jpeg)
+    encoded(
+        DynamicImage::ImageRgb8(picture(width, height)),
+        ImageFormat::Jpeg,
+    )
 }
 
 /// An EXIF block (APP1 payload) with an orientation and a GPS position: 48°51'24" N.
@@ -75,7 +78,12 @@ fn with_exif(jpeg: &[u8], exif: &[u8]) -> Vec<u8> {
     out
 }
 
-async fn upload(app: &TestApp, auth: &str, name: &str, bytes: &[u8]) -> crate::helpers::TestResponse {
+async fn upload(
+    app: &TestApp,
+    auth: &str,
+    name: &str,
+    bytes: &[u8],
+) -> crate::helpers::TestResponse {
     let boundary = "media-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
@@ -88,7 +96,10 @@ async fn upload(app: &TestApp, auth: &str, name: &str, bytes: &[u8]) -> crate::h
         .method(Method::POST)
         .uri("/ghost/api/admin/images/upload/")
         .header("authorization", auth)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     app.send(req).await
@@ -105,7 +116,12 @@ fn uploaded_path(res: &crate::helpers::TestResponse) -> String {
 /// The library row of a site path.
 async fn row(app: &TestApp, path: &str) -> Media {
     let stored = path.strip_prefix("/content/images/").unwrap();
-    app.state.store.media_by_path(stored).await.unwrap().unwrap()
+    app.state
+        .store
+        .media_by_path(stored)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// Waits for the background variants job of `path` to finish (no time is asserted).
@@ -128,16 +144,36 @@ async fn fetch(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap,
 async fn each_format_is_recognised_by_content_stored_and_served_immutable() {
     let app = TestApp::empty().await;
     let auth = admin_auth(&app).await;
-    let rgba = DynamicImage::ImageRgba8(ImageBuffer::from_fn(48, 32, |x, _| Rgba([x as u8 * 5, 90, 160, 200])));
+    let rgba = DynamicImage::ImageRgba8(ImageBuffer::from_fn(48, 32, |x, _| {
+        Rgba([x as u8 * 5, 90, 160, 200])
+    }));
     let files = [
         ("photo.png", jpeg(64, 48), "image/jpeg", ".jpg"),
-        ("chart.jpg", encoded(rgba.clone(), ImageFormat::Png), "image/png", ".png"),
-        ("loop.gif", encoded(DynamicImage::ImageRgba8(rgba.to_rgba8()), ImageFormat::Gif), "image/gif", ".gif"),
-        ("pic.webp", encoded(rgba, ImageFormat::WebP), "image/webp", ".webp"),
+        (
+            "chart.jpg",
+            encoded(rgba.clone(), ImageFormat::Png),
+            "image/png",
+            ".png",
+        ),
+        (
+            "loop.gif",
+            encoded(DynamicImage::ImageRgba8(rgba.to_rgba8()), ImageFormat::Gif),
+            "image/gif",
+            ".gif",
+        ),
+        (
+            "pic.webp",
+            encoded(rgba, ImageFormat::WebP),
+            "image/webp",
+            ".webp",
+        ),
     ];
     for (name, bytes, mime, ext) in files {
         let path = uploaded_path(&upload(&app, &auth, name, &bytes).await);
-        assert!(path.ends_with(ext), "named by content, not by {name}: {path}");
+        assert!(
+            path.ends_with(ext),
+            "named by content, not by {name}: {path}"
+        );
         let (status, headers, _) = fetch(&app, &path).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers["content-type"], mime);
@@ -157,13 +193,18 @@ async fn gps_exif_never_reaches_the_stored_bytes_and_photos_stay_upright() {
     let (_, _, stored) = fetch(&app, &path).await;
     assert!(!stored.windows(4).any(|w| w == b"Exif"), "EXIF removed");
     assert!(
-        !stored.windows(8).any(|w| w == [0x60, 0x09, 0, 0, 0x64, 0, 0, 0]),
+        !stored
+            .windows(8)
+            .any(|w| w == [0x60, 0x09, 0, 0, 0x64, 0, 0, 0]),
         "the GPS seconds (2400/100) are gone"
     );
     let upright = image::load_from_memory(&stored).unwrap().to_rgb8();
     assert_eq!(upright.dimensions(), (20, 40), "turned as the EXIF said");
     let top = upright.get_pixel(10, 3);
-    assert!(top[0] > 150 && top[2] < 100, "the left (red) side is now on top: {top:?}");
+    assert!(
+        top[0] > 150 && top[2] < 100,
+        "the left (red) side is now on top: {top:?}"
+    );
     let m = row(&app, &path).await;
     assert_eq!((m.width, m.height), (20, 40));
 
@@ -190,7 +231,11 @@ async fn bombs_garbage_and_damaged_files_are_refused_with_a_clear_message() {
     let res = upload(&app, &auth, "notes.jpg", b"just some text, not an image").await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(error_type(&res), "UnsupportedMediaTypeError");
-    assert!(res.body.contains("JPEG, PNG, GIF, WebP or AVIF"), "{}", res.body);
+    assert!(
+        res.body.contains("JPEG, PNG, GIF, WebP or AVIF"),
+        "{}",
+        res.body
+    );
 
     let whole = jpeg(200, 100);
     let res = upload(&app, &auth, "cut.jpg", &whole[..whole.len() / 2]).await;
@@ -207,7 +252,10 @@ async fn bombs_garbage_and_damaged_files_are_refused_with_a_clear_message() {
     huge.resize(21_000_000, 0);
     let res = upload(&app, &auth, "huge.jpg", &huge).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.state.store.list_media(None, 10, 0).await.unwrap().total, 0);
+    assert_eq!(
+        app.state.store.list_media(None, 10, 0).await.unwrap().total,
+        0
+    );
 }
 
 #[tokio::test]
@@ -232,8 +280,11 @@ async fn variants_are_made_no_wider_than_the_original_and_every_listed_width_ans
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 960);
 
     // A width the original lacks: the largest smaller variant, never a 404.
-    let (status, headers, bytes) =
-        fetch(&app, &format!("/content/images/size/w1920/format/webp/{stored}")).await;
+    let (status, headers, bytes) = fetch(
+        &app,
+        &format!("/content/images/size/w1920/format/webp/{stored}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "image/webp");
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 960);
@@ -254,21 +305,38 @@ async fn the_public_page_offers_webp_and_original_srcsets_with_the_size() {
         Method::POST,
         "posts/?source=html",
         &auth,
-        Some(json!({ "posts": [{ "title": "With a lead image", "status": "published",
+        Some(
+            json!({ "posts": [{ "title": "With a lead image", "status": "published",
             "html": "<p>Words.</p>", "feature_image": format!("{SITE}{path}"),
-            "feature_image_alt": "The harbour at dawn" }] })),
+            "feature_image_alt": "The harbour at dawn" }] }),
+        ),
     )
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     let page = app.get("/with-a-lead-image/").await;
     assert_eq!(page.status, StatusCode::OK);
-    let webp = page.attrs(".article-figure picture source[type='image/webp']", "srcset");
+    let webp = page.attrs(
+        ".article-figure picture source[type='image/webp']",
+        "srcset",
+    );
     assert_eq!(webp.len(), 1, "{}", page.body);
-    assert!(webp[0].contains("/size/w640/format/webp/") && webp[0].contains(" 1280w"), "{}", webp[0]);
-    assert!(!webp[0].contains("1920w"), "no width beyond the original: {}", webp[0]);
+    assert!(
+        webp[0].contains("/size/w640/format/webp/") && webp[0].contains(" 1280w"),
+        "{}",
+        webp[0]
+    );
+    assert!(
+        !webp[0].contains("1920w"),
+        "no width beyond the original: {}",
+        webp[0]
+    );
     let img = ".article-figure picture img";
     let own = page.attrs(img, "srcset");
-    assert!(own[0].contains("/size/w320/") && own[0].ends_with(" 1400w"), "{}", own[0]);
+    assert!(
+        own[0].contains("/size/w320/") && own[0].ends_with(" 1400w"),
+        "{}",
+        own[0]
+    );
     assert_eq!(page.attrs(img, "width"), ["1400"]);
     assert_eq!(page.attrs(img, "height"), ["700"]);
     assert_eq!(page.attrs(img, "alt"), ["The harbour at dawn"]);
@@ -287,8 +355,10 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
         Method::POST,
         "posts/?source=html",
         &auth,
-        Some(json!({ "posts": [{ "title": "Uses one", "status": "published",
-            "html": format!("<p>See <img src=\"{SITE}{used}\" alt=\"x\"></p>") }] })),
+        Some(
+            json!({ "posts": [{ "title": "Uses one", "status": "published",
+            "html": format!("<p>See <img src=\"{SITE}{used}\" alt=\"x\"></p>") }] }),
+        ),
     )
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
@@ -309,18 +379,31 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
         uploaded_by: None,
     };
     library.set_alt(&used_row.id, "Harbour").await.unwrap();
-    let new = library.replace(&used_row.id, upload, chrono::Utc::now()).await.unwrap();
+    let new = library
+        .replace(&used_row.id, upload, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_ne!(new.path, used_row.path);
     assert_eq!(new.alt, "Harbour", "alt text carried over");
     assert_eq!(fetch(&app, &used).await.2, old_bytes);
     let listed = library.list(Some("used"), 10, 0).await.unwrap();
-    assert_eq!(listed.items.iter().map(|m| &m.id).collect::<Vec<_>>(), [&new.id]);
-    assert!(matches!(library.delete(&new.id).await, Err(MediaError::InUse)), "its predecessor is in use");
+    assert_eq!(
+        listed.items.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        [&new.id]
+    );
+    assert!(
+        matches!(library.delete(&new.id).await, Err(MediaError::InUse)),
+        "its predecessor is in use"
+    );
 
     let spare_row = variants_done(&app, &spare).await;
     library.delete(&spare_row.id).await.unwrap();
     assert_eq!(fetch(&app, &spare).await.0, StatusCode::NOT_FOUND);
     let stored = spare.strip_prefix("/content/images/").unwrap();
     let variant = format!("/content/images/size/w320/format/webp/{stored}");
-    assert_eq!(fetch(&app, &variant).await.0, StatusCode::NOT_FOUND, "variants deleted too");
+    assert_eq!(
+        fetch(&app, &variant).await.0,
+        StatusCode::NOT_FOUND,
+        "variants deleted too"
+    );
 }

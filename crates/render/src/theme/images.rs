@@ -171,11 +171,17 @@ mod tests {
         );
         let again = variant_url("/content/images/size/w320/2026/12/map.jpg", 960, false);
         assert_eq!(again.unwrap(), "/content/images/size/w960/2026/12/map.jpg");
-        assert_eq!(variant_url("https://cdn.example/photo.jpg", 960, true), None);
+        assert_eq!(
+            variant_url("https://cdn.example/photo.jpg", 960, true),
+            None
+        );
         let site = Some("https://news.example");
         assert!(is_local(url, site));
         assert!(is_local("/content/images/2026/12/a.jpg", None));
-        assert!(!is_local("https://other.example/content/images/2026/12/a.jpg", site));
+        assert!(!is_local(
+            "https://other.example/content/images/2026/12/a.jpg",
+            site
+        ));
     }
 
     #[test]
@@ -192,6 +198,9 @@ mod tests {
              /content/images/size/w960/2026/12/map.jpg 960w, /content/images/2026/12/map.jpg 1000w"
         );
         assert_eq!(srcset(&sizes(), url, None, true).matches("w, ").count(), 2);
-        assert_eq!(srcset(&sizes(), "https://cdn.example/a.jpg", Some(900), false), "");
+        assert_eq!(
+            srcset(&sizes(), "https://cdn.example/a.jpg", Some(900), false),
+            ""
+        );
     }
 }

@@ -32,7 +32,12 @@ async fn the_library_lists_newest_first_and_searches_names_and_alt_text() {
         for m in [&harbour, &summit, &chart] {
             store.insert_media(m).await.unwrap();
         }
-        assert!(store.set_media_alt(&chart.id, "Oil prices, 2020–2026").await.unwrap());
+        assert!(
+            store
+                .set_media_alt(&chart.id, "Oil prices, 2020–2026")
+                .await
+                .unwrap()
+        );
         assert!(!store.set_media_alt("no-such-id", "x").await.unwrap());
 
         let all = store.list_media(None, 2, 0).await.unwrap();
@@ -59,7 +64,13 @@ async fn the_library_lists_newest_first_and_searches_names_and_alt_text() {
         let found = store.media_by_path(&summit.path).await.unwrap().unwrap();
         assert_eq!(found.variants, VariantsState::Ready);
         assert_eq!(found.variant_widths, vec![320, 640]);
-        assert!(store.media_by_path("2026/11/none.jpg").await.unwrap().is_none());
+        assert!(
+            store
+                .media_by_path("2026/11/none.jpg")
+                .await
+                .unwrap()
+                .is_none()
+        );
     })
     .await;
 }

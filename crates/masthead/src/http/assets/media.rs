@@ -4,8 +4,8 @@
 //! the original, for a minute: a width listed in a `srcset` is never a 404.
 
 use crate::http::AppError;
-use crate::media::names::{self, Wanted};
 use crate::media::Kind;
+use crate::media::names::{self, Wanted};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -30,14 +30,23 @@ pub async fn media(
     let row = state.store.media_by_path(wanted.original).await?;
     if let Some(found) = get(&state, &path).await? {
         let cache = if row.is_some() { IMMUTABLE } else { UNLISTED };
-        return Ok(respond(found, content_type(&path, &wanted), cache, &headers));
+        return Ok(respond(
+            found,
+            content_type(&path, &wanted),
+            cache,
+            &headers,
+        ));
     }
     let (Some(row), Some(width)) = (row, wanted.width) else {
         return Err(AppError::NotFound);
     };
     let (stand_in, webp) = stand_in(&row, width, wanted.webp);
     let found = get(&state, &stand_in).await?.ok_or(AppError::NotFound)?;
-    let kind = if webp { Some("image/webp") } else { Some(row.mime.as_str()) };
+    let kind = if webp {
+        Some("image/webp")
+    } else {
+        Some(row.mime.as_str())
+    };
     // Once the variants are made, the stand-in for a width the original lacks is final.
     let cache = match row.variants {
         VariantsState::Ready | VariantsState::None => IMMUTABLE,
@@ -63,7 +72,11 @@ async fn get(state: &AppState, path: &str) -> Result<Option<GetResult>, AppError
 /// is WebP.
 fn stand_in(row: &Media, width: u32, webp: bool) -> (String, bool) {
     let made = if row.variants == VariantsState::Ready {
-        row.variant_widths.iter().copied().filter(|w| *w <= width).max()
+        row.variant_widths
+            .iter()
+            .copied()
+            .filter(|w| *w <= width)
+            .max()
     } else {
         None
     };
@@ -87,7 +100,11 @@ fn respond(
     cache: &'static str,
     headers: &HeaderMap,
 ) -> Response {
-    let etag = found.meta.e_tag.clone().map(|t| format!("\"{}\"", t.trim_matches('"')));
+    let etag = found
+        .meta
+        .e_tag
+        .clone()
+        .map(|t| format!("\"{}\"", t.trim_matches('"')));
     let fresh = etag.as_deref().is_some_and(|etag| {
         headers
             .get(header::IF_NONE_MATCH)
@@ -100,7 +117,10 @@ fn respond(
         Body::from_stream(found.into_stream()).into_response()
     };
     let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static(cache),
+    );
     if let Some(t) = content_type.and_then(|t| header::HeaderValue::from_str(t).ok()) {
         h.insert(header::CONTENT_TYPE, t);
     }

@@ -23,7 +23,13 @@ const FORM_OVERHEAD: u64 = 64 * 1024;
 /// A multipart stream that broke off: too large (the body limit), or malformed.
 fn refused(e: &axum::extract::multipart::MultipartError, max: u64) -> GhostError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        GhostError::payload_too_large(&CheckError::TooLarge { bytes: max + 1, limit: max }.to_string())
+        GhostError::payload_too_large(
+            &CheckError::TooLarge {
+                bytes: max + 1,
+                limit: max,
+            }
+            .to_string(),
+        )
     } else {
         GhostError::validation(&format!("The upload is not valid multipart: {e}."))
     }
@@ -44,7 +50,11 @@ async fn read_form(state: &AppState, request: Request) -> Result<Form, GhostErro
     let body = Body::new(http_body_util::Limited::new(body, limit));
     let mut form = Multipart::from_request(Request::from_parts(parts, body), state)
         .await
-        .map_err(|e| GhostError::validation(&format!("Please send the image as multipart form data ({e}).")))?;
+        .map_err(|e| {
+            GhostError::validation(&format!(
+                "Please send the image as multipart form data ({e})."
+            ))
+        })?;
     let mut read = Form {
         file: None,
         reference: None,

@@ -31,10 +31,16 @@ fn a_decompression_bomb_is_refused_from_its_header() {
 fn kinds_come_from_content_and_limits_from_config() {
     assert_eq!(check(b"", Limits::default()), Err(CheckError::Empty));
     assert_eq!(
-        check(b"<svg xmlns='http://www.w3.org/2000/svg'/>", Limits::default()),
+        check(
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            Limits::default()
+        ),
         Err(CheckError::Unsupported)
     );
-    assert_eq!(check(b"\x89PNG\r\n\x1a\n", Limits::default()), Err(CheckError::Malformed));
+    assert_eq!(
+        check(b"\x89PNG\r\n\x1a\n", Limits::default()),
+        Err(CheckError::Malformed)
+    );
     let small = Limits {
         max_bytes: 10,
         max_pixels: 100,

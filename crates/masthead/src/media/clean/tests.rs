@@ -6,7 +6,11 @@ use image::{ImageBuffer, Rgb};
 
 fn photo(width: u32, height: u32) -> DynamicImage {
     DynamicImage::ImageRgb8(ImageBuffer::from_fn(width, height, |x, y| {
-        Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, 128])
+        Rgb([
+            (x * 7 % 256).to_le_bytes()[0],
+            (y * 5 % 256).to_le_bytes()[0],
+            128,
+        ])
     }))
 }
 
@@ -46,7 +50,10 @@ fn truncated_and_garbled_files_are_refused() {
     // Whatever the decoder makes of it, no panic, and a refusal or a readable image.
     let _ = cleaned(&garbled);
     let png = crate::media::variants::encode_png(&photo(32, 32)).unwrap();
-    assert_eq!(cleaned(&png[..png.len() - 30]).unwrap_err(), CheckError::Malformed);
+    assert_eq!(
+        cleaned(&png[..png.len() - 30]).unwrap_err(),
+        CheckError::Malformed
+    );
 }
 
 #[test]
@@ -68,7 +75,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &byte in data {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
