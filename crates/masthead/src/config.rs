@@ -70,6 +70,10 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Whether webhooks may call loopback, private and link-local addresses (single-host setups).
     pub webhook_allow_private: bool,
+    /// The largest image upload in bytes.
+    pub media_max_bytes: u64,
+    /// The most pixels an uploaded image may have (read from its header before decoding).
+    pub media_max_pixels: u64,
     /// Whether `serve` (and `demo`) run a job worker in-process; off on nodes that only serve.
     pub worker: bool,
     /// Milliseconds a worker's claim holds a job between heartbeats: a job whose worker died
@@ -121,12 +125,20 @@ struct FileConfig {
     webhook_retry_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     webhook_allow_private: Option<bool>,
+    media_max_bytes: Option<u64>,
+    media_max_pixels: Option<u64>,
     worker: Option<bool>,
     job_lease_ms: Option<u64>,
 }
 
 /// The page cache's default size in MiB.
 pub const DEFAULT_CACHE_MB: u64 = 256;
+
+/// The largest image upload by default: 20 MB.
+pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 20_000_000;
+
+/// The most pixels an image upload may have by default: 50 megapixels.
+pub const DEFAULT_MEDIA_MAX_PIXELS: u64 = 50_000_000;
 
 /// The first wait before a failed webhook delivery is retried (30 s; then 1, 2, 4 and 8 min).
 pub const DEFAULT_WEBHOOK_RETRY_MS: u64 = 30_000;
@@ -182,21 +194,9 @@ impl Config {
             .or(file.mail_from.take())
             .unwrap_or_else(|| format!("noreply@{host}"));
         let stripe = stripe(env, &mut file)?;
-        // The file's list is checked even when the flag or the environment replaces it.
-        let mut trusted_proxies = trusted_proxies(
-            file.trusted_proxies.iter().flatten().map(String::as_str),
-            "trusted_proxies in masthead.toml",
-        )?;
-        if let Some((list, origin)) = layered(
-            given.trusted_proxies.as_ref(),
-            "--trusted-proxies",
-            env,
-            "trusted_proxies",
-            None,
-        ) {
-            trusted_proxies = self::trusted_proxies(list.split(','), &origin)?;
-        }
+        let trusted_proxies = resolved_proxies(given, env, &file)?;
         let (worker, job_lease_ms) = worker(given, env, &file)?;
+        let (media_max_bytes, media_max_pixels) = media_limits(env, &file)?;
         Ok(Config {
             database,
             addr,
@@ -242,6 +242,8 @@ impl Config {
                 .checked("webhook_allow_private", "must be true or false", flag)?
                 .or(file.webhook_allow_private)
                 .unwrap_or(false),
+            media_max_bytes,
+            media_max_pixels,
             worker,
             job_lease_ms,
             data_dir,
@@ -290,6 +292,42 @@ fn worker(
         .or(file.job_lease_ms)
         .unwrap_or(DEFAULT_JOB_LEASE_MS);
     Ok((on, lease))
+}
+
+/// The trusted proxies: the flag's or the environment's list, else the file's. The file's list
+/// is checked even when the flag or the environment replaces it.
+fn resolved_proxies(
+    given: &Overrides,
+    env: &Environment,
+    file: &FileConfig,
+) -> Result<Vec<IpNet>, ConfigError> {
+    let from_file = trusted_proxies(
+        file.trusted_proxies.iter().flatten().map(String::as_str),
+        "trusted_proxies in masthead.toml",
+    )?;
+    match layered(
+        given.trusted_proxies.as_ref(),
+        "--trusted-proxies",
+        env,
+        "trusted_proxies",
+        None,
+    ) {
+        Some((list, origin)) => trusted_proxies(list.split(','), &origin),
+        None => Ok(from_file),
+    }
+}
+
+/// The upload limits: bytes and pixels, from the environment, else the file, else the defaults.
+fn media_limits(env: &Environment, file: &FileConfig) -> Result<(u64, u64), ConfigError> {
+    let bytes = env
+        .parsed("media_max_bytes", "must be a whole number of bytes")?
+        .or(file.media_max_bytes)
+        .unwrap_or(DEFAULT_MEDIA_MAX_BYTES);
+    let pixels = env
+        .parsed("media_max_pixels", "must be a whole number of pixels")?
+        .or(file.media_max_pixels)
+        .unwrap_or(DEFAULT_MEDIA_MAX_PIXELS);
+    Ok((bytes, pixels))
 }
 
 /// The first of the flag, the environment variable and the file's value for `key` that is

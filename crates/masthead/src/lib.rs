@@ -18,6 +18,7 @@ pub mod http;
 pub mod indexer;
 pub mod jobs;
 pub mod logo;
+pub mod media;
 pub mod members;
 pub mod ops;
 pub mod seed;

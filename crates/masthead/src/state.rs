@@ -12,6 +12,7 @@ use crate::members::limits::Limits;
 use crate::members::mail::{MailSetupError, Mailer};
 use crate::settings::LiveSettings;
 use crate::webhooks::{Deliverer, DeliverySettings, Hooks};
+use object_store::ObjectStore;
 use render::{Theme, ThemeError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +53,8 @@ pub struct Shared {
     pub cache: PageCache,
     /// Wakes the webhook deliverer when an event is queued.
     pub webhooks: Hooks,
+    /// Where images and their variants are stored (`DATA/content/images` by default).
+    pub media: Arc<dyn ObjectStore>,
     /// Wakes this process's job worker when a job is queued.
     pub jobs: JobSignal,
     /// The in-process job worker (none with `worker` off), stopped before the store closes.
@@ -88,6 +91,8 @@ pub enum StartError {
     Follow(#[source] StoreError),
     #[error("webhooks cannot be delivered")]
     Webhooks(#[source] reqwest::Error),
+    #[error("the media folder {} cannot be used; check that it is writable", .0.display())]
+    Media(PathBuf, #[source] object_store::Error),
     #[error(transparent)]
     Mail(#[from] MailSetupError),
     #[error(transparent)]
@@ -147,6 +152,8 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     )
     .map_err(StartError::Webhooks)?;
     tokio::spawn(deliverer.run());
+    let media = crate::media::storage::open(&config.media_dir())
+        .map_err(|e| StartError::Media(config.media_dir(), e))?;
     let jobs = JobSignal::default();
     let worker = config
         .worker
@@ -162,6 +169,7 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         search,
         cache,
         webhooks,
+        media,
         jobs,
         worker,
     }))

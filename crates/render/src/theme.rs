@@ -2,7 +2,12 @@
 //!
 //! A template whose source starts with `{{!< default}}` is rendered into `default.hbs` as
 //! `{{{body}}}`. Helpers: `{{asset "path"}}` (fingerprinted URL), `{{ghost_head}}` and
-//! `{{ghost_foot}}` (page metadata and scripts prepared by `head`).
+//! `{{ghost_foot}}` (page metadata and scripts prepared by `head`), `{{img_url}}` and
+//! `{{img_srcset}}` (image variants at the sizes `package.json` declares; `theme/images.rs`).
+
+mod images;
+
+pub use images::{ImageSizes, srcset, variant_url};
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -72,7 +77,15 @@ impl Theme {
         let mut hb = Handlebars::new();
         let mut with_layout = HashSet::new();
         let mut assets = HashMap::new();
+        let mut sizes = ImageSizes::default();
         for (path, bytes) in files {
+            if path == "package.json" {
+                let package = serde_json::from_slice(&bytes).map_err(|e| ThemeError::Parse {
+                    name: path.clone(),
+                    message: e.to_string(),
+                })?;
+                sizes = ImageSizes::from_package(&package);
+            }
             if let Some(asset_path) = path.strip_prefix("assets/") {
                 assets.insert(asset_path.to_owned(), asset(&path, bytes));
             } else if let Some(name) = path.strip_suffix(".hbs") {
@@ -127,6 +140,8 @@ impl Theme {
             ),
         );
         hb.register_helper("encode", Box::new(encode));
+        hb.register_helper("img_url", Box::new(images::img_url(sizes.clone())));
+        hb.register_helper("img_srcset", Box::new(images::img_srcset(sizes)));
         hb.register_helper("ghost_head", Box::new(raw_root_field("ghost_head")));
         hb.register_helper("ghost_foot", Box::new(raw_root_field("ghost_foot")));
         Ok(Theme {

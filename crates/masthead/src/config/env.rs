@@ -24,6 +24,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("webhook_retry_ms", "MASTHEAD_WEBHOOK_RETRY_MS"),
     ("webhook_allow_private", "MASTHEAD_WEBHOOK_ALLOW_PRIVATE"),
     ("trusted_proxies", "MASTHEAD_TRUSTED_PROXIES"),
+    ("media_max_bytes", "MASTHEAD_MEDIA_MAX_BYTES"),
+    ("media_max_pixels", "MASTHEAD_MEDIA_MAX_PIXELS"),
     ("worker", "MASTHEAD_WORKER"),
     ("job_lease_ms", "MASTHEAD_JOB_LEASE_MS"),
 ];

@@ -1,5 +1,5 @@
 //! Static files: the theme's fingerprinted assets, the default logo, the favicon and the site's
-//! media.
+//! media (`assets/media.rs`).
 
 use super::AppError;
 use crate::state::AppState;
@@ -9,8 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeader;
 
 #[derive(Deserialize)]
 pub struct Fingerprint {
@@ -97,11 +95,7 @@ fn favicon_etag() -> &'static str {
     })
 }
 
-/// `/content/images/…`: files under `DATA/content/images`, with conditional GET from `ServeDir`.
-pub fn media(dir: &std::path::Path) -> SetResponseHeader<ServeDir, axum::http::HeaderValue> {
-    SetResponseHeader::if_not_present(
-        ServeDir::new(dir),
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("public, max-age=86400"),
-    )
-}
+/// `/content/images/…`: the site's images and their variants (`media.rs`).
+pub use media::media;
+
+mod media;

@@ -96,7 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/delete", post(members::delete_account))
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
         .route("/webhooks/stripe", post(billing::webhook))
-        .nest_service("/content/images", assets::media(&state.config.media_dir()))
+        .route("/content/images/{*path}", get(assets::media))
         .nest("/ghost/api", ghost::router())
         .merge(admin::router())
         .merge(pages)

@@ -2,12 +2,16 @@
 //! (an `async fn(JobContext) -> Result<(), JobError>`, or a closure capturing what it needs
 //! from `config`) and register it here.
 
-use super::{Registry, housekeeping, probe};
+use super::{Registry, housekeeping, media_variants, probe};
 use crate::config::Config;
 
 /// Every kind a worker of this site runs.
-pub fn registry(_config: &Config) -> Registry {
+pub fn registry(config: &Config) -> Registry {
     Registry::default()
         .hourly(housekeeping::KIND, housekeeping::prune)
         .register(probe::KIND, probe::run)
+        .register(
+            media_variants::KIND,
+            media_variants::handler(config.media_dir()),
+        )
 }

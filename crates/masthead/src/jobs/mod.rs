@@ -9,10 +9,12 @@
 //! - `kinds` — the kinds Masthead runs: `registry(config)`, one line per kind.
 //! - `housekeeping` — `housekeeping.prune`, enqueued hourly: expired sign-ins, old jobs.
 //! - `probe` — `jobs.probe`, a job that only waits: shows that workers run.
+//! - `media_variants` — `media.variants`: an image's responsive variants (`make_variants`).
 
 pub mod backoff;
 pub mod housekeeping;
 pub mod kinds;
+pub mod media_variants;
 pub mod probe;
 pub mod registry;
 pub mod worker;

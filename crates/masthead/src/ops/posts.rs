@@ -52,7 +52,8 @@ pub async fn create(
     asked: Option<NewsletterRequest>,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
-    let post = composer.compose(draft, now).await?;
+    let mut post = composer.compose(draft, now).await?;
+    super::media::lead_dimensions(ops, &mut post).await?;
     save(ops, None, &post, now).await?;
     newsletter::apply(ops, None, &post, None, asked, now).await?;
     Ok(post)
@@ -110,6 +111,7 @@ pub async fn edit(
     if keep_slug {
         post.slug = existing.slug.clone();
     }
+    super::media::lead_dimensions(ops, &mut post).await?;
     save(ops, Some(existing), &post, now).await?;
     newsletter::apply(ops, Some(existing), &post, edit.stored, edit.asked, now).await?;
     Ok(post)

@@ -186,7 +186,7 @@ const LAYERS: &[&[&str]] = &[
     &["cache"],
     &["webhooks"],
     &["ghost"],
-    &["members", "billing", "compose", "logo"],
+    &["members", "billing", "compose", "logo", "media"],
     &["config", "settings", "telemetry"],
 ];
 

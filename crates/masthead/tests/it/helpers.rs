@@ -91,6 +91,8 @@ pub fn config(dir: &Path) -> Config {
         trusted_proxies: vec![],
         // Webhook tests deliver to receivers on 127.0.0.1.
         webhook_allow_private: true,
+        media_max_bytes: masthead::config::DEFAULT_MEDIA_MAX_BYTES,
+        media_max_pixels: masthead::config::DEFAULT_MEDIA_MAX_PIXELS,
         worker: true,
         job_lease_ms: masthead::config::DEFAULT_JOB_LEASE_MS,
     }

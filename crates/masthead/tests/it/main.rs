@@ -37,6 +37,7 @@ mod http;
 mod jobs;
 mod leaks;
 mod logs;
+mod media;
 mod members;
 mod newsroom;
 mod newsroom_journey;

@@ -304,6 +304,8 @@ async fn on_postgres_two_processes_send_each_event_once() {
 async fn deliveries_to_inside_addresses_are_refused_alike_for_open_and_closed_ports() {
     let app = TestApp::boot_with(tempfile::tempdir().unwrap(), |c| Config {
         webhook_allow_private: false,
+        media_max_bytes: masthead::config::DEFAULT_MEDIA_MAX_BYTES,
+        media_max_pixels: masthead::config::DEFAULT_MEDIA_MAX_PIXELS,
         ..c
     })
     .await;

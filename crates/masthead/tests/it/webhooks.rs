@@ -150,6 +150,8 @@ async fn bad_webhooks_get_ghost_errors() {
 async fn targets_inside_the_servers_networks_are_refused_unless_allowed() {
     let app = TestApp::boot_with(tempfile::tempdir().unwrap(), |c| masthead::config::Config {
         webhook_allow_private: false,
+        media_max_bytes: masthead::config::DEFAULT_MEDIA_MAX_BYTES,
+        media_max_pixels: masthead::config::DEFAULT_MEDIA_MAX_PIXELS,
         ..c
     })
     .await;

@@ -15,6 +15,7 @@ mod authors;
 mod browse;
 mod content;
 mod jobs;
+mod media;
 mod members;
 mod newsletters;
 mod outbox;

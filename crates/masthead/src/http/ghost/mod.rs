@@ -87,7 +87,8 @@ fn admin_api() -> Router<AppState> {
         .route(
             "/images/upload/",
             routing::post(images::upload)
-                .layer(DefaultBodyLimit::max(images::MAX_IMAGE_BYTES + 64 * 1024)),
+                // The handler applies the configured limit (`media_max_bytes`) itself.
+                .layer(DefaultBodyLimit::disable()),
         )
         .route(
             "/{*rest}",

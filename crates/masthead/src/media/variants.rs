@@ -1,0 +1,148 @@
+//! Responsive variants: an image resized (SIMD, `fast_image_resize`, Lanczos 3) to each of
+//! `WIDTHS` that is no wider than it, and saved in lossy WebP (libwebp) and in its own format.
+
+use super::check::Kind;
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::{DynamicImage, ImageEncoder};
+use std::borrow::Cow;
+
+/// The widths variants are made at (the default theme's `image_sizes`: xs, s, m, l, xl).
+pub const WIDTHS: [u32; 5] = [320, 640, 960, 1280, 1920];
+
+/// WebP quality. libwebp's scale is not JPEG's: at 80 its files are smaller than JPEG's at 82
+/// with a higher SSIM (`scripts/bench/media` measures both).
+pub const WEBP_QUALITY: f32 = 80.0;
+
+/// JPEG quality of the original-format variants.
+pub const JPEG_QUALITY: u8 = 82;
+
+/// One variant's bytes.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub width: u32,
+    /// WebP, else the original's format.
+    pub webp: bool,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VariantError {
+    #[error("the image could not be decoded: {0}")]
+    Decode(#[from] image::ImageError),
+    #[error("the image could not be resized: {0}")]
+    Resize(#[from] fast_image_resize::ResizeError),
+    #[error("the WebP encoder failed: {0}")]
+    WebP(String),
+    #[error("{0:?} images get no variants")]
+    NoVariants(Kind),
+}
+
+/// The widths of `WIDTHS` an image `width` pixels wide gets: never wider than itself.
+pub fn widths_for(width: u32) -> Vec<u32> {
+    WIDTHS.into_iter().filter(|w| *w <= width).collect()
+}
+
+/// Decodes stored bytes (already checked and cleaned) into 8-bit RGB or RGBA.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, VariantError> {
+    let image = image::load_from_memory(bytes)?;
+    Ok(if image.color().has_alpha() {
+        DynamicImage::ImageRgba8(image.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.into_rgb8())
+    })
+}
+
+/// `image` resized to `width`, keeping its aspect ratio.
+pub fn resize(image: &DynamicImage, width: u32) -> Result<DynamicImage, VariantError> {
+    let height = scaled_height(image.width(), image.height(), width);
+    let mut out = DynamicImage::new(width, height, image.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new().resize(image, &mut out, &options)?;
+    Ok(out)
+}
+
+/// The height of a `width`-wide copy of a `w` × `h` image, at least one pixel.
+pub fn scaled_height(w: u32, h: u32, width: u32) -> u32 {
+    let height = (u64::from(h) * u64::from(width) + u64::from(w) / 2) / u64::from(w.max(1));
+    u32::try_from(height).unwrap_or(u32::MAX).max(1)
+}
+
+/// Lossy WebP at `quality` (0–100).
+pub fn encode_webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, VariantError> {
+    webp_encode(image, false, quality)
+}
+
+/// Lossless WebP (an upright copy of a WebP upload).
+pub fn encode_webp_lossless(image: &DynamicImage) -> Result<Vec<u8>, VariantError> {
+    webp_encode(image, true, 75.0)
+}
+
+/// libwebp takes 8-bit RGB or RGBA: other layouts (16-bit PNGs, grey) are converted first.
+fn eight_bit(image: &DynamicImage) -> Cow<'_, DynamicImage> {
+    match image {
+        DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) => Cow::Borrowed(image),
+        _ if image.color().has_alpha() => Cow::Owned(DynamicImage::ImageRgba8(image.to_rgba8())),
+        _ => Cow::Owned(DynamicImage::ImageRgb8(image.to_rgb8())),
+    }
+}
+
+fn webp_encode(
+    image: &DynamicImage,
+    lossless: bool,
+    quality: f32,
+) -> Result<Vec<u8>, VariantError> {
+    let image = eight_bit(image);
+    let (w, h) = (image.width(), image.height());
+    let encoder = match &*image {
+        DynamicImage::ImageRgba8(rgba) => webp::Encoder::from_rgba(rgba.as_raw(), w, h),
+        _ => webp::Encoder::from_rgb(image.as_bytes(), w, h),
+    };
+    encoder
+        .encode_simple(lossless, quality)
+        .map(|m| m.to_vec())
+        .map_err(|e| VariantError::WebP(format!("{e:?}")))
+}
+
+pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, VariantError> {
+    let rgb = image.to_rgb8();
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality).encode_image(&rgb)?;
+    Ok(out)
+}
+
+pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, VariantError> {
+    let mut out = Vec::new();
+    PngEncoder::new(&mut out).write_image(
+        image.as_bytes(),
+        image.width(),
+        image.height(),
+        image.color().into(),
+    )?;
+    Ok(out)
+}
+
+/// Both variants of `image` at `width`: WebP first, then the original format.
+pub fn make(image: &DynamicImage, kind: Kind, width: u32) -> Result<[Variant; 2], VariantError> {
+    let small = resize(image, width)?;
+    let own = match kind {
+        Kind::Jpeg => encode_jpeg(&small, JPEG_QUALITY)?,
+        Kind::Png => encode_png(&small)?,
+        Kind::WebP => encode_webp(&small, WEBP_QUALITY)?,
+        Kind::Gif | Kind::Avif => return Err(VariantError::NoVariants(kind)),
+    };
+    let webp = encode_webp(&small, WEBP_QUALITY)?;
+    Ok([
+        Variant {
+            width,
+            webp: true,
+            bytes: webp,
+        },
+        Variant {
+            width,
+            webp: false,
+            bytes: own,
+        },
+    ])
+}
