@@ -19,6 +19,7 @@ mod posts;
 pub mod query;
 mod reading;
 mod related;
+mod revisions;
 mod rows;
 mod settings;
 mod sitemaps;
@@ -38,6 +39,7 @@ pub use members::{Announced, MemberChanges};
 pub use newsletters::PostNewsletter;
 pub use posts::PostFilter;
 pub use reading::Gift;
+pub use revisions::{Presence, RevisionSave, RevisionSaved};
 pub use sitemaps::SitemapSource;
 pub use webhooks::{Delivery, Outgoing, Webhook};
 

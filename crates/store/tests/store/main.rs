@@ -17,6 +17,7 @@ mod content;
 mod members;
 mod newsletters;
 mod outbox;
+mod revisions;
 mod schema;
 mod sitemaps;
 mod stripe_events;
