@@ -6,13 +6,14 @@
 //! follow the store's change clock, so they need nothing here.
 
 mod newsletter;
+pub mod revisions;
 
 use super::Ops;
 use crate::compose::{ComposeError, Composer, Draft};
 use crate::webhooks::emit;
 use chrono::{DateTime, Utc};
-use domain::{NewsletterRequest, Post, Status};
-use store::{PostNewsletter, StatusChange, StoreError};
+use domain::{Editor, NewsletterRequest, Post, Status};
+use store::{PostNewsletter, RevisionSave, RevisionSaved, StatusChange, StoreError};
 
 /// Why a post write did not happen. The first four are the editor's to correct; `Store` is a
 /// failure to log and answer opaquely.
@@ -30,6 +31,14 @@ pub enum PostError {
     /// The request tries to change a newsletter request that was already sent.
     #[error("This post was already emailed.")]
     AlreadySent,
+    /// The editor's copy was based on a revision older than the post's newest: someone else
+    /// saved in between (`by`, `at`). Nothing was written; the editor reloads or saves a copy.
+    #[error("{} saved a newer version of this post at {at}.", by.as_deref().unwrap_or("Someone"))]
+    Stale {
+        revision: String,
+        by: Option<String>,
+        at: DateTime<Utc>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -44,7 +53,7 @@ impl From<ComposeError> for PostError {
 }
 
 /// Composes `draft` into a new post, saves it with its events, and stores `asked` if the post
-/// is being published.
+/// is being published. Its first revision names nobody (a tool saved it).
 pub async fn create(
     ops: &Ops<'_>,
     composer: &mut Composer<'_>,
@@ -52,8 +61,22 @@ pub async fn create(
     asked: Option<NewsletterRequest>,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
+    let by = Editor::nobody();
+    create_by(ops, composer, draft, asked, &by, now).await
+}
+
+/// `create`, with `by` as the editor of its first revision.
+pub async fn create_by(
+    ops: &Ops<'_>,
+    composer: &mut Composer<'_>,
+    draft: Draft,
+    asked: Option<NewsletterRequest>,
+    by: &Editor,
+    now: DateTime<Utc>,
+) -> Result<Post, PostError> {
     let post = composer.compose(draft, now).await?;
-    save(ops, None, &post, now).await?;
+    let save_as = RevisionSave { by, base: None };
+    save(ops, None, &post, save_as, now).await?;
     newsletter::apply(ops, None, &post, None, asked, now).await?;
     Ok(post)
 }
@@ -65,6 +88,10 @@ pub struct Edit<'p> {
     existing: &'p Post,
     stored: Option<PostNewsletter>,
     asked: Option<NewsletterRequest>,
+    /// Who edits, and the revision their copy was based on (checked in the save's
+    /// transaction; `None` when the edit was checked by `updated_at` instead).
+    by: Editor,
+    base: Option<String>,
 }
 
 /// Checks an edit of `existing` that started from its `updated_at` `seen` (compared at the
@@ -83,6 +110,28 @@ pub async fn begin_edit<'p>(
         existing,
         stored,
         asked,
+        by: Editor::nobody(),
+        base: None,
+    })
+}
+
+/// Checks an edit of `existing` by `by` in the newsroom, whose copy was based on revision
+/// `base` (`None`: the post had no revision when it was opened). Whether a newer revision
+/// exists is decided when the edit is saved, in the same transaction, so two editors cannot
+/// both win; the newsletter request is left as stored.
+pub async fn begin_revision_edit<'p>(
+    ops: &Ops<'_>,
+    existing: &'p Post,
+    base: Option<String>,
+    by: Editor,
+) -> Result<Edit<'p>, PostError> {
+    let stored = newsletter::check(ops, &existing.id, None).await?;
+    Ok(Edit {
+        existing,
+        stored,
+        asked: None,
+        by,
+        base,
     })
 }
 
@@ -93,9 +142,20 @@ pub async fn edit(
     ops: &Ops<'_>,
     edit: Edit<'_>,
     composer: &mut Composer<'_>,
-    mut draft: Draft,
+    draft: Draft,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
+    Ok(save_edit(ops, edit, composer, draft, now).await?.post)
+}
+
+/// `edit`, returning the revision the save kept as well.
+pub async fn save_edit(
+    ops: &Ops<'_>,
+    edit: Edit<'_>,
+    composer: &mut Composer<'_>,
+    mut draft: Draft,
+    now: DateTime<Utc>,
+) -> Result<EditSaved, PostError> {
     let existing = edit.existing;
     let keep_slug = draft
         .slug
@@ -110,9 +170,20 @@ pub async fn edit(
     if keep_slug {
         post.slug = existing.slug.clone();
     }
-    save(ops, Some(existing), &post, now).await?;
+    let save_as = RevisionSave {
+        by: &edit.by,
+        base: edit.base.as_deref(),
+    };
+    let revision = save(ops, Some(existing), &post, save_as, now).await?;
     newsletter::apply(ops, Some(existing), &post, edit.stored, edit.asked, now).await?;
-    Ok(post)
+    Ok(EditSaved { post, revision })
+}
+
+/// A saved edit: the post as stored and the revision the save kept.
+#[derive(Debug, Clone)]
+pub struct EditSaved {
+    pub post: Post,
+    pub revision: domain::Revision,
 }
 
 /// Publishes `post` at `at` (a future time schedules it), by default at its own publication
@@ -178,20 +249,31 @@ async fn set_status(
     Ok(after)
 }
 
-/// Saves `post` (`before`: the stored post it replaces) with the events the change fires.
+/// Saves `post` (`before`: the stored post it replaces) with the events the change fires and
+/// a revision; a newer revision than the save's base refuses it (`PostError::Stale`).
 async fn save(
     ops: &Ops<'_>,
     before: Option<&Post>,
     post: &Post,
+    save_as: RevisionSave<'_>,
     now: DateTime<Utc>,
-) -> Result<(), PostError> {
+) -> Result<domain::Revision, PostError> {
     let events = emit::post_outgoing(ops.public_url, before, Some(post), now);
-    let queued = ops
+    match ops
         .store
-        .save_posts_with_events(std::slice::from_ref(post), &events, now)
-        .await?;
-    wake(ops, queued);
-    Ok(())
+        .save_post_revision(post, &events, save_as, now)
+        .await?
+    {
+        RevisionSaved::Saved { revision, queued } => {
+            wake(ops, queued);
+            Ok(revision)
+        }
+        RevisionSaved::Conflict(newer) => Err(PostError::Stale {
+            revision: newer.id,
+            by: newer.by.name,
+            at: newer.created_at,
+        }),
+    }
 }
 
 /// Wakes this process's deliverer when a write queued deliveries (a detached caller's wait for

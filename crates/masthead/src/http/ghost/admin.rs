@@ -463,7 +463,7 @@ fn refused(kind: PostKind, err: PostError) -> GhostError {
     match err {
         PostError::Invalid(message) => invalid(&message),
         PostError::NotFound => GhostError::not_found(names(kind).1),
-        PostError::Collision => GhostError::collision(),
+        PostError::Collision | PostError::Stale { .. } => GhostError::collision(),
         PostError::AlreadySent => admin_newsletter::already_sent(),
         PostError::Store(err) => GhostError::internal(err),
     }
