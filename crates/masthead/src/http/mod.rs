@@ -17,6 +17,7 @@ mod members;
 mod not_found;
 mod page_cache;
 mod pages;
+mod preview;
 pub mod reader;
 mod search;
 pub mod serve;
@@ -76,6 +77,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
+        .route("/p/{id}/", get(preview::share))
         .route("/assets/{*path}", get(assets::theme_asset))
         .route("/logo.png", get(assets::logo))
         .route("/favicon.ico", get(assets::favicon))
