@@ -41,6 +41,7 @@ mod pages;
 mod postgres;
 mod rate_limits;
 mod redirects;
+mod revisions;
 mod search;
 mod seo;
 mod sitemaps;
