@@ -16,6 +16,7 @@ mod browse;
 mod content;
 mod members;
 mod newsletters;
+mod newsroom;
 mod outbox;
 mod revisions;
 mod schema;
