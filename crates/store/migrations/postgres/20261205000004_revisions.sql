@@ -30,5 +30,5 @@ CREATE UNIQUE INDEX posts_preview ON posts (preview_id);
 
 -- The newsroom's posts list (`newsroom.rs`) walks these newest-edited first, all statuses or
 -- one, without sorting 100,000 rows per page.
-CREATE INDEX posts_newsroom ON posts (kind, updated_at DESC, id);
-CREATE INDEX posts_newsroom_status ON posts (kind, status, updated_at DESC, id);
+CREATE INDEX posts_newsroom ON posts (kind, updated_at, id);
+CREATE INDEX posts_newsroom_status ON posts (kind, status, updated_at, id);
