@@ -14,6 +14,7 @@ pub(crate) mod ghost;
 pub(crate) mod gifts;
 mod member_form;
 mod members;
+mod newsroom;
 mod not_found;
 mod page_cache;
 mod pages;

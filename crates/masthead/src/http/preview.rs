@@ -9,8 +9,8 @@ use super::site::load;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::Access;
-use domain::access::{Viewer, project};
+use domain::access::{MemberAccess, Viewer, project};
+use domain::{Access, Slug};
 use serde_json::Value;
 
 /// `/p/{id}/`: the post whose preview id is `id`, for this reader.
@@ -47,4 +47,45 @@ pub async fn share(
         preview: true,
     };
     page.respond(&state, reader, &site).await
+}
+
+/// The viewer a newsroom preview is rendered as: `anonymous`, `free` (a free member),
+/// `tier:<slug>` (a paid member of that tier) or `staff`. `None` for anything else.
+#[expect(
+    dead_code,
+    reason = "the newsroom's preview page builds on the staff helper's /admin/"
+)]
+pub fn chosen_viewer(choice: &str) -> Option<Viewer> {
+    match choice {
+        "anonymous" => Some(Viewer::anonymous()),
+        "free" => Some(Viewer::member(MemberAccess::default())),
+        "staff" => Some(Viewer::staff()),
+        other => {
+            let tier = Slug::parse(other.strip_prefix("tier:")?).ok()?;
+            Some(Viewer::member(MemberAccess {
+                paid: true,
+                tiers: vec![tier],
+            }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chosen_viewer;
+    use domain::access::Who;
+
+    #[test]
+    fn previews_are_rendered_as_the_chosen_reader() {
+        let who = |c: &str| chosen_viewer(c).map(|v| v.who);
+        assert_eq!(who("anonymous"), Some(Who::Anonymous));
+        assert_eq!(who("staff"), Some(Who::Staff));
+        assert!(matches!(who("free"), Some(Who::Member(m)) if !m.paid));
+        assert!(
+            matches!(who("tier:subscriber-plus"), Some(Who::Member(m)) if m.paid && m.tiers[0].as_str() == "subscriber-plus")
+        );
+        for wrong in ["", "tier:", "tier:Not A Slug", "admin", "paid"] {
+            assert!(chosen_viewer(wrong).is_none(), "{wrong}");
+        }
+    }
 }
