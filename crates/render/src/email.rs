@@ -2,6 +2,9 @@
 
 use handlebars::html_escape;
 
+mod staff;
+pub use staff::{staff_device_code, staff_invitation};
+
 /// Subject, text and HTML of a message.
 pub struct EmailBody {
     pub subject: String,

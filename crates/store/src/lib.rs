@@ -24,6 +24,7 @@ mod revisions;
 mod rows;
 mod settings;
 mod sitemaps;
+pub mod staff;
 mod taxonomy;
 pub mod testing;
 mod time;

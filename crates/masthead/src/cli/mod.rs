@@ -11,6 +11,7 @@ mod posts;
 mod search;
 mod serve;
 mod settings;
+mod users;
 
 use crate::config::Overrides;
 use anyhow::Result;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Manage keys for the Ghost-compatible APIs: create, list, revoke.
     #[command(subcommand)]
     Key(keys::KeyCommand),
+    /// Manage staff users (newsroom accounts): add with a role, list.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 /// Runs one command.
@@ -67,6 +71,7 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Author(cmd) => authors::run(cmd).await,
         Command::Settings(cmd) => settings::run(cmd).await,
         Command::Key(cmd) => keys::run(cmd).await,
+        Command::User(cmd) => users::run(cmd).await,
     }
 }
 

@@ -116,6 +116,10 @@ impl From<OpsError> for AppError {
             },
             OpsError::NotFound(_) => AppError::NotFound,
             OpsError::Conflict(_) => AppError::Conflict,
+            OpsError::Forbidden(message) => AppError::Forbidden {
+                code: "forbidden",
+                message,
+            },
             OpsError::RateLimited | OpsError::DailyCap | OpsError::CodeLocked => {
                 AppError::TooMany(err.to_string())
             }

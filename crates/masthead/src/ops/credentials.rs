@@ -11,7 +11,7 @@ use render::email::{CredentialChange, credential_notice};
 /// Passwords shorter than this are refused.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Longer inputs are refused before hashing: argon2 over megabytes is a cheap way to burn CPU.
-const MAX_PASSWORD_BYTES: usize = 1024;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Sets the signed-in member's password. Every other session of the member ends and this
 /// browser's session id rotates; returns the new id.

@@ -15,6 +15,9 @@
 //! - `keys` — API keys made and revoked.
 //! - `media` — uploaded images written to the media folder.
 //! - `settings` — changing a site setting, checked against the settings table.
+//! - `staff` — staff users: first-run setup, adding, inviting, roles, suspension, deletion,
+//!   ownership, profiles, staff sign-in and sessions; each checked by `domain::staff::may` and
+//!   recorded in the audit log.
 
 pub mod authors;
 pub mod billing;
@@ -27,6 +30,7 @@ pub mod posts;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
+pub mod staff;
 pub mod tags;
 pub mod webhooks;
 
@@ -119,6 +123,9 @@ pub enum OpsError {
     Conflict(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     RateLimited,
+    /// The staff user's role does not allow it (`domain::staff::may`); the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     #[error(
         "We have sent {DAILY_LINKS} sign-in emails to this address in the last 24 hours, the most we send in a day. Use the link or code in the newest one, or try again tomorrow."
     )]
@@ -148,6 +155,7 @@ impl OpsError {
                 | OpsError::NotFound(_)
                 | OpsError::Conflict(_)
                 | OpsError::RateLimited
+                | OpsError::Forbidden(_)
                 | OpsError::DailyCap
                 | OpsError::CodeLocked
         )

@@ -46,6 +46,7 @@ mod search;
 mod seo;
 mod sitemaps;
 mod smtp;
+mod staff_ops;
 mod stripe;
 mod stripe_order;
 mod theme;

@@ -21,6 +21,7 @@ mod outbox;
 mod revisions;
 mod schema;
 mod sitemaps;
+mod staff;
 mod stripe_events;
 mod webhooks;
 

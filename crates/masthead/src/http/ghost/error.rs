@@ -132,6 +132,12 @@ impl From<OpsError> for GhostError {
                 GhostError::validation(&message)
             }
             OpsError::NotFound(what) => GhostError::not_found(what),
+            OpsError::Forbidden(message) => GhostError {
+                status: StatusCode::FORBIDDEN,
+                kind: "NoPermissionError",
+                message,
+                context: None,
+            },
             OpsError::RateLimited | OpsError::DailyCap | OpsError::CodeLocked => {
                 GhostError::too_many_requests(&err.to_string())
             }
