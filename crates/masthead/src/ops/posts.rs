@@ -6,6 +6,7 @@
 //! follow the store's change clock, so they need nothing here.
 
 mod newsletter;
+pub mod newsroom;
 pub mod revisions;
 
 use super::Ops;
@@ -25,6 +26,9 @@ pub enum PostError {
     /// The post is not stored (any more).
     #[error("Post not found.")]
     NotFound,
+    /// The staff user's role does not allow this (`domain::staff::may`); the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     /// The post changed since the editor read it (Ghost's update collision).
     #[error("The post changed since it was read; read it again and repeat the edit.")]
     Collision,
