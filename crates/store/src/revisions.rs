@@ -236,6 +236,17 @@ impl Store {
         Ok(id.flatten())
     }
 
+    /// The post's preview id, if one was made.
+    pub async fn preview_id(&self, post_id: &str) -> Result<Option<String>, StoreError> {
+        let id: Option<Option<String>> = on_pool!(&self.db, read, |p| sqlx::query_scalar(
+            "SELECT preview_id FROM posts WHERE id = $1"
+        )
+        .bind(post_id)
+        .fetch_optional(p)
+        .await?);
+        Ok(id.flatten())
+    }
+
     /// The post whose preview id is `preview_id`, whatever its status (the caller projects it
     /// for the viewer).
     pub async fn post_by_preview_id(&self, preview_id: &str) -> Result<Option<Post>, StoreError> {
