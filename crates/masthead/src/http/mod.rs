@@ -1,5 +1,6 @@
 //! The HTTP surface: the router, its middleware, and the public site's handlers.
 
+pub(crate) mod admin;
 mod article;
 mod assets;
 mod billing;
@@ -100,6 +101,8 @@ pub fn app(state: AppState) -> Router {
         .route("/webhooks/stripe", post(billing::webhook))
         .nest_service("/content/images", assets::media(&state.config.media_dir()))
         .nest("/ghost/api", ghost::router())
+        .merge(admin::router())
+        .merge(newsroom::router())
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), not_found::themed_not_found))
         .layer(

@@ -51,10 +51,6 @@ pub async fn share(
 
 /// The viewer a newsroom preview is rendered as: `anonymous`, `free` (a free member),
 /// `tier:<slug>` (a paid member of that tier) or `staff`. `None` for anything else.
-#[expect(
-    dead_code,
-    reason = "the newsroom's preview page builds on the staff helper's /admin/"
-)]
 pub fn chosen_viewer(choice: &str) -> Option<Viewer> {
     match choice {
         "anonymous" => Some(Viewer::anonymous()),

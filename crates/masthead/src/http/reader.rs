@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Reader {
 /// The limit key of the client behind the connection's peer (`serve` supplies the peer as
 /// `ConnectInfo`). Only in-process tests (`oneshot`) have no peer; they share one key, and
 /// forwarding headers are never believed without a trusted peer.
-fn client_key(parts: &Parts, trusted: &[ipnet::IpNet]) -> String {
+pub(crate) fn client_key(parts: &Parts, trusted: &[ipnet::IpNet]) -> String {
     match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
         Some(ConnectInfo(peer)) => {
             client_addr::limit_key(client_addr::client_ip(peer.ip(), &parts.headers, trusted))

@@ -106,6 +106,15 @@ impl AppState {
             limits: &self.limits,
         }
     }
+
+    /// Staff sign-in as this server runs it, with its mailer and abuse limits.
+    pub fn staff_sign_in(&self) -> staff::StaffSignIn<'_> {
+        staff::StaffSignIn {
+            ops: self.ops(),
+            mailer: &self.mailer,
+            limits: &self.limits,
+        }
+    }
 }
 
 /// Why a use case did not happen. The first six are the caller's to explain (their messages are

@@ -36,6 +36,7 @@ mod http;
 mod leaks;
 mod logs;
 mod members;
+mod newsroom;
 mod newsroom_ops;
 mod page_numbers;
 mod pages;

@@ -5,7 +5,7 @@
 use super::form::PostForm;
 use super::{AppError, check_form_csrf, edit_url, find, refused};
 use crate::compose::Composer;
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::ops::posts::{newsroom, revisions};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -129,13 +129,23 @@ pub async fn duplicate(
         featured: f.featured,
         ..PostForm::default()
     };
-    let draft = form
-        .to_draft(post.kind, Status::Draft)
-        .map_err(|message| AppError::BadRequest { code: "invalid", message })?;
+    let draft =
+        form.to_draft(post.kind, Status::Draft)
+            .map_err(|message| AppError::BadRequest {
+                code: "invalid",
+                message,
+            })?;
     let mut composer = Composer::new(&state.store);
-    let copy = newsroom::duplicate(&state.ops(), &mut composer, staff.actor(), &post, draft, Utc::now())
-        .await
-        .map_err(refused)?;
+    let copy = newsroom::duplicate(
+        &state.ops(),
+        &mut composer,
+        staff.actor(),
+        &post,
+        draft,
+        Utc::now(),
+    )
+    .await
+    .map_err(refused)?;
     Ok(back(&copy.id))
 }
 
@@ -151,6 +161,8 @@ pub async fn share(
     if !newsroom::may(staff.actor(), domain::Action::Browse, &post) {
         return Err(AppError::NotFound);
     }
-    revisions::share_link(&state.ops(), &id).await.map_err(refused)?;
+    revisions::share_link(&state.ops(), &id)
+        .await
+        .map_err(refused)?;
     Ok(back(&id))
 }

@@ -1,7 +1,7 @@
 //! `/admin/posts/calendar/?month=2026-12`: the scheduled posts of a month, by day.
 
 use super::{AppError, edit_url};
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::http::extract::query_param;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
@@ -21,12 +21,19 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     staff.require(Action::Browse, false)?;
     let now = Utc::now();
-    let first = NaiveDate::parse_from_str(&format!("{}-01", query_param(query.as_deref(), "month")), "%Y-%m-%d")
-        .ok()
-        .or_else(|| NaiveDate::from_ymd_opt(now.year(), now.month(), 1))
+    let first = NaiveDate::parse_from_str(
+        &format!("{}-01", query_param(query.as_deref(), "month")),
+        "%Y-%m-%d",
+    )
+    .ok()
+    .or_else(|| NaiveDate::from_ymd_opt(now.year(), now.month(), 1))
+    .ok_or(AppError::NotFound)?;
+    let next = first
+        .checked_add_months(Months::new(1))
         .ok_or(AppError::NotFound)?;
-    let next = first.checked_add_months(Months::new(1)).ok_or(AppError::NotFound)?;
-    let prev = first.checked_sub_months(Months::new(1)).ok_or(AppError::NotFound)?;
+    let prev = first
+        .checked_sub_months(Months::new(1))
+        .ok_or(AppError::NotFound)?;
     let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     let filter = NewsroomFilter {
         stage: Some(Stage::Scheduled),
@@ -34,15 +41,26 @@ pub async fn page(
         until: midnight(next),
         ..NewsroomFilter::default()
     };
-    let window = Window { limit: MONTH_LIMIT, offset: 0 };
+    let window = Window {
+        limit: MONTH_LIMIT,
+        offset: 0,
+    };
     let (mut posts, _) = state
         .store
-        .newsroom_posts(PostKind::Post, &filter, NewsroomSort::Published, window, now)
+        .newsroom_posts(
+            PostKind::Post,
+            &filter,
+            NewsroomSort::Published,
+            window,
+            now,
+        )
         .await?;
     posts.sort_by_key(|p| p.published_at);
     let mut days: Vec<Value> = Vec::new();
     for post in &posts {
-        let Some(at) = post.published_at else { continue };
+        let Some(at) = post.published_at else {
+            continue;
+        };
         let date = at.format("%Y-%m-%d").to_string();
         let entry = json!({"at": at.to_rfc3339(), "time": at.format("%H:%M").to_string(),
             "title": post.title, "edit_url": edit_url(&post.id)});

@@ -4,11 +4,9 @@
 //! written and the page offers to reload or to save this version as a copy.
 
 use super::form::PostForm;
-use super::{
-    AppError, UPLOAD_URL, check_form_csrf, edit_url, find, refused, stage, when,
-};
+use super::{AppError, UPLOAD_URL, check_form_csrf, edit_url, find, refused, stage, when};
 use crate::compose::Composer;
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::http::extract::query_param;
 use crate::ops::posts::PostError;
 use crate::ops::posts::newsroom;
@@ -47,7 +45,16 @@ pub async fn page(
     staff.require(Action::Browse, false)?;
     let form = form_of(&state, &post).await?;
     let notice = (query_param(query.as_deref(), "saved") == "1").then_some("saved");
-    render(&state, staff, Some(&post), post.kind, &form, notice, StatusCode::OK).await
+    render(
+        &state,
+        staff,
+        Some(&post),
+        post.kind,
+        &form,
+        notice,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The form filled from the stored post and its newest revision.
@@ -96,7 +103,24 @@ async fn render(
     let tags = state.store.tags().await?;
     let authors = state.store.authors().await?;
     let tiers = state.store.tiers().await?;
-    let noun = if kind == PostKind::Page { "page" } else { "post" };
+    let noun = if kind == PostKind::Page {
+        "page"
+    } else {
+        "post"
+    };
+    let choices = [
+        ("public", "Public"),
+        ("members", "Members only"),
+        ("paid", "Paid members"),
+        ("tiers", "Chosen tiers"),
+    ];
+    let visibilities: Vec<Value> = choices
+        .iter()
+        .map(|(v, l)| {
+            let selected = *v == form.visibility || (form.visibility.is_empty() && *v == "public");
+            json!({"value": v, "label": l, "selected": selected})
+        })
+        .collect();
     let mut data = json!({
         "noun": noun,
         "form": {
@@ -116,10 +140,7 @@ async fn render(
             .map(|t| json!({"slug": t.slug.as_str(), "name": t.name})).collect::<Vec<_>>(),
         "author_options": authors.iter()
             .map(|a| json!({"slug": a.slug.as_str(), "name": a.name})).collect::<Vec<_>>(),
-        "visibilities": [("public", "Public"), ("members", "Members only"), ("paid", "Paid members"), ("tiers", "Chosen tiers")]
-            .iter().map(|(v, l)| json!({"value": v, "label": l,
-                "selected": *v == form.visibility || (form.visibility.is_empty() && *v == "public")}))
-            .collect::<Vec<_>>(),
+        "visibilities": visibilities,
         "tiers": tiers.iter().filter(|t| t.is_paid()).map(|t| json!({"slug": t.slug.as_str(), "name": t.name,
             "selected": form.tiers.iter().any(|s| s == t.slug.as_str())})).collect::<Vec<_>>(),
     });
@@ -168,6 +189,7 @@ async fn fill_post(
         "delete_url": url("delete"),
         "duplicate_url": url("duplicate"),
         "share_url": preview_id.map(|p| format!("/p/{p}/")),
+        "share_make_url": url("share"),
         "public_url": post.is_live(now).then(|| format!("/{}/", post.slug)),
         "stage_label": stage_label,
         "published_label": post.published_at.map(when),
@@ -196,15 +218,40 @@ pub async fn create(
     let draft = match form.to_draft(kind, Status::Draft) {
         Ok(draft) => draft,
         Err(message) => {
-            return render(&state, staff, None, kind, &form, Some(&message), StatusCode::BAD_REQUEST)
-                .await;
+            return render(
+                &state,
+                staff,
+                None,
+                kind,
+                &form,
+                Some(&message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     let mut composer = Composer::new(&state.store);
-    match newsroom::create(&state.ops(), &mut composer, staff.actor(), draft, Utc::now()).await {
+    match newsroom::create(
+        &state.ops(),
+        &mut composer,
+        staff.actor(),
+        draft,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(post) => Ok(Redirect::to(&format!("{}?saved=1", edit_url(&post.id))).into_response()),
         Err(PostError::Invalid(message)) => {
-            render(&state, staff, None, kind, &form, Some(&message), StatusCode::BAD_REQUEST).await
+            render(
+                &state,
+                staff,
+                None,
+                kind,
+                &form,
+                Some(&message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(err) => Err(refused(err)),
     }
@@ -223,7 +270,16 @@ pub async fn save(
     let draft = match form.to_draft(post.kind, post.status) {
         Ok(draft) => draft,
         Err(message) => {
-            return render(&state, staff, Some(&post), post.kind, &form, Some(&message), StatusCode::BAD_REQUEST).await;
+            return render(
+                &state,
+                staff,
+                Some(&post),
+                post.kind,
+                &form,
+                Some(&message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     let mut composer = Composer::new(&state.store);
@@ -241,14 +297,28 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to(&format!("{}?saved=1", edit_url(&id))).into_response()),
         Err(err @ PostError::Stale { .. }) => conflict(staff, &post, &form, &err.to_string()),
         Err(PostError::Invalid(message)) => {
-            render(&state, staff, Some(&post), post.kind, &form, Some(&message), StatusCode::BAD_REQUEST).await
+            render(
+                &state,
+                staff,
+                Some(&post),
+                post.kind,
+                &form,
+                Some(&message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(err) => Err(refused(err)),
     }
 }
 
 /// The 409 page of a save based on an old revision: reload, or save this version as a copy.
-fn conflict(staff: Staff, post: &Post, form: &PostForm, message: &str) -> Result<Response, AppError> {
+fn conflict(
+    staff: Staff,
+    post: &Post,
+    form: &PostForm,
+    message: &str,
+) -> Result<Response, AppError> {
     let fields: Vec<Value> = [
         ("title", form.title.clone()),
         ("section", form.section.clone()),
@@ -265,7 +335,14 @@ fn conflict(staff: Staff, post: &Post, form: &PostForm, message: &str) -> Result
         ("meta_title", form.meta_title.clone()),
         ("meta_description", form.meta_description.clone()),
         ("canonical_url", form.canonical_url.clone()),
-        ("featured", if form.featured { "on".into() } else { String::new() }),
+        (
+            "featured",
+            if form.featured {
+                "on".into()
+            } else {
+                String::new()
+            },
+        ),
     ]
     .into_iter()
     .map(|(name, value)| json!({"name": name, "value": value}))
@@ -292,14 +369,23 @@ pub async fn copy(
     check_form_csrf(&staff, &body)?;
     let post = find(&state, &id).await?;
     let form = PostForm::parse(&body);
-    let mut draft = form
-        .to_draft(post.kind, Status::Draft)
-        .map_err(|message| AppError::BadRequest { code: "invalid", message })?;
+    let mut draft =
+        form.to_draft(post.kind, Status::Draft)
+            .map_err(|message| AppError::BadRequest {
+                code: "invalid",
+                message,
+            })?;
     draft.slug = None;
     draft.title = format!("Copy of {}", draft.title);
     let mut composer = Composer::new(&state.store);
-    let copy = newsroom::create(&state.ops(), &mut composer, staff.actor(), draft, Utc::now())
-        .await
-        .map_err(refused)?;
+    let copy = newsroom::create(
+        &state.ops(),
+        &mut composer,
+        staff.actor(),
+        draft,
+        Utc::now(),
+    )
+    .await
+    .map_err(refused)?;
     Ok(Redirect::to(&format!("{}?saved=1", edit_url(&copy.id))).into_response())
 }

@@ -4,7 +4,7 @@
 
 use super::{AppError, check_form_csrf, edit_url, find, refused, when};
 use crate::compose::Composer;
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::http::extract::query_param;
 use crate::ops::posts::newsroom;
 use crate::ops::posts::revisions::{self, DiffLine};
@@ -57,7 +57,11 @@ pub async fn page(
         "revisions": rows,
         "diff": diff,
     });
-    staff.page("posts/revisions", &format!("Revisions: {}", post.title), data)
+    staff.page(
+        "posts/revisions",
+        &format!("Revisions: {}", post.title),
+        data,
+    )
 }
 
 fn diff_json(from: &Revision, to: &Revision) -> Value {

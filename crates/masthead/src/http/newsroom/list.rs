@@ -2,7 +2,7 @@
 //! paged from indexes (`store::newsroom`), with bulk unpublish and delete for editors.
 
 use super::{AppError, check_form_csrf, edit_url, find, refused, stage, when};
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::http::extract::query_param;
 use crate::ops::posts::newsroom::{self, Bulk};
 use crate::state::AppState;
@@ -54,7 +54,10 @@ fn parse_filter(query: Option<&str>) -> (NewsroomFilter, NewsroomSort, u64) {
         "title" => NewsroomSort::Title,
         _ => NewsroomSort::Updated,
     };
-    let page = query_param(query, "page").parse().unwrap_or(1).clamp(1, MAX_PAGE);
+    let page = query_param(query, "page")
+        .parse()
+        .unwrap_or(1)
+        .clamp(1, MAX_PAGE);
     let filter = NewsroomFilter {
         stage,
         section: param("section"),
@@ -91,10 +94,11 @@ async fn list(
         PostKind::Page => ("page", "pages", "/admin/pages/"),
     };
     let page_url = |n: u64| {
-        let mut q: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .filter(|(k, _)| k != "page")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let mut q: Vec<(String, String)> =
+            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
         q.push(("page".into(), n.to_string()));
         let encoded: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(q)
@@ -143,7 +147,9 @@ async fn list(
 /// Select options with the current value marked.
 fn options(current: &str, all: &[(&str, &str)]) -> Vec<Value> {
     all.iter()
-        .map(|(value, label)| json!({"value": value, "label": label, "selected": *value == current}))
+        .map(
+            |(value, label)| json!({"value": value, "label": label, "selected": *value == current}),
+        )
         .collect()
 }
 

@@ -7,7 +7,7 @@ use super::form::PostForm;
 use super::{find, refused};
 use crate::compose::Composer;
 use crate::http::AppError;
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::ops::posts::newsroom;
 use crate::ops::posts::{PostError, revisions};
 use crate::state::AppState;
@@ -31,9 +31,13 @@ fn check_header(staff: &Staff, headers: &HeaderMap) -> Result<(), Response> {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    staff
-        .check_csrf(token)
-        .map_err(|_| error(StatusCode::FORBIDDEN, "csrf", "This page has expired. Reload it and try again."))
+    staff.check_csrf(token).map_err(|_| {
+        error(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "This page has expired. Reload it and try again.",
+        )
+    })
 }
 
 /// A refused write as JSON.
@@ -84,7 +88,16 @@ pub async fn autosave(
     };
     let mut composer = Composer::new(&state.store);
     let now = Utc::now();
-    let saved = newsroom::save(&state.ops(), &mut composer, staff.actor(), &post, form.base(), draft, now).await;
+    let saved = newsroom::save(
+        &state.ops(),
+        &mut composer,
+        staff.actor(),
+        &post,
+        form.base(),
+        draft,
+        now,
+    )
+    .await;
     Ok(match saved {
         Ok(saved) => {
             let mut r = Json(json!({
@@ -113,7 +126,10 @@ pub async fn presence(
     let editor = newsroom::editor_of(staff.actor());
     match revisions::present(&state.ops(), &id, &editor, Utc::now()).await {
         Ok(names) => {
-            let others: Vec<_> = names.into_iter().map(|name| json!({"name": name})).collect();
+            let others: Vec<_> = names
+                .into_iter()
+                .map(|name| json!({"name": name}))
+                .collect();
             let mut r = Json(json!({"others": others})).into_response();
             crate::http::admin::view::headers(&mut r);
             Ok(r)

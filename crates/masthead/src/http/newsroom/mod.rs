@@ -14,7 +14,7 @@ mod live;
 mod preview;
 
 use super::AppError;
-use super::admin::Staff;
+use super::admin::staff::Staff;
 use crate::ops::posts::PostError;
 use crate::state::AppState;
 use axum::Router;
@@ -32,7 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/pages/", get(list::pages))
         .route("/admin/posts/bulk", post(list::bulk))
         .route("/admin/posts/calendar/", get(calendar::page))
-        .route("/admin/posts/new/", get(editor::new_page).post(editor::create))
+        .route(
+            "/admin/posts/new/",
+            get(editor::new_page).post(editor::create),
+        )
         .route("/admin/posts/{id}/", get(editor::page).post(editor::save))
         .route("/admin/posts/{id}/copy", post(editor::copy))
         .route("/admin/posts/{id}/autosave", post(live::autosave))

@@ -4,7 +4,7 @@
 //! chosen viewer and a preview pass (`http::preview::chosen_viewer`), as `/p/{id}/` does.
 
 use super::{AppError, edit_url, find};
-use crate::http::admin::Staff;
+use crate::http::admin::staff::Staff;
 use crate::http::article::Article;
 use crate::http::extract::query_param;
 use crate::http::preview::chosen_viewer;
@@ -26,13 +26,20 @@ pub async fn page(
     staff.require(Action::Browse, false)?;
     let post = find(&state, &id).await?;
     let choice = query_param(query.as_deref(), "as");
-    let choice = if chosen_viewer(&choice).is_some() { choice } else { "anonymous".into() };
+    let choice = if chosen_viewer(&choice).is_some() {
+        choice
+    } else {
+        "anonymous".into()
+    };
     let mut viewers = vec![
         ("anonymous".to_owned(), "Anonymous reader".to_owned()),
         ("free".to_owned(), "Free member".to_owned()),
     ];
     for tier in state.store.tiers().await?.iter().filter(|t| t.is_paid()) {
-        viewers.push((format!("tier:{}", tier.slug), format!("{} member", tier.name)));
+        viewers.push((
+            format!("tier:{}", tier.slug),
+            format!("{} member", tier.name),
+        ));
     }
     viewers.push(("staff".into(), "Staff".into()));
     let label = viewers

@@ -1,0 +1,67 @@
+//! The newsroom at `/admin/`: staff pages rendered with the newsroom's own templates, behind
+//! the `Staff` extractor (the `mh_staff` cookie, never a member's), CSRF on every form,
+//! `no-store` and `noindex` on every response.
+//!
+//! - `view` — the template registry, the layout and its navigation, the response headers.
+//! - `assets` — the embedded `assets/admin/` folder, served under content-hashed URLs.
+//! - `visitor`, `staff` — the extractors: anyone (CSRF, client), a signed-in staff user.
+//! - `home` — first-run setup and the front page; `signin` — sign-in, device codes, sign-out.
+//! - `people` — the staff list, invitations, roles, suspension, deletion; `profile` — one's
+//!   own profile and sessions; `audit` — the audit log.
+
+mod assets;
+mod audit;
+mod home;
+mod people;
+mod profile;
+mod signin;
+pub mod staff;
+pub mod view;
+pub mod visitor;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// The newsroom's routes (nested by `http::app`; paths are absolute).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/", get(home::home))
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::permanent("/admin/") }),
+        )
+        .route("/admin/setup", post(home::setup))
+        .route("/admin/signin/", get(signin::page).post(signin::submit))
+        .route(
+            "/admin/signin/code/",
+            get(signin::code_page).post(signin::code_submit),
+        )
+        .route("/admin/signout", post(signin::signout))
+        .route("/admin/assets/{hash}/{*path}", get(assets::serve))
+        .route("/admin/staff/", get(people::list))
+        .route("/admin/staff/invite", post(people::invite))
+        .route("/admin/staff/{id}/role", post(people::role))
+        .route("/admin/staff/{id}/status", post(people::status))
+        .route("/admin/staff/{id}/delete", post(people::delete))
+        .route(
+            "/admin/invitation/{token}/",
+            get(people::invitation_page).post(people::accept),
+        )
+        .route(
+            "/admin/password/{token}/",
+            get(people::password_page).post(people::set_password),
+        )
+        .route("/admin/profile/", get(profile::page).post(profile::save))
+        .route("/admin/profile/sessions/end", post(profile::end_session))
+        .route("/admin/audit/", get(audit::page))
+        .route("/admin/{*rest}", get(not_found).post(not_found))
+}
+
+/// Anything else under `/admin/`: a plain 404, never the public theme's page.
+async fn not_found() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut r = (axum::http::StatusCode::NOT_FOUND, "Not found").into_response();
+    view::headers(&mut r);
+    r
+}

@@ -1,0 +1,168 @@
+//! Staff sign-in and sign-out: `/admin/signin/` (email and password), `/admin/signin/code/`
+//! (the code mailed for a device not seen before), `POST /admin/signout`.
+
+use super::staff::{
+    DEVICE_COOKIE, PENDING_COOKIE, STAFF_COOKIE, Staff, with_device, with_session, without,
+};
+use super::view;
+use super::visitor::Visitor;
+use crate::http::AppError;
+use crate::http::session::cookie;
+use crate::ops::staff::{Pending, signin};
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /admin/signin/`.
+pub async fn page(visitor: Visitor) -> Result<Response, AppError> {
+    view::page(visitor, None, "signin", "Sign in", json!({}))
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/signin/`: on a known device straight in; otherwise on to the code page.
+pub async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    visitor.check_csrf(&form.csrf)?;
+    let device = visitor.jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let outcome = state
+        .staff_sign_in()
+        .password(
+            &form.email,
+            &form.password,
+            device.as_deref(),
+            &visitor.client(),
+        )
+        .await;
+    let redirect = |jar, to| {
+        let mut r = (jar, Redirect::to(to)).into_response();
+        view::headers(&mut r);
+        Ok(r)
+    };
+    match outcome {
+        Ok(Pending::SignedIn { session }) => {
+            let jar = with_session(&state, visitor.jar.clone(), session);
+            redirect(jar, "/admin/")
+        }
+        Ok(Pending::NeedsDeviceCode { token }) => {
+            let pending = cookie(
+                &state,
+                PENDING_COOKIE,
+                token,
+                Duration::minutes(signin::DEVICE_CODE_MINUTES),
+            );
+            redirect(visitor.jar.clone().add(pending), "/admin/signin/code/")
+        }
+        Err(e) if e.is_for_reader() => {
+            let status = status_of(&e);
+            let data = json!({"error": e.to_string(), "form": {"email": form.email}});
+            view::page_with_status(visitor, None, status, "signin", "Sign in", data)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The status a refused form comes back with.
+pub fn status_of(e: &crate::ops::OpsError) -> StatusCode {
+    use crate::ops::OpsError as E;
+    match e {
+        E::RateLimited | E::CodeLocked | E::DailyCap => StatusCode::TOO_MANY_REQUESTS,
+        E::Forbidden(_) => StatusCode::FORBIDDEN,
+        E::Conflict(_) => StatusCode::CONFLICT,
+        E::NotFound(_) => StatusCode::NOT_FOUND,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `GET /admin/signin/code/`.
+pub async fn code_page(visitor: Visitor) -> Result<Response, AppError> {
+    if visitor.jar.get(PENDING_COOKIE).is_none() {
+        return Ok(Redirect::to("/admin/signin/").into_response());
+    }
+    view::page(visitor, None, "code", "Check your email", json!({}))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /admin/signin/code/`: the right code signs in and remembers this device.
+pub async fn code_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    visitor.check_csrf(&form.csrf)?;
+    let Some(token) = visitor
+        .jar
+        .get(PENDING_COOKIE)
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(Redirect::to("/admin/signin/").into_response());
+    };
+    match state
+        .staff_sign_in()
+        .device_code(&token, &form.code, &visitor.client())
+        .await
+    {
+        Ok((session, device)) => {
+            let jar = with_session(&state, visitor.jar, session);
+            let jar = without(&state, with_device(&state, jar, device), PENDING_COOKIE);
+            let mut r = (jar, Redirect::to("/admin/")).into_response();
+            view::headers(&mut r);
+            Ok(r)
+        }
+        Err(e) if e.is_for_reader() => {
+            let data = json!({"error": e.to_string()});
+            view::page_with_status(
+                visitor,
+                None,
+                status_of(&e),
+                "code",
+                "Check your email",
+                data,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /admin/signout`: ends this session.
+pub async fn signout(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    signin::end(&state.ops(), &staff.user, &staff.session.id_hash).await?;
+    let jar = without(&state, staff.visitor.jar, STAFF_COOKIE);
+    let mut r = (jar, Redirect::to("/admin/signin/")).into_response();
+    view::headers(&mut r);
+    Ok(r)
+}
