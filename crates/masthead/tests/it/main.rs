@@ -38,6 +38,7 @@ mod logs;
 mod members;
 mod newsroom;
 mod newsroom_ops;
+mod newsroom_posts;
 mod page_numbers;
 mod pages;
 mod postgres;

@@ -10,7 +10,7 @@ const OWNER: &str = "olga@news.example";
 const PASSWORD: &str = "correct horse battery";
 
 /// A browser that has opened `path` (taking its cookies and the form's CSRF token).
-async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
+pub async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
     let res = app.get_as(path, &b.cookies()).await;
     b.absorb(&res);
     if let Some(token) = res.attrs("input[name=csrf]", "value").first() {
@@ -19,7 +19,12 @@ async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
     res
 }
 
-async fn post(app: &TestApp, b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+pub async fn post(
+    app: &TestApp,
+    b: &mut Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> TestResponse {
     let mut all = vec![("csrf", b.csrf.as_str())];
     all.extend_from_slice(fields);
     let res = app.post_form(path, &b.cookies(), &all).await;
@@ -27,12 +32,12 @@ async fn post(app: &TestApp, b: &mut Browser, path: &str, fields: &[(&str, &str)
     res
 }
 
-fn location(res: &TestResponse) -> &str {
+pub fn location(res: &TestResponse) -> &str {
     res.header("location")
 }
 
 /// Sets the site up through `/admin/`; returns the owner's browser, signed in.
-async fn set_up(app: &TestApp) -> Browser {
+pub async fn set_up(app: &TestApp) -> Browser {
     let mut b = Browser::default();
     let page = open(app, &mut b, "/admin/").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -77,7 +82,7 @@ fn invitation_path(app: &TestApp, to: &str) -> String {
 }
 
 /// Accepts the invitation mailed to `email`; returns the new staff user's browser.
-async fn join(app: &TestApp, email: &str, name: &str) -> Browser {
+pub async fn join(app: &TestApp, email: &str, name: &str) -> Browser {
     let mut b = Browser::default();
     let path = invitation_path(app, email);
     let page = open(app, &mut b, &path).await;
@@ -108,7 +113,10 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
     assert_eq!(home.header("cache-control"), "no-store");
     assert!(home.header("x-robots-tag").contains("noindex"));
     assert!(home.body.contains("Olga Owner"));
-    assert_eq!(home.texts("nav a"), ["Staff", "Profile", "Audit"]);
+    assert_eq!(
+        home.texts("nav a"),
+        ["Posts", "Pages", "Staff", "Profile", "Audit"]
+    );
 
     // Setup is over: anyone else is sent to sign in, and a second setup changes nothing.
     let stranger = app.get("/admin/").await;
@@ -352,7 +360,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut editor = join(&app, "ed@news.example", "Ed Editor").await;
     assert_eq!(
         open(&app, &mut editor, "/admin/").await.texts("nav a"),
-        ["Staff", "Profile"]
+        ["Posts", "Pages", "Staff", "Profile"]
     );
     open(&app, &mut editor, "/admin/staff/").await;
     let author = post(
@@ -383,7 +391,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut contributor = join(&app, "cora@news.example", "Cora Contributor").await;
     assert_eq!(
         open(&app, &mut contributor, "/admin/").await.texts("nav a"),
-        ["Profile"]
+        ["Posts", "Pages", "Profile"]
     );
     assert_eq!(
         open(&app, &mut contributor, "/admin/staff/").await.status,
