@@ -111,7 +111,12 @@ async fn a_draft_is_written_listed_and_protected_from_a_second_tab() {
         "public",
     )
     .await;
-    assert!(open(&app, &mut owner, &format!("{path}?saved=1")).await.body.contains("Saved."));
+    assert!(
+        open(&app, &mut owner, &format!("{path}?saved=1"))
+            .await
+            .body
+            .contains("Saved.")
+    );
     let tab_a = open(&app, &mut owner, &path).await;
     let form = tab_a.doc();
     let editor = form

@@ -30,8 +30,8 @@ async fn the_newsroom_lists_posts_in_any_status_by_filter_sort_and_page() {
         ];
         posts[2].published_at = Some(now() + Duration::hours(3));
         posts[1].visibility = Visibility::Paid;
-        for (i, p) in posts.iter_mut().enumerate() {
-            p.updated_at = now() + Duration::minutes(i as i64);
+        for (i, p) in (0..).zip(posts.iter_mut()) {
+            p.updated_at = now() + Duration::minutes(i);
         }
         store.save_posts(&posts, now()).await.unwrap();
         let window = Window {

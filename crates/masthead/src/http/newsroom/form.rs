@@ -103,7 +103,7 @@ impl PostForm {
         let mut draft = Draft::new(kind, title, &self.markdown);
         draft.slug = optional(&self.slug);
         draft.section = optional(&self.section);
-        draft.dek = self.dek.trim().to_owned();
+        self.dek.trim().clone_into(&mut draft.dek);
         draft.authors.clone_from(&self.authors);
         draft.tags.clone_from(&self.tags);
         draft.image = optional(&self.image_url).map(|url| LeadImage {

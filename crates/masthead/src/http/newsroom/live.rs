@@ -25,13 +25,14 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     r
 }
 
-/// The `X-CSRF-Token` header, checked against the staff user's cookie.
-fn check_header(staff: &Staff, headers: &HeaderMap) -> Result<(), Response> {
+/// The `X-CSRF-Token` header, checked against the staff user's cookie: the refusal to send
+/// when it does not match.
+fn check_header(staff: &Staff, headers: &HeaderMap) -> Option<Response> {
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    staff.check_csrf(token).map_err(|_| {
+    staff.check_csrf(token).err().map(|_| {
         error(
             StatusCode::FORBIDDEN,
             "csrf",
@@ -73,7 +74,7 @@ pub async fn autosave(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    if let Err(r) = check_header(&staff, &headers) {
+    if let Some(r) = check_header(&staff, &headers) {
         return Ok(r);
     }
     let post = match find(&state, &id).await {
@@ -120,7 +121,7 @@ pub async fn presence(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if let Err(r) = check_header(&staff, &headers) {
+    if let Some(r) = check_header(&staff, &headers) {
         return Ok(r);
     }
     let editor = newsroom::editor_of(staff.actor());
