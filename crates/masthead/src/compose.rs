@@ -183,7 +183,8 @@ impl<'s> Composer<'s> {
     }
 
     /// The author of a post that names none: the one the `default_author` setting names (by
-    /// slug), else "Staff" (`STAFF_SLUG`), created with the post when it does not exist yet.
+    /// slug), else the site's owner, else "Staff" (`STAFF_SLUG`), created with the post when it
+    /// does not exist yet.
     async fn default_author(&mut self) -> Result<Author> {
         if let Some(author) = &self.default_author {
             return Ok(author.clone());
@@ -195,9 +196,13 @@ impl<'s> Composer<'s> {
             if author.is_none() {
                 tracing::warn!(
                     default_author = slug,
-                    "the default_author setting names no author; using Staff"
+                    "the default_author setting names no author; using the owner or Staff"
                 );
             }
+        }
+        // As in Ghost, the owner writes what nobody signed, once the site has one.
+        if author.is_none() {
+            author = self.store.staff_owner().await?.map(|owner| owner.author);
         }
         let author = match author {
             Some(author) => author,

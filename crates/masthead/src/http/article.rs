@@ -51,14 +51,22 @@ pub async fn post(
     cache::shows(&post);
     let site = load(&state).await?;
     let gift = query_param(query.as_deref(), "gift");
-    let plan = unlock::plan(
-        &state,
-        &reader,
-        &post,
-        Some(gift.as_str()).filter(|g| !g.is_empty()),
-        site.now,
-    )
-    .await?;
+    // A staff user reads everything in full, with an "Edit" link: a page for them alone, never
+    // stored by the page cache (which also passes requests with a staff cookie by).
+    let staff = super::admin::staff::signed_in(&state, &reader.jar).await?;
+    let plan = if staff.is_some() {
+        cache::dont_store();
+        unlock::Plan::staff()
+    } else {
+        unlock::plan(
+            &state,
+            &reader,
+            &post,
+            Some(gift.as_str()).filter(|g| !g.is_empty()),
+            site.now,
+        )
+        .await?
+    };
     let view = project(&post, &plan.viewer, site.now);
     if view.access == Access::Denied {
         return Err(AppError::NotFound);
@@ -71,6 +79,7 @@ pub async fn post(
         meter,
         query: query.as_deref(),
         preview: false,
+        staff: staff.is_some(),
     };
     page.respond(&state, Reader { jar, ..reader }, &site).await
 }
@@ -86,6 +95,8 @@ pub(super) struct Article<'a> {
     pub meter: Value,
     pub query: Option<&'a str>,
     pub preview: bool,
+    /// Rendered for a signed-in staff user: an "Edit" link, private.
+    pub staff: bool,
 }
 
 impl Article<'_> {
@@ -122,6 +133,9 @@ impl Article<'_> {
             }
         };
         let mut ctx = page_context(site, &meta, class, "", data);
+        if self.staff {
+            ctx["edit_url"] = json!(format!("/admin/posts/{}/", post.id));
+        }
         // Only members see forms on an article (the gift form); anonymous pages stay
         // cookie-free so they can be shared-cached.
         let reader = if reader.member.is_some() && !self.preview {
@@ -131,7 +145,7 @@ impl Article<'_> {
         } else {
             reader
         };
-        let private = view.unlocked_by.is_some() || self.preview;
+        let private = view.unlocked_by.is_some() || self.preview || self.staff;
         let mut res = html_response(
             state,
             &reader,

@@ -39,6 +39,14 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
     if !cache.enabled() || !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
+    // Staff see full text and edit links: their pages are theirs alone, never answered from or
+    // stored under a reader's class.
+    if CookieJar::from_headers(req.headers())
+        .get(super::admin::staff::STAFF_COOKIE)
+        .is_some()
+    {
+        return next.run(req).await;
+    }
     let class = match class_of(&state, req.headers()).await {
         Ok(class) => class,
         Err(err) => {

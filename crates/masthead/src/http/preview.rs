@@ -1,5 +1,6 @@
 //! `/p/{id}/`: a post's private share link. Whoever opens it sees the post — draft, scheduled
-//! or published — through the access gate as themselves (anonymous, a member's session), on
+//! or published — through the access gate as themselves (anonymous, a member's session, a
+//! staff session: the full text), on
 //! the article page itself, marked `noindex`, `private, no-store`, and outside the page cache.
 
 use super::AppError;
@@ -30,9 +31,12 @@ pub async fn share(
         .await?
         .ok_or(AppError::NotFound)?;
     let site = load(&state).await?;
-    let viewer = match reader.access(&state, site.now) {
-        Some(access) => Viewer::member(access),
-        None => Viewer::anonymous(),
+    // A staff user reads it in full; anyone else as their own membership allows.
+    let staff = super::admin::staff::signed_in(&state, &reader.jar).await?;
+    let viewer = match (&staff, reader.access(&state, site.now)) {
+        (Some(_), _) => Viewer::staff(),
+        (None, Some(access)) => Viewer::member(access),
+        (None, None) => Viewer::anonymous(),
     };
     let view = project(&post, &viewer.with_preview(&post.id), site.now);
     if view.access == Access::Denied {
@@ -45,6 +49,7 @@ pub async fn share(
         meter: Value::Null,
         query: None,
         preview: true,
+        staff: staff.is_some(),
     };
     page.respond(&state, reader, &site).await
 }

@@ -28,15 +28,15 @@ pub enum Actor<'a> {
     Staff(&'a StaffUser),
 }
 
-impl Actor<'_> {
-    fn id(&self) -> Option<String> {
+impl<'a> Actor<'a> {
+    fn id(self) -> Option<String> {
         match self {
             Actor::Console => None,
             Actor::Staff(s) => Some(s.id().to_owned()),
         }
     }
 
-    fn name(&self) -> &str {
+    fn name(self) -> &'a str {
         match self {
             Actor::Console => "The site's owner",
             Actor::Staff(s) => &s.author.name,
@@ -44,7 +44,7 @@ impl Actor<'_> {
     }
 
     /// Whether the actor may do `action`; `is_own` as `domain::staff::may` takes it.
-    pub fn may(&self, action: Action, is_own: bool) -> bool {
+    pub fn may(self, action: Action, is_own: bool) -> bool {
         match self {
             Actor::Console => !matches!(
                 action,
@@ -55,7 +55,7 @@ impl Actor<'_> {
     }
 
     /// `may`, or a `Forbidden` saying what the role does not allow.
-    pub fn require(&self, action: Action, is_own: bool) -> Result<(), OpsError> {
+    pub fn require(self, action: Action, is_own: bool) -> Result<(), OpsError> {
         if self.may(action, is_own) {
             return Ok(());
         }
@@ -83,6 +83,10 @@ fn describe(action: Action) -> String {
 }
 
 /// An audit entry for `action` on `subject` by `actor` at `now`, with the changed fields.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "callers build the summaries with json! in the call"
+)]
 fn audit(
     actor: Actor<'_>,
     action: &str,

@@ -4,6 +4,7 @@
 
 mod links;
 mod site;
+mod users;
 
 use crate::ghost_content::content_key;
 use crate::helpers::{TestApp, TestResponse};

@@ -15,6 +15,7 @@
 mod api;
 mod previews;
 mod search;
+mod staff;
 
 use crate::helpers::{Browser, TestApp};
 use axum::http::StatusCode;

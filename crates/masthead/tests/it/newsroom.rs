@@ -6,8 +6,8 @@ use crate::helpers::{Browser, TestApp, TestResponse};
 use crate::members::newest_mail;
 use axum::http::{Method, StatusCode};
 
-const OWNER: &str = "olga@news.example";
-const PASSWORD: &str = "correct horse battery";
+pub const OWNER: &str = "olga@news.example";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A browser that has opened `path` (taking its cookies and the form's CSRF token).
 pub async fn open(app: &TestApp, b: &mut Browser, path: &str) -> TestResponse {
@@ -61,7 +61,7 @@ pub async fn set_up(app: &TestApp) -> Browser {
 }
 
 /// The six-digit code in the newest device-code mail to `to`.
-fn code_for(app: &TestApp, to: &str) -> String {
+pub fn code_for(app: &TestApp, to: &str) -> String {
     let mail = newest_mail(&app.state.config.outbox_dir(), to);
     mail.lines()
         .map(str::trim)
@@ -145,10 +145,7 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
             .unwrap()
             .is_none()
     );
-    assert_eq!(
-        app.get("/").await.texts("title")[0].contains("The Review"),
-        true
-    );
+    assert!(app.get("/").await.texts("title")[0].contains("The Review"));
 
     // The stylesheet is served under its content hash, immutable for a year.
     let css = home.attrs("link[rel=stylesheet]", "href").remove(0);

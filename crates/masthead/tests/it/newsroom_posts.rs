@@ -283,6 +283,9 @@ async fn previews_show_each_reader_exactly_their_part() {
     assert_eq!(anonymous.status, StatusCode::OK);
     assert!(!anonymous.body.contains(CANARY));
     assert!(anonymous.body.contains("Free opening."));
+    let staff = open(&app, &mut owner, &share).await;
+    assert!(staff.body.contains(CANARY), "staff read a share link in full");
+    assert_eq!(staff.header("cache-control"), "private, no-store");
 }
 
 #[tokio::test]

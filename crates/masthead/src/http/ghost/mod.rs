@@ -8,6 +8,7 @@ mod admin_members;
 mod admin_newsletter;
 mod admin_site;
 mod admin_tags;
+mod admin_users;
 mod admin_webhooks;
 mod content;
 mod envelope;
@@ -77,6 +78,10 @@ fn admin_api() -> Router<AppState> {
             routing::put(admin_webhooks::edit).delete(admin_webhooks::delete),
         )
         .route("/settings/", get(admin_site::settings))
+        .route("/users/", get(admin_users::browse))
+        .route("/users/{id}/", get(admin_users::by_id))
+        .route("/users/slug/{slug}/", get(admin_users::by_slug))
+        .route("/users/email/{email}/", get(admin_users::by_email))
         .route("/tiers/", get(admin_site::tiers))
         .route("/tiers/{id}/", get(admin_site::tier))
         .route(

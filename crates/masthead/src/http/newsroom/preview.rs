@@ -79,6 +79,7 @@ pub async fn frame(
         meter: Value::Null,
         query: None,
         preview: true,
+        staff: false,
     };
     page.respond(&state, reader, &site).await
 }

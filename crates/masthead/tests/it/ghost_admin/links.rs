@@ -11,14 +11,14 @@ use domain::{Author, Slug};
 use serde_json::{Value, json};
 
 /// Adds a post (or page, by `resource`) through the Admin API; returns the status and the post.
-async fn add(app: &TestApp, auth: &str, resource: &str, post: Value) -> (StatusCode, Value) {
+pub async fn add(app: &TestApp, auth: &str, resource: &str, post: Value) -> (StatusCode, Value) {
     let body = json!({ resource: [post] });
     let res = call(app, Method::POST, &format!("{resource}/"), auth, Some(body)).await;
     let v: Value = serde_json::from_str(&res.body).unwrap_or(Value::Null);
     (res.status, v[resource][0].clone())
 }
 
-fn slugs(list: &Value) -> Vec<&str> {
+pub fn slugs(list: &Value) -> Vec<&str> {
     list.as_array()
         .unwrap_or_else(|| panic!("not a list: {list}"))
         .iter()
