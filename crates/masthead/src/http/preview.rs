@@ -1,7 +1,7 @@
 //! `/p/{id}/`: a post's private share link. Whoever opens it sees the post — draft, scheduled
 //! or published — through the access gate as themselves (anonymous, a member's session, a
-//! staff session: the full text), on
-//! the article page itself, marked `noindex`, `private, no-store`, and outside the page cache.
+//! staff session: the full text), on the article page itself, marked `noindex`,
+//! `private, no-store`, and outside the page cache.
 
 use super::AppError;
 use super::article::Article;
