@@ -231,6 +231,19 @@ async fn a_draft_is_written_listed_and_protected_from_a_second_tab() {
     assert!(restored.body.contains("First line."));
     let history = open(&app, &mut owner, &format!("{path}revisions/")).await;
     assert_eq!(history.count("table tbody tr"), 6);
+
+    // A slug another post uses is refused with the form shown again, not silently changed.
+    let slug = restored.attrs("input[name=slug]", "value").remove(0);
+    let page = open(&app, &mut owner, "/admin/posts/new/").await;
+    let form = fields(&page, &[("title", "Another"), ("slug", &slug)]);
+    let clash = submit(&app, &mut owner, "/admin/posts/new/", &form).await;
+    assert_eq!(clash.status, StatusCode::BAD_REQUEST);
+    assert!(
+        clash.body.contains("already used by another post"),
+        "{}",
+        clash.body
+    );
+    assert_eq!(clash.attrs("input[name=title]", "value"), ["Another"]);
 }
 
 #[tokio::test]
@@ -284,7 +297,10 @@ async fn previews_show_each_reader_exactly_their_part() {
     assert!(!anonymous.body.contains(CANARY));
     assert!(anonymous.body.contains("Free opening."));
     let staff = open(&app, &mut owner, &share).await;
-    assert!(staff.body.contains(CANARY), "staff read a share link in full");
+    assert!(
+        staff.body.contains(CANARY),
+        "staff read a share link in full"
+    );
     assert_eq!(staff.header("cache-control"), "private, no-store");
 }
 
