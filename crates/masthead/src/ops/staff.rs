@@ -6,9 +6,11 @@
 //!   suspension, deletion with transfer of posts, ownership, profiles.
 //! - `signin` — staff sign-in: password, an emailed code on a device not seen before, TOTP;
 //!   sessions started, listed and ended.
+//! - `totp` — authenticator-app codes turned on and off, and checked.
 
 pub mod accounts;
 pub mod signin;
+pub mod totp;
 
 use super::OpsError;
 use crate::compose::new_id;

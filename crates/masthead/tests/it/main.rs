@@ -37,6 +37,7 @@ mod leaks;
 mod logs;
 mod members;
 mod newsroom;
+mod newsroom_journey;
 mod newsroom_ops;
 mod newsroom_posts;
 mod page_numbers;

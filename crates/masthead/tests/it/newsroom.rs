@@ -503,3 +503,116 @@ async fn a_member_session_never_opens_the_newsroom() {
     assert_eq!(json.status, StatusCode::UNAUTHORIZED);
     assert_eq!(json.header("cache-control"), "no-store");
 }
+
+#[tokio::test]
+async fn an_authenticator_code_is_asked_once_two_step_verification_is_on() {
+    let app = TestApp::empty().await;
+    let mut owner = set_up(&app).await;
+    let profile = open(&app, &mut owner, "/admin/profile/").await;
+    let secret = profile.texts(".totp-secret").remove(0);
+    let sealed = profile.attrs("input[name=sealed]", "value").remove(0);
+    let code = |secret: &str| {
+        let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+            .to_bytes()
+            .unwrap();
+        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+            .unwrap()
+            .generate_current()
+            .unwrap()
+    };
+    let wrong = post(
+        &app,
+        &mut owner,
+        "/admin/profile/totp/enable",
+        &[("sealed", &sealed), ("code", "000000")],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let forged = post(
+        &app,
+        &mut owner,
+        "/admin/profile/totp/enable",
+        &[("sealed", "x.y"), ("code", &code(&secret))],
+    )
+    .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::BAD_REQUEST,
+        "only a secret this server sealed"
+    );
+    let on = post(
+        &app,
+        &mut owner,
+        "/admin/profile/totp/enable",
+        &[("sealed", &sealed), ("code", &code(&secret))],
+    )
+    .await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    assert!(on.body.contains("Two-step verification is on"));
+
+    // Signing in again on this (known) device now asks for the app's code.
+    post(&app, &mut owner, "/admin/signout", &[]).await;
+    open(&app, &mut owner, "/admin/signin/").await;
+    let res = post(
+        &app,
+        &mut owner,
+        "/admin/signin/",
+        &[("email", OWNER), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(location(&res), "/admin/signin/totp/");
+    assert_eq!(
+        app.get_as("/admin/", &owner.cookies()).await.status,
+        StatusCode::SEE_OTHER
+    );
+    open(&app, &mut owner, "/admin/signin/totp/").await;
+    for _ in 0..5 {
+        let bad = post(
+            &app,
+            &mut owner,
+            "/admin/signin/totp/",
+            &[("code", "000000")],
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    }
+    let locked = post(
+        &app,
+        &mut owner,
+        "/admin/signin/totp/",
+        &[("code", &code(&secret))],
+    )
+    .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "five guesses per sign-in"
+    );
+    open(&app, &mut owner, "/admin/signin/").await;
+    post(
+        &app,
+        &mut owner,
+        "/admin/signin/",
+        &[("email", OWNER), ("password", PASSWORD)],
+    )
+    .await;
+    open(&app, &mut owner, "/admin/signin/totp/").await;
+    let res = post(
+        &app,
+        &mut owner,
+        "/admin/signin/totp/",
+        &[("code", &code(&secret))],
+    )
+    .await;
+    assert_eq!(location(&res), "/admin/", "{}", res.body);
+    assert_eq!(
+        open(&app, &mut owner, "/admin/").await.status,
+        StatusCode::OK
+    );
+    let log = app.state.store.audit_entries(10, None).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "staff.totp_enabled"));
+    assert!(
+        log.iter().all(|e| !e.after.contains(&secret)),
+        "the secret is not in the log"
+    );
+}

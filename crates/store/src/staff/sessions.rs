@@ -284,4 +284,64 @@ impl Store {
             DeviceCodeAttempt::NoLiveCode
         })
     }
+
+    /// Stores a pending sign-in that waits for a TOTP code (in the device-code table, with no
+    /// code of its own: `-` is never a code's hash).
+    pub async fn create_totp_challenge(
+        &self,
+        token_hash: &str,
+        author_id: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.create_device_code(token_hash, TOTP_MARK, author_id, now, expires)
+            .await
+    }
+
+    /// Counts one guess at a TOTP challenge: the staff user it is for, while it is live and has
+    /// guesses left (`MAX_DEVICE_CODE_ATTEMPTS`); `None` otherwise. The caller compares the
+    /// code and, when right, ends the challenge with `take_totp_challenge`.
+    pub async fn record_totp_attempt(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(&self.db, write, |p| {
+            sqlx::query_scalar(
+                "UPDATE staff_device_codes SET attempts = attempts + 1 WHERE token_hash = $1 \
+                 AND code_hash = $2 AND used_at IS NULL AND expires_at > $3 AND attempts < $4 \
+                 RETURNING author_id",
+            )
+            .bind(token_hash)
+            .bind(TOTP_MARK)
+            .bind(to_micros(now))
+            .bind(MAX_DEVICE_CODE_ATTEMPTS)
+            .fetch_optional(p)
+            .await?
+        }))
+    }
+
+    /// Ends a TOTP challenge once; returns whether this call ended it.
+    pub async fn take_totp_challenge(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "UPDATE staff_device_codes SET used_at = $1 WHERE token_hash = $2 \
+                 AND code_hash = $3 AND used_at IS NULL",
+            )
+            .bind(to_micros(now))
+            .bind(token_hash)
+            .bind(TOTP_MARK)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
 }
+
+/// The `code_hash` of a pending TOTP sign-in.
+const TOTP_MARK: &str = "-";

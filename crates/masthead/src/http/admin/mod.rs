@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
             "/admin/signin/code/",
             get(signin::code_page).post(signin::code_submit),
         )
+        .route(
+            "/admin/signin/totp/",
+            get(signin::totp_page).post(signin::totp_submit),
+        )
         .route("/admin/signout", post(signin::signout))
         .route("/admin/assets/{hash}/{*path}", get(assets::serve))
         .route("/admin/staff/", get(people::list))
@@ -54,6 +58,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/profile/", get(profile::page).post(profile::save))
         .route("/admin/profile/sessions/end", post(profile::end_session))
+        .route("/admin/profile/totp/enable", post(profile::totp_enable))
+        .route("/admin/profile/totp/disable", post(profile::totp_disable))
         .route("/admin/audit/", get(audit::page))
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }

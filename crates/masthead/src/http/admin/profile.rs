@@ -5,7 +5,7 @@ use super::signin::status_of;
 use super::staff::Staff;
 use crate::http::AppError;
 use crate::ops::OpsError;
-use crate::ops::staff::{accounts, signin};
+use crate::ops::staff::{accounts, signin, totp};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::State;
@@ -49,7 +49,22 @@ async fn show(state: &AppState, staff: Staff, notice: Value) -> Result<Response,
         .iter()
         .map(|n| json!({"name": n, "value": staff.user.social.get(*n)}))
         .collect();
+    let totp = if staff.user.has_totp {
+        json!({"on": true})
+    } else {
+        let site = crate::settings::SiteSettings::load(&state.store)
+            .await?
+            .title;
+        let secret = totp::new_secret();
+        json!({
+            "on": false,
+            "secret": secret,
+            "url": totp::otpauth_url(&secret, &staff.user.email, &site),
+            "sealed": state.signer.seal(&format!("totp:{}:{secret}", staff.user.id())),
+        })
+    };
     let data = json!({
+        "totp": totp,
         "profile": {
             "name": a.name, "slug": a.slug.as_str(), "bio": a.bio, "credentials": a.credentials,
             "avatar": a.avatar, "website": a.website,
@@ -142,4 +157,46 @@ pub async fn end_session(
     staff.check_csrf(&form.csrf)?;
     let done = signin::end(&state.ops(), &staff.user, &form.session).await;
     respond(&state, staff, done, "Session ended.").await
+}
+
+#[derive(Deserialize)]
+pub struct TotpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    sealed: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /admin/profile/totp/enable`: the secret shown on the page (sealed, so only one this
+/// server made for this staff user) and a code from the app.
+pub async fn totp_enable(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let prefix = format!("totp:{}:", staff.user.id());
+    let secret = state
+        .signer
+        .open(&form.sealed)
+        .and_then(|p| p.strip_prefix(&prefix))
+        .map(str::to_owned);
+    let done = match secret {
+        Some(secret) => totp::enable(&state.ops(), &staff.user, &secret, &form.code).await,
+        None => Err(OpsError::Invalid("Reload the page and try again.".into())),
+    };
+    respond(&state, staff, done, "Two-step verification is on.").await
+}
+
+/// `POST /admin/profile/totp/disable`: with a current code.
+pub async fn totp_disable(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let done = totp::disable(&state.ops(), &staff.user, &form.code).await;
+    respond(&state, staff, done, "Two-step verification is off.").await
 }

@@ -61,13 +61,12 @@ pub async fn submit(
             redirect(jar, "/admin/")
         }
         Ok(Pending::NeedsDeviceCode { token }) => {
-            let pending = cookie(
-                &state,
-                PENDING_COOKIE,
-                token,
-                Duration::minutes(signin::DEVICE_CODE_MINUTES),
-            );
+            let pending = pending_cookie(&state, token);
             redirect(visitor.jar.clone().add(pending), "/admin/signin/code/")
+        }
+        Ok(Pending::NeedsTotp { token }) => {
+            let pending = pending_cookie(&state, token);
+            redirect(visitor.jar.clone().add(pending), "/admin/signin/totp/")
         }
         Err(e) if e.is_for_reader() => {
             let status = status_of(&e);
@@ -76,6 +75,15 @@ pub async fn submit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn pending_cookie(state: &AppState, token: String) -> axum_extra::extract::cookie::Cookie<'static> {
+    cookie(
+        state,
+        PENDING_COOKIE,
+        token,
+        Duration::minutes(signin::DEVICE_CODE_MINUTES),
+    )
 }
 
 /// The status a refused form comes back with.
@@ -125,10 +133,19 @@ pub async fn code_submit(
         .device_code(&token, &form.code, &visitor.client())
         .await
     {
-        Ok((session, device)) => {
-            let jar = with_session(&state, visitor.jar, session);
-            let jar = without(&state, with_device(&state, jar, device), PENDING_COOKIE);
-            let mut r = (jar, Redirect::to("/admin/")).into_response();
+        Ok((next, device)) => {
+            let jar = with_device(&state, visitor.jar, device);
+            let (jar, to) = match next {
+                Pending::SignedIn { session } => (
+                    without(&state, with_session(&state, jar, session), PENDING_COOKIE),
+                    "/admin/",
+                ),
+                Pending::NeedsTotp { token } | Pending::NeedsDeviceCode { token } => (
+                    jar.add(pending_cookie(&state, token)),
+                    "/admin/signin/totp/",
+                ),
+            };
+            let mut r = (jar, Redirect::to(to)).into_response();
             view::headers(&mut r);
             Ok(r)
         }
@@ -140,6 +157,58 @@ pub async fn code_submit(
                 status_of(&e),
                 "code",
                 "Check your email",
+                data,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /admin/signin/totp/`.
+pub async fn totp_page(visitor: Visitor) -> Result<Response, AppError> {
+    if visitor.jar.get(PENDING_COOKIE).is_none() {
+        return Ok(Redirect::to("/admin/signin/").into_response());
+    }
+    view::page(visitor, None, "totp", "Two-step verification", json!({}))
+}
+
+/// `POST /admin/signin/totp/`: the authenticator app's code finishes signing in.
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    visitor.check_csrf(&form.csrf)?;
+    let Some(token) = visitor
+        .jar
+        .get(PENDING_COOKIE)
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(Redirect::to("/admin/signin/").into_response());
+    };
+    match state
+        .staff_sign_in()
+        .totp_code(&token, &form.code, &visitor.client())
+        .await
+    {
+        Ok(session) => {
+            let jar = without(
+                &state,
+                with_session(&state, visitor.jar, session),
+                PENDING_COOKIE,
+            );
+            let mut r = (jar, Redirect::to("/admin/")).into_response();
+            view::headers(&mut r);
+            Ok(r)
+        }
+        Err(e) if e.is_for_reader() => {
+            let data = json!({"error": e.to_string()});
+            view::page_with_status(
+                visitor,
+                None,
+                status_of(&e),
+                "totp",
+                "Two-step verification",
                 data,
             )
         }

@@ -52,7 +52,7 @@ pub async fn browse(_: AdminKey, State(state): State<AppState>) -> Reply {
     ))
 }
 
-async fn read(state: &AppState, found: Option<StaffUser>) -> Reply {
+fn read(state: &AppState, found: Option<StaffUser>) -> Reply {
     let u = found.ok_or_else(|| GhostError::not_found("User"))?;
     Ok(Json(
         json!({ "users": [user(&u, &state.config.public_url)] }),
@@ -66,7 +66,7 @@ pub async fn by_id(
     Segments(id): Segments<String>,
 ) -> Reply {
     let found = state.store.staff_by_id(&id).await?;
-    read(&state, found).await
+    read(&state, found)
 }
 
 /// `GET /users/slug/{slug}/`.
@@ -81,7 +81,7 @@ pub async fn by_slug(
         .await?
         .into_iter()
         .find(|u| u.author.slug.as_str() == slug);
-    read(&state, found).await
+    read(&state, found)
 }
 
 /// `GET /users/email/{email}/`.
@@ -91,5 +91,5 @@ pub async fn by_email(
     Segments(email): Segments<String>,
 ) -> Reply {
     let found = state.store.staff_by_email(&email).await?;
-    read(&state, found).await
+    read(&state, found)
 }

@@ -31,6 +31,8 @@ pub enum Pending {
     SignedIn { session: String },
     /// A code was mailed: the token that names this pending sign-in (for a short-lived cookie).
     NeedsDeviceCode { token: String },
+    /// The staff user has TOTP on: the token of the pending sign-in that waits for their code.
+    NeedsTotp { token: String },
 }
 
 /// Signing staff in: the use cases' handle, the mailer for device codes, the abuse limits.
@@ -80,11 +82,72 @@ impl StaffSignIn<'_> {
             None => false,
         };
         if known {
-            let session = self.start(&user, client).await?;
-            return Ok(Pending::SignedIn { session });
+            return self.second_step(&user, client).await;
         }
         let token = self.mail_code(&user).await?;
         Ok(Pending::NeedsDeviceCode { token })
+    }
+
+    /// After the password on a verified device: a TOTP challenge for staff who set one up,
+    /// else the session.
+    async fn second_step(
+        &self,
+        user: &StaffUser,
+        client: &Client<'_>,
+    ) -> Result<Pending, OpsError> {
+        if !user.has_totp {
+            let session = self.start(user, client).await?;
+            return Ok(Pending::SignedIn { session });
+        }
+        let (token, now) = (random_token(), Utc::now());
+        self.ops
+            .store
+            .create_totp_challenge(
+                &hash(&token),
+                user.id(),
+                now,
+                now + Duration::minutes(DEVICE_CODE_MINUTES),
+            )
+            .await?;
+        Ok(Pending::NeedsTotp { token })
+    }
+
+    /// One guess at the TOTP code of the pending sign-in `token` (five per sign-in); right:
+    /// signed in, returns the session id.
+    pub async fn totp_code(
+        &self,
+        token: &str,
+        code: &str,
+        client: &Client<'_>,
+    ) -> Result<String, OpsError> {
+        if !self
+            .limits
+            .allow_password(client.ip, &format!("staff-totp:{token}"))
+        {
+            return Err(OpsError::RateLimited);
+        }
+        let store = self.ops.store;
+        let now = Utc::now();
+        let Some(author_id) = store.record_totp_attempt(&hash(token), now).await? else {
+            return Err(OpsError::CodeLocked);
+        };
+        let secret = store.staff_secrets(&author_id).await?.totp_secret;
+        if !secret.is_some_and(|s| super::totp::check(&s, code)) {
+            return Err(OpsError::Invalid(
+                "That code is not right. Use the newest code from your authenticator app.".into(),
+            ));
+        }
+        let Some(user) = store
+            .staff_by_id(&author_id)
+            .await?
+            .filter(StaffUser::is_active)
+        else {
+            return Err(wrong());
+        };
+        if !store.take_totp_challenge(&hash(token), now).await? {
+            return Err(OpsError::CodeLocked);
+        }
+        self.start(&user, client).await
     }
 
     /// Mails a fresh device code to `user`; returns the pending sign-in's token.
@@ -117,14 +180,14 @@ impl StaffSignIn<'_> {
     }
 
     /// One guess at the mailed code of the pending sign-in `token`. Right: the device is
-    /// remembered under a new device token and the staff user signed in; returns the session id
-    /// and the device token (for the device cookie).
+    /// remembered under a new device token and the sign-in goes on (signed in, or a TOTP
+    /// challenge); returns that and the device token (for the device cookie).
     pub async fn device_code(
         &self,
         token: &str,
         code: &str,
         client: &Client<'_>,
-    ) -> Result<(String, String), OpsError> {
+    ) -> Result<(Pending, String), OpsError> {
         if !self
             .limits
             .allow_password(client.ip, &format!("staff-code:{token}"))
@@ -158,8 +221,8 @@ impl StaffSignIn<'_> {
             return Err(wrong());
         };
         let device = self.new_device(&user).await?;
-        let session = self.start(&user, client).await?;
-        Ok((session, device))
+        let next = self.second_step(&user, client).await?;
+        Ok((next, device))
     }
 
     /// Remembers this browser as a verified device of `user`; returns its device token.
