@@ -136,6 +136,9 @@ async fn render(
         "saved": notice == Some("saved"),
         "error": notice.filter(|n| *n != "saved"),
         "upload_url": UPLOAD_URL,
+        // The rich-text bundle, when it is built into `assets/admin/`.
+        "editor_js": crate::http::admin::assets::url("editor.js"),
+        "editor_css": crate::http::admin::assets::url("editor.css"),
         "sections": tags.iter().filter(|t| t.kind == TagKind::Section)
             .map(|t| json!({"slug": t.slug.as_str(), "name": t.name})).collect::<Vec<_>>(),
         "author_options": authors.iter()
