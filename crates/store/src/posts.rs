@@ -162,9 +162,34 @@ impl Store {
                 if let Some(newer) = newer {
                     return Ok(Err(newer.clone()));
                 }
-                let number = latest.map_or(1, |l| l.number + 1);
-                let rev = new_revision(post, number, save.by, at);
-                insert_in_tx!(tx, &rev);
+                // An autosave folds into the same editor's recent revision: it takes a new id
+                // (so a copy based on the old one is still refused) and keeps its number.
+                let mut folded = latest.as_ref().filter(|l| {
+                    save.fold_within
+                        .is_some_and(|within| l.created_at + within > at)
+                        && l.by.id.is_some()
+                        && l.by == *save.by
+                });
+                if let Some(l) = folded {
+                    let autosaved: bool =
+                        sqlx::query_scalar("SELECT autosaved FROM post_revisions WHERE id = $1")
+                            .bind(&l.id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    folded = folded.filter(|_| autosaved);
+                }
+                let rev = match folded {
+                    Some(l) => {
+                        let rev = new_revision(post, l.number, save.by, at);
+                        sqlx::query("DELETE FROM post_revisions WHERE id = $1")
+                            .bind(&l.id)
+                            .execute(&mut *tx)
+                            .await?;
+                        rev
+                    }
+                    None => new_revision(post, latest.map_or(1, |l| l.number + 1), save.by, at),
+                };
+                insert_in_tx!(tx, &rev, save.fold_within.is_some());
                 revision = Some(rev);
             }
             let queued = queue_outgoing!(tx, events, now);

@@ -17,6 +17,10 @@ pub(crate) const REVISION_COLUMNS: &str =
 pub struct RevisionSave<'a> {
     pub by: &'a Editor,
     pub base: Option<&'a str>,
+    /// An autosave: replaces the newest revision instead of adding one when that is an
+    /// autosave of the same (named) editor less than this long ago, so typing for an hour is
+    /// not 1,200 revisions; a manual save always adds one.
+    pub fold_within: Option<chrono::Duration>,
 }
 
 /// The outcome of a save that keeps a revision.
@@ -98,15 +102,15 @@ macro_rules! latest_in_tx {
 }
 pub(crate) use latest_in_tx;
 
-/// Inside a save's transaction `$tx`: writes revision `$rev`.
+/// Inside a save's transaction `$tx`: writes revision `$rev`, marked as an autosave's or not.
 macro_rules! insert_in_tx {
-    ($tx:expr, $rev:expr) => {{
+    ($tx:expr, $rev:expr, $autosaved:expr) => {{
         let rev: &domain::Revision = $rev;
         let fields = serde_json::to_string(&rev.fields)
             .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
         sqlx::query(
             "INSERT INTO post_revisions (id, post_id, number, markdown, fields, by_id, by_name, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             autosaved, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&rev.id)
         .bind(&rev.post_id)
@@ -115,6 +119,7 @@ macro_rules! insert_in_tx {
         .bind(fields)
         .bind(rev.by.id.as_deref())
         .bind(rev.by.name.as_deref())
+        .bind($autosaved)
         .bind($crate::time::to_micros(rev.created_at))
         .execute(&mut *$tx)
         .await?;

@@ -79,7 +79,11 @@ pub async fn create_by(
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
     let post = composer.compose(draft, now).await?;
-    let save_as = RevisionSave { by, base: None };
+    let save_as = RevisionSave {
+        by,
+        base: None,
+        fold_within: None,
+    };
     save(ops, None, &post, save_as, now).await?;
     newsletter::apply(ops, None, &post, None, asked, now).await?;
     Ok(post)
@@ -96,6 +100,22 @@ pub struct Edit<'p> {
     /// transaction; `None` when the edit was checked by `updated_at` instead).
     by: Editor,
     base: Option<String>,
+    /// An autosave folds into its editor's newest revision made within this long.
+    fold_within: Option<chrono::Duration>,
+}
+
+/// How long an editor's autosaves keep folding into one revision.
+pub const AUTOSAVE_FOLD_MINUTES: i64 = 10;
+
+impl Edit<'_> {
+    /// This edit is an autosave: it replaces its editor's revision of the last
+    /// `AUTOSAVE_FOLD_MINUTES` rather than adding one (a manual save always adds one).
+    pub fn autosave(self) -> Self {
+        Edit {
+            fold_within: Some(chrono::Duration::minutes(AUTOSAVE_FOLD_MINUTES)),
+            ..self
+        }
+    }
 }
 
 /// Checks an edit of `existing` that started from its `updated_at` `seen` (compared at the
@@ -116,6 +136,7 @@ pub async fn begin_edit<'p>(
         asked,
         by: Editor::nobody(),
         base: None,
+        fold_within: None,
     })
 }
 
@@ -136,6 +157,7 @@ pub async fn begin_revision_edit<'p>(
         asked: None,
         by,
         base,
+        fold_within: None,
     })
 }
 
@@ -177,6 +199,7 @@ pub async fn save_edit(
     let save_as = RevisionSave {
         by: &edit.by,
         base: edit.base.as_deref(),
+        fold_within: edit.fold_within,
     };
     let revision = save(ops, Some(existing), &post, save_as, now).await?;
     newsletter::apply(ops, Some(existing), &post, edit.stored, edit.asked, now).await?;

@@ -10,6 +10,8 @@ CREATE TABLE post_revisions (
     fields     TEXT NOT NULL,
     by_id      TEXT,
     by_name    TEXT,
+    -- Made by an autosave, which a later autosave of the same editor may replace.
+    autosaved  BOOLEAN NOT NULL DEFAULT FALSE,
     created_at BIGINT NOT NULL,
     UNIQUE (post_id, number)
 );

@@ -7,7 +7,16 @@ use store::{RevisionSave, RevisionSaved};
 
 async fn save(store: &Store, post: &Post, by: &Editor, base: Option<&str>) -> RevisionSaved {
     store
-        .save_post_revision(post, &[], RevisionSave { by, base }, now())
+        .save_post_revision(
+            post,
+            &[],
+            RevisionSave {
+                by,
+                base,
+                fold_within: None,
+            },
+            now(),
+        )
         .await
         .unwrap()
 }
@@ -178,6 +187,87 @@ async fn a_preview_id_is_made_once_and_finds_its_post_in_any_status() {
             .await
             .unwrap();
         assert!(store.post_by_preview_id(&first).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn autosaves_fold_into_the_editors_recent_revision_and_still_refuse_stale_bases() {
+    each_backend(|store| async move {
+        let (nadia, omar) = (
+            Editor::named("staff-1", "Nadia Rahman"),
+            Editor::named("staff-2", "Omar"),
+        );
+        let fold = Some(Duration::minutes(10));
+        let autosave = |post: Post, by: Editor, base: Option<String>, at: DateTime<Utc>| {
+            let store = store.clone();
+            async move {
+                let save = RevisionSave {
+                    by: &by,
+                    base: base.as_deref(),
+                    fold_within: fold,
+                };
+                store
+                    .save_post_revision(&post, &[], save, at)
+                    .await
+                    .unwrap()
+            }
+        };
+        let mut post = PostBuilder::new("typed").build();
+        let first = saved(autosave(post.clone(), nadia.clone(), None, now()).await);
+        post.title = "Typing".into();
+        let second = saved(
+            autosave(
+                post.clone(),
+                nadia.clone(),
+                Some(first.id.clone()),
+                now() + Duration::seconds(3),
+            )
+            .await,
+        );
+        assert_eq!(second.number, 1, "folded");
+        assert_ne!(second.id, first.id, "a folded revision gets a new id");
+        assert_eq!(
+            store.revisions(&post.id, 10).await.unwrap(),
+            vec![second.clone()]
+        );
+        // A copy based on the revision before the fold is still refused.
+        let stale = autosave(
+            post.clone(),
+            omar.clone(),
+            Some(first.id.clone()),
+            now() + Duration::seconds(4),
+        )
+        .await;
+        assert_eq!(stale, RevisionSaved::Conflict(second.clone()));
+        // Another editor, or the same one after ten minutes, starts a new revision.
+        let omars = saved(
+            autosave(
+                post.clone(),
+                omar,
+                Some(second.id.clone()),
+                now() + Duration::seconds(5),
+            )
+            .await,
+        );
+        assert_eq!(omars.number, 2);
+        let later = now() + Duration::minutes(30);
+        let nadias =
+            saved(autosave(post.clone(), nadia.clone(), Some(omars.id.clone()), later).await);
+        let again = saved(
+            autosave(
+                post.clone(),
+                nadia.clone(),
+                Some(nadias.id.clone()),
+                later + Duration::minutes(11),
+            )
+            .await,
+        );
+        assert_eq!((nadias.number, again.number), (3, 4));
+        // A manual save is never replaced by an autosave.
+        let manual = saved(save(&store, &post, &nadia, Some(&again.id)).await);
+        let next = saved(autosave(post, nadia, Some(manual.id.clone()), now()).await);
+        assert_eq!((manual.number, next.number), (5, 6));
     })
     .await;
 }

@@ -89,7 +89,7 @@ pub async fn autosave(
     };
     let mut composer = Composer::new(&state.store);
     let now = Utc::now();
-    let saved = newsroom::save(
+    let saved = newsroom::autosave(
         &state.ops(),
         &mut composer,
         staff.actor(),

@@ -94,6 +94,22 @@ pub async fn save(
     save_edit(ops, edit, composer, draft, now).await
 }
 
+/// `save` as the editor's autosave: it folds into the actor's own recent revision.
+pub async fn autosave(
+    ops: &Ops<'_>,
+    composer: &mut Composer<'_>,
+    actor: Actor<'_>,
+    existing: &Post,
+    base: Option<String>,
+    mut draft: Draft,
+    now: DateTime<Utc>,
+) -> Result<EditSaved, PostError> {
+    check(actor, edit_action(existing), existing, "change this post")?;
+    draft.status = existing.status;
+    let edit = begin_revision_edit(ops, existing, base, editor_of(actor)).await?;
+    save_edit(ops, edit.autosave(), composer, draft, now).await
+}
+
 /// Restores `revision` of `existing` as a new revision by `actor`.
 pub async fn restore(
     ops: &Ops<'_>,
