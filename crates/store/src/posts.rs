@@ -1,11 +1,12 @@
 //! Posts and pages: saving (with their tags and authors, atomically), lookups and listings.
 
+use crate::revisions::{RevisionSave, RevisionSaved, insert_in_tx, latest_in_tx, new_revision};
 use crate::rows::{AUTHOR_COLUMNS, AuthorRow, Linked, POST_COLUMNS, PostRow, TAG_COLUMNS, TagRow};
 use crate::time::to_micros;
 use crate::webhooks::{Outgoing, queue_outgoing};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
-use domain::{Author, Post, PostKind, Slug, Tag};
+use domain::{Author, Post, PostKind, Revision, Slug, Tag};
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
 
@@ -69,6 +70,48 @@ impl Store {
         events: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
+        match self.write_posts(posts, events, None, now).await? {
+            Ok((queued, _)) => Ok(queued),
+            Err(newer) => Err(StoreError::Conflict(format!(
+                "post {} has a newer revision",
+                newer.post_id
+            ))),
+        }
+    }
+
+    /// Saves one post with its events, keeping a revision of it (its source and edited fields,
+    /// who, `now`) in the same transaction. When `save.base` names a revision and the post
+    /// has a newer one, nothing is written and the newer revision is returned: checked after
+    /// the post's row is written, so on PostgreSQL concurrent saves of one post take turns on
+    /// its row lock and the second sees the first's revision (SQLite has one writer).
+    pub async fn save_post_revision(
+        &self,
+        post: &Post,
+        events: &[Outgoing],
+        save: RevisionSave<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<RevisionSaved, StoreError> {
+        let written = self
+            .write_posts(std::slice::from_ref(post), events, Some(save), now)
+            .await?;
+        Ok(match written {
+            Ok((queued, Some(revision))) => RevisionSaved::Saved { revision, queued },
+            // A one-post save with a `save` always keeps its revision.
+            Ok((_, None)) => return Err(StoreError::Corrupt("no revision was kept".into())),
+            Err(newer) => RevisionSaved::Conflict(newer),
+        })
+    }
+
+    /// The transaction behind `save_posts_with_events` and `save_post_revision` (a revision
+    /// only for a one-post save): the deliveries queued and the revision kept, or the newer
+    /// revision that refused the save.
+    async fn write_posts(
+        &self,
+        posts: &[Post],
+        events: &[Outgoing],
+        save: Option<RevisionSave<'_>>,
+        at: DateTime<Utc>,
+    ) -> Result<Result<(usize, Option<Revision>), Revision>, StoreError> {
         let tags = unique_by_id(posts.iter().flat_map(|p| &p.tags), |t| &t.id);
         let authors = unique_by_id(posts.iter().flat_map(|p| &p.authors), |a| &a.id);
         let links = [
@@ -83,8 +126,8 @@ impl Store {
                 links(posts, |p| p.authors.iter().map(|a| a.id.as_str())),
             ),
         ];
-        let now = to_micros(now);
-        let queued = on_pool!(&self.db, write, |pool| {
+        let now = to_micros(at);
+        let (queued, revision) = on_pool!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in tags.chunks(BATCH) {
                 insert_tags(chunk, now).build().execute(&mut *tx).await?;
@@ -110,12 +153,51 @@ impl Store {
                         .await?;
                 }
             }
+            let mut revision = None;
+            if let (Some(save), [post]) = (save, posts) {
+                let latest = latest_in_tx!(tx, post.id.as_str());
+                let newer = latest
+                    .as_ref()
+                    .filter(|l| save.base.is_some_and(|base| base != l.id));
+                if let Some(newer) = newer {
+                    return Ok(Err(newer.clone()));
+                }
+                // An autosave folds into the same editor's recent revision: it takes a new id
+                // (so a copy based on the old one is still refused) and keeps its number.
+                let mut folded = latest.as_ref().filter(|l| {
+                    save.fold_within
+                        .is_some_and(|within| l.created_at + within > at)
+                        && l.by.id.is_some()
+                        && l.by == *save.by
+                });
+                if let Some(l) = folded {
+                    let autosaved: bool =
+                        sqlx::query_scalar("SELECT autosaved FROM post_revisions WHERE id = $1")
+                            .bind(&l.id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    folded = folded.filter(|_| autosaved);
+                }
+                let rev = match folded {
+                    Some(l) => {
+                        let rev = new_revision(post, l.number, save.by, at);
+                        sqlx::query("DELETE FROM post_revisions WHERE id = $1")
+                            .bind(&l.id)
+                            .execute(&mut *tx)
+                            .await?;
+                        rev
+                    }
+                    None => new_revision(post, latest.map_or(1, |l| l.number + 1), save.by, at),
+                };
+                insert_in_tx!(tx, &rev, save.fold_within.is_some());
+                revision = Some(rev);
+            }
             let queued = queue_outgoing!(tx, events, now);
             tx.commit().await?;
-            queued
+            (queued, revision)
         });
         self.clock.tick();
-        Ok(queued)
+        Ok(Ok((queued, revision)))
     }
 
     /// Whether any post or page already uses `slug`.
@@ -213,7 +295,7 @@ impl Store {
     }
 
     /// Attaches ordered tags and authors to post rows, keeping the rows' order.
-    async fn hydrate(&self, rows: Vec<PostRow>) -> Result<Vec<Post>, StoreError> {
+    pub(crate) async fn hydrate(&self, rows: Vec<PostRow>) -> Result<Vec<Post>, StoreError> {
         if rows.is_empty() {
             return Ok(vec![]);
         }

@@ -243,6 +243,7 @@ mod properties {
                     who,
                     meter,
                     gift_for: gift.then(|| "p1".to_owned()),
+                    preview_of: None,
                 }
             },
         )
@@ -385,4 +386,26 @@ fn only_the_search_index_receives_gated_text_and_never_in_a_log() {
         gated_text_for_search(&post(Visibility::Paid, false, Status::Published)),
         None
     );
+}
+
+/// A preview (share link, newsroom preview) makes a draft or scheduled post visible to its
+/// viewer, and decides how much exactly as for the live post: the same matrix, the same
+/// canary rule. It opens only the post it names.
+#[test]
+fn a_preview_of_a_post_in_any_status_follows_the_live_rule() {
+    for status in [Status::Draft, Status::Scheduled, Status::Published] {
+        for v in visibilities() {
+            for viewer in &viewers() {
+                let p = post(v.clone(), true, status);
+                let previewer = viewer.clone().with_preview("p1");
+                let view = project(&p, &previewer, now());
+                let want = expected(&v, viewer);
+                assert_eq!(view.access, want, "{status:?} {v:?} {viewer:?}");
+                assert_eq!(view.html.contains(CANARY), want == Access::Full);
+                let elsewhere = viewer.clone().with_preview("another-post");
+                let other = decide(&p, &elsewhere, now()).0;
+                assert_eq!(other, decide(&p, viewer, now()).0, "{status:?} {viewer:?}");
+            }
+        }
+    }
 }

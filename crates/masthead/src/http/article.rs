@@ -10,11 +10,13 @@ use crate::cache::{self, Dep, Slot};
 use crate::indexer;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::access::{Unlock, Viewer, project};
 use domain::{Access, Post, PostKind, PostView, Visibility};
 use render::context;
+use render::context::SiteInfo;
 use render::head::Meta;
 use serde_json::{Value, json};
 
@@ -70,53 +72,105 @@ pub async fn post(
         return Err(AppError::NotFound);
     }
     let (jar, meter) = unlock::record(&state, &reader, &plan, &view).await?;
-    // Meta tags and JSON-LD are the same for every reader: built from the anonymous view.
-    let meta = Meta::for_post(&project(&post, &Viewer::anonymous(), site.now), &site);
-    let (template, class, data) = match view.kind {
-        PostKind::Page => (
-            "page",
-            "page-template",
-            json!({ "post": context::article(&view) }),
-        ),
-        PostKind::Post => {
-            let related = related(&state, &post, site.now).await?;
-            let offer = paywall_offer(&state, &reader, &post).await?;
-            let mut data = json!({
-                "post": context::article(&view),
-                "related": cards(&views(&related, &Viewer::anonymous(), site.now)),
-                "paywall": context::paywall(&view, &site, offer.as_ref()),
-                "meter": meter,
-                "gifted": view.unlocked_by == Some(Unlock::Gift),
-            });
-            gift_box(&state, &reader, &post, &view, query.as_deref(), &mut data).await?;
-            ("post", "post-template", data)
+    let page = Article {
+        post: &post,
+        view,
+        meta_viewer: Viewer::anonymous(),
+        meter,
+        query: query.as_deref(),
+        preview: false,
+        staff: staff.is_some(),
+    };
+    page.respond(&state, Reader { jar, ..reader }, &site).await
+}
+
+/// One render of an article: the post, the view `project` made of it for the reader, the
+/// viewer its meta tags and JSON-LD are built for (the same for every reader), and what the
+/// public page adds (the meter notice, the gift box). A preview (`preview.rs`) is the same
+/// page for a post in any status, private, never stored and not for search engines.
+pub(super) struct Article<'a> {
+    pub post: &'a Post,
+    pub view: PostView,
+    pub meta_viewer: Viewer,
+    pub meter: Value,
+    pub query: Option<&'a str>,
+    pub preview: bool,
+    /// Rendered for a signed-in staff user: an "Edit" link, private.
+    pub staff: bool,
+}
+
+impl Article<'_> {
+    /// Renders the page for `reader`.
+    pub async fn respond(
+        self,
+        state: &AppState,
+        reader: Reader,
+        site: &SiteInfo,
+    ) -> Result<Response, AppError> {
+        let Article { post, view, .. } = &self;
+        let mut meta = Meta::for_post(&project(post, &self.meta_viewer, site.now), site);
+        meta.noindex |= self.preview;
+        let (template, class, data) = match view.kind {
+            PostKind::Page => (
+                "page",
+                "page-template",
+                json!({ "post": context::article(view) }),
+            ),
+            PostKind::Post => {
+                let related = related(state, post, site.now).await?;
+                let offer = paywall_offer(state, &reader, post).await?;
+                let mut data = json!({
+                    "post": context::article(view),
+                    "related": cards(&views(&related, &Viewer::anonymous(), site.now)),
+                    "paywall": context::paywall(view, site, offer.as_ref()),
+                    "meter": self.meter,
+                    "gifted": view.unlocked_by == Some(Unlock::Gift),
+                });
+                if !self.preview {
+                    gift_box(state, &reader, post, view, self.query, &mut data).await?;
+                }
+                ("post", "post-template", data)
+            }
+        };
+        let mut ctx = page_context(site, &meta, class, "", data);
+        if self.staff {
+            ctx["edit_url"] = json!(format!("/admin/posts/{}/", post.id));
         }
-    };
-    let mut ctx = page_context(&site, &meta, class, "", data);
-    if staff.is_some() {
-        ctx["edit_url"] = json!(format!("/admin/posts/{}/", post.id));
+        // Only members see forms on an article (the gift form); anonymous pages stay
+        // cookie-free so they can be shared-cached.
+        let reader = if reader.member.is_some() && !self.preview {
+            let (reader, csrf) = reader.csrf(state);
+            ctx["csrf"] = json!(cache::slot(Slot::Csrf, csrf));
+            reader
+        } else {
+            reader
+        };
+        let private = view.unlocked_by.is_some() || self.preview || self.staff;
+        let mut res = html_response(
+            state,
+            &reader,
+            template,
+            &mut ctx,
+            Some(post.updated_at),
+            private,
+        )
+        .await?;
+        if self.preview {
+            preview_headers(&mut res);
+        }
+        Ok((reader.jar, res).into_response())
     }
-    // Only members see forms on an article (the gift form); anonymous pages stay cookie-free so
-    // they can be shared-cached.
-    let reader = Reader { jar, ..reader };
-    let reader = if reader.member.is_some() {
-        let (reader, csrf) = reader.csrf(&state);
-        ctx["csrf"] = json!(cache::slot(Slot::Csrf, csrf));
-        reader
-    } else {
-        reader
-    };
-    let private = view.unlocked_by.is_some() || staff.is_some();
-    let res = html_response(
-        &state,
-        &reader,
-        template,
-        &mut ctx,
-        Some(post.updated_at),
-        private,
-    )
-    .await?;
-    Ok((reader.jar, res).into_response())
+}
+
+/// A preview is for whoever holds the link: never kept by any cache, never indexed.
+fn preview_headers(res: &mut Response) {
+    cache::dont_store();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
 }
 
 /// What unlocks a gated post: the cheapest tier that includes it, with its price and button.

@@ -7,7 +7,7 @@ use axum::http::HeaderValue;
 /// What the default theme needs: no inline script or style, embeds only from these players.
 /// `form-action` is completed by `form_action`.
 const POLICY: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
-    frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com \
+    frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com \
     https://w.soundcloud.com https://open.spotify.com; frame-ancestors 'self'; base-uri 'self'; \
     object-src 'none'; form-action 'self'";
 

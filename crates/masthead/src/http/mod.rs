@@ -15,9 +15,11 @@ pub(crate) mod ghost;
 pub(crate) mod gifts;
 mod member_form;
 mod members;
+mod newsroom;
 mod not_found;
 mod page_cache;
 mod pages;
+mod preview;
 pub mod reader;
 mod search;
 pub mod serve;
@@ -77,6 +79,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(|| async { ([(header::CACHE_CONTROL, "no-store")], "ok") }))
+        .route("/p/{id}/", get(preview::share))
         .route("/assets/{*path}", get(assets::theme_asset))
         .route("/logo.png", get(assets::logo))
         .route("/favicon.ico", get(assets::favicon))
@@ -99,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .route("/content/images/{*path}", get(assets::media))
         .nest("/ghost/api", ghost::router())
         .merge(admin::router())
+        .merge(newsroom::router())
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(state.clone(), not_found::themed_not_found))
         .layer(

@@ -6,13 +6,15 @@
 //! follow the store's change clock, so they need nothing here.
 
 mod newsletter;
+pub mod newsroom;
+pub mod revisions;
 
 use super::Ops;
 use crate::compose::{ComposeError, Composer, Draft};
 use crate::webhooks::emit;
 use chrono::{DateTime, Utc};
-use domain::{NewsletterRequest, Post, Status};
-use store::{PostNewsletter, StatusChange, StoreError};
+use domain::{Editor, NewsletterRequest, Post, Status};
+use store::{PostNewsletter, RevisionSave, RevisionSaved, StatusChange, StoreError};
 
 /// Why a post write did not happen. The first four are the editor's to correct; `Store` is a
 /// failure to log and answer opaquely.
@@ -24,12 +26,23 @@ pub enum PostError {
     /// The post is not stored (any more).
     #[error("Post not found.")]
     NotFound,
+    /// The staff user's role does not allow this (`domain::staff::may`); the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     /// The post changed since the editor read it (Ghost's update collision).
     #[error("The post changed since it was read; read it again and repeat the edit.")]
     Collision,
     /// The request tries to change a newsletter request that was already sent.
     #[error("This post was already emailed.")]
     AlreadySent,
+    /// The editor's copy was based on a revision older than the post's newest: someone else
+    /// saved in between (`by`, `at`). Nothing was written; the editor reloads or saves a copy.
+    #[error("{} saved a newer version of this post at {at}.", by.as_deref().unwrap_or("Someone"))]
+    Stale {
+        revision: String,
+        by: Option<String>,
+        at: DateTime<Utc>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -44,7 +57,7 @@ impl From<ComposeError> for PostError {
 }
 
 /// Composes `draft` into a new post, saves it with its events, and stores `asked` if the post
-/// is being published.
+/// is being published. Its first revision names nobody (a tool saved it).
 pub async fn create(
     ops: &Ops<'_>,
     composer: &mut Composer<'_>,
@@ -52,9 +65,27 @@ pub async fn create(
     asked: Option<NewsletterRequest>,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
+    let by = Editor::nobody();
+    create_by(ops, composer, draft, asked, &by, now).await
+}
+
+/// `create`, with `by` as the editor of its first revision.
+pub async fn create_by(
+    ops: &Ops<'_>,
+    composer: &mut Composer<'_>,
+    draft: Draft,
+    asked: Option<NewsletterRequest>,
+    by: &Editor,
+    now: DateTime<Utc>,
+) -> Result<Post, PostError> {
     let mut post = composer.compose(draft, now).await?;
     super::media::lead_dimensions(ops, &mut post).await?;
-    save(ops, None, &post, now).await?;
+    let save_as = RevisionSave {
+        by,
+        base: None,
+        fold_within: None,
+    };
+    save(ops, None, &post, save_as, now).await?;
     newsletter::apply(ops, None, &post, None, asked, now).await?;
     Ok(post)
 }
@@ -66,6 +97,26 @@ pub struct Edit<'p> {
     existing: &'p Post,
     stored: Option<PostNewsletter>,
     asked: Option<NewsletterRequest>,
+    /// Who edits, and the revision their copy was based on (checked in the save's
+    /// transaction; `None` when the edit was checked by `updated_at` instead).
+    by: Editor,
+    base: Option<String>,
+    /// An autosave folds into its editor's newest revision made within this long.
+    fold_within: Option<chrono::Duration>,
+}
+
+/// How long an editor's autosaves keep folding into one revision.
+pub const AUTOSAVE_FOLD_MINUTES: i64 = 10;
+
+impl Edit<'_> {
+    /// This edit is an autosave: it replaces its editor's revision of the last
+    /// `AUTOSAVE_FOLD_MINUTES` rather than adding one (a manual save always adds one).
+    pub fn autosave(self) -> Self {
+        Edit {
+            fold_within: Some(chrono::Duration::minutes(AUTOSAVE_FOLD_MINUTES)),
+            ..self
+        }
+    }
 }
 
 /// Checks an edit of `existing` that started from its `updated_at` `seen` (compared at the
@@ -84,6 +135,30 @@ pub async fn begin_edit<'p>(
         existing,
         stored,
         asked,
+        by: Editor::nobody(),
+        base: None,
+        fold_within: None,
+    })
+}
+
+/// Checks an edit of `existing` by `by` in the newsroom, whose copy was based on revision
+/// `base` (`None`: the post had no revision when it was opened). Whether a newer revision
+/// exists is decided when the edit is saved, in the same transaction, so two editors cannot
+/// both win; the newsletter request is left as stored.
+pub async fn begin_revision_edit<'p>(
+    ops: &Ops<'_>,
+    existing: &'p Post,
+    base: Option<String>,
+    by: Editor,
+) -> Result<Edit<'p>, PostError> {
+    let stored = newsletter::check(ops, &existing.id, None).await?;
+    Ok(Edit {
+        existing,
+        stored,
+        asked: None,
+        by,
+        base,
+        fold_within: None,
     })
 }
 
@@ -94,9 +169,20 @@ pub async fn edit(
     ops: &Ops<'_>,
     edit: Edit<'_>,
     composer: &mut Composer<'_>,
-    mut draft: Draft,
+    draft: Draft,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
+    Ok(save_edit(ops, edit, composer, draft, now).await?.post)
+}
+
+/// `edit`, returning the revision the save kept as well.
+pub async fn save_edit(
+    ops: &Ops<'_>,
+    edit: Edit<'_>,
+    composer: &mut Composer<'_>,
+    mut draft: Draft,
+    now: DateTime<Utc>,
+) -> Result<EditSaved, PostError> {
     let existing = edit.existing;
     let keep_slug = draft
         .slug
@@ -112,9 +198,21 @@ pub async fn edit(
         post.slug = existing.slug.clone();
     }
     super::media::lead_dimensions(ops, &mut post).await?;
-    save(ops, Some(existing), &post, now).await?;
+    let save_as = RevisionSave {
+        by: &edit.by,
+        base: edit.base.as_deref(),
+        fold_within: edit.fold_within,
+    };
+    let revision = save(ops, Some(existing), &post, save_as, now).await?;
     newsletter::apply(ops, Some(existing), &post, edit.stored, edit.asked, now).await?;
-    Ok(post)
+    Ok(EditSaved { post, revision })
+}
+
+/// A saved edit: the post as stored and the revision the save kept.
+#[derive(Debug, Clone)]
+pub struct EditSaved {
+    pub post: Post,
+    pub revision: domain::Revision,
 }
 
 /// Publishes `post` at `at` (a future time schedules it), by default at its own publication
@@ -180,20 +278,31 @@ async fn set_status(
     Ok(after)
 }
 
-/// Saves `post` (`before`: the stored post it replaces) with the events the change fires.
+/// Saves `post` (`before`: the stored post it replaces) with the events the change fires and
+/// a revision; a newer revision than the save's base refuses it (`PostError::Stale`).
 async fn save(
     ops: &Ops<'_>,
     before: Option<&Post>,
     post: &Post,
+    save_as: RevisionSave<'_>,
     now: DateTime<Utc>,
-) -> Result<(), PostError> {
+) -> Result<domain::Revision, PostError> {
     let events = emit::post_outgoing(ops.public_url, before, Some(post), now);
-    let queued = ops
+    match ops
         .store
-        .save_posts_with_events(std::slice::from_ref(post), &events, now)
-        .await?;
-    wake(ops, queued);
-    Ok(())
+        .save_post_revision(post, &events, save_as, now)
+        .await?
+    {
+        RevisionSaved::Saved { revision, queued } => {
+            wake(ops, queued);
+            Ok(revision)
+        }
+        RevisionSaved::Conflict(newer) => Err(PostError::Stale {
+            revision: newer.id,
+            by: newer.by.name,
+            at: newer.created_at,
+        }),
+    }
 }
 
 /// Wakes this process's deliverer when a write queued deliveries (a detached caller's wait for

@@ -113,7 +113,10 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
     assert_eq!(home.header("cache-control"), "no-store");
     assert!(home.header("x-robots-tag").contains("noindex"));
     assert!(home.body.contains("Olga Owner"));
-    assert_eq!(home.texts("nav a"), ["Staff", "Profile", "Audit"]);
+    assert_eq!(
+        home.texts("nav a"),
+        ["Posts", "Pages", "Staff", "Profile", "Audit"]
+    );
 
     // Setup is over: anyone else is sent to sign in, and a second setup changes nothing.
     let stranger = app.get("/admin/").await;
@@ -354,7 +357,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut editor = join(&app, "ed@news.example", "Ed Editor").await;
     assert_eq!(
         open(&app, &mut editor, "/admin/").await.texts("nav a"),
-        ["Staff", "Profile"]
+        ["Posts", "Pages", "Staff", "Profile"]
     );
     open(&app, &mut editor, "/admin/staff/").await;
     let author = post(
@@ -385,7 +388,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut contributor = join(&app, "cora@news.example", "Cora Contributor").await;
     assert_eq!(
         open(&app, &mut contributor, "/admin/").await.texts("nav a"),
-        ["Profile"]
+        ["Posts", "Pages", "Profile"]
     );
     assert_eq!(
         open(&app, &mut contributor, "/admin/staff/").await.status,

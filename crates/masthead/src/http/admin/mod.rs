@@ -9,7 +9,7 @@
 //! - `people` — the staff list, invitations, roles, suspension, deletion; `profile` — one's
 //!   own profile and sessions; `audit` — the audit log.
 
-mod assets;
+pub(crate) mod assets;
 mod audit;
 mod home;
 mod people;

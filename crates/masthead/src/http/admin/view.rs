@@ -19,6 +19,8 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/adm
 /// The layout's navigation: label, link, and the action a staff user needs to see it. Add a
 /// line when a section gets its pages.
 const NAV: &[(&str, &str, Action)] = &[
+    ("Posts", "/admin/posts/", Action::Browse),
+    ("Pages", "/admin/pages/", Action::Browse),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
     ("Audit", "/admin/audit/", Action::Audit),

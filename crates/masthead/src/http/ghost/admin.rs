@@ -461,9 +461,9 @@ async fn delete(state: &AppState, kind: PostKind, id: &str) -> Reply {
 /// a stale edit Ghost's update collision, a store failure an opaque 500 (logged here, once).
 fn refused(kind: PostKind, err: PostError) -> GhostError {
     match err {
-        PostError::Invalid(message) => invalid(&message),
+        PostError::Invalid(message) | PostError::Forbidden(message) => invalid(&message),
         PostError::NotFound => GhostError::not_found(names(kind).1),
-        PostError::Collision => GhostError::collision(),
+        PostError::Collision | PostError::Stale { .. } => GhostError::collision(),
         PostError::AlreadySent => admin_newsletter::already_sent(),
         PostError::Store(err) => GhostError::internal(err),
     }
