@@ -365,7 +365,7 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
 
     let used_row = variants_done(&app, &used).await;
     let refused = library.delete(&used_row.id).await;
-    assert!(matches!(refused, Err(MediaError::InUse)), "{refused:?}");
+    assert!(matches!(refused, Err(MediaError::InUse(_))), "{refused:?}");
     assert!(refused.unwrap_err().to_string().contains("used in a post"));
     assert_eq!(fetch(&app, &used).await.0, StatusCode::OK);
 
@@ -392,7 +392,7 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
         [&new.id]
     );
     assert!(
-        matches!(library.delete(&new.id).await, Err(MediaError::InUse)),
+        matches!(library.delete(&new.id).await, Err(MediaError::InUse(_))),
         "its predecessor is in use"
     );
 
