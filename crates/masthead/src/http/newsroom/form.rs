@@ -49,6 +49,7 @@ impl PostForm {
     /// Reads the urlencoded body; unknown fields (the CSRF token, buttons) are ignored.
     pub fn parse(body: &[u8]) -> PostForm {
         let mut form = PostForm::default();
+        let mut pick = None;
         for (key, value) in form_urlencoded::parse(body) {
             let value = value.into_owned();
             match key.as_ref() {
@@ -59,6 +60,9 @@ impl PostForm {
                 "authors" => form.authors.extend(list(&value)),
                 "tags" => form.tags.extend(list(&value)),
                 "image_url" => form.image_url = value,
+                // A library item chosen without the page script (which copies it to
+                // `image_url`); a chosen item wins over the typed URL.
+                "image_pick" if !value.trim().is_empty() => pick = Some(value),
                 "image_alt" => form.image_alt = value,
                 "image_caption" => form.image_caption = value,
                 "image_credit" => form.image_credit = value,
@@ -74,7 +78,19 @@ impl PostForm {
                 _ => {}
             }
         }
+        if let Some(pick) = pick {
+            form.image_url = pick;
+        }
         form
+    }
+
+    /// A saved lead image needs alt text (autosave keeps a half-filled field as it is): the
+    /// message for the editor otherwise.
+    pub fn lead_alt(&self) -> Result<(), String> {
+        if !self.image_url.trim().is_empty() && self.image_alt.trim().is_empty() {
+            return Err("Add alt text for the lead image: describe what it shows for readers who cannot see it.".into());
+        }
+        Ok(())
     }
 
     /// The revision the editor's copy was based on, if the form names one.

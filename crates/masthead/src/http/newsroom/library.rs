@@ -47,6 +47,27 @@ fn card(media: &Media) -> Value {
     })
 }
 
+/// How many of the newest items the editor's lead-image field offers.
+const CHOICES: u32 = 12;
+
+/// The newest items, for the editor's "Choose from the library".
+pub async fn choices(state: &AppState) -> Result<Vec<Value>, AppError> {
+    let newest = state
+        .media_library()
+        .list(None, CHOICES, 0)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(newest
+        .items
+        .iter()
+        .map(|m| {
+            let mut card = card(m);
+            card["public_url"] = json!(state.media_library().url(m));
+            card
+        })
+        .collect())
+}
+
 /// `GET /admin/media/` (`?q=` searches, `?page=`).
 pub async fn page(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ mod calendar;
 mod editor;
 pub mod form;
 mod history;
+mod lead;
 mod library;
 mod list;
 mod live;
@@ -39,9 +40,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/posts/calendar/", get(calendar::page))
         .route(
             "/admin/posts/new/",
-            get(editor::new_page).post(editor::create),
+            get(editor::new_page).post(editor::create.layer(DefaultBodyLimit::disable())),
         )
-        .route("/admin/posts/{id}/", get(editor::page).post(editor::save))
+        .route(
+            "/admin/posts/{id}/",
+            get(editor::page).post(editor::save.layer(DefaultBodyLimit::disable())),
+        )
         .route("/admin/posts/{id}/copy", post(editor::copy))
         .route("/admin/posts/{id}/autosave", post(live::autosave))
         .route("/admin/posts/{id}/presence", post(live::presence))
