@@ -68,7 +68,10 @@ const SHOWN_USERS: u32 = 10;
 
 /// "“A” and “B”" for the refusal's message (a post or page when none is named).
 fn in_use(titles: &[String]) -> String {
-    let quoted: Vec<String> = titles.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect();
+    let quoted: Vec<String> = titles
+        .iter()
+        .map(|t| format!("\u{201c}{t}\u{201d}"))
+        .collect();
     match quoted.split_last() {
         None => "a post or page".to_owned(),
         Some((last, [])) => last.clone(),

@@ -34,7 +34,7 @@ fn encoded(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
     out.into_inner()
 }
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encoded(
         DynamicImage::ImageRgb8(picture(width, height)),
         ImageFormat::Jpeg,

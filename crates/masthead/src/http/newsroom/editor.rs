@@ -226,9 +226,21 @@ pub async fn create(
     let kind = PostKind::parse(&query_param(query.as_deref(), "kind")).unwrap_or(PostKind::Post);
     let form = PostForm::parse(&read.body);
     if let Some(refused) = read.refused {
-        return render(&state, staff, None, kind, &form, Some(&refused.message), refused.status).await;
+        return render(
+            &state,
+            staff,
+            None,
+            kind,
+            &form,
+            Some(&refused.message),
+            refused.status,
+        )
+        .await;
     }
-    let draft = match form.lead_alt().and_then(|()| form.to_draft(kind, Status::Draft)) {
+    let draft = match form
+        .lead_alt()
+        .and_then(|()| form.to_draft(kind, Status::Draft))
+    {
         Ok(draft) => draft,
         Err(message) => {
             return render(
@@ -283,9 +295,21 @@ pub async fn save(
     let form = PostForm::parse(&read.body);
     if let Some(refused) = read.refused {
         let message = Some(refused.message.as_str());
-        return render(&state, staff, Some(&post), post.kind, &form, message, refused.status).await;
+        return render(
+            &state,
+            staff,
+            Some(&post),
+            post.kind,
+            &form,
+            message,
+            refused.status,
+        )
+        .await;
     }
-    let draft = match form.lead_alt().and_then(|()| form.to_draft(post.kind, post.status)) {
+    let draft = match form
+        .lead_alt()
+        .and_then(|()| form.to_draft(post.kind, post.status))
+    {
         Ok(draft) => draft,
         Err(message) => {
             return render(

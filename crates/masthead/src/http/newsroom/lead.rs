@@ -31,7 +31,11 @@ fn invalid(message: String) -> AppError {
 
 /// Reads the editor form; a multipart one has its CSRF token checked here, before its file
 /// is stored.
-pub async fn read(state: &AppState, staff: &Staff, request: Request) -> Result<EditorBody, AppError> {
+pub async fn read(
+    state: &AppState,
+    staff: &Staff,
+    request: Request,
+) -> Result<EditorBody, AppError> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)

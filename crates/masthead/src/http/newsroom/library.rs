@@ -82,11 +82,23 @@ pub async fn page(
         "deleted" => Some("Deleted."),
         _ => None,
     };
-    list(&state, staff, &q, page_number(query), notice, None, StatusCode::OK).await
+    list(
+        &state,
+        staff,
+        &q,
+        page_number(query),
+        notice,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn page_number(query: Option<&str>) -> u32 {
-    query_param(query, "page").parse().unwrap_or(1).clamp(1, 10_000)
+    query_param(query, "page")
+        .parse()
+        .unwrap_or(1)
+        .clamp(1, 10_000)
 }
 
 async fn list(
@@ -184,7 +196,9 @@ pub async fn item(
     staff.require(Action::UploadMedia, true)?;
     let notice = match query_param(query.as_deref(), "done").as_str() {
         "saved" => Some("Saved."),
-        "replaced" => Some("Replaced. Posts that show the old image keep showing it until you change them."),
+        "replaced" => {
+            Some("Replaced. Posts that show the old image keep showing it until you change them.")
+        }
         _ => None,
     };
     show(&state, staff, &id, notice, None, StatusCode::OK).await
@@ -285,9 +299,9 @@ pub async fn replace(
         .replace_as(staff.actor(), &id, upload, Utc::now())
         .await;
     match replaced {
-        Ok(media) => Ok(
-            Redirect::to(&format!("{}?done=replaced", item_url(&media.id))).into_response(),
-        ),
+        Ok(media) => {
+            Ok(Redirect::to(&format!("{}?done=replaced", item_url(&media.id))).into_response())
+        }
         Err(err) => shown_on_item(&state, staff, &id, &refusal(err)?).await,
     }
 }
@@ -315,5 +329,13 @@ async fn shown_on_item(
     if refused.status == StatusCode::NOT_FOUND {
         return Err(AppError::NotFound);
     }
-    show(state, staff, id, None, Some(&refused.message), refused.status).await
+    show(
+        state,
+        staff,
+        id,
+        None,
+        Some(&refused.message),
+        refused.status,
+    )
+    .await
 }

@@ -158,7 +158,8 @@ pub async fn upload(
     };
     match library.upload_as(staff.actor(), upload, Utc::now()).await {
         Ok(media) => {
-            let body = json!({"url": library.url(&media), "width": media.width, "height": media.height});
+            let body =
+                json!({"url": library.url(&media), "width": media.width, "height": media.height});
             let mut response = (StatusCode::CREATED, Json(body)).into_response();
             crate::http::admin::view::headers(&mut response);
             Ok(response)

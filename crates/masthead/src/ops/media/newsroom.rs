@@ -41,7 +41,12 @@ impl Library<'_> {
     }
 
     /// `set_alt`, if the actor may change item `id`.
-    pub async fn set_alt_as(&self, actor: Actor<'_>, id: &str, alt: &str) -> Result<(), MediaError> {
+    pub async fn set_alt_as(
+        &self,
+        actor: Actor<'_>,
+        id: &str,
+        alt: &str,
+    ) -> Result<(), MediaError> {
         self.require_change(actor, id).await?;
         self.set_alt(id, alt).await
     }
