@@ -366,7 +366,13 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
     let used_row = variants_done(&app, &used).await;
     let refused = library.delete(&used_row.id).await;
     assert!(matches!(refused, Err(MediaError::InUse(_))), "{refused:?}");
-    assert!(refused.unwrap_err().to_string().contains("used in a post"));
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("used in “Uses one”"),
+        "the refusal names the post"
+    );
     assert_eq!(fetch(&app, &used).await.0, StatusCode::OK);
 
     // Replacing keeps the old URL serving the old bytes; the library shows the new item.
