@@ -220,4 +220,17 @@ mod tests {
         );
         assert_eq!(PostForm::parse(b"base_revision=+").base(), None);
     }
+
+    #[test]
+    fn a_lead_image_needs_alt_text_and_a_library_choice_wins() {
+        let form = PostForm::parse(b"title=a&image_url=%2Fcontent%2Fimages%2Fa.jpg&image_alt=+");
+        assert!(form.lead_alt().unwrap_err().contains("alt text"));
+        assert!(PostForm::parse(b"title=a&image_alt=").lead_alt().is_ok());
+        let picked =
+            PostForm::parse(b"image_url=%2Ftyped.jpg&image_pick=%2Fpicked.jpg&image_alt=x");
+        assert_eq!(picked.image_url, "/picked.jpg");
+        assert!(picked.lead_alt().is_ok());
+        let unpicked = PostForm::parse(b"image_url=%2Ftyped.jpg&image_pick=");
+        assert_eq!(unpicked.image_url, "/typed.jpg");
+    }
 }

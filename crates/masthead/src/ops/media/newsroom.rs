@@ -81,7 +81,7 @@ impl Library<'_> {
     }
 }
 
-fn staff_id<'a>(actor: Actor<'a>) -> Option<&'a str> {
+fn staff_id(actor: Actor<'_>) -> Option<&str> {
     match actor {
         Actor::Staff(user) => Some(user.id()),
         Actor::Console => None,
