@@ -41,6 +41,7 @@ mod media;
 mod members;
 mod newsroom;
 mod newsroom_journey;
+mod newsroom_media;
 mod newsroom_ops;
 mod newsroom_posts;
 mod page_numbers;

@@ -115,7 +115,7 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
     assert!(home.body.contains("Olga Owner"));
     assert_eq!(
         home.texts("nav a"),
-        ["Posts", "Pages", "Staff", "Profile", "Audit"]
+        ["Posts", "Pages", "Media", "Staff", "Profile", "Audit"]
     );
 
     // Setup is over: anyone else is sent to sign in, and a second setup changes nothing.
@@ -357,7 +357,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut editor = join(&app, "ed@news.example", "Ed Editor").await;
     assert_eq!(
         open(&app, &mut editor, "/admin/").await.texts("nav a"),
-        ["Posts", "Pages", "Staff", "Profile"]
+        ["Posts", "Pages", "Media", "Staff", "Profile"]
     );
     open(&app, &mut editor, "/admin/staff/").await;
     let author = post(
@@ -388,7 +388,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut contributor = join(&app, "cora@news.example", "Cora Contributor").await;
     assert_eq!(
         open(&app, &mut contributor, "/admin/").await.texts("nav a"),
-        ["Posts", "Pages", "Profile"]
+        ["Posts", "Pages", "Media", "Profile"]
     );
     assert_eq!(
         open(&app, &mut contributor, "/admin/staff/").await.status,
