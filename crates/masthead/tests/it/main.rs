@@ -47,6 +47,7 @@ mod page_numbers;
 mod pages;
 mod postgres;
 mod rate_limits;
+mod schedule_restart;
 mod redirects;
 mod revisions;
 mod search;
