@@ -160,13 +160,14 @@ async fn a_scheduled_post_survives_a_restart_and_goes_live_once() {
     let when = at.format("%Y-%m-%dT%H:%M:%S").to_string();
     let (status, _) = owner.post(&format!("{edit}schedule"), &[("at", &when)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the post is scheduled");
-    let (status, _) = owner.get("/night-ferry/").await;
+    // A reader (staff see unpublished posts on the site).
+    let mut reader = StaffBrowser::new(&base);
+    let (status, _) = reader.get("/night-ferry/").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not live before its time");
 
     // Stop the server before the post's time, and start it again.
     drop(server);
     let server = start_demo_with(&data, &second_log, port, &allow);
-    let mut reader = StaffBrowser::new(&base);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (status, body) = reader.get("/night-ferry/").await;
