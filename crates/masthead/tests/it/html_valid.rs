@@ -74,7 +74,9 @@ async fn every_newsroom_page_is_valid_html() {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let edit = newsroom::location(&made).trim_end_matches("?saved=1").to_owned();
+    let edit = newsroom::location(&made)
+        .trim_end_matches("?saved=1")
+        .to_owned();
     let mut pages = Vec::new();
     for (name, path) in [
         ("admin-home", "/admin/".to_owned()),

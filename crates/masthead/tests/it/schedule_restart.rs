@@ -6,7 +6,7 @@
 use crate::helpers::admin::{Admin, token};
 use crate::helpers::external::{free_port, server_log, start_demo_with};
 use crate::helpers::receiver::{Receiver, SECRET};
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::json;
@@ -18,21 +18,21 @@ use std::time::{Duration, Instant};
 /// Seconds between scheduling and the post's time: long enough to kill the server first.
 const AHEAD: i64 = 6;
 
-/// A staff browser over HTTP: its cookies and the CSRF token of the last form it read.
-struct StaffBrowser {
+/// A browser over HTTP (staff or reader): its cookies and the CSRF token of the last form it read.
+struct WebBrowser {
     base: String,
     http: reqwest::Client,
     cookies: BTreeMap<String, String>,
     csrf: String,
 }
 
-impl StaffBrowser {
-    fn new(base: &str) -> StaffBrowser {
+impl WebBrowser {
+    fn new(base: &str) -> WebBrowser {
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
             .unwrap();
-        StaffBrowser {
+        WebBrowser {
             base: base.into(),
             http,
             cookies: BTreeMap::new(),
@@ -49,7 +49,11 @@ impl StaffBrowser {
     }
 
     fn cookie_header(&self) -> String {
-        let pairs: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         pairs.join("; ")
     }
 
@@ -102,7 +106,11 @@ fn admin_key(data: &Path) -> Admin {
         .env_remove("MASTHEAD_DATABASE_URL")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed = String::from_utf8(out.stdout).unwrap();
     let (id, secret) = printed.trim().split_once(':').unwrap();
     Admin {
@@ -136,7 +144,7 @@ async fn a_scheduled_post_survives_a_restart_and_goes_live_once() {
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // The owner sets the site up, writes a post and schedules it.
-    let mut owner = StaffBrowser::new(&base);
+    let mut owner = WebBrowser::new(&base);
     owner.get("/admin/").await;
     let setup = [
         ("site_title", "The Review"),
@@ -144,24 +152,33 @@ async fn a_scheduled_post_survives_a_restart_and_goes_live_once() {
         ("email", "olga@news.example"),
         ("password", "correct horse battery staple"),
     ];
-    assert_eq!(owner.post("/admin/setup", &setup).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        owner.post("/admin/setup", &setup).await.0,
+        StatusCode::SEE_OTHER
+    );
     owner.get("/admin/posts/new/").await;
     let post = [
         ("title", "The night ferry keeps its timetable"),
         ("slug", "night-ferry"),
-        ("markdown", "The ferry leaves at midnight, whatever happens to the server."),
+        (
+            "markdown",
+            "The ferry leaves at midnight, whatever happens to the server.",
+        ),
         ("visibility", "public"),
     ];
     let (status, location) = owner.post("/admin/posts/new/", &post).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the draft is created");
     let edit = location.trim_end_matches("?saved=1").to_owned();
     owner.get(&edit).await;
-    let at = Utc::now() + chrono::Duration::seconds(AHEAD);
+    // Whole seconds, as the form's field holds them.
+    let at = (Utc::now() + chrono::Duration::seconds(AHEAD)).trunc_subsecs(0);
     let when = at.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let (status, _) = owner.post(&format!("{edit}schedule"), &[("at", &when)]).await;
+    let (status, _) = owner
+        .post(&format!("{edit}schedule"), &[("at", &when)])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the post is scheduled");
     // A reader (staff see unpublished posts on the site).
-    let mut reader = StaffBrowser::new(&base);
+    let mut reader = WebBrowser::new(&base);
     let (status, _) = reader.get("/night-ferry/").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not live before its time");
 
