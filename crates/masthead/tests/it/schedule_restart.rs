@@ -71,7 +71,7 @@ impl WebBrowser {
         let body = res.text().await.unwrap();
         if let Some(at) = body.find(r#"name="csrf" value=""#) {
             let rest = &body[at + r#"name="csrf" value=""#.len()..];
-            self.csrf = rest[..rest.find('"').unwrap()].to_owned();
+            rest[..rest.find('"').unwrap()].clone_into(&mut self.csrf);
         }
         (status, body)
     }
