@@ -50,6 +50,7 @@ mod postgres;
 mod rate_limits;
 mod redirects;
 mod revisions;
+mod schedule_restart;
 mod search;
 mod seo;
 mod sitemaps;

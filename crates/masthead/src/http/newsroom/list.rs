@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SecondsFormat, Utc};
 use domain::{Action, Post, PostKind, TagKind};
 use serde_json::{Value, json};
 use store::{NewsroomFilter, NewsroomSort, Stage, Window};
@@ -165,9 +165,9 @@ fn row(post: &Post, now: chrono::DateTime<Utc>) -> Value {
         "section": post.section().map(|t| t.name.clone()),
         "authors": post.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
         "visibility": post.visibility.kind(),
-        "published": post.published_at.map(|t| t.to_rfc3339()),
+        "published": post.published_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
         "published_label": post.published_at.map(when),
-        "updated": post.updated_at.to_rfc3339(),
+        "updated": post.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         "updated_label": when(post.updated_at),
     })
 }
