@@ -23,7 +23,8 @@ if (field && form?.dataset.uploadUrl) {
   const url = field.querySelector('[data-lead-image]');
   const file = field.querySelector('[data-lead-file]');
   const status = field.querySelector('[data-lead-status]');
-  const preview = field.querySelector('[data-lead-preview]');
+  // Without a lead image there is no preview element (an <img> needs a src): made when needed.
+  let preview = field.querySelector('[data-lead-preview]');
   const alt = form.querySelector('[name=image_alt]');
 
   const picks = [...field.querySelectorAll('[name=image_pick]')];
@@ -31,8 +32,17 @@ if (field && form?.dataset.uploadUrl) {
   const show = (src) => {
     for (const pick of picks) pick.checked = pick.value === src;
     url.value = src;
-    preview.src = src;
-    preview.hidden = !src;
+    if (!preview && src) {
+      preview = document.createElement('img');
+      preview.className = 'lead-preview';
+      preview.alt = '';
+      preview.dataset.leadPreview = '';
+      field.querySelector('legend').after(preview);
+    }
+    if (preview) {
+      preview.src = src;
+      preview.hidden = !src;
+    }
     if (!alt.value.trim()) alt.focus();
   };
 
