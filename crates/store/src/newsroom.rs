@@ -2,12 +2,14 @@
 //! author, visibility, publish date and a title search, sorted, a page at a time, with the
 //! total. Like the API listings (`browse.rs`), ids are picked from indexes and small columns
 //! first and only the page's rows are loaded; the indexes it walks are in migration
-//! `20261205000004_revisions`.
+//! `20261205000004_revisions`, and the title search's trigram indexes (FTS5 on SQLite, `pg_trgm`
+//! on PostgreSQL) in `20261205000007_newsroom_search`. The total is counted up to a cap, since
+//! counting 100,000 rows on every page view costs more than the page itself.
 
 use crate::browse::{Window, sql_count, sql_offset};
 use crate::query::{Attr, Cond, LikeOp, PostField, Test, Value, push_cond};
 use crate::time::to_micros;
-use crate::{Store, StoreError, on_pool};
+use crate::{Backend, Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{Post, PostKind};
 use sqlx::QueryBuilder;
@@ -44,16 +46,36 @@ pub struct NewsroomFilter {
     pub author: Option<String>,
     /// `public`, `members`, `paid` or `tiers`.
     pub visibility: Option<String>,
-    /// Words the title contains (case-insensitive).
+    /// Text the title contains anywhere (case-insensitive).
     pub search: Option<String>,
     /// Publish date from (inclusive) and until (exclusive).
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
 
+/// How many posts the list counts at most past the page it shows; beyond that it says "10,000+".
+pub const NEWSROOM_COUNT_CAP: u64 = 10_000;
+
+/// How many posts match a newsroom filter: exact up to a cap, else at least `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: u64,
+    /// More than `count` match; they were not counted.
+    pub capped: bool,
+}
+
+/// The title search as an FTS5 phrase over the trigram index, when SQLite can answer it from
+/// there: trigrams need three characters, so shorter searches fall back to `LIKE`.
+fn fts_phrase(backend: Backend, search: Option<&str>) -> Option<String> {
+    let text = search.map(str::trim).filter(|s| s.chars().count() >= 3)?;
+    // A quoted phrase takes any text; a quote inside is doubled.
+    (backend == Backend::Sqlite).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+}
+
 impl NewsroomFilter {
-    /// The conditions on allow-listed fields (everything but the stage, which needs `now`).
-    fn cond(&self) -> Cond<PostField> {
+    /// The conditions on allow-listed fields (everything but the stage, which needs `now`, and
+    /// the title search when `indexed_search` answers it from SQLite's FTS5 table).
+    fn cond(&self, indexed_search: bool) -> Cond<PostField> {
         let eq = |field, value: &String| Cond::Test {
             field,
             negated: false,
@@ -75,7 +97,7 @@ impl NewsroomFilter {
         all.extend(
             self.search
                 .iter()
-                .filter(|s| !s.trim().is_empty())
+                .filter(|s| !indexed_search && !s.trim().is_empty())
                 .map(|s| Cond::Test {
                     field: PostField::Title,
                     negated: false,
@@ -93,12 +115,12 @@ impl NewsroomFilter {
     }
 }
 
-/// `kind`, the stage and the filter's conditions as a `WHERE` clause.
+/// `kind`, the stage, the FTS5 title search and the filter's conditions as a `WHERE` clause.
 fn push_filter<'a, DB: sqlx::Database>(
     q: &mut QueryBuilder<'a, DB>,
     kind: PostKind,
     filter: &'a NewsroomFilter,
-    cond: &'a Cond<PostField>,
+    (cond, phrase): (&'a Cond<PostField>, &'a Option<String>),
     now: DateTime<Utc>,
 ) where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -121,12 +143,18 @@ fn push_filter<'a, DB: sqlx::Database>(
         }
         None => {}
     }
+    if let Some(phrase) = phrase {
+        q.push(" AND p.id IN (SELECT post_id FROM posts_title_search WHERE posts_title_search MATCH ")
+            .push_bind(phrase.as_str())
+            .push(")");
+    }
     q.push(" AND ");
     push_cond(q, cond);
 }
 
 impl Store {
-    /// One page of the newsroom's list of `kind`, and how many match in all.
+    /// One page of the newsroom's list of `kind`, and how many match in all (counted up to
+    /// [`NEWSROOM_COUNT_CAP`] rows past the page).
     pub async fn newsroom_posts(
         &self,
         kind: PostKind,
@@ -134,8 +162,14 @@ impl Store {
         sort: NewsroomSort,
         window: Window,
         now: DateTime<Utc>,
-    ) -> Result<(Vec<Post>, u64), StoreError> {
-        let cond = filter.cond();
+    ) -> Result<(Vec<Post>, Total), StoreError> {
+        let phrase = fts_phrase(self.backend(), filter.search.as_deref());
+        let cond = filter.cond(phrase.is_some());
+        let where_ = (&cond, &phrase);
+        let cap = window
+            .offset
+            .saturating_add(u64::from(window.limit))
+            .saturating_add(NEWSROOM_COUNT_CAP);
         let order = match sort {
             NewsroomSort::Updated => " ORDER BY p.updated_at DESC, p.id DESC",
             NewsroomSort::Published => {
@@ -145,17 +179,26 @@ impl Store {
         };
         let (ids, total): (Vec<String>, i64) = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT p.id FROM posts p");
-            push_filter(&mut q, kind, filter, &cond, now);
+            push_filter(&mut q, kind, filter, where_, now);
             q.push(order)
                 .push(" LIMIT ")
                 .push_bind(i64::from(window.limit))
                 .push(" OFFSET ")
                 .push_bind(sql_offset(window.offset));
             let ids = q.build_query_scalar().fetch_all(p).await?;
-            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
-            push_filter(&mut c, kind, filter, &cond, now);
+            // Counts at most `cap + 1` rows: enough to tell "more than `cap`".
+            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM posts p");
+            push_filter(&mut c, kind, filter, where_, now);
+            c.push(" LIMIT ")
+                .push_bind(sql_offset(cap.saturating_add(1)))
+                .push(") AS matching");
             (ids, c.build_query_scalar().fetch_one(p).await?)
         });
-        Ok((self.posts_by_ids(&ids).await?, sql_count(total)))
+        let counted = sql_count(total);
+        let total = Total {
+            count: counted.min(cap),
+            capped: counted > cap,
+        };
+        Ok((self.posts_by_ids(&ids).await?, total))
     }
 }
