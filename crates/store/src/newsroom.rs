@@ -2,14 +2,17 @@
 //! author, visibility, publish date and a title search, sorted, a page at a time, with the
 //! total. Like the API listings (`browse.rs`), ids are picked from indexes and small columns
 //! first and only the page's rows are loaded; the indexes it walks are in migration
-//! `20261205000004_revisions`, and the title search's trigram indexes (FTS5 on SQLite, `pg_trgm`
-//! on PostgreSQL) in `20261205000007_newsroom_search`. The total is counted up to a cap, since
-//! counting 100,000 rows on every page view costs more than the page itself.
+//! `20261205000004_revisions`; the title search's (FTS5 on SQLite, `pg_trgm` on PostgreSQL) in
+//! `20261205000007_newsroom_search` (`title_search`). The total is counted up to a cap past the
+//! page, since counting 100,000 rows on every page view costs more than the page itself.
 
 use crate::browse::{Window, sql_count, sql_offset};
-use crate::query::{Attr, Cond, LikeOp, PostField, Test, Value, push_cond};
+use crate::query::{Attr, Cond, PostField, Test, Value, push_cond};
 use crate::time::to_micros;
-use crate::{Backend, Store, StoreError, on_pool};
+use crate::{Store, StoreError, on_pool};
+use title_search::SearchPlan;
+
+mod title_search;
 use chrono::{DateTime, Utc};
 use domain::{Post, PostKind};
 use sqlx::QueryBuilder;
@@ -46,15 +49,15 @@ pub struct NewsroomFilter {
     pub author: Option<String>,
     /// `public`, `members`, `paid` or `tiers`.
     pub visibility: Option<String>,
-    /// Text the title contains anywhere (case-insensitive).
+    /// Words the title contains (case-insensitive; on SQLite as the beginnings of its words).
     pub search: Option<String>,
     /// Publish date from (inclusive) and until (exclusive).
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
 
-/// How many posts the list counts at most past the page it shows; beyond that it says "10,000+".
-pub const NEWSROOM_COUNT_CAP: u64 = 10_000;
+/// How many posts the list counts at most past the page it shows; beyond that it says "1,025+".
+pub const NEWSROOM_COUNT_CAP: u64 = 1_000;
 
 /// How many posts match a newsroom filter: exact up to a cap, else at least `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,18 +67,10 @@ pub struct Total {
     pub capped: bool,
 }
 
-/// The title search as an FTS5 phrase over the trigram index, when SQLite can answer it from
-/// there: trigrams need three characters, so shorter searches fall back to `LIKE`.
-fn fts_phrase(backend: Backend, search: Option<&str>) -> Option<String> {
-    let text = search.map(str::trim).filter(|s| s.chars().count() >= 3)?;
-    // A quoted phrase takes any text; a quote inside is doubled.
-    (backend == Backend::Sqlite).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
-}
-
 impl NewsroomFilter {
     /// The conditions on allow-listed fields (everything but the stage, which needs `now`, and
-    /// the title search when `indexed_search` answers it from SQLite's FTS5 table).
-    fn cond(&self, indexed_search: bool) -> Cond<PostField> {
+    /// the title search when SQLite's FTS5 table answers it: `fts`).
+    fn cond(&self, fts: bool) -> Cond<PostField> {
         let eq = |field, value: &String| Cond::Test {
             field,
             negated: false,
@@ -94,16 +89,11 @@ impl NewsroomFilter {
                 .map(|s| eq(PostField::Author(Attr::Slug), s)),
         );
         all.extend(self.visibility.iter().map(|v| eq(PostField::Visibility, v)));
-        all.extend(
-            self.search
-                .iter()
-                .filter(|s| !indexed_search && !s.trim().is_empty())
-                .map(|s| Cond::Test {
-                    field: PostField::Title,
-                    negated: false,
-                    test: Test::Like(LikeOp::Contains, s.trim().to_owned()),
-                }),
-        );
+        if let Some(search) = self.search.as_deref().map(str::trim) {
+            if !search.is_empty() && !fts {
+                all.extend(title_search::like_conds(search));
+            }
+        }
         let date = |op, at: &DateTime<Utc>| Cond::Test {
             field: PostField::PublishedAt,
             negated: false,
@@ -115,12 +105,13 @@ impl NewsroomFilter {
     }
 }
 
-/// `kind`, the stage, the FTS5 title search and the filter's conditions as a `WHERE` clause.
+/// `FROM`, then `kind`, the stage, the FTS5 title search and the filter's conditions as a
+/// `WHERE` clause.
 fn push_filter<'a, DB: sqlx::Database>(
     q: &mut QueryBuilder<'a, DB>,
     kind: PostKind,
     filter: &'a NewsroomFilter,
-    (cond, phrase): (&'a Cond<PostField>, &'a Option<String>),
+    (cond, plan): (&'a Cond<PostField>, &'a SearchPlan),
     now: DateTime<Utc>,
 ) where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -128,6 +119,7 @@ fn push_filter<'a, DB: sqlx::Database>(
     bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
+    plan.push_from(q);
     q.push(" WHERE p.kind = ").push_bind(kind.as_str());
     match filter.stage {
         Some(Stage::Draft) => {
@@ -143,11 +135,7 @@ fn push_filter<'a, DB: sqlx::Database>(
         }
         None => {}
     }
-    if let Some(phrase) = phrase {
-        q.push(" AND p.id IN (SELECT post_id FROM posts_title_search WHERE posts_title_search MATCH ")
-            .push_bind(phrase.as_str())
-            .push(")");
-    }
+    plan.push_cond(q);
     q.push(" AND ");
     push_cond(q, cond);
 }
@@ -163,9 +151,8 @@ impl Store {
         window: Window,
         now: DateTime<Utc>,
     ) -> Result<(Vec<Post>, Total), StoreError> {
-        let phrase = fts_phrase(self.backend(), filter.search.as_deref());
-        let cond = filter.cond(phrase.is_some());
-        let where_ = (&cond, &phrase);
+        let (page_plan, count_plan) = self.search_plans(filter).await?;
+        let cond = filter.cond(!matches!(page_plan, SearchPlan::None));
         let cap = window
             .offset
             .saturating_add(u64::from(window.limit))
@@ -178,8 +165,8 @@ impl Store {
             NewsroomSort::Title => " ORDER BY p.title, p.id DESC",
         };
         let (ids, total): (Vec<String>, i64) = on_pool!(&self.db, read, |p| {
-            let mut q = QueryBuilder::new("SELECT p.id FROM posts p");
-            push_filter(&mut q, kind, filter, where_, now);
+            let mut q = QueryBuilder::new("SELECT p.id");
+            push_filter(&mut q, kind, filter, (&cond, &page_plan), now);
             q.push(order)
                 .push(" LIMIT ")
                 .push_bind(i64::from(window.limit))
@@ -187,8 +174,8 @@ impl Store {
                 .push_bind(sql_offset(window.offset));
             let ids = q.build_query_scalar().fetch_all(p).await?;
             // Counts at most `cap + 1` rows: enough to tell "more than `cap`".
-            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM posts p");
-            push_filter(&mut c, kind, filter, where_, now);
+            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
+            push_filter(&mut c, kind, filter, (&cond, &count_plan), now);
             c.push(" LIMIT ")
                 .push_bind(sql_offset(cap.saturating_add(1)))
                 .push(") AS matching");
@@ -200,5 +187,37 @@ impl Store {
             capped: counted > cap,
         };
         Ok((self.posts_by_ids(&ids).await?, total))
+    }
+
+    /// How SQLite finds a search's posts for the page and for the count: from the FTS5 index
+    /// when it matches few posts; else the page walks the list's order (a page is found after a
+    /// few rows) while the capped count still starts from the index (it stops at the cap).
+    async fn search_plans(
+        &self,
+        filter: &NewsroomFilter,
+    ) -> Result<(SearchPlan, SearchPlan), StoreError> {
+        let search = filter.search.as_deref().unwrap_or_default();
+        let words = title_search::words(search);
+        let crate::connect::Db::Sqlite { read, .. } = &self.db else {
+            return Ok((SearchPlan::None, SearchPlan::None));
+        };
+        if words.is_empty() {
+            return Ok((SearchPlan::None, SearchPlan::None));
+        }
+        let query = title_search::fts_query(&words);
+        let matches: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM fts_post_titles \
+             WHERE fts_post_titles MATCH $1 LIMIT $2)",
+        )
+        .bind(&query)
+        .bind(title_search::LOOKUP_LIMIT + 1)
+        .fetch_one(read)
+        .await?;
+        let page = if matches > title_search::LOOKUP_LIMIT {
+            SearchPlan::Walk(query.clone())
+        } else {
+            SearchPlan::FromIndex(query.clone())
+        };
+        Ok((page, SearchPlan::FromIndex(query)))
     }
 }
