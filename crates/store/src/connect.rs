@@ -122,7 +122,7 @@ impl Store {
                 "SELECT m.name, p.name, lower(p.type), p.\"notnull\" OR p.pk FROM sqlite_master m \
                  JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
                  AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
-                 AND m.name NOT LIKE 'fts\_%' ESCAPE '\' \
+                 AND substr(m.name, 1, 4) <> 'fts_' \
                  AND m.name NOT IN (SELECT name FROM pragma_table_list \
                  WHERE type IN ('virtual', 'shadow'))",
             )

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn a_search_is_its_words_as_required_prefixes() {
-        assert_eq!(words(" Sanctions, \"50%\" O'Brien "), ["Sanctions", "50", "O", "Brien"]);
+        assert_eq!(
+            words(" Sanctions, \"50%\" O'Brien "),
+            ["Sanctions", "50", "O", "Brien"]
+        );
         assert_eq!(fts_query(&words("tehran sanc")), "\"tehran\"* \"sanc\"*");
         assert!(words("%_\"").is_empty());
         assert_eq!(like_conds("%_").len(), 1);

@@ -72,7 +72,11 @@ async fn the_newsroom_lists_posts_in_any_status_by_filter_sort_and_page() {
                 ..NewsroomFilter::default()
             };
             let (found, total) = list(filter, NewsroomSort::Updated).await;
-            assert_eq!((slugs(&found), total), (vec![want], exactly(1)), "{stage:?}");
+            assert_eq!(
+                (slugs(&found), total),
+                (vec![want], exactly(1)),
+                "{stage:?}"
+            );
         }
         let cases = [
             (
@@ -204,9 +208,17 @@ async fn the_title_search_finds_every_word_and_follows_edits() {
         };
         let none = Vec::<String>::new();
         assert_eq!(search("sanctions").await, ["sanctions"]);
-        assert_eq!(search("TEHR sanct").await, ["sanctions"], "prefixes, any order");
+        assert_eq!(
+            search("TEHR sanct").await,
+            ["sanctions"],
+            "prefixes, any order"
+        );
         assert_eq!(search("oh").await, ["other"], "a short word");
-        assert_eq!(search("\"50%\"").await, ["quotes"], "punctuation is no syntax");
+        assert_eq!(
+            search("\"50%\"").await,
+            ["quotes"],
+            "punctuation is no syntax"
+        );
         assert_eq!(search("50%_").await, ["quotes"], "nor a wildcard");
         assert_eq!(search("%").await, ["quotes"], "punctuation alone is text");
         assert_eq!(search("tehran ohio").await, none, "every word");
@@ -251,7 +263,13 @@ async fn totals_are_capped_and_a_common_word_still_lists_the_newest() {
             );
             async move {
                 store
-                    .newsroom_posts(PostKind::Post, &filter, NewsroomSort::Updated, window, now())
+                    .newsroom_posts(
+                        PostKind::Post,
+                        &filter,
+                        NewsroomSort::Updated,
+                        window,
+                        now(),
+                    )
                     .await
                     .unwrap()
             }
