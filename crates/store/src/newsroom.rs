@@ -89,10 +89,11 @@ impl NewsroomFilter {
                 .map(|s| eq(PostField::Author(Attr::Slug), s)),
         );
         all.extend(self.visibility.iter().map(|v| eq(PostField::Visibility, v)));
-        if let Some(search) = self.search.as_deref().map(str::trim) {
-            if !search.is_empty() && !fts {
-                all.extend(title_search::like_conds(search));
-            }
+        if let Some(search) = self.search.as_deref().map(str::trim)
+            && !search.is_empty()
+            && !fts
+        {
+            all.extend(title_search::like_conds(search));
         }
         let date = |op, at: &DateTime<Utc>| Cond::Test {
             field: PostField::PublishedAt,

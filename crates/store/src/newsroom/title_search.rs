@@ -61,7 +61,7 @@ pub(crate) enum SearchPlan {
 
 impl SearchPlan {
     /// `FROM` the posts `p`, joined from the FTS5 index when the plan starts there.
-    pub(crate) fn push_from<'a, DB: sqlx::Database>(&self, q: &mut QueryBuilder<'a, DB>) {
+    pub(crate) fn push_from<DB: sqlx::Database>(&self, q: &mut QueryBuilder<'_, DB>) {
         q.push(match self {
             SearchPlan::FromIndex(_) => {
                 // CROSS JOIN keeps this order: SQLite would otherwise start from `posts`.

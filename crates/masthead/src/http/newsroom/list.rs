@@ -150,7 +150,7 @@ fn count_label(total: Total) -> String {
     let digits = total.count.to_string();
     let mut label = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             label.push(',');
         }
         label.push(c);
