@@ -279,6 +279,23 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Spends TOTP time step `step` for staff user `id`: true when it is newer than every step
+    /// they spent before, so each code signs in once (replays within its 90 seconds fail).
+    pub async fn spend_totp_step(&self, id: &str, step: i64) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| {
+            sqlx::query(
+                "UPDATE authors SET totp_last_step = $1 WHERE id = $2 AND role IS NOT NULL \
+                 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            )
+            .bind(step)
+            .bind(id)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// Gives a staff user another role (never owner: see `transfer_ownership`).
     pub async fn set_staff_role(
         &self,

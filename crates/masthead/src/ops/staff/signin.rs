@@ -131,12 +131,10 @@ impl StaffSignIn<'_> {
         let Some(author_id) = store.record_totp_attempt(&hash(token), now).await? else {
             return Err(OpsError::CodeLocked);
         };
-        let secret = store.staff_secrets(&author_id).await?.totp_secret;
-        if !secret.is_some_and(|s| super::totp::check(&s, code)) {
-            return Err(OpsError::Invalid(
-                "That code is not right. Use the newest code from your authenticator app.".into(),
-            ));
-        }
+        let Some(secret) = store.staff_secrets(&author_id).await?.totp_secret else {
+            return Err(wrong());
+        };
+        super::totp::redeem(store, &author_id, &secret, code).await?;
         let Some(user) = store
             .staff_by_id(&author_id)
             .await?

@@ -17,9 +17,10 @@ pub fn new_secret() -> String {
     Secret::Raw(bytes).to_encoded().to_string()
 }
 
+/// The generator for `secret`, with no drift of its own: `matching_step` tries each step.
 fn totp(secret: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).ok()
+    TOTP::new(Algorithm::SHA1, 6, 0, STEP_SECONDS, bytes).ok()
 }
 
 /// The `otpauth://` URL an authenticator app reads (as text or a QR code): Google's key URI
@@ -35,10 +36,55 @@ pub fn otpauth_url(secret: &str, account: &str, issuer: &str) -> String {
     )
 }
 
+/// Seconds per code.
+const STEP_SECONDS: u64 = 30;
+
+/// The time step `code` belongs to when it is current for `secret` at `now` (Unix seconds):
+/// the present step, or one either side for clock drift.
+fn matching_step(secret: &str, code: &str, now: u64) -> Option<u64> {
+    let code: String = code.chars().filter(char::is_ascii_digit).collect();
+    let t = totp(secret)?;
+    if code.len() != 6 {
+        return None;
+    }
+    let step = now / STEP_SECONDS;
+    [step, step.saturating_sub(1), step + 1]
+        .into_iter()
+        .find(|s| t.check(&code, s * STEP_SECONDS))
+}
+
 /// Whether `code` is current for `secret` (now, or one step either side).
 pub fn check(secret: &str, code: &str) -> bool {
-    let code: String = code.chars().filter(char::is_ascii_digit).collect();
-    code.len() == 6 && totp(secret).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+    matching_step(secret, code, unix_now()).is_some()
+}
+
+fn unix_now() -> u64 {
+    u64::try_from(Utc::now().timestamp()).unwrap_or_default()
+}
+
+/// Checks `code` for staff user `id` and spends its time step, so a code works once: a code
+/// seen over a shoulder or replayed from a captured request fails even while it is current.
+pub async fn redeem(
+    store: &store::Store,
+    id: &str,
+    secret: &str,
+    code: &str,
+) -> Result<(), OpsError> {
+    let Some(step) = matching_step(secret, code, unix_now()) else {
+        return Err(OpsError::Invalid(
+            "That code is not right. Use the newest code from your authenticator app.".into(),
+        ));
+    };
+    if !store
+        .spend_totp_step(id, i64::try_from(step).unwrap_or(i64::MAX))
+        .await?
+    {
+        return Err(OpsError::Invalid(
+            "That code has been used already. Wait for the next code from your authenticator app."
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Turns TOTP on for `me` with `secret`, once `code` shows their app has it.
@@ -54,6 +100,7 @@ pub async fn enable(
                 .into(),
         ));
     }
+    redeem(ops.store, me.id(), secret, code).await?;
     let entry = audit(
         Actor::Staff(me),
         "staff.totp_enabled",
@@ -70,10 +117,10 @@ pub async fn enable(
 
 /// Turns TOTP off for `me`, given a current code.
 pub async fn disable(ops: &Ops<'_>, me: &StaffUser, code: &str) -> Result<(), OpsError> {
-    let secret = ops.store.staff_secrets(me.id()).await?.totp_secret;
-    if !secret.is_some_and(|s| check(&s, code)) {
-        return Err(OpsError::Invalid("That code does not match.".into()));
-    }
+    let Some(secret) = ops.store.staff_secrets(me.id()).await?.totp_secret else {
+        return Err(OpsError::Invalid("Two-step sign-in is already off.".into()));
+    };
+    redeem(ops.store, me.id(), &secret, code).await?;
     let entry = audit(
         Actor::Staff(me),
         "staff.totp_disabled",
@@ -91,24 +138,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_of_the_current_step_pass_and_others_fail() {
+    fn a_code_matches_its_step_and_one_step_of_drift_either_side() {
         let secret = new_secret();
         let t = totp(&secret).unwrap();
-        let now = t.generate_current().unwrap();
-        assert!(check(&secret, &now));
-        assert!(
-            check(&secret, &format!("{} {}", &now[..3], &now[3..])),
+        let now = 1_800_000_015; // 15 s into step 60,000,000
+        let code = t.generate(now);
+        assert_eq!(matching_step(&secret, &code, now), Some(60_000_000));
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        assert_eq!(
+            matching_step(&secret, &spaced, now),
+            Some(60_000_000),
             "spaces are ignored"
         );
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let old = t.generate(secs - 600);
-        assert!(old == now || !check(&secret, &old), "ten minutes old");
-        assert!(!check(&secret, "12345"));
-        assert!(!check("not base32!", &now));
-        assert!(!check(&new_secret(), &now) || totp(&secret).is_some());
+        assert_eq!(
+            matching_step(&secret, &code, now + 30),
+            Some(60_000_000),
+            "a step late"
+        );
+        assert_eq!(
+            matching_step(&secret, &code, now - 30),
+            Some(60_000_000),
+            "a step early"
+        );
+        assert_eq!(
+            matching_step(&secret, &code, now + 600),
+            None,
+            "ten minutes old"
+        );
+        assert_eq!(matching_step(&secret, "12345", now), None);
+        assert_eq!(matching_step("not base32!", &code, now), None);
         let url = otpauth_url(&secret, "a@b.example", "The Review");
         assert!(
             url.starts_with("otpauth://totp/The%20Review:a%40b%2Eexample?secret="),

@@ -172,15 +172,20 @@ async fn an_authenticator_code_is_asked_once_two_step_verification_is_on() {
     let profile = open(&app, &mut owner, "/admin/profile/").await;
     let secret = profile.texts(".totp-secret").remove(0);
     let sealed = profile.attrs("input[name=sealed]", "value").remove(0);
-    let code = |secret: &str| {
+    // The app's code `steps` 30-second steps from now (the server allows one step of drift).
+    let code_at = |secret: &str, steps: u64| {
         let bytes = totp_rs::Secret::Encoded(secret.to_owned())
             .to_bytes()
             .unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
             .unwrap()
-            .generate_current()
-            .unwrap()
+            .generate(now + 30 * steps)
     };
+    let code = |secret: &str| code_at(secret, 0);
     let wrong = post(
         &app,
         &mut owner,
@@ -201,11 +206,12 @@ async fn an_authenticator_code_is_asked_once_two_step_verification_is_on() {
         StatusCode::BAD_REQUEST,
         "only a secret this server sealed"
     );
+    let enabling = code(&secret);
     let on = post(
         &app,
         &mut owner,
         "/admin/profile/totp/enable",
-        &[("sealed", &sealed), ("code", &code(&secret))],
+        &[("sealed", &sealed), ("code", &enabling)],
     )
     .await;
     assert_eq!(on.status, StatusCode::OK, "{}", on.body);
@@ -258,17 +264,42 @@ async fn an_authenticator_code_is_asked_once_two_step_verification_is_on() {
     )
     .await;
     open(&app, &mut owner, "/admin/signin/totp/").await;
-    let res = post(
+    let spent = post(
         &app,
         &mut owner,
         "/admin/signin/totp/",
-        &[("code", &code(&secret))],
+        &[("code", &enabling)],
     )
     .await;
+    assert_eq!(
+        spent.status,
+        StatusCode::BAD_REQUEST,
+        "the code that turned two-step verification on does not sign in again"
+    );
+    assert!(spent.body.contains("used already"), "{}", spent.body);
+    // The next step's code (the app shows it within 30 seconds) works, once.
+    let next = code_at(&secret, 1);
+    let res = post(&app, &mut owner, "/admin/signin/totp/", &[("code", &next)]).await;
     assert_eq!(location(&res), "/admin/", "{}", res.body);
     assert_eq!(
         open(&app, &mut owner, "/admin/").await.status,
         StatusCode::OK
+    );
+    post(&app, &mut owner, "/admin/signout", &[]).await;
+    open(&app, &mut owner, "/admin/signin/").await;
+    post(
+        &app,
+        &mut owner,
+        "/admin/signin/",
+        &[("email", OWNER), ("password", PASSWORD)],
+    )
+    .await;
+    open(&app, &mut owner, "/admin/signin/totp/").await;
+    let replay = post(&app, &mut owner, "/admin/signin/totp/", &[("code", &next)]).await;
+    assert_eq!(
+        replay.status,
+        StatusCode::BAD_REQUEST,
+        "a code signs in once, even while it is current"
     );
     let log = app.state.store.audit_entries(10, None).await.unwrap();
     assert!(log.iter().any(|e| e.action == "staff.totp_enabled"));
