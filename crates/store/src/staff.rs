@@ -113,6 +113,61 @@ fn social_json(social: &BTreeMap<String, String>) -> String {
     serde_json::to_string(social).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// Adds staff user `$new` (email `$email`, lowercased) inside transaction `$tx`, or gives an
+/// existing author with that email the role; evaluates to the id. A staff user with the email
+/// already returns `StoreError::Conflict` from the enclosing function.
+macro_rules! insert_staff {
+    ($tx:expr, $new:expr, $email:expr, $now:expr) => {{
+        let existing: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, role FROM authors WHERE email = $1")
+                .bind($email)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        match existing {
+            Some((_, Some(_))) => {
+                return Err(StoreError::Conflict(
+                    "A staff user with that email already exists.".into(),
+                ));
+            }
+            Some((id, None)) => {
+                sqlx::query(
+                    "UPDATE authors SET role = $1, status = 'active', \
+                     password_hash = COALESCE($2, password_hash) WHERE id = $3",
+                )
+                .bind($new.role.as_str())
+                .bind(&$new.password_hash)
+                .bind(&id)
+                .execute(&mut *$tx)
+                .await?;
+                id
+            }
+            None => {
+                let a = &$new.author;
+                sqlx::query(
+                    "INSERT INTO authors (id, slug, name, bio, credentials, avatar, website, \
+                     email, role, status, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)",
+                )
+                .bind(&a.id)
+                .bind(a.slug.as_str())
+                .bind(&a.name)
+                .bind(&a.bio)
+                .bind(&a.credentials)
+                .bind(&a.avatar)
+                .bind(&a.website)
+                .bind($email)
+                .bind($new.role.as_str())
+                .bind(&$new.password_hash)
+                .bind(to_micros($now))
+                .execute(&mut *$tx)
+                .await?;
+                a.id.clone()
+            }
+        }
+    }};
+}
+pub(crate) use insert_staff;
+
 impl Store {
     /// Every staff user, owner first, then by role and name.
     pub async fn staff_users(&self) -> Result<Vec<StaffUser>, StoreError> {
@@ -185,52 +240,7 @@ impl Store {
         let email = new.email.to_lowercase();
         let id = on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
-            let existing: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT id, role FROM authors WHERE email = $1")
-                    .bind(&email)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let id = match existing {
-                Some((_, Some(_))) => {
-                    return Err(StoreError::Conflict(
-                        "A staff user with that email already exists.".into(),
-                    ));
-                }
-                Some((id, None)) => {
-                    sqlx::query(
-                        "UPDATE authors SET role = $1, status = 'active', \
-                         password_hash = COALESCE($2, password_hash) WHERE id = $3",
-                    )
-                    .bind(new.role.as_str())
-                    .bind(&new.password_hash)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-                    id
-                }
-                None => {
-                    let a = &new.author;
-                    sqlx::query(
-                        "INSERT INTO authors (id, slug, name, bio, credentials, avatar, website, \
-                         email, role, status, password_hash, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)",
-                    )
-                    .bind(&a.id)
-                    .bind(a.slug.as_str())
-                    .bind(&a.name)
-                    .bind(&a.bio)
-                    .bind(&a.credentials)
-                    .bind(&a.avatar)
-                    .bind(&a.website)
-                    .bind(&email)
-                    .bind(new.role.as_str())
-                    .bind(&new.password_hash)
-                    .bind(to_micros(now))
-                    .execute(&mut *tx)
-                    .await?;
-                    a.id.clone()
-                }
-            };
+            let id = insert_staff!(tx, new, &email, now);
             audit::insert_audit!(&mut *tx, audit);
             tx.commit().await?;
             id

@@ -1,8 +1,8 @@
 //! Invitations to join the staff and one-time set-password tokens, stored only as hashes of
 //! the tokens the caller mails or prints.
 
-use super::NewStaff;
 use super::audit::{AuditEntry, insert_audit};
+use super::{NewStaff, insert_staff};
 use crate::time::{from_micros, to_micros};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
@@ -112,35 +112,29 @@ impl Store {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError> {
-        let taken = on_pool!(&self.db, write, |p| {
-            sqlx::query(
+        let email = new.email.to_lowercase();
+        let id = on_pool!(&self.db, write, |p| {
+            let mut tx = p.begin().await?;
+            let taken = sqlx::query(
                 "UPDATE staff_invitations SET accepted_at = $1 \
                  WHERE token_hash = $2 AND accepted_at IS NULL AND expires_at > $1",
             )
             .bind(to_micros(now))
             .bind(token_hash)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
-        });
-        if taken == 0 {
-            return Ok(None);
-        }
-        match self.create_staff(new, audit, now).await {
-            Ok(id) => Ok(Some(id)),
-            Err(e) => {
-                // Give the invitation back, so a clash (a taken name) can be corrected.
-                on_pool!(&self.db, write, |p| {
-                    sqlx::query(
-                        "UPDATE staff_invitations SET accepted_at = NULL WHERE token_hash = $1",
-                    )
-                    .bind(token_hash)
-                    .execute(p)
-                    .await?;
-                });
-                Err(e)
+            .rows_affected();
+            if taken == 0 {
+                return Ok(None);
             }
-        }
+            // A clash (the email became staff meanwhile) rolls the acceptance back with it.
+            let id = insert_staff!(tx, new, &email, now);
+            insert_audit!(&mut *tx, audit);
+            tx.commit().await?;
+            id
+        });
+        self.clock.tick();
+        Ok(Some(id))
     }
 
     /// Stores a one-time set-password token (its hash) for a staff user.

@@ -377,3 +377,56 @@ async fn invitations_password_tokens_and_device_codes_are_single_use() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_invitation_whose_email_became_staff_stays_open_and_adds_nobody() {
+    each_backend(|store| async move {
+        let invitation = Invitation {
+            email: "taken@paper.example".into(),
+            role: Role::Editor,
+            inviter_id: None,
+            created_at: now(),
+            expires_at: now() + Duration::days(7),
+        };
+        store
+            .create_invitation("clash-hash", &invitation, &audit("staff.invited", "x"))
+            .await
+            .unwrap();
+        let meanwhile = NewStaff {
+            email: "taken@paper.example".into(),
+            ..new_staff("nell", Role::Author)
+        };
+        store
+            .create_staff(&meanwhile, &audit("staff.added", "nell"), now())
+            .await
+            .unwrap();
+        let logged = store.audit_entries(100, None).await.unwrap().len();
+        let joining = NewStaff {
+            email: "taken@paper.example".into(),
+            ..new_staff("nina", Role::Editor)
+        };
+        let refused = store
+            .take_invitation(
+                "clash-hash",
+                &joining,
+                &audit("staff.joined", "nina"),
+                now(),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+        assert!(
+            store
+                .invitation("clash-hash", now())
+                .await
+                .unwrap()
+                .is_some(),
+            "the acceptance rolled back with the clash"
+        );
+        assert!(store.author_by_slug("nina").await.unwrap().is_none());
+        assert_eq!(store.audit_entries(100, None).await.unwrap().len(), logged);
+    })
+    .await;
+}
