@@ -14,6 +14,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
@@ -50,23 +51,24 @@ pub async fn submit(
             &visitor.client(),
         )
         .await;
-    let redirect = |jar, to| {
-        let mut r = (jar, Redirect::to(to)).into_response();
-        view::headers(&mut r);
-        Ok(r)
-    };
     match outcome {
         Ok(Pending::SignedIn { session }) => {
             let jar = with_session(&state, visitor.jar.clone(), session);
-            redirect(jar, "/admin/")
+            Ok(redirect(jar, "/admin/"))
         }
         Ok(Pending::NeedsDeviceCode { token }) => {
             let pending = pending_cookie(&state, token);
-            redirect(visitor.jar.clone().add(pending), "/admin/signin/code/")
+            Ok(redirect(
+                visitor.jar.clone().add(pending),
+                "/admin/signin/code/",
+            ))
         }
         Ok(Pending::NeedsTotp { token }) => {
             let pending = pending_cookie(&state, token);
-            redirect(visitor.jar.clone().add(pending), "/admin/signin/totp/")
+            Ok(redirect(
+                visitor.jar.clone().add(pending),
+                "/admin/signin/totp/",
+            ))
         }
         Err(e) if e.is_for_reader() => {
             let status = status_of(&e);
@@ -77,7 +79,36 @@ pub async fn submit(
     }
 }
 
-fn pending_cookie(state: &AppState, token: String) -> axum_extra::extract::cookie::Cookie<'static> {
+/// A redirect that sets `jar`'s cookies, with the admin pages' headers.
+fn redirect(jar: CookieJar, to: &str) -> Response {
+    let mut r = (jar, Redirect::to(to)).into_response();
+    view::headers(&mut r);
+    r
+}
+
+/// The pending sign-in's token, kept in a cookie between the password and the next step.
+fn pending_token(visitor: &Visitor) -> Option<String> {
+    visitor
+        .jar
+        .get(PENDING_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// A step's page again with the reason `e` its code was refused, or the error itself.
+fn refused(
+    visitor: Visitor,
+    e: crate::ops::OpsError,
+    template: &str,
+    title: &str,
+) -> Result<Response, AppError> {
+    if !e.is_for_reader() {
+        return Err(e.into());
+    }
+    let data = json!({"error": e.to_string()});
+    view::page_with_status(visitor, None, status_of(&e), template, title, data)
+}
+
+fn pending_cookie(state: &AppState, token: String) -> Cookie<'static> {
     cookie(
         state,
         PENDING_COOKIE,
@@ -121,46 +152,28 @@ pub async fn code_submit(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     visitor.check_csrf(&form.csrf)?;
-    let Some(token) = visitor
-        .jar
-        .get(PENDING_COOKIE)
-        .map(|c| c.value().to_owned())
-    else {
+    let Some(token) = pending_token(&visitor) else {
         return Ok(Redirect::to("/admin/signin/").into_response());
     };
-    match state
+    let outcome = state
         .staff_sign_in()
         .device_code(&token, &form.code, &visitor.client())
-        .await
-    {
+        .await;
+    match outcome {
         Ok((next, device)) => {
             let jar = with_device(&state, visitor.jar, device);
-            let (jar, to) = match next {
-                Pending::SignedIn { session } => (
+            Ok(match next {
+                Pending::SignedIn { session } => redirect(
                     without(&state, with_session(&state, jar, session), PENDING_COOKIE),
                     "/admin/",
                 ),
-                Pending::NeedsTotp { token } | Pending::NeedsDeviceCode { token } => (
+                Pending::NeedsTotp { token } | Pending::NeedsDeviceCode { token } => redirect(
                     jar.add(pending_cookie(&state, token)),
                     "/admin/signin/totp/",
                 ),
-            };
-            let mut r = (jar, Redirect::to(to)).into_response();
-            view::headers(&mut r);
-            Ok(r)
+            })
         }
-        Err(e) if e.is_for_reader() => {
-            let data = json!({"error": e.to_string()});
-            view::page_with_status(
-                visitor,
-                None,
-                status_of(&e),
-                "code",
-                "Check your email",
-                data,
-            )
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(visitor, e, "code", "Check your email"),
     }
 }
 
@@ -179,40 +192,19 @@ pub async fn totp_submit(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     visitor.check_csrf(&form.csrf)?;
-    let Some(token) = visitor
-        .jar
-        .get(PENDING_COOKIE)
-        .map(|c| c.value().to_owned())
-    else {
+    let Some(token) = pending_token(&visitor) else {
         return Ok(Redirect::to("/admin/signin/").into_response());
     };
-    match state
+    let outcome = state
         .staff_sign_in()
         .totp_code(&token, &form.code, &visitor.client())
-        .await
-    {
+        .await;
+    match outcome {
         Ok(session) => {
-            let jar = without(
-                &state,
-                with_session(&state, visitor.jar, session),
-                PENDING_COOKIE,
-            );
-            let mut r = (jar, Redirect::to("/admin/")).into_response();
-            view::headers(&mut r);
-            Ok(r)
+            let jar = with_session(&state, visitor.jar, session);
+            Ok(redirect(without(&state, jar, PENDING_COOKIE), "/admin/"))
         }
-        Err(e) if e.is_for_reader() => {
-            let data = json!({"error": e.to_string()});
-            view::page_with_status(
-                visitor,
-                None,
-                status_of(&e),
-                "totp",
-                "Two-step verification",
-                data,
-            )
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(visitor, e, "totp", "Two-step verification"),
     }
 }
 
@@ -231,7 +223,5 @@ pub async fn signout(
     staff.check_csrf(&form.csrf)?;
     signin::end(&state.ops(), &staff.user, &staff.session.id_hash).await?;
     let jar = without(&state, staff.visitor.jar, STAFF_COOKIE);
-    let mut r = (jar, Redirect::to("/admin/signin/")).into_response();
-    view::headers(&mut r);
-    Ok(r)
+    Ok(redirect(jar, "/admin/signin/"))
 }
