@@ -46,7 +46,7 @@ pub use newsletters::PostNewsletter;
 pub use newsroom::{NEWSROOM_COUNT_CAP, NewsroomFilter, NewsroomSort, Stage, Total};
 pub use posts::PostFilter;
 pub use reading::Gift;
-pub use revisions::{Presence, RevisionSave, RevisionSaved};
+pub use revisions::{NO_REVISION_YET, Presence, RevisionSave, RevisionSaved};
 pub use sitemaps::SitemapSource;
 pub use webhooks::{Delivery, Outgoing, Webhook};
 

@@ -10,6 +10,11 @@ use domain::{Editor, Post, Revision, RevisionFields};
 pub(crate) const REVISION_COLUMNS: &str =
     "id, post_id, number, markdown, fields, by_id, by_name, created_at";
 
+/// The base of an editor's copy of a post that had no revision yet (posts seeded, imported or
+/// written before revisions were kept): it names no revision, so once any revision exists a
+/// save based on it is refused like any stale save. Never a revision id (those are UUIDs).
+pub const NO_REVISION_YET: &str = "none";
+
 /// What a save that keeps a revision asks: who saves, and the revision the editor's copy was
 /// based on (`None` for a save that did not start from a revision: a new post, an Admin API
 /// edit checked by `updated_at`).

@@ -338,3 +338,49 @@ async fn contributors_cannot_publish_through_the_routes() {
     let slug = page.attrs("input[name=slug]", "value").remove(0);
     assert_eq!(app.get(&format!("/{slug}/")).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn two_tabs_on_a_post_with_no_revision_yet_cannot_overwrite_each_other() {
+    // The demo's posts were seeded, not written in the newsroom: none has a revision.
+    let app = TestApp::demo().await;
+    let mut owner = set_up(&app).await;
+    let list = open(&app, &mut owner, "/admin/posts/?status=published").await;
+    let path = list.attrs("table.posts tbody th a", "href").remove(0);
+    let id = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.state.store.latest_revision(&id).await.unwrap(), None);
+    let tab_a = open(&app, &mut owner, &path).await;
+    let tab_b = open(&app, &mut owner, &path).await;
+    let saved = submit(
+        &app,
+        &mut owner,
+        &path,
+        &fields(&tab_b, &[("dek", "Tab B's dek")]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let refused = submit(
+        &app,
+        &mut owner,
+        &path,
+        &fields(&tab_a, &[("dek", "Tab A's dek")]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let csrf = owner.csrf.clone();
+    let (status, _) = json_post(
+        &app,
+        &owner,
+        &format!("{path}autosave"),
+        &fields(&tab_a, &[("dek", "Tab A's dek")]),
+        &csrf,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the autosave too");
+    let stored = app.state.store.posts_by_ids(&[id]).await.unwrap().remove(0);
+    assert_eq!(stored.dek, "Tab B's dek");
+}

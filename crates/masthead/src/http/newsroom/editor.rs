@@ -87,7 +87,7 @@ async fn form_of(state: &AppState, post: &Post) -> Result<PostForm, AppError> {
             .published_at
             .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default(),
-        base_revision: base.map(|r| r.id).unwrap_or_default(),
+        base_revision: base.map_or_else(|| store::NO_REVISION_YET.to_owned(), |r| r.id),
     })
 }
 
