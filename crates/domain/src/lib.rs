@@ -24,7 +24,7 @@ pub use post::{LeadImage, Post, PostKind, PostStub, Status};
 pub use revision::{Editor, FieldChange, Revision, RevisionFields};
 pub use slug::Slug;
 pub use staff::{Action, Role, StaffStatus};
-pub use taxonomy::{Author, Tag, TagKind};
+pub use taxonomy::{Author, Tag, TagKind, TagMeta};
 pub use visibility::Visibility;
 pub use webhook::{TargetUrl, WebhookEvent};
 

@@ -249,6 +249,7 @@ impl<'s> Composer<'s> {
                 name,
                 description: String::new(),
                 kind,
+                meta: domain::TagMeta::default(),
             },
         };
         self.tags.insert(slug.as_str().to_owned(), tag.clone());

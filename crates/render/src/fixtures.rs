@@ -38,6 +38,7 @@ pub fn tag(slug: &str, kind: TagKind) -> Tag {
         name: slug.replace('-', " ").to_uppercase(),
         description: String::new(),
         kind,
+        meta: domain::TagMeta::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::StoreError;
 use crate::time::from_micros;
 use domain::{
-    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
+    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, TagMeta, Visibility,
 };
 
 /// The columns of `posts`, in the order `POST_COLUMNS` selects them.
@@ -43,7 +43,8 @@ pub struct PostRow {
     pub updated_at: i64,
 }
 
-pub const TAG_COLUMNS: &str = "t.id, t.slug, t.name, t.description, t.kind";
+pub const TAG_COLUMNS: &str = "t.id, t.slug, t.name, t.description, t.kind, t.accent_color, \
+    t.feature_image, t.meta_title, t.meta_description";
 
 #[derive(sqlx::FromRow)]
 pub struct TagRow {
@@ -52,6 +53,10 @@ pub struct TagRow {
     pub name: String,
     pub description: String,
     pub kind: String,
+    pub accent_color: Option<String>,
+    pub feature_image: Option<String>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
 }
 
 pub const AUTHOR_COLUMNS: &str = "a.id, a.slug, a.name, a.bio, a.credentials, a.avatar, a.website";
@@ -84,6 +89,12 @@ impl TryFrom<TagRow> for Tag {
             name: r.name,
             description: r.description,
             kind: TagKind::parse(&r.kind)?,
+            meta: TagMeta {
+                accent_color: r.accent_color,
+                feature_image: r.feature_image,
+                meta_title: r.meta_title,
+                meta_description: r.meta_description,
+            },
         })
     }
 }

@@ -62,6 +62,7 @@ pub fn tag(slug: &str, kind: TagKind) -> Tag {
         name: slug.to_uppercase(),
         description: format!("About {slug}"),
         kind,
+        meta: domain::TagMeta::default(),
     }
 }
 
