@@ -3,7 +3,8 @@
 use crate::StoreError;
 use crate::time::from_micros;
 use domain::{
-    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, TagMeta, Visibility,
+    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, TagMeta,
+    Visibility,
 };
 
 /// The columns of `posts`, in the order `POST_COLUMNS` selects them.

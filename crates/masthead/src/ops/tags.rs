@@ -16,6 +16,7 @@ const TAKEN: &str = "Validation error, cannot save tag. Tag already exists.";
 /// Stores a new tag.
 pub async fn add(ops: &Ops<'_>, actor: Actor<'_>, tag: &Tag) -> Result<(), OpsError> {
     actor.require(Action::ManageTags, false)?;
+    check(tag)?;
     taken(ops.store.create_tag(tag, Utc::now()).await)?;
     record(ops, actor, "tag.added", &tag.id, json!({}), summary(tag)).await
 }
@@ -23,12 +24,21 @@ pub async fn add(ops: &Ops<'_>, actor: Actor<'_>, tag: &Tag) -> Result<(), OpsEr
 /// Saves `tag` over the stored one with its id.
 pub async fn edit(ops: &Ops<'_>, actor: Actor<'_>, tag: &Tag) -> Result<(), OpsError> {
     actor.require(Action::ManageTags, false)?;
+    check(tag)?;
     let before = ops.store.tag_by_id(&tag.id).await?;
     let found = taken(ops.store.update_tag(tag, Utc::now()).await)?;
     let Some(before) = before.filter(|_| found) else {
         return Err(OpsError::NotFound("Tag"));
     };
-    record(ops, actor, "tag.edited", &tag.id, summary(&before), summary(tag)).await
+    record(
+        ops,
+        actor,
+        "tag.edited",
+        &tag.id,
+        summary(&before),
+        summary(tag),
+    )
+    .await
 }
 
 /// Deletes the tag `id`; `NotFound` when there is none.
@@ -41,6 +51,23 @@ pub async fn delete(ops: &Ops<'_>, actor: Actor<'_>, id: &str) -> Result<(), Ops
         }
         _ => Err(OpsError::NotFound("Tag")),
     }
+}
+
+/// What every saved tag needs: a name, and a colour (when set) that CSS reads as `#rrggbb`
+/// or `#rgb`, since themes print it into a style.
+fn check(tag: &Tag) -> Result<(), OpsError> {
+    if tag.name.trim().is_empty() {
+        return Err(OpsError::Invalid("A tag needs a name.".into()));
+    }
+    if let Some(colour) = &tag.meta.accent_color {
+        let hex = colour.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(OpsError::Invalid(format!(
+                "The colour {colour:?} is not a hex colour such as #ff1a75."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A tag's fields as its audit entries show them.

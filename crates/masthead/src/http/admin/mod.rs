@@ -8,6 +8,7 @@
 //! - `home` — first-run setup and the front page; `signin` — sign-in, device codes, sign-out.
 //! - `people` — the staff list, invitations, roles, suspension, deletion; `profile` — one's
 //!   own profile and sessions; `audit` — the audit log.
+//! - `tags` — sections and topics (editors and up).
 
 pub(crate) mod assets;
 mod audit;
@@ -16,6 +17,7 @@ mod people;
 mod profile;
 mod signin;
 pub mod staff;
+mod tags;
 pub mod view;
 pub mod visitor;
 
@@ -61,6 +63,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/profile/totp/enable", post(profile::totp_enable))
         .route("/admin/profile/totp/disable", post(profile::totp_disable))
         .route("/admin/audit/", get(audit::page))
+        .route("/admin/tags/", get(tags::list))
+        .route("/admin/tags/new/", get(tags::new_page).post(tags::add))
+        .route("/admin/tags/{id}/", get(tags::edit_page).post(tags::save))
+        .route(
+            "/admin/tags/{id}/delete",
+            get(tags::delete_page).post(tags::delete),
+        )
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

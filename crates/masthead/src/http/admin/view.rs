@@ -21,6 +21,7 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/adm
 const NAV: &[(&str, &str, Action)] = &[
     ("Posts", "/admin/posts/", Action::Browse),
     ("Pages", "/admin/pages/", Action::Browse),
+    ("Tags", "/admin/tags/", Action::ManageTags),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
     ("Audit", "/admin/audit/", Action::Audit),

@@ -46,7 +46,9 @@ impl TagInput {
             (&mut meta.meta_description, &self.meta_description),
         ] {
             if let Some(value) = input {
-                *field = Some(value.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+                *field = Some(value.trim())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned);
             }
         }
         meta
