@@ -14,6 +14,7 @@ pub fn now() -> DateTime<Utc> {
 
 pub fn site() -> SiteInfo {
     SiteInfo {
+        navigation: None,
         title: "The Test Review".into(),
         description: "Analysis.".into(),
         url: "https://news.example".into(),

@@ -24,6 +24,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("Tags", "/admin/tags/", Action::ManageTags),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
+    ("Navigation", "/admin/navigation/", Action::Settings),
     ("Audit", "/admin/audit/", Action::Audit),
 ];
 
