@@ -22,7 +22,7 @@ pub use body::{Body, BodyPart};
 pub use member::{Email, Member, Tier};
 pub use navigation::NavLink;
 pub use newsletter::{EmailSegment, NewsletterRequest};
-pub use post::{LeadImage, Post, PostKind, PostStub, Status};
+pub use post::{LeadImage, Post, PostKind, PostStub, Social, Status};
 pub use revision::{Editor, FieldChange, Revision, RevisionFields};
 pub use slug::Slug;
 pub use staff::{Action, Role, StaffStatus};

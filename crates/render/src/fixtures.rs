@@ -103,5 +103,6 @@ pub fn post(slug: &str, visibility: Visibility, gated: bool) -> Post {
         meta_title: None,
         meta_description: None,
         canonical_url: None,
+        social: domain::Social::default(),
     }
 }

@@ -106,6 +106,7 @@ impl PostBuilder {
             meta_title: None,
             meta_description: None,
             canonical_url: None,
+            social: domain::Social::default(),
         })
     }
     pub fn tags(mut self, tags: &[&Tag]) -> Self {
