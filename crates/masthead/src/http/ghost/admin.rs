@@ -320,7 +320,9 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
     ] {
         // Present sets it; blank clears it (the card falls back to the post's own values).
         if let Some(value) = value {
-            *field = Some(value.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+            *field = Some(value.trim())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned);
         }
     }
     Ok(())
