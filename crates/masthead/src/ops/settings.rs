@@ -3,12 +3,8 @@
 //! store's content clock, so this process's page cache and settings are read again at once, and
 //! other processes' followers see the new value within a tick and clear their pages.
 
-use super::staff::{Actor, audit};
 use super::{Ops, OpsError};
-use crate::settings::{self, SiteSettings};
-use chrono::Utc;
-use domain::{Action, NavLink};
-use serde_json::json;
+use crate::settings;
 
 /// Sets `key` to `value` (trailing whitespace dropped, so a value read from a file or standard
 /// input loses its last newline). A value that could not work is refused, saying what would.
@@ -33,27 +29,4 @@ async fn check_author(ops: &Ops<'_>, slug: &str) -> Result<(), OpsError> {
         )));
     }
     Ok(())
-}
-
-/// Replaces the primary navigation with `links` (administrators), as the `navigation` setting
-/// the theme's header reads, and appends a `navigation.changed` audit entry with the links
-/// before and after.
-pub async fn set_navigation(
-    ops: &Ops<'_>,
-    actor: Actor<'_>,
-    links: &[NavLink],
-) -> Result<(), OpsError> {
-    actor.require(Action::Settings, false)?;
-    let before = SiteSettings::load(ops.store).await?.navigation;
-    let value = serde_json::to_string(links).map_err(|e| OpsError::Invalid(e.to_string()))?;
-    set(ops, "navigation", &value).await?;
-    let entry = audit(
-        actor,
-        "navigation.changed",
-        "navigation",
-        json!({ "links": before }),
-        json!({ "links": links }),
-        Utc::now(),
-    );
-    Ok(ops.store.insert_audit_entry(&entry).await?)
 }

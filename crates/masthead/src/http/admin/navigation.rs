@@ -1,13 +1,13 @@
 //! `/admin/navigation/`: the site's primary navigation for administrators — labelled links in
 //! order, each movable up or down or removable, and a blank row to add one. One form holds every
 //! row, so a move keeps what was typed elsewhere; every change is saved through
-//! `ops::settings::set_navigation`.
+//! `ops::navigation::set_navigation`.
 
 use super::signin::status_of;
 use super::staff::Staff;
 use super::view;
 use crate::http::AppError;
-use crate::ops::{OpsError, settings};
+use crate::ops::{OpsError, navigation};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -44,7 +44,7 @@ pub async fn save(
         .map(|r| NavLink::parse(&r.label, &r.url).map_err(|e| OpsError::Invalid(e.0)))
         .collect();
     let done = match links {
-        Ok(links) => settings::set_navigation(&state.ops(), staff.actor(), &links).await,
+        Ok(links) => navigation::set_navigation(&state.ops(), staff.actor(), &links).await,
         Err(e) => Err(e),
     };
     match done {
