@@ -1,6 +1,6 @@
 // Reading the outbox a Masthead site writes without SMTP (DATA_DIR/outbox/*.eml): RFC 5322
 // messages from lettre's file transport, multipart text + HTML, each part 7bit, quoted-printable
-// or base64. (journey.mjs has its own copy of these from before this module.)
+// or base64. Shared by every journey.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -114,12 +114,17 @@ impl Store {
     }
 
     /// Tables and columns as `(table, column, lowercased type, not null)`, for the parity test.
+    /// SQLite's search machinery has no PostgreSQL counterpart and is left out: virtual tables
+    /// (FTS5), their shadow tables and the tables named `fts_…` that serve them.
     pub async fn schema(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
         let mut cols: Vec<(String, String, String, bool)> = match &self.db {
             Db::Sqlite { read, .. } => sqlx::query_as(
                 "SELECT m.name, p.name, lower(p.type), p.\"notnull\" OR p.pk FROM sqlite_master m \
                  JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
-                 AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                 AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                 AND substr(m.name, 1, 4) <> 'fts_' \
+                 AND m.name NOT IN (SELECT name FROM pragma_table_list \
+                 WHERE type IN ('virtual', 'shadow'))",
             )
             .fetch_all(read)
             .await?,

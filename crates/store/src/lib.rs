@@ -43,7 +43,7 @@ pub use keys::{ApiKey, KeyKind, NewKey};
 pub use media::{Media, MediaPage, VariantsState};
 pub use members::{Announced, MemberChanges};
 pub use newsletters::PostNewsletter;
-pub use newsroom::{NewsroomFilter, NewsroomSort, Stage};
+pub use newsroom::{NEWSROOM_COUNT_CAP, NewsroomFilter, NewsroomSort, Stage, Total};
 pub use posts::PostFilter;
 pub use reading::Gift;
 pub use revisions::{Presence, RevisionSave, RevisionSaved};

@@ -292,6 +292,20 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// The titles of the posts and pages that name `path` (as `media_in_use` finds them),
+    /// at most `limit`, by title: what a refused deletion tells the editor.
+    pub async fn media_users(&self, path: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        let pattern = format!("%{path}%");
+        Ok(on_pool!(&self.db, read, |p| sqlx::query_scalar(
+            "SELECT title FROM posts WHERE markdown LIKE $1 OR free_html LIKE $1 \
+             OR gated_html LIKE $1 OR image_url LIKE $1 ORDER BY title LIMIT $2"
+        )
+        .bind(&pattern)
+        .bind(i64::from(limit))
+        .fetch_all(p)
+        .await?))
+    }
+
     /// Deletes the items `ids`; how many there were.
     pub async fn delete_media(&self, ids: &[String]) -> Result<u64, StoreError> {
         let mut deleted = 0;

@@ -2,12 +2,17 @@
 //! author, visibility, publish date and a title search, sorted, a page at a time, with the
 //! total. Like the API listings (`browse.rs`), ids are picked from indexes and small columns
 //! first and only the page's rows are loaded; the indexes it walks are in migration
-//! `20261205000004_revisions`.
+//! `20261205000004_revisions`; the title search's (FTS5 on SQLite, `pg_trgm` on PostgreSQL) in
+//! `20261205000007_newsroom_search` (`title_search`). The total is counted up to a cap past the
+//! page, since counting 100,000 rows on every page view costs more than the page itself.
 
 use crate::browse::{Window, sql_count, sql_offset};
-use crate::query::{Attr, Cond, LikeOp, PostField, Test, Value, push_cond};
+use crate::query::{Attr, Cond, PostField, Test, Value, push_cond};
 use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};
+use title_search::SearchPlan;
+
+mod title_search;
 use chrono::{DateTime, Utc};
 use domain::{Post, PostKind};
 use sqlx::QueryBuilder;
@@ -44,16 +49,28 @@ pub struct NewsroomFilter {
     pub author: Option<String>,
     /// `public`, `members`, `paid` or `tiers`.
     pub visibility: Option<String>,
-    /// Words the title contains (case-insensitive).
+    /// Words the title contains (case-insensitive; on SQLite as the beginnings of its words).
     pub search: Option<String>,
     /// Publish date from (inclusive) and until (exclusive).
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
 
+/// How many posts the list counts at most past the page it shows; beyond that it says "1,025+".
+pub const NEWSROOM_COUNT_CAP: u64 = 1_000;
+
+/// How many posts match a newsroom filter: exact up to a cap, else at least `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: u64,
+    /// More than `count` match; they were not counted.
+    pub capped: bool,
+}
+
 impl NewsroomFilter {
-    /// The conditions on allow-listed fields (everything but the stage, which needs `now`).
-    fn cond(&self) -> Cond<PostField> {
+    /// The conditions on allow-listed fields (everything but the stage, which needs `now`, and
+    /// the title search when SQLite's FTS5 table answers it: `fts`).
+    fn cond(&self, fts: bool) -> Cond<PostField> {
         let eq = |field, value: &String| Cond::Test {
             field,
             negated: false,
@@ -72,16 +89,12 @@ impl NewsroomFilter {
                 .map(|s| eq(PostField::Author(Attr::Slug), s)),
         );
         all.extend(self.visibility.iter().map(|v| eq(PostField::Visibility, v)));
-        all.extend(
-            self.search
-                .iter()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| Cond::Test {
-                    field: PostField::Title,
-                    negated: false,
-                    test: Test::Like(LikeOp::Contains, s.trim().to_owned()),
-                }),
-        );
+        if let Some(search) = self.search.as_deref().map(str::trim)
+            && !search.is_empty()
+            && !fts
+        {
+            all.extend(title_search::like_conds(search));
+        }
         let date = |op, at: &DateTime<Utc>| Cond::Test {
             field: PostField::PublishedAt,
             negated: false,
@@ -93,12 +106,13 @@ impl NewsroomFilter {
     }
 }
 
-/// `kind`, the stage and the filter's conditions as a `WHERE` clause.
+/// `FROM`, then `kind`, the stage, the FTS5 title search and the filter's conditions as a
+/// `WHERE` clause.
 fn push_filter<'a, DB: sqlx::Database>(
     q: &mut QueryBuilder<'a, DB>,
     kind: PostKind,
     filter: &'a NewsroomFilter,
-    cond: &'a Cond<PostField>,
+    (cond, plan): (&'a Cond<PostField>, &'a SearchPlan),
     now: DateTime<Utc>,
 ) where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -106,6 +120,7 @@ fn push_filter<'a, DB: sqlx::Database>(
     bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
+    plan.push_from(q);
     q.push(" WHERE p.kind = ").push_bind(kind.as_str());
     match filter.stage {
         Some(Stage::Draft) => {
@@ -121,12 +136,14 @@ fn push_filter<'a, DB: sqlx::Database>(
         }
         None => {}
     }
+    plan.push_cond(q);
     q.push(" AND ");
     push_cond(q, cond);
 }
 
 impl Store {
-    /// One page of the newsroom's list of `kind`, and how many match in all.
+    /// One page of the newsroom's list of `kind`, and how many match in all (counted up to
+    /// [`NEWSROOM_COUNT_CAP`] rows past the page).
     pub async fn newsroom_posts(
         &self,
         kind: PostKind,
@@ -134,8 +151,13 @@ impl Store {
         sort: NewsroomSort,
         window: Window,
         now: DateTime<Utc>,
-    ) -> Result<(Vec<Post>, u64), StoreError> {
-        let cond = filter.cond();
+    ) -> Result<(Vec<Post>, Total), StoreError> {
+        let (page_plan, count_plan) = self.search_plans(filter).await?;
+        let cond = filter.cond(!matches!(page_plan, SearchPlan::None));
+        let cap = window
+            .offset
+            .saturating_add(u64::from(window.limit))
+            .saturating_add(NEWSROOM_COUNT_CAP);
         let order = match sort {
             NewsroomSort::Updated => " ORDER BY p.updated_at DESC, p.id DESC",
             NewsroomSort::Published => {
@@ -144,18 +166,59 @@ impl Store {
             NewsroomSort::Title => " ORDER BY p.title, p.id DESC",
         };
         let (ids, total): (Vec<String>, i64) = on_pool!(&self.db, read, |p| {
-            let mut q = QueryBuilder::new("SELECT p.id FROM posts p");
-            push_filter(&mut q, kind, filter, &cond, now);
+            let mut q = QueryBuilder::new("SELECT p.id");
+            push_filter(&mut q, kind, filter, (&cond, &page_plan), now);
             q.push(order)
                 .push(" LIMIT ")
                 .push_bind(i64::from(window.limit))
                 .push(" OFFSET ")
                 .push_bind(sql_offset(window.offset));
             let ids = q.build_query_scalar().fetch_all(p).await?;
-            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM posts p");
-            push_filter(&mut c, kind, filter, &cond, now);
+            // Counts at most `cap + 1` rows: enough to tell "more than `cap`".
+            let mut c = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
+            push_filter(&mut c, kind, filter, (&cond, &count_plan), now);
+            c.push(" LIMIT ")
+                .push_bind(sql_offset(cap.saturating_add(1)))
+                .push(") AS matching");
             (ids, c.build_query_scalar().fetch_one(p).await?)
         });
-        Ok((self.posts_by_ids(&ids).await?, sql_count(total)))
+        let counted = sql_count(total);
+        let total = Total {
+            count: counted.min(cap),
+            capped: counted > cap,
+        };
+        Ok((self.posts_by_ids(&ids).await?, total))
+    }
+
+    /// How SQLite finds a search's posts for the page and for the count: from the FTS5 index
+    /// when it matches few posts; else the page walks the list's order (a page is found after a
+    /// few rows) while the capped count still starts from the index (it stops at the cap).
+    async fn search_plans(
+        &self,
+        filter: &NewsroomFilter,
+    ) -> Result<(SearchPlan, SearchPlan), StoreError> {
+        let search = filter.search.as_deref().unwrap_or_default();
+        let words = title_search::words(search);
+        let crate::connect::Db::Sqlite { read, .. } = &self.db else {
+            return Ok((SearchPlan::None, SearchPlan::None));
+        };
+        if words.is_empty() {
+            return Ok((SearchPlan::None, SearchPlan::None));
+        }
+        let query = title_search::fts_query(&words);
+        let matches: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM fts_post_titles \
+             WHERE fts_post_titles MATCH $1 LIMIT $2)",
+        )
+        .bind(&query)
+        .bind(title_search::LOOKUP_LIMIT + 1)
+        .fetch_one(read)
+        .await?;
+        let page = if matches > title_search::LOOKUP_LIMIT {
+            SearchPlan::Walk(query.clone())
+        } else {
+            SearchPlan::FromIndex(query.clone())
+        };
+        Ok((page, SearchPlan::FromIndex(query)))
     }
 }

@@ -8,6 +8,8 @@
 //! for a year stay right; the library shows only the newest item, and deleting it deletes its
 //! predecessors too, once no post names any of them.
 
+mod newsroom;
+
 use super::Ops;
 use crate::media::names::{self, URL_PREFIX};
 use crate::media::{CheckError, Limits, check, clean};
@@ -25,10 +27,14 @@ pub enum MediaError {
     Refused(#[from] CheckError),
     #[error("That image no longer exists.")]
     NotFound,
+    /// The titles of (some of) the posts and pages that show the image.
     #[error(
-        "This image is used in a post or page, so it cannot be deleted. Remove it from the posts that show it first."
+        "This image is used in {}, so it cannot be deleted. Remove it from the posts that show it first.", in_use(.0)
     )]
-    InUse,
+    InUse(Vec<String>),
+    /// The staff user's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Alt text is at most {MAX_ALT} characters.")]
     AltTooLong,
     #[error(transparent)]
@@ -50,9 +56,26 @@ impl MediaError {
             self,
             MediaError::Refused(_)
                 | MediaError::NotFound
-                | MediaError::InUse
+                | MediaError::InUse(_)
+                | MediaError::Forbidden(_)
                 | MediaError::AltTooLong
         )
+    }
+}
+
+/// How many of the posts using an image a refused deletion names.
+const SHOWN_USERS: u32 = 10;
+
+/// "“A” and “B”" for the refusal's message (a post or page when none is named).
+fn in_use(titles: &[String]) -> String {
+    let quoted: Vec<String> = titles
+        .iter()
+        .map(|t| format!("\u{201c}{t}\u{201d}"))
+        .collect();
+    match quoted.split_last() {
+        None => "a post or page".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -143,10 +166,16 @@ impl<'a> Library<'a> {
         if lineage.is_empty() {
             return Err(MediaError::NotFound);
         }
+        let mut users: Vec<String> = Vec::new();
         for item in &lineage {
-            if self.ops.store.media_in_use(&item.path).await? {
-                return Err(MediaError::InUse);
+            for title in self.ops.store.media_users(&item.path, SHOWN_USERS).await? {
+                if !users.contains(&title) {
+                    users.push(title);
+                }
             }
+        }
+        if !users.is_empty() {
+            return Err(MediaError::InUse(users));
         }
         let ids: Vec<String> = lineage.iter().map(|m| m.id.clone()).collect();
         self.ops.store.delete_media(&ids).await?;

@@ -2,10 +2,12 @@
 //! `vnu-jar`, run once with Java over all pages): home and page 2, a static page, articles public,
 //! members-only and paid (anonymous, and as a member who may read them), tag, author, search
 //! (with and without results), sign-in, sign-up, the account page signed in (free and paid), and
-//! the 404 page. Errors fail the test; warnings are printed but allowed (see `ALLOWED_WARNINGS`).
+//! the 404 page; and the newsroom's pages, signed in as the owner. Errors fail the test;
+//! warnings are printed but allowed (see `ALLOWED_WARNINGS`).
 
 use crate::helpers::external::{available, workspace};
 use crate::helpers::{Browser, TestApp};
+use crate::newsroom;
 use axum::http::StatusCode;
 use chrono::Utc;
 use domain::PostKind;
@@ -46,7 +48,61 @@ async fn every_page_type_is_valid_html() {
         return;
     }
     let app = TestApp::demo().await;
-    let pages = collect_pages(&app).await;
+    assert_valid(&collect_pages(&app).await);
+}
+
+/// The newsroom's pages are valid HTML too: home, posts and pages lists, a new post, the
+/// editor of a saved post, its revisions and preview chooser, the calendar, staff, profile,
+/// the audit log, and the sign-in page.
+#[tokio::test]
+async fn every_newsroom_page_is_valid_html() {
+    if !available("the HTML validity test (java/vnu)", missing()) {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let mut owner = newsroom::set_up(&app).await;
+    newsroom::open(&app, &mut owner, "/admin/posts/new/").await;
+    let made = newsroom::post(
+        &app,
+        &mut owner,
+        "/admin/posts/new/",
+        &[
+            ("title", "Valid from top to bottom"),
+            ("markdown", "Free.\n\n<!--members-only-->\n\nGated."),
+            ("visibility", "paid"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let edit = newsroom::location(&made)
+        .trim_end_matches("?saved=1")
+        .to_owned();
+    let mut pages = Vec::new();
+    for (name, path) in [
+        ("admin-home", "/admin/".to_owned()),
+        ("admin-posts", "/admin/posts/".into()),
+        ("admin-pages", "/admin/pages/".into()),
+        ("admin-new-post", "/admin/posts/new/".into()),
+        ("admin-editor", edit.clone()),
+        ("admin-revisions", format!("{edit}revisions/")),
+        ("admin-preview", format!("{edit}preview/?as=free")),
+        ("admin-calendar", "/admin/posts/calendar/".into()),
+        ("admin-staff", "/admin/staff/".into()),
+        ("admin-profile", "/admin/profile/".into()),
+        ("admin-audit", "/admin/audit/".into()),
+    ] {
+        let res = newsroom::open(&app, &mut owner, &path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+        pages.push((name.to_owned(), res.body));
+    }
+    let signin = app.get_as("/admin/signin/", "").await;
+    pages.push(("admin-signin".to_owned(), signin.body));
+    assert_valid(&pages);
+}
+
+/// Writes `pages` (file name, HTML) to a temporary folder, checks them all in one vnu run and
+/// fails on any error or warning not allowed.
+fn assert_valid(pages: &[(String, String)]) {
     let dir = tempfile::tempdir().expect("temp dir for pages");
     let files: Vec<PathBuf> = pages
         .iter()

@@ -34,7 +34,7 @@ fn encoded(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
     out.into_inner()
 }
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encoded(
         DynamicImage::ImageRgb8(picture(width, height)),
         ImageFormat::Jpeg,
@@ -365,8 +365,14 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
 
     let used_row = variants_done(&app, &used).await;
     let refused = library.delete(&used_row.id).await;
-    assert!(matches!(refused, Err(MediaError::InUse)), "{refused:?}");
-    assert!(refused.unwrap_err().to_string().contains("used in a post"));
+    assert!(matches!(refused, Err(MediaError::InUse(_))), "{refused:?}");
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("used in “Uses one”"),
+        "the refusal names the post"
+    );
     assert_eq!(fetch(&app, &used).await.0, StatusCode::OK);
 
     // Replacing keeps the old URL serving the old bytes; the library shows the new item.
@@ -392,7 +398,7 @@ async fn media_in_use_is_not_deleted_and_replaced_urls_keep_working() {
         [&new.id]
     );
     assert!(
-        matches!(library.delete(&new.id).await, Err(MediaError::InUse)),
+        matches!(library.delete(&new.id).await, Err(MediaError::InUse(_))),
         "its predecessor is in use"
     );
 

@@ -2,7 +2,8 @@
 //! Chromium through playwright-core against a fresh `masthead demo` (no owner yet): owner setup,
 //! an editor invited and accepting through the outbox link, signing out and in, a new browser
 //! verified by the emailed code — with axe-core finding no violations on any newsroom page, at
-//! desktop and phone widths.
+//! desktop and phone widths. `tests/browser/newsroom_post.mjs` then takes a post from a
+//! contributor's draft to the public site (see its header) on the same kind of server.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -30,26 +31,45 @@ fn newsroom_journey_setup_invite_sign_in_with_no_axe_violations() {
     ) {
         return;
     }
+    run("tests/browser/newsroom.mjs");
+}
+
+#[test]
+fn newsroom_post_journey_draft_paywall_schedule_live_and_conflict() {
+    if !available(
+        "the newsroom post journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/newsroom_post.mjs");
+}
+
+/// Runs `script` with node against a fresh `masthead demo`; panics with its output and the
+/// server's log when it fails.
+fn run(script: &str) {
     let dir = tempfile::tempdir().expect("temp data dir");
     let data = dir.path().join("site");
     let log = dir.path().join("server.log");
     let port = free_port();
     let server = start_demo(&data, &log, port);
     let out = Command::new("node")
-        .arg("tests/browser/newsroom.mjs")
+        .arg(script)
         .current_dir(workspace())
         .env("BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("DATA_DIR", &data)
+        .env("MASTHEAD_BIN", env!("CARGO_BIN_EXE_masthead"))
+        .env_remove("MASTHEAD_DATABASE_URL")
         .stdin(Stdio::null())
         .output()
-        .expect("run node tests/browser/newsroom.mjs");
+        .unwrap_or_else(|e| panic!("run node {script}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     if !out.status.success() {
         drop(server);
         panic!(
-            "the newsroom journey failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}\n--- server log ---\n{}",
+            "{script} failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}\n--- server log ---\n{}",
             out.status,
             server_log(&log)
         );

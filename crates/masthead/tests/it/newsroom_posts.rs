@@ -13,7 +13,7 @@ use serde_json::Value;
 const CANARY: &str = "NEWSROOMCANARYz81gated";
 
 /// The whole editor form as a browser would send it, with `changes`.
-fn fields<'a>(page: &'a TestResponse, changes: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+pub fn fields<'a>(page: &'a TestResponse, changes: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let doc = page.doc();
     let inputs = crate::helpers::sel("form.editor input[name], form.editor textarea[name]");
@@ -37,7 +37,7 @@ fn fields<'a>(page: &'a TestResponse, changes: &[(&'a str, &'a str)]) -> Vec<(St
     out
 }
 
-async fn submit(
+pub async fn submit(
     app: &TestApp,
     b: &mut Browser,
     path: &str,
@@ -73,7 +73,7 @@ async fn json_post(
 }
 
 /// Writes a draft through `/admin/posts/new/`; returns its editor path.
-async fn write(
+pub async fn write(
     app: &TestApp,
     b: &mut Browser,
     title: &str,

@@ -124,6 +124,18 @@ async fn media_named_by_a_post_body_or_lead_image_is_in_use() {
         assert!(store.media_in_use("2026/11/inline-aaaa.jpg").await.unwrap());
         assert!(store.media_in_use("2026/11/lead-bbbb.jpg").await.unwrap());
         assert!(!store.media_in_use("2026/11/unused-cccc.jpg").await.unwrap());
+        let users = store
+            .media_users("2026/11/lead-bbbb.jpg", 10)
+            .await
+            .unwrap();
+        assert_eq!(users.len(), 1, "the post that names it, by title");
+        assert!(
+            store
+                .media_users("2026/11/unused-cccc.jpg", 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }

@@ -22,6 +22,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("Posts", "/admin/posts/", Action::Browse),
     ("Pages", "/admin/pages/", Action::Browse),
     ("Tags", "/admin/tags/", Action::ManageTags),
+    ("Media", "/admin/media/", Action::UploadMedia),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
     ("Navigation", "/admin/navigation/", Action::Settings),

@@ -1,7 +1,8 @@
 //! Serving images from the media store. A stored name never changes meaning (it carries a hash
 //! of its bytes), so what exists is cached for a year as `immutable`. A variant that does not
 //! exist yet, or a width the original lacks, is answered with the largest smaller variant, or
-//! the original, for a minute: a width listed in a `srcset` is never a 404.
+//! the original, for a minute: a width listed in a `srcset` is never a 404 — also for files
+//! stored before the library, whose every width is the original.
 
 use crate::http::AppError;
 use crate::media::Kind;
@@ -37,8 +38,22 @@ pub async fn media(
             &headers,
         ));
     }
-    let (Some(row), Some(width)) = (row, wanted.width) else {
+    let Some(width) = wanted.width else {
         return Err(AppError::NotFound);
+    };
+    let Some(row) = row else {
+        // A file from before the library (demo images, `post add` imports) has no variants:
+        // every width of its `srcset` is the original itself.
+        let found = get(&state, wanted.original)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let plain = names::wanted(wanted.original);
+        return Ok(respond(
+            found,
+            content_type(wanted.original, &plain),
+            UNLISTED,
+            &headers,
+        ));
     };
     let (stand_in, webp) = stand_in(&row, width, wanted.webp);
     let found = get(&state, &stand_in).await?.ok_or(AppError::NotFound)?;

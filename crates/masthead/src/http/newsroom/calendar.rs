@@ -6,7 +6,7 @@ use crate::http::extract::query_param;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, NaiveDate, SecondsFormat, Utc};
 use domain::{Action, PostKind};
 use serde_json::{Value, json};
 use store::{NewsroomFilter, NewsroomSort, Stage, Window};
@@ -62,7 +62,7 @@ pub async fn page(
             continue;
         };
         let date = at.format("%Y-%m-%d").to_string();
-        let entry = json!({"at": at.to_rfc3339(), "time": at.format("%H:%M").to_string(),
+        let entry = json!({"at": at.to_rfc3339_opts(SecondsFormat::Secs, true), "time": at.format("%H:%M").to_string(),
             "title": post.title, "edit_url": edit_url(&post.id)});
         match days.last_mut() {
             Some(day) if day["date"] == json!(date) => {

@@ -4,6 +4,7 @@
 //! written and the page offers to reload or to save this version as a copy.
 
 use super::form::PostForm;
+use super::lead;
 use super::{AppError, UPLOAD_URL, check_form_csrf, edit_url, find, refused, stage, when};
 use crate::compose::Composer;
 use crate::http::admin::staff::Staff;
@@ -12,7 +13,7 @@ use crate::ops::posts::PostError;
 use crate::ops::posts::newsroom;
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -29,6 +30,8 @@ pub async fn new_page(
     let kind = PostKind::parse(&query_param(query.as_deref(), "kind")).unwrap_or(PostKind::Post);
     let form = PostForm {
         authors: vec![staff.user.author.slug.to_string()],
+        // "Use as lead image" in the media library starts a post with it.
+        image_url: query_param(query.as_deref(), "image"),
         ..PostForm::default()
     };
     render(&state, staff, None, kind, &form, None, StatusCode::OK).await
@@ -103,6 +106,7 @@ async fn render(
     let tags = state.store.tags().await?;
     let authors = state.store.authors().await?;
     let tiers = state.store.tiers().await?;
+    let library = super::library::choices(state).await?;
     let noun = if kind == PostKind::Page {
         "page"
     } else {
@@ -136,6 +140,8 @@ async fn render(
         "saved": notice == Some("saved"),
         "error": notice.filter(|n| *n != "saved"),
         "upload_url": UPLOAD_URL,
+        "library": library,
+        "max_mb": state.config.media_max_bytes.div_ceil(1024 * 1024),
         // The rich-text bundle, when it is built into `assets/admin/`.
         "editor_js": crate::http::admin::assets::url("editor.js"),
         "editor_css": crate::http::admin::assets::url("editor.css"),
@@ -213,12 +219,28 @@ pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AppError> {
-    check_form_csrf(&staff, &body)?;
+    let read = lead::read(&state, &staff, request).await?;
+    check_form_csrf(&staff, &read.body)?;
     let kind = PostKind::parse(&query_param(query.as_deref(), "kind")).unwrap_or(PostKind::Post);
-    let form = PostForm::parse(&body);
-    let draft = match form.to_draft(kind, Status::Draft) {
+    let form = PostForm::parse(&read.body);
+    if let Some(refused) = read.refused {
+        return render(
+            &state,
+            staff,
+            None,
+            kind,
+            &form,
+            Some(&refused.message),
+            refused.status,
+        )
+        .await;
+    }
+    let draft = match form
+        .lead_alt()
+        .and_then(|()| form.to_draft(kind, Status::Draft))
+    {
         Ok(draft) => draft,
         Err(message) => {
             return render(
@@ -265,12 +287,29 @@ pub async fn save(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AppError> {
-    check_form_csrf(&staff, &body)?;
+    let read = lead::read(&state, &staff, request).await?;
+    check_form_csrf(&staff, &read.body)?;
     let post = find(&state, &id).await?;
-    let form = PostForm::parse(&body);
-    let draft = match form.to_draft(post.kind, post.status) {
+    let form = PostForm::parse(&read.body);
+    if let Some(refused) = read.refused {
+        let message = Some(refused.message.as_str());
+        return render(
+            &state,
+            staff,
+            Some(&post),
+            post.kind,
+            &form,
+            message,
+            refused.status,
+        )
+        .await;
+    }
+    let draft = match form
+        .lead_alt()
+        .and_then(|()| form.to_draft(post.kind, post.status))
+    {
         Ok(draft) => draft,
         Err(message) => {
             return render(

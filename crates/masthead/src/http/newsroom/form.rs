@@ -49,6 +49,7 @@ impl PostForm {
     /// Reads the urlencoded body; unknown fields (the CSRF token, buttons) are ignored.
     pub fn parse(body: &[u8]) -> PostForm {
         let mut form = PostForm::default();
+        let mut pick = None;
         for (key, value) in form_urlencoded::parse(body) {
             let value = value.into_owned();
             match key.as_ref() {
@@ -59,6 +60,9 @@ impl PostForm {
                 "authors" => form.authors.extend(list(&value)),
                 "tags" => form.tags.extend(list(&value)),
                 "image_url" => form.image_url = value,
+                // A library item chosen without the page script (which copies it to
+                // `image_url`); a chosen item wins over the typed URL.
+                "image_pick" if !value.trim().is_empty() => pick = Some(value),
                 "image_alt" => form.image_alt = value,
                 "image_caption" => form.image_caption = value,
                 "image_credit" => form.image_credit = value,
@@ -74,7 +78,19 @@ impl PostForm {
                 _ => {}
             }
         }
+        if let Some(pick) = pick {
+            form.image_url = pick;
+        }
         form
+    }
+
+    /// A saved lead image needs alt text (autosave keeps a half-filled field as it is): the
+    /// message for the editor otherwise.
+    pub fn lead_alt(&self) -> Result<(), String> {
+        if !self.image_url.trim().is_empty() && self.image_alt.trim().is_empty() {
+            return Err("Add alt text for the lead image: describe what it shows for readers who cannot see it.".into());
+        }
+        Ok(())
     }
 
     /// The revision the editor's copy was based on, if the form names one.
@@ -203,5 +219,18 @@ mod tests {
                 .is_err()
         );
         assert_eq!(PostForm::parse(b"base_revision=+").base(), None);
+    }
+
+    #[test]
+    fn a_lead_image_needs_alt_text_and_a_library_choice_wins() {
+        let form = PostForm::parse(b"title=a&image_url=%2Fcontent%2Fimages%2Fa.jpg&image_alt=+");
+        assert!(form.lead_alt().unwrap_err().contains("alt text"));
+        assert!(PostForm::parse(b"title=a&image_alt=").lead_alt().is_ok());
+        let picked =
+            PostForm::parse(b"image_url=%2Ftyped.jpg&image_pick=%2Fpicked.jpg&image_alt=x");
+        assert_eq!(picked.image_url, "/picked.jpg");
+        assert!(picked.lead_alt().is_ok());
+        let unpicked = PostForm::parse(b"image_url=%2Ftyped.jpg&image_pick=");
+        assert_eq!(unpicked.image_url, "/typed.jpg");
     }
 }

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::{SecondsFormat, Utc};
 use domain::{Action, Revision};
 use serde_json::{Value, json};
 
@@ -44,7 +44,7 @@ pub async fn page(
             json!({
                 "id": r.id, "number": r.number,
                 "by": r.by.name.clone().unwrap_or_else(|| "A tool (API or command line)".into()),
-                "at": r.created_at.to_rfc3339(), "at_label": when(r.created_at),
+                "at": r.created_at.to_rfc3339_opts(SecondsFormat::Secs, true), "at_label": when(r.created_at),
                 "is_from": from.as_ref().is_some_and(|f| f.id == r.id),
                 "is_to": to.as_ref().is_some_and(|t| t.id == r.id),
                 "restore_url": format!("/admin/posts/{id}/revisions/{}/restore", r.id),

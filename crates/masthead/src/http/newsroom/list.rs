@@ -9,10 +9,10 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SecondsFormat, Utc};
 use domain::{Action, Post, PostKind, TagKind};
 use serde_json::{Value, json};
-use store::{NewsroomFilter, NewsroomSort, Stage, Window};
+use store::{NewsroomFilter, NewsroomSort, Stage, Total, Window};
 
 const PER_PAGE: u32 = 25;
 /// The deepest page the list offers (25 × 4,000 = 100,000 rows).
@@ -88,7 +88,8 @@ async fn list(
         .store
         .newsroom_posts(kind, &filter, sort, window, now)
         .await?;
-    let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
+    // A capped total still has a page after this one, so `pages` counts on past the cap.
+    let pages = total.count.div_ceil(u64::from(PER_PAGE)).max(1);
     let (noun, nouns, base) = match kind {
         PostKind::Post => ("post", "posts", "/admin/posts/"),
         PostKind::Page => ("page", "pages", "/admin/pages/"),
@@ -129,8 +130,8 @@ async fn list(
             "slug": a.slug.as_str(), "name": a.name, "selected": chosen(&filter.author, a.slug.as_str()),
         })).collect::<Vec<_>>(),
         "posts": posts.iter().map(|p| row(p, now)).collect::<Vec<_>>(),
-        "total": total,
-        "one": total == 1,
+        "total": count_label(total),
+        "one": total.count == 1 && !total.capped,
         "can_bulk": staff.may(Action::DeletePublished, false),
         "page": page,
         "pages": pages,
@@ -142,6 +143,22 @@ async fn list(
         PostKind::Page => "Pages",
     };
     staff.page("posts/list", title, data)
+}
+
+/// "1,234" or, past the counting cap, "10,025+".
+fn count_label(total: Total) -> String {
+    let digits = total.count.to_string();
+    let mut label = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            label.push(',');
+        }
+        label.push(c);
+    }
+    if total.capped {
+        label.push('+');
+    }
+    label
 }
 
 /// Select options with the current value marked.
@@ -165,9 +182,9 @@ fn row(post: &Post, now: chrono::DateTime<Utc>) -> Value {
         "section": post.section().map(|t| t.name.clone()),
         "authors": post.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
         "visibility": post.visibility.kind(),
-        "published": post.published_at.map(|t| t.to_rfc3339()),
+        "published": post.published_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
         "published_label": post.published_at.map(when),
-        "updated": post.updated_at.to_rfc3339(),
+        "updated": post.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         "updated_label": when(post.updated_at),
     })
 }

@@ -1,7 +1,8 @@
 //! The newsroom's posts: the list (`list`), the editor page and its saves (`editor`), the
 //! editor's JSON endpoints for the rich-text bundle (`live`: autosave, presence), publishing
 //! and other actions (`actions`), revisions with diff and restore (`history`), previews as a
-//! chosen reader (`preview`) and the calendar of scheduled posts (`calendar`). Staff only;
+//! chosen reader (`preview`), the calendar of scheduled posts (`calendar`), and the media
+//! library's pages (`library`) and uploads (`upload`, also the bundle's endpoint). Staff only;
 //! every write goes through `ops::posts::newsroom`, which checks the staff user's role.
 
 mod actions;
@@ -9,15 +10,20 @@ mod calendar;
 mod editor;
 pub mod form;
 mod history;
+mod lead;
+mod library;
 mod list;
 mod live;
 mod preview;
+mod upload;
 
 use super::AppError;
 use super::admin::staff::Staff;
 use crate::ops::posts::PostError;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::Post;
@@ -34,9 +40,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/posts/calendar/", get(calendar::page))
         .route(
             "/admin/posts/new/",
-            get(editor::new_page).post(editor::create),
+            get(editor::new_page).post(editor::create.layer(DefaultBodyLimit::disable())),
         )
-        .route("/admin/posts/{id}/", get(editor::page).post(editor::save))
+        .route(
+            "/admin/posts/{id}/",
+            get(editor::page).post(editor::save.layer(DefaultBodyLimit::disable())),
+        )
         .route("/admin/posts/{id}/copy", post(editor::copy))
         .route("/admin/posts/{id}/autosave", post(live::autosave))
         .route("/admin/posts/{id}/presence", post(live::presence))
@@ -53,6 +62,26 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/posts/{id}/preview/", get(preview::page))
         .route("/admin/posts/{id}/preview/frame", get(preview::frame))
+        .merge(media_router())
+}
+
+/// The media library's routes; uploads are limited by `media_max_bytes` instead of the
+/// default body limit.
+fn media_router() -> Router<AppState> {
+    let unlimited = || DefaultBodyLimit::disable();
+    Router::new()
+        .route(UPLOAD_URL, post(upload::upload).layer(unlimited()))
+        .route(
+            "/admin/media/",
+            get(library::page).post(library::upload.layer(unlimited())),
+        )
+        .route("/admin/media/{id}/", get(library::item))
+        .route("/admin/media/{id}/alt", post(library::alt))
+        .route(
+            "/admin/media/{id}/replace",
+            post(library::replace).layer(unlimited()),
+        )
+        .route("/admin/media/{id}/delete", post(library::delete))
 }
 
 /// The post with `id`, in any status, or a 404.
