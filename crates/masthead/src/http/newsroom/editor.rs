@@ -289,8 +289,7 @@ pub async fn save(
         )
         .await;
     }
-    let draft = match form.lead_alt().and_then(|()| form.to_edit(&post))
-    {
+    let draft = match form.lead_alt().and_then(|()| form.to_edit(&post)) {
         Ok(draft) => draft,
         Err(message) => {
             return render(
@@ -342,7 +341,9 @@ fn conflict(
     form: &PostForm,
     message: &str,
 ) -> Result<Response, AppError> {
-    let social = form.social_pairs().map(|(name, value)| (name, value.to_owned()));
+    let social = form
+        .social_pairs()
+        .map(|(name, value)| (name, value.to_owned()));
     let fields: Vec<Value> = [
         ("title", form.title.clone()),
         ("section", form.section.clone()),

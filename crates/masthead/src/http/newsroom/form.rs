@@ -83,8 +83,12 @@ impl PostForm {
                 "meta_title" => form.meta_title = value,
                 "meta_description" => form.meta_description = value,
                 "canonical_url" => form.canonical_url = value,
-                "og_title" | "og_description" | "og_image" | "twitter_title"
-                | "twitter_description" | "twitter_image" => {
+                "og_title"
+                | "og_description"
+                | "og_image"
+                | "twitter_title"
+                | "twitter_description"
+                | "twitter_image" => {
                     form.social_sent = true;
                     *form.social_field(&key) = value;
                 }
@@ -302,10 +306,7 @@ mod tests {
             b"title=a&og_title=+Card+title+&og_description=&twitter_image=%2Fcontent%2Ft.jpg",
         );
         assert!(form.social_sent);
-        let social = form
-            .to_draft(PostKind::Post, Status::Draft)
-            .unwrap()
-            .social;
+        let social = form.to_draft(PostKind::Post, Status::Draft).unwrap().social;
         assert_eq!(social.og_title.as_deref(), Some("Card title"));
         assert_eq!(social.og_description, None);
         assert_eq!(social.twitter_image.as_deref(), Some("/content/t.jpg"));

@@ -159,7 +159,15 @@ pub async fn restore(
     let saved = super::revisions::restore(ops, composer, existing, revision, by, now).await?;
     let (before, mut after) = changes(existing, &saved.post);
     after["revision"] = json!(revision.number);
-    record(ops, actor, "post.restored", &existing.id, (before, after), now).await?;
+    record(
+        ops,
+        actor,
+        "post.restored",
+        &existing.id,
+        (before, after),
+        now,
+    )
+    .await?;
     Ok(saved)
 }
 
@@ -235,7 +243,10 @@ pub async fn duplicate(
         draft.authors = vec![s.author.slug.to_string()];
     }
     let copy = start(ops, composer, actor, draft, now).await?;
-    let entry = (json!({"from": post.id, "title": post.title}), summary(&copy));
+    let entry = (
+        json!({"from": post.id, "title": post.title}),
+        summary(&copy),
+    );
     record(ops, actor, "post.duplicated", &copy.id, entry, now).await?;
     Ok(copy)
 }
