@@ -163,7 +163,7 @@ async fn editors_list_add_edit_and_delete_tags() {
     assert_eq!(actions[..3], ["tag.deleted", "tag.edited", "tag.added"]);
     let audit = open(&app, &mut owner, "/admin/audit/").await;
     let edited = row_of(&audit, "tag.edited");
-    assert!(edited.contains("Editor") && edited.contains("Energy") && edited.contains("Power"));
+    assert!(edited.contains("editor") && edited.contains("Energy") && edited.contains("Power"));
 }
 
 #[tokio::test]
