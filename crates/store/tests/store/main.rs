@@ -19,6 +19,7 @@ mod media;
 mod members;
 mod newsletters;
 mod newsroom;
+mod newsroom_fields;
 mod outbox;
 mod revisions;
 mod schema;
