@@ -46,7 +46,17 @@ async fn admin_read(app: &TestApp, auth: &str, id: &str) -> Value {
 
 #[tokio::test]
 async fn cards_use_the_overrides_and_fall_back_without_them() {
-    let app = TestApp::empty().await;
+    cards(TestApp::empty().await).await;
+}
+
+#[tokio::test]
+async fn cards_use_the_overrides_and_fall_back_without_them_on_postgres() {
+    if let Some(app) = TestApp::empty_on_postgres().await {
+        cards(app).await;
+    }
+}
+
+async fn cards(app: TestApp) {
     set_up(&app).await;
     let auth = admin_auth(&app).await;
     let plain = admin_post(
@@ -121,7 +131,17 @@ async fn cards_use_the_overrides_and_fall_back_without_them() {
 
 #[tokio::test]
 async fn a_newsroom_save_keeps_the_overrides_set_through_the_admin_api() {
-    let app = TestApp::empty().await;
+    keeps_overrides(TestApp::empty().await).await;
+}
+
+#[tokio::test]
+async fn a_newsroom_save_keeps_the_overrides_set_through_the_admin_api_on_postgres() {
+    if let Some(app) = TestApp::empty_on_postgres().await {
+        keeps_overrides(app).await;
+    }
+}
+
+async fn keeps_overrides(app: TestApp) {
     let mut owner = set_up(&app).await;
     let auth = admin_auth(&app).await;
     let made = admin_post(&app, &auth, "Kept cards", overrides()).await;
@@ -188,7 +208,17 @@ async fn a_newsroom_save_keeps_the_overrides_set_through_the_admin_api() {
 
 #[tokio::test]
 async fn every_post_action_leaves_its_audit_entry() {
-    let app = TestApp::empty().await;
+    audits_post_actions(TestApp::empty().await).await;
+}
+
+#[tokio::test]
+async fn every_post_action_leaves_its_audit_entry_on_postgres() {
+    if let Some(app) = TestApp::empty_on_postgres().await {
+        audits_post_actions(app).await;
+    }
+}
+
+async fn audits_post_actions(app: TestApp) {
     let mut owner = set_up(&app).await;
     let staff = app.state.store.staff_users().await.unwrap();
     let olga = staff

@@ -69,7 +69,17 @@ fn row_of(list: &TestResponse, name: &str) -> String {
 
 #[tokio::test]
 async fn editors_list_add_edit_and_delete_tags() {
-    let app = TestApp::empty().await;
+    manage_tags(TestApp::empty().await).await;
+}
+
+#[tokio::test]
+async fn editors_list_add_edit_and_delete_tags_on_postgres() {
+    if let Some(app) = TestApp::empty_on_postgres().await {
+        manage_tags(app).await;
+    }
+}
+
+async fn manage_tags(app: TestApp) {
     let mut owner = set_up(&app).await;
     let auth = admin_auth(&app).await;
     for title in ["One on trade", "Two on trade"] {
@@ -251,7 +261,17 @@ async fn tag_fields_round_trip_through_the_admin_api() {
 
 #[tokio::test]
 async fn administrators_arrange_the_navigation_the_site_shows() {
-    let app = TestApp::empty().await;
+    arrange_navigation(TestApp::empty().await).await;
+}
+
+#[tokio::test]
+async fn administrators_arrange_the_navigation_the_site_shows_on_postgres() {
+    if let Some(app) = TestApp::empty_on_postgres().await {
+        arrange_navigation(app).await;
+    }
+}
+
+async fn arrange_navigation(app: TestApp) {
     let mut owner = set_up(&app).await;
     let page = open(&app, &mut owner, "/admin/navigation/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
