@@ -208,13 +208,13 @@ async fn keeps_overrides(app: TestApp) {
 
 #[tokio::test]
 async fn every_post_action_leaves_its_audit_entry() {
-    audits_post_actions(TestApp::empty().await).await;
+    Box::pin(audits_post_actions(TestApp::empty().await)).await;
 }
 
 #[tokio::test]
 async fn every_post_action_leaves_its_audit_entry_on_postgres() {
     if let Some(app) = TestApp::empty_on_postgres().await {
-        audits_post_actions(app).await;
+        Box::pin(audits_post_actions(app)).await;
     }
 }
 
@@ -296,9 +296,15 @@ async fn audits_post_actions(app: TestApp) {
     .await
     .unwrap();
     newsroom::delete(&ops, actor, &copy, now).await.unwrap();
-    let outcome = newsroom::bulk(&ops, actor, Bulk::Unpublish, &[scheduled.clone()], now)
-        .await
-        .unwrap();
+    let outcome = newsroom::bulk(
+        &ops,
+        actor,
+        Bulk::Unpublish,
+        std::slice::from_ref(&scheduled),
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.done.len(), 1);
 
     let actions = audit_actions(&app, &mut owner).await;
