@@ -204,6 +204,16 @@ async fn keeps_overrides(app: TestApp) {
         revisions[0].fields.social.og_title.as_deref(),
         Some("Retitled card")
     );
+    let history = open(&app, &mut owner, &format!("{path}revisions/")).await;
+    let first = history
+        .attrs("button[formaction]", "formaction")
+        .pop()
+        .unwrap();
+    let restored = post(&app, &mut owner, &first, &[]).await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER, "{}", restored.body);
+    let read = admin_read(&app, &auth, id).await;
+    assert_eq!(read["og_title"], "The card's title");
+    assert_eq!(read["twitter_title"], "The tweet's title");
 }
 
 #[tokio::test]
