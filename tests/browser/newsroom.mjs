@@ -86,6 +86,12 @@ async function main() {
     await accessible(page, 'profile');
     await page.goto(`${BASE_URL}/admin/audit/`);
     await accessible(page, 'audit log');
+    await page.goto(`${BASE_URL}/admin/tags/`);
+    await accessible(page, 'tags');
+    await page.goto(`${BASE_URL}/admin/tags/new/`);
+    await accessible(page, 'new tag');
+    await page.goto(`${BASE_URL}/admin/navigation/`);
+    await accessible(page, 'navigation');
 
     begin('the editor accepts from the outbox');
     const mail = await waitForEmail(join(DATA_DIR, 'outbox'), 'ed@news.example', 10_000);

@@ -203,6 +203,7 @@ pub struct PostView {
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,
+    pub social: crate::post::Social,
     pub access: Access,
     /// Set when a gift link or the meter, not an entitlement, gave full access.
     pub unlocked_by: Option<Unlock>,
@@ -248,6 +249,7 @@ pub fn project(post: &Post, viewer: &Viewer, now: DateTime<Utc>) -> PostView {
         meta_title: post.meta_title.clone(),
         meta_description: post.meta_description.clone(),
         canonical_url: post.canonical_url.clone(),
+        social: post.social.clone(),
         access,
         unlocked_by,
         gated_withheld: access != Access::Full && post.body.has_gated_part(),

@@ -2,7 +2,7 @@
 
 use crate::{Author, Body, InvalidInput, Slug, Tag, Visibility};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -90,6 +90,21 @@ pub struct Post {
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,
+    /// What OpenGraph and Twitter cards say instead of the title, description and lead image.
+    pub social: Social,
+}
+
+/// A post's social-card overrides, each `None` when the editor left it blank (the card then
+/// uses the post's meta title or title, its description, and its lead image).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Social {
+    pub og_title: Option<String>,
+    pub og_description: Option<String>,
+    pub og_image: Option<String>,
+    pub twitter_title: Option<String>,
+    pub twitter_description: Option<String>,
+    pub twitter_image: Option<String>,
 }
 
 /// The public facts of a live post that site indexes (sitemaps) list: its address, title,

@@ -2,7 +2,7 @@
 //! saved it and when), so editors can list, compare and restore, and so a save based on an
 //! older revision is refused rather than silently overwriting a colleague's.
 
-use crate::{Post, TagKind};
+use crate::{Post, Social, TagKind};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,9 @@ pub struct RevisionFields {
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,
+    /// Absent from revisions saved before social overrides existed.
+    #[serde(default)]
+    pub social: Social,
 }
 
 /// One field whose value differs between two revisions, both values shown as text.
@@ -97,6 +100,7 @@ impl RevisionFields {
             meta_title: post.meta_title.clone(),
             meta_description: post.meta_description.clone(),
             canonical_url: post.canonical_url.clone(),
+            social: post.social.clone(),
         }
     }
 
@@ -164,6 +168,7 @@ impl RevisionFields {
                 opt(before.canonical_url.as_deref()),
                 opt(self.canonical_url.as_deref()),
             ),
+            ("social cards", social(&before.social), social(&self.social)),
         ];
         pairs
             .into_iter()
@@ -191,6 +196,22 @@ fn text(s: &str) -> String {
 
 fn opt(s: Option<&str>) -> String {
     s.unwrap_or_default().to_owned()
+}
+
+/// The social overrides that are set, one `name: value` per line.
+fn social(s: &Social) -> String {
+    [
+        ("og title", &s.og_title),
+        ("og description", &s.og_description),
+        ("og image", &s.og_image),
+        ("twitter title", &s.twitter_title),
+        ("twitter description", &s.twitter_description),
+        ("twitter image", &s.twitter_image),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| v.as_ref().map(|v| format!("{name}: {v}")))
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 fn date(d: Option<DateTime<Utc>>) -> String {

@@ -37,6 +37,20 @@ pub struct Tag {
     pub name: String,
     pub description: String,
     pub kind: TagKind,
+    /// What the newsroom sets beyond the name: colour, image, and the tag page's head.
+    pub meta: TagMeta,
+}
+
+/// A tag's optional presentation: each `None` when an editor left it blank.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TagMeta {
+    /// A CSS colour such as `#ff1a75`, shown as Ghost's `accent_color`.
+    pub accent_color: Option<String>,
+    pub feature_image: Option<String>,
+    /// The tag page's `<title>` instead of the name.
+    pub meta_title: Option<String>,
+    /// The tag page's meta description instead of the description.
+    pub meta_description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

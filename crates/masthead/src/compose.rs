@@ -52,6 +52,7 @@ pub struct Draft {
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,
+    pub social: domain::Social,
 }
 
 impl Draft {
@@ -73,6 +74,7 @@ impl Draft {
             meta_title: None,
             meta_description: None,
             canonical_url: None,
+            social: domain::Social::default(),
         }
     }
 }
@@ -163,6 +165,7 @@ impl<'s> Composer<'s> {
             meta_title: draft.meta_title,
             meta_description: draft.meta_description,
             canonical_url: draft.canonical_url,
+            social: draft.social,
         };
         post.validate()?;
         self.slugs.insert(post.slug.as_str().to_owned());
@@ -249,6 +252,7 @@ impl<'s> Composer<'s> {
                 name,
                 description: String::new(),
                 kind,
+                meta: domain::TagMeta::default(),
             },
         };
         self.tags.insert(slug.as_str().to_owned(), tag.clone());

@@ -85,6 +85,8 @@ site_settings! {
         "the site icon (favicon): a URL of a square PNG or ICO [default: a generated /favicon.ico]";
     default_author: Option<String> = "", parse::optional,
         "slug of the author of posts that name none (Admin API, post files) [default: staff, \"Staff\"]";
+    navigation: Option<Vec<domain::NavLink>> = "", parse::navigation,
+        "the primary navigation, a JSON list of {\"label\":…,\"url\":…} (/admin/navigation/) [default: the sections in use]";
     robots_extra: String = "", parse::text,
         "extra lines for /robots.txt, e.g. \"User-agent: GPTBot\\nDisallow: /\"";
 }

@@ -4,7 +4,7 @@
 //! read. URLs here are site-relative; `head` makes the absolute ones.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::{Access, Author, PostView, Tag, Visibility};
+use domain::{Access, Author, NavLink, PostView, Tag, Visibility};
 use serde_json::{Value, json};
 
 /// Site-wide facts every page shows.
@@ -17,6 +17,8 @@ pub struct SiteInfo {
     pub paid_tier_name: String,
     pub sections: Vec<Tag>,
     pub topics: Vec<Tag>,
+    /// The primary navigation an administrator set; `None` lists the sections in use.
+    pub navigation: Option<Vec<NavLink>>,
     /// The publisher's logo, for structured data and feeds.
     pub logo: Logo,
     /// The site icon (favicon) that every page links, site-relative or absolute.
@@ -82,7 +84,24 @@ pub fn site(s: &SiteInfo) -> Value {
         "rss_url": RSS_URL,
         "sections": s.sections.iter().map(tag).collect::<Vec<_>>(),
         "topics": s.topics.iter().map(tag).collect::<Vec<_>>(),
+        "navigation": navigation(s),
     })
+}
+
+/// The primary navigation as templates and the Content API show it: `{label, url}` each, the
+/// administrator's links or else the sections in use.
+pub fn navigation(s: &SiteInfo) -> Vec<Value> {
+    match &s.navigation {
+        Some(links) => links
+            .iter()
+            .map(|l| json!({ "label": l.label(), "url": l.url() }))
+            .collect(),
+        None => s
+            .sections
+            .iter()
+            .map(|t| json!({ "label": t.name, "url": tag_url(t.slug.as_str()) }))
+            .collect(),
+    }
 }
 
 pub fn tag(t: &Tag) -> Value {

@@ -14,6 +14,7 @@ pub fn now() -> DateTime<Utc> {
 
 pub fn site() -> SiteInfo {
     SiteInfo {
+        navigation: None,
         title: "The Test Review".into(),
         description: "Analysis.".into(),
         url: "https://news.example".into(),
@@ -38,6 +39,7 @@ pub fn tag(slug: &str, kind: TagKind) -> Tag {
         name: slug.replace('-', " ").to_uppercase(),
         description: String::new(),
         kind,
+        meta: domain::TagMeta::default(),
     }
 }
 
@@ -101,5 +103,6 @@ pub fn post(slug: &str, visibility: Visibility, gated: bool) -> Post {
         meta_title: None,
         meta_description: None,
         canonical_url: None,
+        social: domain::Social::default(),
     }
 }

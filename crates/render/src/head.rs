@@ -3,7 +3,7 @@
 
 use crate::context::{RSS_URL, SiteInfo, author_url, iso, post_url};
 use crate::structured;
-use domain::{Author, LeadImage, PostKind, PostView, Tag};
+use domain::{Author, LeadImage, PostKind, PostView, Social, Tag};
 use handlebars::html_escape;
 use std::fmt::Write;
 
@@ -56,6 +56,8 @@ pub struct ArticleMeta {
     pub authors: Vec<Author>,
     /// Every tag's name, the section first.
     pub keywords: Vec<String>,
+    /// The editor's OpenGraph and Twitter overrides; each blank one falls back.
+    pub social: Social,
 }
 
 impl Meta {
@@ -85,6 +87,7 @@ impl Meta {
                 section: v.section().cloned(),
                 authors: v.authors.clone(),
                 keywords: v.tags.iter().map(|t| t.name.clone()).collect(),
+                social: v.social.clone(),
             })),
             ..Meta::default()
         }
@@ -157,6 +160,8 @@ fn feed_links(h: &mut String, meta: &Meta, site: &SiteInfo) {
     }
 }
 
+/// OpenGraph and Twitter tags: the page's title, description and lead image (or the logo),
+/// each replaced by an article's social override when its editor set one.
 fn open_graph(h: &mut String, meta: &Meta, site: &SiteInfo, canonical: &str) {
     let e = html_escape;
     let (og_type, title) = match &meta.kind {
@@ -164,15 +169,25 @@ fn open_graph(h: &mut String, meta: &Meta, site: &SiteInfo, canonical: &str) {
         PageKind::Profile(_) => ("profile", meta.title.as_str()),
         _ => ("website", meta.title.as_str()),
     };
+    let none = Social::default();
+    let social = meta.article().map_or(&none, |a| &a.social);
+    let or = |over: &Option<String>, normal| {
+        over.as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map_or(normal, str::to_owned)
+    };
     let tags = [
-        ("og:site_name", site.title.as_str()),
-        ("og:type", og_type),
-        ("og:title", title),
-        ("og:description", meta.description.as_str()),
-        ("og:url", canonical),
+        ("og:site_name", site.title.clone()),
+        ("og:type", og_type.to_owned()),
+        ("og:title", or(&social.og_title, title.to_owned())),
+        (
+            "og:description",
+            or(&social.og_description, meta.description.clone()),
+        ),
+        ("og:url", canonical.to_owned()),
     ];
     for (property, value) in tags {
-        let _ = writeln!(h, r#"<meta property="{property}" content="{}">"#, e(value));
+        let _ = writeln!(h, r#"<meta property="{property}" content="{}">"#, e(&value));
     }
     let lead = meta.article().and_then(|a| a.image.as_ref());
     let (url, size) = match lead {
@@ -182,27 +197,57 @@ fn open_graph(h: &mut String, meta: &Meta, site: &SiteInfo, canonical: &str) {
             site.logo.width.zip(site.logo.height),
         ),
     };
-    let _ = writeln!(h, r#"<meta property="og:image" content="{}">"#, e(&url));
+    og_image(h, site, social.og_image.as_deref(), &url, size, lead);
+    let twitter_image = social
+        .twitter_image
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map_or_else(|| url.clone(), |u| site.absolute(u));
+    let card = if lead.is_some() || twitter_image != url {
+        "summary_large_image"
+    } else {
+        "summary"
+    };
+    let twitter = [
+        ("twitter:card", card.to_owned()),
+        ("twitter:title", or(&social.twitter_title, title.to_owned())),
+        (
+            "twitter:description",
+            or(&social.twitter_description, meta.description.clone()),
+        ),
+        ("twitter:image", twitter_image),
+    ];
+    for (name, value) in twitter {
+        let _ = writeln!(h, r#"<meta name="{name}" content="{}">"#, e(&value));
+    }
+}
+
+/// `og:image`: the editor's override alone (its size and alt text unknown), else the lead
+/// image or logo at `url` with its size and alt text.
+fn og_image(
+    h: &mut String,
+    site: &SiteInfo,
+    over: Option<&str>,
+    url: &str,
+    size: Option<(u32, u32)>,
+    lead: Option<&LeadImage>,
+) {
+    let e = html_escape;
+    if let Some(over) = over.filter(|u| !u.trim().is_empty()) {
+        let _ = writeln!(
+            h,
+            r#"<meta property="og:image" content="{}">"#,
+            e(&site.absolute(over))
+        );
+        return;
+    }
+    let _ = writeln!(h, r#"<meta property="og:image" content="{}">"#, e(url));
     if let Some((w, hh)) = size {
         let _ = writeln!(h, r#"<meta property="og:image:width" content="{w}">"#);
         let _ = writeln!(h, r#"<meta property="og:image:height" content="{hh}">"#);
     }
     if let Some(alt) = lead.map(|i| i.alt.as_str()).filter(|a| !a.is_empty()) {
         let _ = writeln!(h, r#"<meta property="og:image:alt" content="{}">"#, e(alt));
-    }
-    let card = if lead.is_some() {
-        "summary_large_image"
-    } else {
-        "summary"
-    };
-    let twitter = [
-        ("twitter:card", card),
-        ("twitter:title", title),
-        ("twitter:description", meta.description.as_str()),
-        ("twitter:image", url.as_str()),
-    ];
-    for (name, value) in twitter {
-        let _ = writeln!(h, r#"<meta name="{name}" content="{}">"#, e(value));
     }
 }
 

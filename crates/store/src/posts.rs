@@ -44,7 +44,10 @@ const REPLACE_POST: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind
     visibility_tiers = excluded.visibility_tiers, featured = excluded.featured, \
     meta_title = excluded.meta_title, meta_description = excluded.meta_description, \
     canonical_url = excluded.canonical_url, published_at = excluded.published_at, \
-    updated_at = excluded.updated_at, changed_at = excluded.changed_at";
+    updated_at = excluded.updated_at, changed_at = excluded.changed_at, \
+    og_title = excluded.og_title, og_description = excluded.og_description, \
+    og_image = excluded.og_image, twitter_title = excluded.twitter_title, \
+    twitter_description = excluded.twitter_description, twitter_image = excluded.twitter_image";
 
 /// Rows per multi-row INSERT; keeps every statement under SQLite's bound-parameter limit.
 const BATCH: usize = 400;
@@ -445,6 +448,12 @@ where
             .push_bind(p.published_at.map(to_micros))
             .push_bind(to_micros(p.created_at))
             .push_bind(to_micros(p.updated_at))
+            .push_bind(p.social.og_title.as_deref())
+            .push_bind(p.social.og_description.as_deref())
+            .push_bind(p.social.og_image.as_deref())
+            .push_bind(p.social.twitter_title.as_deref())
+            .push_bind(p.social.twitter_description.as_deref())
+            .push_bind(p.social.twitter_image.as_deref())
             .push_bind(changed_at);
     });
     q.push(REPLACE_POST);

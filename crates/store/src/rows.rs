@@ -3,7 +3,8 @@
 use crate::StoreError;
 use crate::time::from_micros;
 use domain::{
-    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Status, Tag, TagKind, Visibility,
+    Author, Body, BodyPart, LeadImage, Post, PostKind, Slug, Social, Status, Tag, TagKind, TagMeta,
+    Visibility,
 };
 
 /// The columns of `posts`, in the order `POST_COLUMNS` selects them.
@@ -11,7 +12,8 @@ pub const POST_COLUMNS: &str = "p.id, p.kind, p.slug, p.title, p.dek, p.markdown
     p.free_text, p.gated_html, p.gated_text, p.image_url, p.image_width, p.image_height, \
     p.image_alt, p.image_caption, p.image_credit, p.status, p.visibility, p.visibility_tiers, \
     p.featured, p.meta_title, p.meta_description, p.canonical_url, p.published_at, p.created_at, \
-    p.updated_at";
+    p.updated_at, p.og_title, p.og_description, p.og_image, p.twitter_title, \
+    p.twitter_description, p.twitter_image";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {
@@ -41,9 +43,16 @@ pub struct PostRow {
     pub published_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub og_title: Option<String>,
+    pub og_description: Option<String>,
+    pub og_image: Option<String>,
+    pub twitter_title: Option<String>,
+    pub twitter_description: Option<String>,
+    pub twitter_image: Option<String>,
 }
 
-pub const TAG_COLUMNS: &str = "t.id, t.slug, t.name, t.description, t.kind";
+pub const TAG_COLUMNS: &str = "t.id, t.slug, t.name, t.description, t.kind, t.accent_color, \
+    t.feature_image, t.meta_title, t.meta_description";
 
 #[derive(sqlx::FromRow)]
 pub struct TagRow {
@@ -52,6 +61,10 @@ pub struct TagRow {
     pub name: String,
     pub description: String,
     pub kind: String,
+    pub accent_color: Option<String>,
+    pub feature_image: Option<String>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
 }
 
 pub const AUTHOR_COLUMNS: &str = "a.id, a.slug, a.name, a.bio, a.credentials, a.avatar, a.website";
@@ -84,6 +97,12 @@ impl TryFrom<TagRow> for Tag {
             name: r.name,
             description: r.description,
             kind: TagKind::parse(&r.kind)?,
+            meta: TagMeta {
+                accent_color: r.accent_color,
+                feature_image: r.feature_image,
+                meta_title: r.meta_title,
+                meta_description: r.meta_description,
+            },
         })
     }
 }
@@ -150,6 +169,14 @@ impl PostRow {
             meta_title: self.meta_title,
             meta_description: self.meta_description,
             canonical_url: self.canonical_url,
+            social: Social {
+                og_title: self.og_title,
+                og_description: self.og_description,
+                og_image: self.og_image,
+                twitter_title: self.twitter_title,
+                twitter_description: self.twitter_description,
+                twitter_image: self.twitter_image,
+            },
         })
     }
 }

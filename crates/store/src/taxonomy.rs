@@ -5,6 +5,7 @@ use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use domain::{Author, Tag, TagKind};
+use std::collections::HashMap;
 
 impl Store {
     /// The tag whose slug is `slug`, or whose name matches `name` ignoring case.
@@ -68,6 +69,15 @@ impl Store {
         row.map(Tag::try_from).transpose()
     }
 
+    pub async fn tag_by_id(&self, id: &str) -> Result<Option<Tag>, StoreError> {
+        let sql = format!("SELECT {TAG_COLUMNS} FROM tags t WHERE t.id = $1");
+        let row: Option<TagRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await?);
+        row.map(Tag::try_from).transpose()
+    }
+
     pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
         let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors a WHERE a.slug = $1");
         let row: Option<AuthorRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
@@ -84,6 +94,16 @@ impl Store {
             .fetch_all(p)
             .await?);
         rows.into_iter().map(Tag::try_from).collect()
+    }
+
+    /// How many posts of any status carry each tag, by tag id (tags on none are absent).
+    pub async fn tag_post_counts(&self) -> Result<HashMap<String, i64>, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(&self.db, read, |p| sqlx::query_as(
+            "SELECT tag_id, COUNT(*) FROM post_tags GROUP BY tag_id"
+        )
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().collect())
     }
 
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
@@ -104,8 +124,9 @@ impl Store {
     pub async fn create_tag(&self, tag: &Tag, now: DateTime<Utc>) -> Result<(), StoreError> {
         on_pool!(&self.db, write, |p| {
             sqlx::query(
-                "INSERT INTO tags (id, slug, name, description, kind, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO tags (id, slug, name, description, kind, created_at, accent_color, \
+                 feature_image, meta_title, meta_description) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&tag.id)
             .bind(tag.slug.as_str())
@@ -113,6 +134,10 @@ impl Store {
             .bind(&tag.description)
             .bind(tag.kind.as_str())
             .bind(to_micros(now))
+            .bind(&tag.meta.accent_color)
+            .bind(&tag.meta.feature_image)
+            .bind(&tag.meta.meta_title)
+            .bind(&tag.meta.meta_description)
             .execute(p)
             .await?;
         });
@@ -120,19 +145,27 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a tag's slug, name and description; returns whether it exists.
+    /// Replaces a tag's slug, name, description, kind and meta; returns whether it exists.
     pub async fn update_tag(&self, tag: &Tag, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = on_pool!(&self.db, write, |p| {
             let mut tx = p.begin().await?;
-            let n =
-                sqlx::query("UPDATE tags SET slug = $1, name = $2, description = $3 WHERE id = $4")
-                    .bind(tag.slug.as_str())
-                    .bind(&tag.name)
-                    .bind(&tag.description)
-                    .bind(&tag.id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            let n = sqlx::query(
+                "UPDATE tags SET slug = $1, name = $2, description = $3, kind = $4, \
+                 accent_color = $5, feature_image = $6, meta_title = $7, meta_description = $8 \
+                 WHERE id = $9",
+            )
+            .bind(tag.slug.as_str())
+            .bind(&tag.name)
+            .bind(&tag.description)
+            .bind(tag.kind.as_str())
+            .bind(&tag.meta.accent_color)
+            .bind(&tag.meta.feature_image)
+            .bind(&tag.meta.meta_title)
+            .bind(&tag.meta.meta_description)
+            .bind(&tag.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             sqlx::query(TOUCH_POSTS_OF_TAG)
                 .bind(to_micros(now))
                 .bind(&tag.id)

@@ -38,6 +38,7 @@ fn post(visibility: Visibility, gated: bool, status: Status) -> Post {
         meta_title: None,
         meta_description: None,
         canonical_url: None,
+        social: crate::Social::default(),
     }
 }
 

@@ -96,6 +96,7 @@ fn register(composer: &mut Composer<'_>, site: &DemoSite) -> Result<()> {
             } else {
                 TagKind::Topic
             },
+            meta: domain::TagMeta::default(),
         });
     }
     for a in &site.authors {

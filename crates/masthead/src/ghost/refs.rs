@@ -104,6 +104,7 @@ async fn tag_by_slug(
             name,
             description: String::new(),
             kind: TagKind::Topic,
+            meta: domain::TagMeta::default(),
         });
     }
     Ok(slug.to_string())

@@ -36,6 +36,10 @@ pub(super) struct Collection {
     pub template: &'static str,
     /// The template's header object: `{"tag": …}` or `{"author": …}`.
     pub header: Value,
+    /// The page's `<title>` (before the site's name) and meta description when an editor set
+    /// them for the tag; the feed keeps `name` and `description`.
+    pub head_title: Option<String>,
+    pub head_description: Option<String>,
 }
 
 impl Collection {
@@ -62,6 +66,8 @@ impl Collection {
             kind: PageKind::Collection,
             template: "tag",
             header: json!({ "tag": context::tag(&tag) }),
+            head_title: tag.meta.meta_title.clone(),
+            head_description: tag.meta.meta_description.clone(),
             name: tag.name,
         }
     }
@@ -77,6 +83,8 @@ impl Collection {
             },
             template: "author",
             header: json!({ "author": context::author(&author) }),
+            head_title: None,
+            head_description: None,
             kind: PageKind::Profile(Box::new(author)),
         }
     }
@@ -127,6 +135,7 @@ mod tests {
             name: "China".into(),
             description: description.into(),
             kind: TagKind::Topic,
+            meta: domain::TagMeta::default(),
         }
     }
 

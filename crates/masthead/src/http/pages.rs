@@ -273,7 +273,11 @@ fn collection_meta(c: Collection, site: &SiteInfo, page: u64, pagination: &Value
         String::new()
     };
     Meta {
-        title: format!("{}{suffix} – {}", c.name, site.title),
+        title: format!(
+            "{}{suffix} – {}",
+            c.head_title.as_deref().unwrap_or(&c.name),
+            site.title
+        ),
         canonical: if page > 1 {
             format!("{}page/{page}/", c.base)
         } else {
@@ -282,7 +286,7 @@ fn collection_meta(c: Collection, site: &SiteInfo, page: u64, pagination: &Value
         prev: pagination["prev_url"].as_str().map(String::from),
         next: pagination["next_url"].as_str().map(String::from),
         feed: Some(c.feed_link(&site.title)),
-        description: c.description,
+        description: c.head_description.unwrap_or(c.description),
         kind: c.kind,
         ..Meta::default()
     }

@@ -21,6 +21,7 @@ pub async fn load(state: &AppState) -> Result<SiteInfo, store::StoreError> {
             .to_owned(),
         sections: state.store.tags_in_use(TagKind::Section).await?,
         topics: state.store.tags_in_use(TagKind::Topic).await?,
+        navigation: settings.navigation.clone(),
         now: Utc::now(),
     })
 }

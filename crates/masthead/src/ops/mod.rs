@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod keys;
 pub mod media;
 pub mod members;
+pub mod navigation;
 pub mod posts;
 pub mod sessions;
 pub mod settings;

@@ -5,6 +5,7 @@
 //! deliverer; each applies the newsletter rule (`newsletter`). The search index and page caches
 //! follow the store's change clock, so they need nothing here.
 
+mod audit;
 mod newsletter;
 pub mod newsroom;
 pub mod revisions;

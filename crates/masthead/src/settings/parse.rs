@@ -28,3 +28,22 @@ pub fn count<T: FromStr>(value: &str) -> Result<T, String> {
         .parse()
         .map_err(|_| format!("{value:?} is not a whole number such as 3 (0 or more)"))
 }
+
+/// The primary navigation: a JSON list of `{"label": …, "url": …}` as Ghost stores it; blank
+/// means "not set" (the sections in use stand in).
+pub fn navigation(value: &str) -> Result<Option<Vec<domain::NavLink>>, String> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        label: String,
+        url: String,
+    }
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let raw: Vec<Raw> = serde_json::from_str(value)
+        .map_err(|e| format!("not a JSON list of {{\"label\": …, \"url\": …}} ({e})"))?;
+    raw.iter()
+        .map(|r| domain::NavLink::parse(&r.label, &r.url).map_err(|e| e.0))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}

@@ -288,6 +288,7 @@ async fn tag_and_author_pages_and_their_feeds_describe_them_alike() {
             name: "Wire Copy".into(),
             description: description.into(),
             kind: domain::TagKind::Topic,
+            meta: domain::TagMeta::default(),
         };
         store.create_tag(&tag, chrono::Utc::now()).await.unwrap();
         let said = page_and_feed_description(&app, &format!("/tag/{slug}/")).await;

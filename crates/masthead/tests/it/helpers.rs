@@ -105,6 +105,21 @@ impl TestApp {
         TestApp::boot(dir).await
     }
 
+    /// An empty site on a fresh PostgreSQL database, when `MASTHEAD_TEST_POSTGRES` names a
+    /// server (skipped otherwise; required when `CI=true`).
+    pub async fn empty_on_postgres() -> Option<TestApp> {
+        let admin = store::testing::postgres_admin_url()?;
+        let (store, url) = store::testing::postgres(&admin).await.unwrap();
+        store.close().await;
+        let dir = tempfile::tempdir().unwrap();
+        let args = masthead::cli::DbArgs {
+            data: Some(dir.path().to_owned()),
+            database_url: Some(url),
+        };
+        let database = Config::resolve(&args.overrides()).unwrap().database;
+        Some(TestApp::boot_with(dir, |c| Config { database, ..c }).await)
+    }
+
     /// A site holding the demo publication (generated once per test run, then copied).
     pub async fn demo() -> TestApp {
         let dir = tempfile::tempdir().unwrap();

@@ -53,7 +53,7 @@ async fn every_page_type_is_valid_html() {
 
 /// The newsroom's pages are valid HTML too: home, posts and pages lists, a new post, the
 /// editor of a saved post, its revisions and preview chooser, the calendar, staff, profile,
-/// the audit log, and the sign-in page.
+/// the audit log, tags (list, new, edit, delete), navigation, and the sign-in page.
 #[tokio::test]
 async fn every_newsroom_page_is_valid_html() {
     if !available("the HTML validity test (java/vnu)", missing()) {
@@ -77,6 +77,7 @@ async fn every_newsroom_page_is_valid_html() {
     let edit = newsroom::location(&made)
         .trim_end_matches("?saved=1")
         .to_owned();
+    let tag = app.state.store.tags().await.unwrap()[0].id.clone();
     let mut pages = Vec::new();
     for (name, path) in [
         ("admin-home", "/admin/".to_owned()),
@@ -90,6 +91,11 @@ async fn every_newsroom_page_is_valid_html() {
         ("admin-staff", "/admin/staff/".into()),
         ("admin-profile", "/admin/profile/".into()),
         ("admin-audit", "/admin/audit/".into()),
+        ("admin-tags", "/admin/tags/".into()),
+        ("admin-new-tag", "/admin/tags/new/".into()),
+        ("admin-tag", format!("/admin/tags/{tag}/")),
+        ("admin-tag-delete", format!("/admin/tags/{tag}/delete")),
+        ("admin-navigation", "/admin/navigation/".into()),
     ] {
         let res = newsroom::open(&app, &mut owner, &path).await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);

@@ -44,6 +44,8 @@ mod newsroom_journey;
 mod newsroom_media;
 mod newsroom_ops;
 mod newsroom_posts;
+mod newsroom_social;
+mod newsroom_tags;
 mod page_numbers;
 mod pages;
 mod postgres;

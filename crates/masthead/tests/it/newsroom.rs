@@ -117,7 +117,16 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
     assert!(home.body.contains("Olga Owner"));
     assert_eq!(
         home.texts("nav a"),
-        ["Posts", "Pages", "Media", "Staff", "Profile", "Audit"]
+        [
+            "Posts",
+            "Pages",
+            "Tags",
+            "Media",
+            "Staff",
+            "Profile",
+            "Navigation",
+            "Audit"
+        ]
     );
 
     // Setup is over: anyone else is sent to sign in, and a second setup changes nothing.
@@ -199,7 +208,7 @@ async fn invitations_roles_and_the_audit_log_through_the_routes() {
     let mut editor = join(&app, "ed@news.example", "Ed Editor").await;
     assert_eq!(
         open(&app, &mut editor, "/admin/").await.texts("nav a"),
-        ["Posts", "Pages", "Media", "Staff", "Profile"]
+        ["Posts", "Pages", "Tags", "Media", "Staff", "Profile"]
     );
     open(&app, &mut editor, "/admin/staff/").await;
     let author = post(

@@ -19,6 +19,7 @@ mod media;
 mod members;
 mod newsletters;
 mod newsroom;
+mod newsroom_fields;
 mod outbox;
 mod revisions;
 mod schema;
@@ -62,6 +63,7 @@ pub fn tag(slug: &str, kind: TagKind) -> Tag {
         name: slug.to_uppercase(),
         description: format!("About {slug}"),
         kind,
+        meta: domain::TagMeta::default(),
     }
 }
 
@@ -105,6 +107,7 @@ impl PostBuilder {
             meta_title: None,
             meta_description: None,
             canonical_url: None,
+            social: domain::Social::default(),
         })
     }
     pub fn tags(mut self, tags: &[&Tag]) -> Self {

@@ -8,14 +8,18 @@
 //! - `home` — first-run setup and the front page; `signin` — sign-in, device codes, sign-out.
 //! - `people` — the staff list, invitations, roles, suspension, deletion; `profile` — one's
 //!   own profile and sessions; `audit` — the audit log.
+//! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
+//!   navigation (administrators).
 
 pub(crate) mod assets;
 mod audit;
 mod home;
+mod navigation;
 mod people;
 mod profile;
 mod signin;
 pub mod staff;
+mod tags;
 pub mod view;
 pub mod visitor;
 
@@ -61,6 +65,17 @@ pub fn router() -> Router<AppState> {
         .route("/admin/profile/totp/enable", post(profile::totp_enable))
         .route("/admin/profile/totp/disable", post(profile::totp_disable))
         .route("/admin/audit/", get(audit::page))
+        .route(
+            "/admin/navigation/",
+            get(navigation::page).post(navigation::save),
+        )
+        .route("/admin/tags/", get(tags::list))
+        .route("/admin/tags/new/", get(tags::new_page).post(tags::add))
+        .route("/admin/tags/{id}/", get(tags::edit_page).post(tags::save))
+        .route(
+            "/admin/tags/{id}/delete",
+            get(tags::delete_page).post(tags::delete),
+        )
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

@@ -21,9 +21,11 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/adm
 const NAV: &[(&str, &str, Action)] = &[
     ("Posts", "/admin/posts/", Action::Browse),
     ("Pages", "/admin/pages/", Action::Browse),
+    ("Tags", "/admin/tags/", Action::ManageTags),
     ("Media", "/admin/media/", Action::UploadMedia),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
+    ("Navigation", "/admin/navigation/", Action::Settings),
     ("Audit", "/admin/audit/", Action::Audit),
 ];
 

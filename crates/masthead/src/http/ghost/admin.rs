@@ -59,6 +59,12 @@ pub struct PostInput {
     meta_title: Option<String>,
     meta_description: Option<String>,
     canonical_url: Option<String>,
+    og_title: Option<String>,
+    og_description: Option<String>,
+    og_image: Option<String>,
+    twitter_title: Option<String>,
+    twitter_description: Option<String>,
+    twitter_image: Option<String>,
     /// The newsletter request (`admin_newsletter`), here or as query parameters.
     newsletter: Option<Value>,
     email_segment: Option<String>,
@@ -303,6 +309,22 @@ fn apply(draft: &mut Draft, input: &PostInput, now: DateTime<Utc>) -> Result<(),
             field.clone_from(value);
         }
     }
+    let social = &mut draft.social;
+    for (field, value) in [
+        (&mut social.og_title, &input.og_title),
+        (&mut social.og_description, &input.og_description),
+        (&mut social.og_image, &input.og_image),
+        (&mut social.twitter_title, &input.twitter_title),
+        (&mut social.twitter_description, &input.twitter_description),
+        (&mut social.twitter_image, &input.twitter_image),
+    ] {
+        // Present sets it; blank clears it (the card falls back to the post's own values).
+        if let Some(value) = value {
+            *field = Some(value.trim())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned);
+        }
+    }
     Ok(())
 }
 
@@ -410,6 +432,7 @@ fn draft_of(post: &Post) -> Draft {
         meta_title: post.meta_title.clone(),
         meta_description: post.meta_description.clone(),
         canonical_url: post.canonical_url.clone(),
+        social: post.social.clone(),
     }
 }
 

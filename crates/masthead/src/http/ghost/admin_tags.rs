@@ -8,6 +8,7 @@ use crate::ghost::fields;
 use crate::ghost::params::{Params, pagination};
 use crate::ghost::shapes;
 use crate::http::extract::Segments;
+use crate::ops::staff::Actor;
 use crate::ops::tags;
 use crate::state::AppState;
 use axum::Json;
@@ -15,7 +16,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::{Slug, Tag, TagKind};
+use domain::{Slug, Tag, TagKind, TagMeta};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::query::{Cond, TagField, Test, Value as V};
@@ -28,6 +29,30 @@ pub struct TagInput {
     name: Option<String>,
     slug: Option<String>,
     description: Option<String>,
+    accent_color: Option<String>,
+    feature_image: Option<String>,
+    meta_title: Option<String>,
+    meta_description: Option<String>,
+}
+
+impl TagInput {
+    /// `meta` with the fields the request names replaced (blank clears one; `null` or absent
+    /// keeps it, as serde reads both as absent).
+    fn meta(&self, mut meta: TagMeta) -> TagMeta {
+        for (field, input) in [
+            (&mut meta.accent_color, &self.accent_color),
+            (&mut meta.feature_image, &self.feature_image),
+            (&mut meta.meta_title, &self.meta_title),
+            (&mut meta.meta_description, &self.meta_description),
+        ] {
+            if let Some(value) = input {
+                *field = Some(value.trim())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned);
+            }
+        }
+        meta
+    }
 }
 
 async fn by(
@@ -126,8 +151,9 @@ pub async fn add(_: AdminKey, State(state): State<AppState>, body: envelope::Bod
         name,
         description: input.description.clone().unwrap_or_default(),
         kind: TagKind::Topic,
+        meta: input.meta(TagMeta::default()),
     };
-    tags::add(&state.ops(), &tag).await?;
+    tags::add(&state.ops(), Actor::Console, &tag).await?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "tags": [shaped] }))).into_response())
 }
@@ -154,7 +180,8 @@ pub async fn edit(
     if let Some(d) = &input.description {
         tag.description = d.clone();
     }
-    tags::edit(&state.ops(), &tag).await?;
+    tag.meta = input.meta(tag.meta);
+    tags::edit(&state.ops(), Actor::Console, &tag).await?;
     let shaped = shape(&state, &tag, &Params::default()).await?;
     Ok(Json(json!({ "tags": [shaped] })).into_response())
 }
@@ -164,6 +191,6 @@ pub async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Reply {
-    tags::delete(&state.ops(), &id).await?;
+    tags::delete(&state.ops(), Actor::Console, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -361,11 +361,7 @@ pub async fn settings(State(state): State<AppState>, RawQuery(q): RawQuery) -> R
         .await
         .map_err(GhostError::internal)?;
     let base = &state.config.public_url;
-    let navigation: Vec<Value> = site
-        .sections
-        .iter()
-        .map(|t| json!({ "label": t.name, "url": render::context::tag_url(t.slug.as_str()) }))
-        .collect();
+    let navigation = render::context::navigation(&site);
     let settings = json!({
         "title": site.title,
         "description": site.description,

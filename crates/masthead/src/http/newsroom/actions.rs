@@ -110,24 +110,12 @@ pub async fn duplicate(
     check_form_csrf(&staff, &body)?;
     let post = find(&state, &id).await?;
     let markdown = state.store.post_source(&id).await?.unwrap_or_default();
-    let f = domain::RevisionFields::of(&post);
+    // The copy keeps the content and cards but not the original's address or date.
     let form = PostForm {
-        title: f.title,
-        section: f.section.unwrap_or_default(),
-        dek: f.dek,
-        authors: f.authors,
-        tags: f.tags,
-        image_url: f.image_url.unwrap_or_default(),
-        image_alt: f.image_alt,
-        image_caption: f.image_caption,
-        image_credit: f.image_credit,
-        visibility: f.visibility,
-        tiers: f.tiers,
-        markdown,
-        meta_title: f.meta_title.unwrap_or_default(),
-        meta_description: f.meta_description.unwrap_or_default(),
-        featured: f.featured,
-        ..PostForm::default()
+        slug: String::new(),
+        canonical_url: String::new(),
+        published_at: String::new(),
+        ..PostForm::of_fields(domain::RevisionFields::of(&post), markdown)
     };
     let draft =
         form.to_draft(post.kind, Status::Draft)

@@ -62,32 +62,11 @@ pub async fn page(
 
 /// The form filled from the stored post and its newest revision.
 async fn form_of(state: &AppState, post: &Post) -> Result<PostForm, AppError> {
-    let f = RevisionFields::of(post);
     let markdown = state.store.post_source(&post.id).await?.unwrap_or_default();
     let base = state.store.latest_revision(&post.id).await?;
     Ok(PostForm {
-        title: f.title,
-        slug: f.slug,
-        section: f.section.unwrap_or_default(),
-        dek: f.dek,
-        authors: f.authors,
-        tags: f.tags,
-        image_url: f.image_url.unwrap_or_default(),
-        image_alt: f.image_alt,
-        image_caption: f.image_caption,
-        image_credit: f.image_credit,
-        visibility: f.visibility,
-        tiers: f.tiers,
-        markdown,
-        meta_title: f.meta_title.unwrap_or_default(),
-        meta_description: f.meta_description.unwrap_or_default(),
-        canonical_url: f.canonical_url.unwrap_or_default(),
-        featured: f.featured,
-        published_at: f
-            .published_at
-            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
-            .unwrap_or_default(),
         base_revision: base.map_or_else(|| store::NO_REVISION_YET.to_owned(), |r| r.id),
+        ..PostForm::of_fields(RevisionFields::of(post), markdown)
     })
 }
 
@@ -134,6 +113,10 @@ async fn render(
             "image_caption": form.image_caption, "image_credit": form.image_credit,
             "markdown": form.markdown, "meta_title": form.meta_title,
             "meta_description": form.meta_description, "canonical_url": form.canonical_url,
+            "og_title": form.og_title, "og_description": form.og_description,
+            "og_image": form.og_image, "twitter_title": form.twitter_title,
+            "twitter_description": form.twitter_description,
+            "twitter_image": form.twitter_image,
             "featured": form.featured, "published_at": form.published_at,
             "base_revision": form.base_revision,
         },
@@ -306,10 +289,7 @@ pub async fn save(
         )
         .await;
     }
-    let draft = match form
-        .lead_alt()
-        .and_then(|()| form.to_draft(post.kind, post.status))
-    {
+    let draft = match form.lead_alt().and_then(|()| form.to_edit(&post)) {
         Ok(draft) => draft,
         Err(message) => {
             return render(
@@ -361,6 +341,9 @@ fn conflict(
     form: &PostForm,
     message: &str,
 ) -> Result<Response, AppError> {
+    let social = form
+        .social_pairs()
+        .map(|(name, value)| (name, value.to_owned()));
     let fields: Vec<Value> = [
         ("title", form.title.clone()),
         ("section", form.section.clone()),
@@ -387,6 +370,7 @@ fn conflict(
         ),
     ]
     .into_iter()
+    .chain(social)
     .map(|(name, value)| json!({"name": name, "value": value}))
     .collect();
     let data = json!({

@@ -5,7 +5,7 @@
 
 use crate::compose::Draft;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use domain::{LeadImage, PostKind, Status, Visibility};
+use domain::{LeadImage, Post, PostKind, RevisionFields, Social, Status, Visibility};
 
 /// Longest title, dek or meta field we keep, in characters; the body is bounded by the
 /// request body limit.
@@ -31,6 +31,17 @@ pub struct PostForm {
     pub meta_title: String,
     pub meta_description: String,
     pub canonical_url: String,
+    /// OpenGraph and Twitter card overrides, blank for "use the post's own".
+    pub og_title: String,
+    pub og_description: String,
+    pub og_image: String,
+    pub twitter_title: String,
+    pub twitter_description: String,
+    pub twitter_image: String,
+    /// Whether the body carried any social field: a form from before they existed (a page
+    /// left open across a deploy, a script) keeps the stored overrides instead of clearing
+    /// them.
+    pub social_sent: bool,
     pub featured: bool,
     /// `datetime-local` (`2026-12-05T09:30`), read as UTC; empty for none.
     pub published_at: String,
@@ -72,6 +83,15 @@ impl PostForm {
                 "meta_title" => form.meta_title = value,
                 "meta_description" => form.meta_description = value,
                 "canonical_url" => form.canonical_url = value,
+                "og_title"
+                | "og_description"
+                | "og_image"
+                | "twitter_title"
+                | "twitter_description"
+                | "twitter_image" => {
+                    form.social_sent = true;
+                    *form.social_field(&key) = value;
+                }
                 "featured" => form.featured = !value.is_empty(),
                 "published_at" => form.published_at = value,
                 "base_revision" => form.base_revision = value,
@@ -82,6 +102,76 @@ impl PostForm {
             form.image_url = pick;
         }
         form
+    }
+
+    /// The form filled from a stored post's edited fields and Markdown source.
+    pub fn of_fields(f: RevisionFields, markdown: String) -> PostForm {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        PostForm {
+            title: f.title,
+            slug: f.slug,
+            section: text(f.section),
+            dek: f.dek,
+            authors: f.authors,
+            tags: f.tags,
+            image_url: text(f.image_url),
+            image_alt: f.image_alt,
+            image_caption: f.image_caption,
+            image_credit: f.image_credit,
+            visibility: f.visibility,
+            tiers: f.tiers,
+            markdown,
+            meta_title: text(f.meta_title),
+            meta_description: text(f.meta_description),
+            canonical_url: text(f.canonical_url),
+            og_title: text(f.social.og_title),
+            og_description: text(f.social.og_description),
+            og_image: text(f.social.og_image),
+            twitter_title: text(f.social.twitter_title),
+            twitter_description: text(f.social.twitter_description),
+            twitter_image: text(f.social.twitter_image),
+            social_sent: true,
+            featured: f.featured,
+            published_at: f
+                .published_at
+                .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default(),
+            base_revision: String::new(),
+        }
+    }
+
+    /// The social field named `key` (one of the six `og_`/`twitter_` names).
+    fn social_field(&mut self, key: &str) -> &mut String {
+        match key {
+            "og_title" => &mut self.og_title,
+            "og_description" => &mut self.og_description,
+            "og_image" => &mut self.og_image,
+            "twitter_title" => &mut self.twitter_title,
+            "twitter_description" => &mut self.twitter_description,
+            _ => &mut self.twitter_image,
+        }
+    }
+
+    /// The social fields by name, in the form's order (for re-sending them).
+    pub fn social_pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("og_title", &self.og_title),
+            ("og_description", &self.og_description),
+            ("og_image", &self.og_image),
+            ("twitter_title", &self.twitter_title),
+            ("twitter_description", &self.twitter_description),
+            ("twitter_image", &self.twitter_image),
+        ]
+    }
+
+    /// The draft of an edit of `existing`: `to_draft`, keeping the stored social overrides
+    /// when the form did not carry them.
+    pub fn to_edit(&self, existing: &Post) -> Result<Draft, String> {
+        let mut draft = self.to_draft(existing.kind, existing.status)?;
+        if !self.social_sent {
+            draft.social = existing.social.clone();
+        }
+        Ok(draft)
     }
 
     /// A saved lead image needs alt text (autosave keeps a half-filled field as it is): the
@@ -111,6 +201,10 @@ impl PostForm {
             ("meta title", &self.meta_title),
             ("meta description", &self.meta_description),
             ("caption", &self.image_caption),
+            ("OpenGraph title", &self.og_title),
+            ("OpenGraph description", &self.og_description),
+            ("Twitter title", &self.twitter_title),
+            ("Twitter description", &self.twitter_description),
         ] {
             if value.chars().count() > MAX_FIELD {
                 return Err(format!("The {name} is too long."));
@@ -137,6 +231,14 @@ impl PostForm {
         draft.meta_title = optional(&self.meta_title);
         draft.meta_description = optional(&self.meta_description);
         draft.canonical_url = optional(&self.canonical_url);
+        draft.social = Social {
+            og_title: optional(&self.og_title),
+            og_description: optional(&self.og_description),
+            og_image: optional(&self.og_image),
+            twitter_title: optional(&self.twitter_title),
+            twitter_description: optional(&self.twitter_description),
+            twitter_image: optional(&self.twitter_image),
+        };
         Ok(draft)
     }
 
@@ -196,6 +298,19 @@ mod tests {
             draft.published_at.unwrap().to_rfc3339(),
             "2026-12-05T09:30:00+00:00"
         );
+    }
+
+    #[test]
+    fn social_overrides_are_read_and_blank_ones_are_none() {
+        let form = PostForm::parse(
+            b"title=a&og_title=+Card+title+&og_description=&twitter_image=%2Fcontent%2Ft.jpg",
+        );
+        assert!(form.social_sent);
+        let social = form.to_draft(PostKind::Post, Status::Draft).unwrap().social;
+        assert_eq!(social.og_title.as_deref(), Some("Card title"));
+        assert_eq!(social.og_description, None);
+        assert_eq!(social.twitter_image.as_deref(), Some("/content/t.jpg"));
+        assert!(!PostForm::parse(b"title=a").social_sent);
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub async fn autosave(
         Err(e) => return Err(e),
     };
     let form = PostForm::parse(&body);
-    let draft = match form.to_draft(post.kind, post.status) {
+    let draft = match form.to_edit(&post) {
         Ok(d) => d,
         Err(m) => return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &m)),
     };

@@ -2,13 +2,23 @@
 //! `domain::staff::may` (through `Actor`) before anything is written: contributors write
 //! their own drafts and cannot publish, authors publish their own posts, editors handle every
 //! post. The checks live here, beside the writes, so a page can only offer what ops allows.
+//!
+//! Every action that changes a post appends an audit entry (`audit`) naming the actor, with a
+//! before/after summary. Autosaves are audited once per fold: the first autosave that starts
+//! a revision leaves a `post.autosaved` entry, the autosaves folded into that revision (every
+//! few seconds while typing, for up to `AUTOSAVE_FOLD_MINUTES`) leave none. An autosave of a
+//! live post changes what readers see, so it cannot go unrecorded; one entry per keystroke
+//! burst would drown the log, and the revision keeps the words anyway. Bulk actions leave one
+//! entry per post they changed (`post.unpublished`, `post.deleted`).
 
+use super::audit::{changes, record, summary};
 use super::{EditSaved, PostError, begin_revision_edit, create_by, save_edit};
 use crate::compose::{Composer, Draft};
 use crate::ops::Ops;
 use crate::ops::staff::Actor;
 use chrono::{DateTime, Utc};
 use domain::{Action, Editor, Post, Revision, Status};
+use serde_json::json;
 
 /// The revisions' name for `actor`.
 pub fn editor_of(actor: Actor<'_>) -> Editor {
@@ -62,6 +72,20 @@ pub async fn create(
     ops: &Ops<'_>,
     composer: &mut Composer<'_>,
     actor: Actor<'_>,
+    draft: Draft,
+    now: DateTime<Utc>,
+) -> Result<Post, PostError> {
+    let post = start(ops, composer, actor, draft, now).await?;
+    let entry = (json!({}), summary(&post));
+    record(ops, actor, "post.added", &post.id, entry, now).await?;
+    Ok(post)
+}
+
+/// `create` without its audit entry (a duplicate records its own).
+async fn start(
+    ops: &Ops<'_>,
+    composer: &mut Composer<'_>,
+    actor: Actor<'_>,
     mut draft: Draft,
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
@@ -91,10 +115,14 @@ pub async fn save(
     check(actor, edit_action(existing), existing, "change this post")?;
     draft.status = existing.status;
     let edit = begin_revision_edit(ops, existing, base, editor_of(actor)).await?;
-    save_edit(ops, edit, composer, draft, now).await
+    let saved = save_edit(ops, edit, composer, draft, now).await?;
+    let entry = changes(existing, &saved.post);
+    record(ops, actor, "post.edited", &existing.id, entry, now).await?;
+    Ok(saved)
 }
 
-/// `save` as the editor's autosave: it folds into the actor's own recent revision.
+/// `save` as the editor's autosave: it folds into the actor's own recent revision, and only
+/// an autosave that starts a revision is audited (see the module's doc).
 pub async fn autosave(
     ops: &Ops<'_>,
     composer: &mut Composer<'_>,
@@ -107,7 +135,14 @@ pub async fn autosave(
     check(actor, edit_action(existing), existing, "change this post")?;
     draft.status = existing.status;
     let edit = begin_revision_edit(ops, existing, base, editor_of(actor)).await?;
-    save_edit(ops, edit.autosave(), composer, draft, now).await
+    let latest = ops.store.latest_revision(&existing.id).await?;
+    let saved = save_edit(ops, edit.autosave(), composer, draft, now).await?;
+    // A folded autosave keeps the number of the revision it replaced.
+    if latest.is_none_or(|l| l.number != saved.revision.number) {
+        let entry = changes(existing, &saved.post);
+        record(ops, actor, "post.autosaved", &existing.id, entry, now).await?;
+    }
+    Ok(saved)
 }
 
 /// Restores `revision` of `existing` as a new revision by `actor`.
@@ -120,7 +155,20 @@ pub async fn restore(
     now: DateTime<Utc>,
 ) -> Result<EditSaved, PostError> {
     check(actor, edit_action(existing), existing, "change this post")?;
-    super::revisions::restore(ops, composer, existing, revision, editor_of(actor), now).await
+    let by = editor_of(actor);
+    let saved = super::revisions::restore(ops, composer, existing, revision, by, now).await?;
+    let (before, mut after) = changes(existing, &saved.post);
+    after["revision"] = json!(revision.number);
+    record(
+        ops,
+        actor,
+        "post.restored",
+        &existing.id,
+        (before, after),
+        now,
+    )
+    .await?;
+    Ok(saved)
 }
 
 /// Publishes `post` now, or schedules it for `at`.
@@ -133,7 +181,15 @@ pub async fn publish(
 ) -> Result<Post, PostError> {
     check(actor, Action::Publish, post, "publish")?;
     let at = at.or(Some(now));
-    super::publish(ops, post, at, None, now).await
+    let after = super::publish(ops, post, at, None, now).await?;
+    let action = if after.is_live(now) {
+        "post.published"
+    } else {
+        "post.scheduled"
+    };
+    let entry = (summary(post), summary(&after));
+    record(ops, actor, action, &post.id, entry, now).await?;
+    Ok(after)
 }
 
 /// Takes `post` back to draft.
@@ -144,7 +200,10 @@ pub async fn unpublish(
     now: DateTime<Utc>,
 ) -> Result<Post, PostError> {
     check(actor, Action::Publish, post, "unpublish")?;
-    super::unpublish(ops, post, now).await
+    let after = super::unpublish(ops, post, now).await?;
+    let entry = (summary(post), summary(&after));
+    record(ops, actor, "post.unpublished", &post.id, entry, now).await?;
+    Ok(after)
 }
 
 /// Deletes `post`: a draft needs the right to change it, a live or scheduled one more.
@@ -160,7 +219,9 @@ pub async fn delete(
         Action::DeletePublished
     };
     check(actor, action, post, "delete this post")?;
-    super::delete(ops, post, now).await
+    super::delete(ops, post, now).await?;
+    let entry = (summary(post), json!({}));
+    record(ops, actor, "post.deleted", &post.id, entry, now).await
 }
 
 /// A new draft with `post`'s content ("Copy of …", a fresh slug), by `actor`. Copying a post
@@ -181,7 +242,13 @@ pub async fn duplicate(
     {
         draft.authors = vec![s.author.slug.to_string()];
     }
-    create(ops, composer, actor, draft, now).await
+    let copy = start(ops, composer, actor, draft, now).await?;
+    let entry = (
+        json!({"from": post.id, "title": post.title}),
+        summary(&copy),
+    );
+    record(ops, actor, "post.duplicated", &copy.id, entry, now).await?;
+    Ok(copy)
 }
 
 /// What happened to each post of a bulk action.

@@ -118,6 +118,7 @@ fn draft_of(revision: &Revision) -> Result<Draft, PostError> {
         meta_title: f.meta_title.clone(),
         meta_description: f.meta_description.clone(),
         canonical_url: f.canonical_url.clone(),
+        social: f.social.clone(),
     })
 }
 
