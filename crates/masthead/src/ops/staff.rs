@@ -89,7 +89,7 @@ fn describe(action: Action) -> String {
     clippy::needless_pass_by_value,
     reason = "callers build the summaries with json! in the call"
 )]
-fn audit(
+pub(crate) fn audit(
     actor: Actor<'_>,
     action: &str,
     subject: &str,
