@@ -199,6 +199,8 @@ fn main() {
             s.ssim,
             s.s2
         ),
-        None => println!("\nNo WebP setting swept is as good as JPEG q{JPEG_QUALITY} by both measures."),
+        None => {
+            println!("\nNo WebP setting swept is as good as JPEG q{JPEG_QUALITY} by both measures.")
+        }
     }
 }

@@ -75,7 +75,11 @@ pub fn photo(width: u32, height: u32, seed: u64) -> DynamicImage {
         let sun_distance = ((u - 0.72) * wide).hypot((v - 0.22) * high) / high;
         let glow = (1.0 - sun_distance / 0.25).max(0.0).powi(2);
         let mut c = mix(sky, [255.0, 235.0, 190.0], glow * 0.6);
-        c = mix(c, [252.0, 236.0, 200.0], 1.0 - ramp(sun_distance * high, 0.06 * high, soft));
+        c = mix(
+            c,
+            [252.0, 236.0, 200.0],
+            1.0 - ramp(sun_distance * high, 0.06 * high, soft),
+        );
         let hill = 0.62 + 0.05 * (u * 9.0).sin() + 0.025 * (u * 23.0 + 1.0).cos();
         let depth = (v - hill).max(0.0);
         let texture = 6.0 * (fx * 0.9 + 3.0 * (fy * 0.05).sin()).sin() * (fy * 0.37).sin();
@@ -94,7 +98,11 @@ pub fn photo(width: u32, height: u32, seed: u64) -> DynamicImage {
                 let column = (bx / (wide * 0.006)) as u32;
                 let row = (by / (high * 0.013)) as u32;
                 let lit = column % 2 == 1 && row % 3 == 1;
-                let wall = mix([60.0, 64.0, 80.0], [120.0, 110.0, 105.0], b.shade * 0.7 + v * 0.3);
+                let wall = mix(
+                    [60.0, 64.0, 80.0],
+                    [120.0, 110.0, 105.0],
+                    b.shade * 0.7 + v * 0.3,
+                );
                 let colour = if lit { [235.0, 205.0, 120.0] } else { wall };
                 c = mix(c, colour, inside);
             }

@@ -21,7 +21,8 @@ pub fn ssim(reference: &DynamicImage, other: &DynamicImage) -> Option<f64> {
         return None;
     }
     let (a, b) = (luma(reference), luma(other));
-    let product = |p: &[f32], q: &[f32]| -> Vec<f32> { p.iter().zip(q).map(|(x, y)| x * y).collect() };
+    let product =
+        |p: &[f32], q: &[f32]| -> Vec<f32> { p.iter().zip(q).map(|(x, y)| x * y).collect() };
     let mean_a = gaussian(&a, w, h);
     let mean_b = gaussian(&b, w, h);
     let aa = gaussian(&product(&a, &a), w, h);

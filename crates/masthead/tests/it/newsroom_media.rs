@@ -1,7 +1,8 @@
 //! Media in the newsroom through HTTP: the editor bundle's upload endpoint and its JSON
 //! contract, the media library pages (search, alt text, replace, delete refused while a post
 //! shows the image), the editor's lead-image field (a library choice, a plain file upload
-//! without script, alt text required) and who may change whose images.
+//! without script, alt text required), who may change whose images, and the audit entry each
+//! media change leaves.
 
 use crate::helpers::{Browser, TestApp, TestResponse};
 use crate::media::jpeg;
@@ -428,10 +429,20 @@ async fn media_actions_are_in_the_audit_log() {
     invite(&app, &mut owner, "cora@news.example", "contributor").await;
     let mut cora = join(&app, "cora@news.example", "Cora Contributor").await;
     let item = library_upload(&app, &mut cora, "quay.jpg", "The quay").await;
-    let res = post(&app, &mut cora, &format!("{item}alt"), &[("alt", "The old quay")]).await;
+    let res = post(
+        &app,
+        &mut cora,
+        &format!("{item}alt"),
+        &[("alt", "The old quay")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let csrf = cora.csrf.clone();
-    let body = multipart(&[("csrf", &csrf)], "file", Some(("quay-2.jpg", &jpeg(320, 240))));
+    let body = multipart(
+        &[("csrf", &csrf)],
+        "file",
+        Some(("quay-2.jpg", &jpeg(320, 240))),
+    );
     let res = send_multipart(&app, &mut cora, &format!("{item}replace"), &[], body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let new_item = res.header("location").split('?').next().unwrap().to_owned();

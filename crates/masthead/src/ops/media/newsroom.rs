@@ -25,8 +25,15 @@ impl Library<'_> {
             ..upload
         };
         let media = self.upload(upload, now).await?;
-        self.record(actor, "media.uploaded", &media.id, json!({}), summary(&media), now)
-            .await?;
+        self.record(
+            actor,
+            "media.uploaded",
+            &media.id,
+            json!({}),
+            summary(&media),
+            now,
+        )
+        .await?;
         Ok(media)
     }
 
@@ -44,7 +51,8 @@ impl Library<'_> {
             ..upload
         };
         let media = self.replace(id, upload, now).await?;
-        let after = json!({"replaced_by": media.id, "file_name": media.file_name, "path": media.path});
+        let after =
+            json!({"replaced_by": media.id, "file_name": media.file_name, "path": media.path});
         self.record(actor, "media.replaced", id, summary(&old), after, now)
             .await?;
         Ok(media)
@@ -68,8 +76,15 @@ impl Library<'_> {
     pub async fn delete_as(&self, actor: Actor<'_>, id: &str) -> Result<(), MediaError> {
         let old = self.require_change(actor, id).await?;
         self.delete(id).await?;
-        self.record(actor, "media.deleted", id, summary(&old), json!({}), Utc::now())
-            .await
+        self.record(
+            actor,
+            "media.deleted",
+            id,
+            summary(&old),
+            json!({}),
+            Utc::now(),
+        )
+        .await
     }
 
     /// Whether the actor may change item `id`: their own upload, or any for editors and above.
