@@ -84,12 +84,12 @@ async function main() {
 
     begin('the library by keyboard');
     await page.goto(`${BASE_URL}/admin/media/`);
-    for (const target of ['#m-file', '#m-alt', 'button:has-text("Upload")', '#m-q', '.media-card a']) {
+    for (const target of ['#m-file', '#m-alt', '.media-upload button[type=submit]', '#m-q', '.media-card a']) {
       await tabTo(page, target);
       log(`Tab reaches ${target}`);
     }
     await Promise.all([page.waitForURL(/\/admin\/media\/[^/?]+\/$/), page.keyboard.press('Enter')]);
-    for (const target of ['[data-copy]', 'a:has-text("Use as lead image")', '#m-alt', 'button:has-text("Save alt text")', '#m-file', 'button:has-text("Replace")', 'button:has-text("Delete this image")']) {
+    for (const target of ['[data-copy]', 'a.button[href*="image="]', '#m-alt', 'form[action$="/alt"] button', '#m-file', 'form[action$="/replace"] button', 'form[action$="/delete"] button']) {
       await tabTo(page, target);
       log(`Tab reaches ${target}`);
     }
