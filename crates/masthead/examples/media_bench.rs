@@ -139,15 +139,20 @@ fn main() {
         ms(all)
     );
 
-    let small = at_1280.unwrap();
+    sweep(&at_1280.unwrap());
+}
+
+/// At 1280 wide: JPEG qualities and libwebp settings, and the smallest WebP at least as good
+/// as the JPEG variant by both measures.
+fn sweep(small: &DynamicImage) {
     println!("\n1280 wide, settings swept:\n");
     println!("| encoding | bytes | SSIM | SSIMULACRA 2 | ms |\n|---|---:|---:|---:|---:|");
     let mut reference = None;
     for q in [75, 82, 90] {
         let t = Instant::now();
-        let bytes = encode_jpeg(&small, q).unwrap();
+        let bytes = encode_jpeg(small, q).unwrap();
         let took = ms(t);
-        let s = score(&small, &bytes);
+        let s = score(small, &bytes);
         println!(
             "| JPEG q{q} | {} | {:.4} | {:.1} | {took:.0} |",
             s.bytes, s.ssim, s.s2
@@ -169,9 +174,9 @@ fn main() {
                         sharp_yuv,
                     };
                     let t = Instant::now();
-                    let bytes = encode_webp(&small, settings).unwrap();
+                    let bytes = encode_webp(small, settings).unwrap();
                     let took = ms(t);
-                    let s = score(&small, &bytes);
+                    let s = score(small, &bytes);
                     println!(
                         "| {} | {} | {:.4} | {:.1} | {took:.0} |",
                         describe(settings),
@@ -200,7 +205,9 @@ fn main() {
             s.s2
         ),
         None => {
-            println!("\nNo WebP setting swept is as good as JPEG q{JPEG_QUALITY} by both measures.")
+            println!(
+                "\nNo WebP setting swept is as good as JPEG q{JPEG_QUALITY} by both measures."
+            );
         }
     }
 }
