@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const WIDTHS = [{ width: 1280, height: 900 }, { width: 375, height: 740 }];
 
-/// Runs axe-core on `page` at each width and throws on any violation, naming the rule and the
-/// elements; `log` gets one line per clean run. Leaves the page at the desktop width.
-export async function accessible(page, what, log) {
-  for (const size of WIDTHS) {
+/// Runs axe-core on `page` at each width (`WIDTHS` unless given) and throws on any violation,
+/// naming the rule and the elements; `log` gets one line per clean run. Leaves the page at the
+/// first width.
+export async function accessible(page, what, log, widths = WIDTHS) {
+  for (const size of widths) {
     await page.setViewportSize(size);
     const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
     if (!loaded) await page.evaluate(AXE);
@@ -22,5 +23,5 @@ export async function accessible(page, what, log) {
     }
     log(`axe: no violations on ${what} at ${size.width}px`);
   }
-  await page.setViewportSize(WIDTHS[0]);
+  await page.setViewportSize(widths[0]);
 }

@@ -23,9 +23,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { accessible, WIDTHS } from './axe.mjs';
+import { png, tabTo } from './helpers.mjs';
 import { waitForEmail } from './outbox.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -47,38 +47,6 @@ function begin(name) {
 }
 function check(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-/// An 800×600 RGB gradient as PNG bytes: large enough for the 320 and 640 variants.
-function png(width = 800, height = 600) {
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'ascii');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const at = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 128], at + 1 + x * 3);
-  }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/// Presses Tab (at most `max` times) until `selector` has the focus: proof it is reachable by keyboard.
-async function tabTo(page, selector, max = 80) {
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} not reached with ${max} presses of Tab`);
 }
 
 async function newUser(browser) {

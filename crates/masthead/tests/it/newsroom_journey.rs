@@ -3,7 +3,8 @@
 //! an editor invited and accepting through the outbox link, signing out and in, a new browser
 //! verified by the emailed code — with axe-core finding no violations on any newsroom page, at
 //! desktop and phone widths. `tests/browser/newsroom_post.mjs` then takes a post from a
-//! contributor's draft to the public site (see its header) on the same kind of server.
+//! contributor's draft to the public site (see its header) on the same kind of server, and
+//! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -43,6 +44,17 @@ fn newsroom_post_journey_draft_paywall_schedule_live_and_conflict() {
         return;
     }
     run("tests/browser/newsroom_post.mjs");
+}
+
+#[test]
+fn newsroom_media_journey_library_alt_text_delete_and_lead_image() {
+    if !available(
+        "the newsroom media journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/newsroom_media.mjs");
 }
 
 /// Runs `script` with node against a fresh `masthead demo`; panics with its output and the

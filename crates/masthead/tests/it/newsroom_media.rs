@@ -1,7 +1,8 @@
 //! Media in the newsroom through HTTP: the editor bundle's upload endpoint and its JSON
 //! contract, the media library pages (search, alt text, replace, delete refused while a post
 //! shows the image), the editor's lead-image field (a library choice, a plain file upload
-//! without script, alt text required) and who may change whose images.
+//! without script, alt text required), who may change whose images, and the audit entry each
+//! media change leaves.
 
 use crate::helpers::{Browser, TestApp, TestResponse};
 use crate::media::jpeg;
@@ -419,4 +420,71 @@ async fn contributors_upload_and_change_only_their_own_images() {
     open(&app, &mut owner, &own).await;
     let res = post(&app, &mut owner, &format!("{own}alt"), &[("alt", "Fixed")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn media_actions_are_in_the_audit_log() {
+    let app = TestApp::empty().await;
+    let mut owner = set_up(&app).await;
+    invite(&app, &mut owner, "cora@news.example", "contributor").await;
+    let mut cora = join(&app, "cora@news.example", "Cora Contributor").await;
+    let item = library_upload(&app, &mut cora, "quay.jpg", "The quay").await;
+    let res = post(
+        &app,
+        &mut cora,
+        &format!("{item}alt"),
+        &[("alt", "The old quay")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let csrf = cora.csrf.clone();
+    let body = multipart(
+        &[("csrf", &csrf)],
+        "file",
+        Some(("quay-2.jpg", &jpeg(320, 240))),
+    );
+    let res = send_multipart(&app, &mut cora, &format!("{item}replace"), &[], body).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let new_item = res.header("location").split('?').next().unwrap().to_owned();
+    // A refused change leaves no entry.
+    let other = library_upload(&app, &mut owner, "owner.jpg", "Owner's").await;
+    open(&app, &mut cora, &other).await;
+    let res = post(&app, &mut cora, &format!("{other}delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    open(&app, &mut owner, &new_item).await;
+    let res = post(&app, &mut owner, &format!("{new_item}delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let audit = open(&app, &mut owner, "/admin/audit/").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    let rows: Vec<(String, String, String)> = audit
+        .texts("tbody tr td:nth-child(2)")
+        .into_iter()
+        .zip(audit.texts("tbody tr td:nth-child(3)"))
+        .zip(audit.texts("tbody tr td:nth-child(6)"))
+        .map(|((who, what), after)| (who, what, after))
+        .filter(|(_, what, _)| what.starts_with("media."))
+        .collect();
+    let summary: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(who, what, _)| (who.as_str(), what.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Olga Owner", "media.deleted"),
+            ("Olga Owner", "media.uploaded"),
+            ("Cora Contributor", "media.replaced"),
+            ("Cora Contributor", "media.alt_changed"),
+            ("Cora Contributor", "media.uploaded"),
+        ],
+        "newest first"
+    );
+    assert!(rows[2].2.contains("quay-2.jpg"), "{:?}", rows[2]);
+    assert!(rows[3].2.contains("The old quay"), "{:?}", rows[3]);
+    assert_eq!(
+        open(&app, &mut cora, "/admin/audit/").await.status,
+        StatusCode::FORBIDDEN,
+        "administrators only"
+    );
 }

@@ -1,11 +1,14 @@
 //! The media library as the newsroom uses it: each use case checked against the staff user's
 //! role first. Every role may upload (`Action::UploadMedia`); changing or deleting an item is
 //! for the staff member who uploaded it and for editors and above, who may edit anyone's posts.
+//! Each change then appends its audit entry (`media.uploaded`, `media.replaced`,
+//! `media.alt_changed`, `media.deleted`; the subject is the item's id).
 
 use super::{Library, MediaError, Upload};
-use crate::ops::staff::Actor;
+use crate::ops::staff::{Actor, audit};
 use chrono::{DateTime, Utc};
 use domain::Action;
+use serde_json::{Value, json};
 use store::Media;
 
 impl Library<'_> {
@@ -21,7 +24,17 @@ impl Library<'_> {
             uploaded_by: staff_id(actor),
             ..upload
         };
-        self.upload(upload, now).await
+        let media = self.upload(upload, now).await?;
+        self.record(
+            actor,
+            "media.uploaded",
+            &media.id,
+            json!({}),
+            summary(&media),
+            now,
+        )
+        .await?;
+        Ok(media)
     }
 
     /// `replace`, if the actor may change item `id`.
@@ -32,12 +45,17 @@ impl Library<'_> {
         upload: Upload<'_>,
         now: DateTime<Utc>,
     ) -> Result<Media, MediaError> {
-        self.require_change(actor, id).await?;
+        let old = self.require_change(actor, id).await?;
         let upload = Upload {
             uploaded_by: staff_id(actor),
             ..upload
         };
-        self.replace(id, upload, now).await
+        let media = self.replace(id, upload, now).await?;
+        let after =
+            json!({"replaced_by": media.id, "file_name": media.file_name, "path": media.path});
+        self.record(actor, "media.replaced", id, summary(&old), after, now)
+            .await?;
+        Ok(media)
     }
 
     /// `set_alt`, if the actor may change item `id`.
@@ -47,14 +65,26 @@ impl Library<'_> {
         id: &str,
         alt: &str,
     ) -> Result<(), MediaError> {
-        self.require_change(actor, id).await?;
-        self.set_alt(id, alt).await
+        let old = self.require_change(actor, id).await?;
+        self.set_alt(id, alt).await?;
+        let (before, after) = (json!({"alt": old.alt}), json!({"alt": alt.trim()}));
+        self.record(actor, "media.alt_changed", id, before, after, Utc::now())
+            .await
     }
 
     /// `delete`, if the actor may change item `id`.
     pub async fn delete_as(&self, actor: Actor<'_>, id: &str) -> Result<(), MediaError> {
-        self.require_change(actor, id).await?;
-        self.delete(id).await
+        let old = self.require_change(actor, id).await?;
+        self.delete(id).await?;
+        self.record(
+            actor,
+            "media.deleted",
+            id,
+            summary(&old),
+            json!({}),
+            Utc::now(),
+        )
+        .await
     }
 
     /// Whether the actor may change item `id`: their own upload, or any for editors and above.
@@ -63,7 +93,8 @@ impl Library<'_> {
         actor.may(Action::UploadMedia, true) && (own || actor.may(Action::EditPublished, false))
     }
 
-    async fn require_change(&self, actor: Actor<'_>, id: &str) -> Result<(), MediaError> {
+    /// Item `id`, if the actor may change it.
+    async fn require_change(&self, actor: Actor<'_>, id: &str) -> Result<Media, MediaError> {
         let media = self
             .ops
             .store
@@ -71,7 +102,7 @@ impl Library<'_> {
             .await?
             .ok_or(MediaError::NotFound)?;
         if self.may_change(actor, &media) {
-            Ok(())
+            Ok(media)
         } else {
             Err(MediaError::Forbidden(
                 "Only the person who uploaded an image, or an editor, may change or delete it."
@@ -79,6 +110,27 @@ impl Library<'_> {
             ))
         }
     }
+}
+
+impl Library<'_> {
+    /// Appends the audit entry of a media change that has happened.
+    async fn record(
+        &self,
+        actor: Actor<'_>,
+        action: &str,
+        id: &str,
+        before: Value,
+        after: Value,
+        now: DateTime<Utc>,
+    ) -> Result<(), MediaError> {
+        let entry = audit(actor, action, id, before, after, now);
+        Ok(self.ops.store.insert_audit_entry(&entry).await?)
+    }
+}
+
+/// An item's fields as its audit entries show them.
+fn summary(media: &Media) -> Value {
+    json!({"file_name": media.file_name, "path": media.path, "alt": media.alt})
 }
 
 fn staff_id(actor: Actor<'_>) -> Option<&str> {
