@@ -63,6 +63,9 @@ pub struct Config {
     pub search_recency_weight: f32,
     /// Memory for the page cache in MiB (0 turns it off).
     pub cache_mb: u64,
+    /// Milliseconds the page cache remembers a signed-in reader's class (free, or paid with
+    /// which tiers); a change of access, in any process, forgets every class within a tick.
+    pub cache_class_ttl_ms: u64,
     /// Milliseconds before a failed webhook delivery is tried again; doubles with each failure.
     pub webhook_retry_ms: u64,
     /// Reverse proxies (and CDNs) whose `Forwarded`/`X-Forwarded-For` headers name the client;
@@ -122,6 +125,7 @@ struct FileConfig {
     past_due_grace_days: Option<i64>,
     search_recency_weight: Option<f32>,
     cache_mb: Option<u64>,
+    cache_class_ttl_ms: Option<u64>,
     webhook_retry_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     webhook_allow_private: Option<bool>,
@@ -133,6 +137,9 @@ struct FileConfig {
 
 /// The page cache's default size in MiB.
 pub const DEFAULT_CACHE_MB: u64 = 256;
+
+/// How long the page cache remembers a reader's class by default: 2 s.
+pub const DEFAULT_CACHE_CLASS_TTL_MS: u64 = 2_000;
 
 /// The largest image upload by default: 20 MB.
 pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 20_000_000;
@@ -233,6 +240,13 @@ impl Config {
                 )?
                 .or(file.cache_mb)
                 .unwrap_or(DEFAULT_CACHE_MB),
+            cache_class_ttl_ms: env
+                .parsed(
+                    "cache_class_ttl_ms",
+                    "must be a whole number of milliseconds",
+                )?
+                .or(file.cache_class_ttl_ms)
+                .unwrap_or(DEFAULT_CACHE_CLASS_TTL_MS),
             webhook_retry_ms: env
                 .parsed("webhook_retry_ms", "must be a whole number of milliseconds")?
                 .or(file.webhook_retry_ms)

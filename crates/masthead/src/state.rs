@@ -127,7 +127,10 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     let signer = Signer::new(&site_secret(&store).await?);
     let mailer = Mailer::from_config(&config)?;
     let search = Search::open(&config.search_dir())?;
-    let cache = PageCache::new(config.cache_mb);
+    let cache = PageCache::new(
+        config.cache_mb,
+        std::time::Duration::from_millis(config.cache_class_ttl_ms),
+    );
     let settings = LiveSettings::new(store.clone(), cache.enabled());
     tokio::spawn(
         Indexer::new(store.clone(), search.clone())

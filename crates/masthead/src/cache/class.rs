@@ -1,7 +1,8 @@
 //! The access class of a request: what a cached page may vary on — anonymous, free member, or
 //! the tiers a paid member is entitled to — and never who the reader is.
 //!
-//! Looking up a session costs queries, so a session's class is remembered for `TTL`. Every
+//! Looking up a session costs queries, so a session's class is remembered for a while
+//! (`Config::cache_class_ttl_ms`, 2 s unless set). Every
 //! change to what members may read forgets every remembered session at once: this process's
 //! sign-outs, account deletions and subscription changes directly (`forget_sessions`), any
 //! process's through the store's access clock, which the follower watches (within one tick).
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+/// The default time a class is remembered (`Config::cache_class_ttl_ms`).
 pub const TTL: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,11 +61,11 @@ pub struct Sessions {
     generation: AtomicU64,
 }
 
-pub fn sessions() -> Sessions {
+pub fn sessions(ttl: Duration) -> Sessions {
     Sessions {
         classes: moka::sync::Cache::builder()
             .max_capacity(100_000)
-            .time_to_live(TTL)
+            .time_to_live(ttl)
             .build(),
         generation: AtomicU64::new(0),
     }
@@ -145,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_class_computed_before_a_forget_is_not_remembered() {
-        let s = sessions();
+        let s = sessions(TTL);
         let class = Class::anonymous();
         let before = s.generation();
         s.forget_all();

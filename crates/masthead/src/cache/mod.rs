@@ -72,8 +72,9 @@ struct Inner {
 }
 
 impl PageCache {
-    /// A cache holding at most `mib` MiB of pages; 0 turns caching off.
-    pub fn new(mib: u64) -> PageCache {
+    /// A cache holding at most `mib` MiB of pages (0 turns caching off), remembering session
+    /// classes for `class_ttl`.
+    pub fn new(mib: u64, class_ttl: std::time::Duration) -> PageCache {
         let deps: Arc<Mutex<DepIndex>> = Arc::default();
         let index = deps.clone();
         // Pages pushed out for room leave the dependency index too; an entry that replaced
@@ -113,7 +114,7 @@ impl PageCache {
                     .filter(char::is_ascii_alphanumeric)
                     .take(16)
                     .collect(),
-                sessions: class::sessions(),
+                sessions: class::sessions(class_ttl),
                 enabled: mib > 0,
                 closed: std::sync::atomic::AtomicBool::default(),
             }),
@@ -395,7 +396,7 @@ mod tests {
 
     #[test]
     fn eviction_removes_exactly_the_dependent_pages() {
-        let cache = PageCache::new(16);
+        let cache = PageCache::new(16, class::TTL);
         let post = Dep::Post("p1".into());
         let tag = Dep::Tag("china".into());
         for (k, deps) in [("a", vec![post.clone()]), ("b", vec![tag.clone()])] {
@@ -411,7 +412,7 @@ mod tests {
 
     #[test]
     fn a_render_that_raced_an_eviction_of_its_dependencies_is_not_kept() {
-        let cache = PageCache::new(16);
+        let cache = PageCache::new(16, class::TTL);
         let started = cache.epoch();
         cache.evict(&[Dep::Post("p1".into())]);
         let (entry, rec) = page(&[Dep::Post("p1".into()), Dep::AllPosts]);
@@ -435,7 +436,7 @@ mod tests {
 
     #[test]
     fn a_render_older_than_the_log_is_not_kept() {
-        let cache = PageCache::new(16);
+        let cache = PageCache::new(16, class::TTL);
         let started = cache.epoch();
         for i in 0..=LOG_LEN {
             cache.evict(&[Dep::Post(format!("x{i}"))]);
@@ -446,7 +447,7 @@ mod tests {
 
     #[test]
     fn pages_pushed_out_for_room_leave_the_dependency_index() {
-        let cache = PageCache::new(1);
+        let cache = PageCache::new(1, class::TTL);
         for i in 0..2000 {
             let (entry, rec) = page(&[Dep::Post(format!("p{i}"))]);
             cache.insert(&key(&format!("k{i}")), &entry, &rec, cache.epoch());

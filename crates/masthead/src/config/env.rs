@@ -21,6 +21,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("past_due_grace_days", "MASTHEAD_PAST_DUE_GRACE_DAYS"),
     ("search_recency_weight", "MASTHEAD_SEARCH_RECENCY_WEIGHT"),
     ("cache_mb", "MASTHEAD_CACHE_MB"),
+    ("cache_class_ttl_ms", "MASTHEAD_CACHE_CLASS_TTL_MS"),
     ("webhook_retry_ms", "MASTHEAD_WEBHOOK_RETRY_MS"),
     ("webhook_allow_private", "MASTHEAD_WEBHOOK_ALLOW_PRIVATE"),
     ("trusted_proxies", "MASTHEAD_TRUSTED_PROXIES"),

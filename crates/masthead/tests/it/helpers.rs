@@ -87,6 +87,7 @@ pub fn config(dir: &Path) -> Config {
         past_due_grace_days: 7,
         search_recency_weight: 0.25,
         cache_mb: masthead::config::DEFAULT_CACHE_MB,
+        cache_class_ttl_ms: masthead::config::DEFAULT_CACHE_CLASS_TTL_MS,
         webhook_retry_ms: masthead::config::DEFAULT_WEBHOOK_RETRY_MS,
         trusted_proxies: vec![],
         // Webhook tests deliver to receivers on 127.0.0.1.
@@ -137,6 +138,14 @@ impl TestApp {
     /// The demo publication with site settings stored before it starts, so that no follower
     /// tick clearing the page cache for a settings change can land in the middle of a test.
     pub async fn demo_with_settings(settings: &[(&str, &str)]) -> TestApp {
+        TestApp::demo_with_settings_and(settings, |c| c).await
+    }
+
+    /// `demo_with_settings` with an adjusted configuration.
+    pub async fn demo_with_settings_and(
+        settings: &[(&str, &str)],
+        adjust: impl FnOnce(Config) -> Config,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(demo_template(), dir.path());
         let store = masthead::state::open_store(&config(dir.path()))
@@ -146,7 +155,7 @@ impl TestApp {
             store.set_setting(key, value).await.unwrap();
         }
         store.close().await;
-        TestApp::boot(dir).await
+        TestApp::boot_with(dir, adjust).await
     }
 
     pub async fn boot(dir: TempDir) -> TestApp {
