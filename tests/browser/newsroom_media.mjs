@@ -141,7 +141,9 @@ async function main() {
     await page.setInputFiles('#e-image-file', { name: 'quay.png', mimeType: 'image/png', buffer: png(400, 300) });
     await page.waitForFunction(() => /\/content\/images\/.+quay.*\.png$/.test(document.querySelector('#e-image').value));
     await page.waitForFunction(() => /Uploaded/.test(document.querySelector('[data-lead-status]').textContent));
-    check(await page.isVisible('[data-lead-preview]'), 'a preview of the uploaded image');
+    // The preview is an <img> made on upload: visible once the browser has loaded it.
+    await page.waitForSelector('[data-lead-preview]', { state: 'visible', timeout: 10000 })
+      .catch(() => check(false, 'a preview of the uploaded image'));
     await page.fill('#e-alt', 'The quay');
     await Promise.all([page.waitForURL(/\?saved=1$/), page.click('form.editor button[type=submit]')]);
     check(/quay.*\.png$/.test(await page.inputValue('#e-image')), 'saved with the uploaded lead image');
