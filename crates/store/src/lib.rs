@@ -18,6 +18,7 @@ mod media;
 mod members;
 mod newsletters;
 mod newsroom;
+mod offers;
 mod posts;
 pub mod query;
 mod reading;
@@ -29,6 +30,7 @@ mod sitemaps;
 pub mod staff;
 mod taxonomy;
 pub mod testing;
+mod tiers;
 mod time;
 mod webhooks;
 
@@ -48,6 +50,7 @@ pub use posts::PostFilter;
 pub use reading::Gift;
 pub use revisions::{NO_REVISION_YET, Presence, RevisionSave, RevisionSaved};
 pub use sitemaps::SitemapSource;
+pub use tiers::TierEntry;
 pub use webhooks::{Delivery, Outgoing, Webhook};
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.

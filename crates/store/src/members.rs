@@ -37,24 +37,24 @@ impl TryFrom<MemberRow> for Member {
 }
 
 #[derive(sqlx::FromRow)]
-struct TierRow {
-    id: String,
-    slug: String,
-    name: String,
-    description: String,
-    benefits: String,
-    monthly_price: i64,
-    yearly_price: i64,
-    currency: String,
-    trial_days: i64,
-    active: bool,
+pub(crate) struct TierRow {
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) benefits: String,
+    pub(crate) monthly_price: i64,
+    pub(crate) yearly_price: i64,
+    pub(crate) currency: String,
+    pub(crate) trial_days: i64,
+    pub(crate) active: bool,
 }
 
 /// Adds a member (id, email, name, now); an address already stored is kept as it is.
 const INSERT_MEMBER: &str = "INSERT INTO members (id, email, name, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $4) ON CONFLICT (email) DO NOTHING";
 
-const TIER_COLUMNS: &str = "id, slug, name, description, benefits, monthly_price, yearly_price, currency, trial_days, active";
+pub(crate) const TIER_COLUMNS: &str = "id, slug, name, description, benefits, monthly_price, yearly_price, currency, trial_days, active";
 
 impl TryFrom<TierRow> for Tier {
     type Error = StoreError;
@@ -231,10 +231,11 @@ impl Store {
         Ok(())
     }
 
-    /// Active tiers, free first, then by monthly price.
+    /// Active tiers in their sort order, then free first and by monthly price.
     pub async fn tiers(&self) -> Result<Vec<Tier>, StoreError> {
-        let sql =
-            format!("SELECT {TIER_COLUMNS} FROM tiers WHERE active ORDER BY monthly_price, name");
+        let sql = format!(
+            "SELECT {TIER_COLUMNS} FROM tiers WHERE active ORDER BY sort_order, monthly_price, name"
+        );
         let rows: Vec<TierRow> = on_pool!(&self.db, read, |p| sqlx::query_as(&sql)
             .fetch_all(p)
             .await?);

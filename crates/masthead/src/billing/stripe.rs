@@ -1,5 +1,6 @@
-//! A small client for the two Stripe API calls Masthead makes: opening a Checkout Session for a
-//! tier and opening a Customer Portal session. The base URL is configurable so tests and the demo
+//! A small client for the Stripe API calls Masthead makes: opening a Checkout Session for a
+//! tier and opening a Customer Portal session here; Products, Prices, Coupons and a
+//! subscription's discount in `stripe/catalog.rs`. The base URL is configurable so tests and the demo
 //! can point it at a local fake that speaks Stripe's shapes.
 
 use serde::Deserialize;
@@ -28,8 +29,9 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// What a member is about to subscribe to, priced inline (`price_data`), so tiers need no
-/// matching Price objects in the Stripe dashboard.
+/// What a member is about to subscribe to: the tier's Stripe Price when it has one, else priced
+/// inline (`price_data`), so a tier saved before payments were set up still sells; with an
+/// offer's coupon (`discounts`) and its id in the metadata when the member came through one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutRequest {
     pub member_id: String,
@@ -44,6 +46,12 @@ pub struct CheckoutRequest {
     /// `month` or `year`.
     pub interval: String,
     pub trial_days: u32,
+    /// The tier's current Stripe Price for this cadence.
+    pub price_id: Option<String>,
+    /// The offer's Stripe Coupon.
+    pub coupon: Option<String>,
+    /// The offer's id, named in the metadata so the webhook counts its redemption.
+    pub offer_id: Option<String>,
     pub success_url: String,
     pub cancel_url: String,
 }
@@ -135,11 +143,23 @@ impl StripeClient {
         path: &str,
         form: &[(&str, String)],
     ) -> Result<T, StripeError> {
+        let key = uuid::Uuid::now_v7().to_string();
+        self.post_form_keyed(path, form, &key).await
+    }
+
+    /// `post_form` with the caller's idempotency key: the same key and form make one object at
+    /// Stripe however often they are sent.
+    async fn post_form_keyed<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+        idempotency_key: &str,
+    ) -> Result<T, StripeError> {
         let response = self
             .http
             .post(format!("{}{path}", self.base_url))
             .bearer_auth(&self.secret_key.0)
-            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+            .header("Idempotency-Key", idempotency_key)
             .form(form)
             .send()
             .await?;
@@ -165,21 +185,33 @@ fn checkout_form(req: &CheckoutRequest) -> Vec<(&'static str, String)> {
         Some(customer) => form.push(("customer", customer.clone())),
         None => form.push(("customer_email", req.email.clone())),
     }
+    form.push(("line_items[0][quantity]", "1".to_owned()));
+    match &req.price_id {
+        Some(price) => form.push(("line_items[0][price]", price.clone())),
+        None => form.extend([
+            ("line_items[0][price_data][currency]", req.currency.clone()),
+            (
+                "line_items[0][price_data][unit_amount]",
+                req.unit_amount.to_string(),
+            ),
+            (
+                "line_items[0][price_data][recurring][interval]",
+                req.interval.clone(),
+            ),
+            (
+                "line_items[0][price_data][product_data][name]",
+                req.tier_name.clone(),
+            ),
+        ]),
+    }
+    if let Some(coupon) = &req.coupon {
+        form.push(("discounts[0][coupon]", coupon.clone()));
+    }
+    if let Some(offer) = &req.offer_id {
+        form.push(("metadata[offer]", offer.clone()));
+        form.push(("subscription_data[metadata][offer]", offer.clone()));
+    }
     form.extend([
-        ("line_items[0][quantity]", "1".to_owned()),
-        ("line_items[0][price_data][currency]", req.currency.clone()),
-        (
-            "line_items[0][price_data][unit_amount]",
-            req.unit_amount.to_string(),
-        ),
-        (
-            "line_items[0][price_data][recurring][interval]",
-            req.interval.clone(),
-        ),
-        (
-            "line_items[0][price_data][product_data][name]",
-            req.tier_name.clone(),
-        ),
         ("metadata[tier]", req.tier_slug.clone()),
         ("metadata[member_id]", req.member_id.clone()),
         ("subscription_data[metadata][tier]", req.tier_slug.clone()),
@@ -212,5 +244,6 @@ fn api_error(status: u16, body: &[u8]) -> StripeError {
     }
 }
 
+pub mod catalog;
 #[cfg(test)]
 mod tests;

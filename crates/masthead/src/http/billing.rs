@@ -6,6 +6,7 @@ use super::member_form::MemberForm;
 use super::reader::Reader;
 use crate::billing::stripe::{CheckoutRequest, StripeClient, StripeError};
 use crate::billing::webhook;
+use crate::members::session::CurrentMember;
 use crate::ops::billing;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -13,7 +14,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::{Cadence, Offer, OfferKind};
 use serde::Deserialize;
+use store::TierEntry;
 
 #[derive(Deserialize)]
 pub struct CheckoutQuery {
@@ -21,9 +24,12 @@ pub struct CheckoutQuery {
     tier: String,
     #[serde(default)]
     cadence: String,
+    /// An offer's code: its tier, cadence and coupon (or trial) replace the others.
+    #[serde(default)]
+    offer: String,
 }
 
-fn client(state: &AppState) -> Option<StripeClient> {
+pub(crate) fn client(state: &AppState) -> Option<StripeClient> {
     let stripe = state.config.stripe.as_ref()?;
     Some(StripeClient::new(
         &stripe.api_base,
@@ -35,30 +41,30 @@ fn redirect(to: &str) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
 }
 
-/// GET /members/checkout?tier=…&cadence=month|year: to Stripe Checkout for a signed-in member.
+/// What Checkout sells: a tier at a cadence, perhaps through an offer.
+struct Sale {
+    tier: TierEntry,
+    cadence: Cadence,
+    offer: Option<Offer>,
+}
+
+/// GET /members/checkout?tier=…&cadence=month|year[&offer=CODE]: to Stripe Checkout for a
+/// signed-in member. An offer that is archived or unknown goes back to its landing page, which
+/// says it has ended: it never reaches Checkout.
 pub async fn checkout(
     State(state): State<AppState>,
     reader: Reader,
     Query(q): Query<CheckoutQuery>,
 ) -> Result<Response, AppError> {
-    let Some(current) = &reader.member else {
-        return Ok(redirect(&format!("/signup/?tier={}", urlencode(&q.tier))));
+    let sale = match sale(&state, &q).await {
+        Ok(sale) => sale,
+        Err(to) => return Ok(redirect(&to)),
     };
-    let tier = state
-        .store
-        .tier_by_slug(&q.tier)
-        .await?
-        .filter(|t| t.active && t.is_paid())
-        .ok_or(AppError::NotFound)?;
-    let yearly = match q.cadence.as_str() {
-        "year" => true,
-        "month" | "" => false,
-        _ => {
-            return Err(AppError::BadRequest {
-                code: "cadence",
-                message: "cadence must be month or year".into(),
-            });
-        }
+    let Some(current) = &reader.member else {
+        return Ok(redirect(&match &sale.offer {
+            Some(o) => format!("/offers/{}/", urlencode(o.code.as_str())),
+            None => format!("/signup/?tier={}", urlencode(&q.tier)),
+        }));
     };
     let Some(stripe) = client(&state) else {
         return Err(AppError::BadRequest {
@@ -66,29 +72,75 @@ pub async fn checkout(
             message: "Online payments are not configured on this site yet.".into(),
         });
     };
-    let base = &state.config.public_url;
-    let request = CheckoutRequest {
-        member_id: current.member.id.clone(),
-        email: current.member.email.to_string(),
-        customer_id: current.member.stripe_customer_id.clone(),
-        tier_slug: tier.slug.to_string(),
-        tier_name: tier.name.clone(),
-        unit_amount: if yearly {
-            tier.yearly_price
-        } else {
-            tier.monthly_price
-        },
-        currency: tier.currency.clone(),
-        interval: if yearly { "year" } else { "month" }.into(),
-        trial_days: tier.trial_days,
-        success_url: format!("{base}/account/?done=welcome"),
-        cancel_url: format!("{base}/signup/?tier={}", tier.slug),
-    };
+    let request = checkout_request(&state, current, &sale);
     let url = stripe
         .create_checkout_session(&request)
         .await
         .map_err(stripe_failed)?;
     Ok(redirect(&url))
+}
+
+/// The tier, cadence and offer a checkout link names; `Err` is where to send the reader
+/// instead (an offer that has ended, to its page).
+async fn sale(state: &AppState, q: &CheckoutQuery) -> Result<Sale, String> {
+    let offer_page = || format!("/offers/{}/", urlencode(q.offer.trim()));
+    let (slug, cadence, offer) = if q.offer.trim().is_empty() {
+        let cadence = match q.cadence.as_str() {
+            "" => Ok(Cadence::Month),
+            other => Cadence::parse(other),
+        };
+        (
+            q.tier.clone(),
+            cadence.map_err(|_| "/signup/".to_owned())?,
+            None,
+        )
+    } else {
+        let offer = state.store.offer_by_code(&q.offer).await.ok().flatten();
+        let offer = offer.filter(|o| o.active).ok_or_else(offer_page)?;
+        let tier = state.store.tier_entry(&offer.tier_id).await.ok().flatten();
+        let slug = tier.ok_or_else(offer_page)?.tier.slug.to_string();
+        (slug, offer.cadence, Some(offer))
+    };
+    let tier = state.store.tier_entry_by_slug(&slug).await.ok().flatten();
+    let tier = tier.filter(|t| t.tier.active && t.tier.is_paid());
+    let tier = match (tier, &offer) {
+        (Some(t), _) => t,
+        (None, Some(_)) => return Err(offer_page()),
+        (None, None) => return Err("/signup/".to_owned()),
+    };
+    Ok(Sale {
+        tier,
+        cadence,
+        offer,
+    })
+}
+
+fn checkout_request(state: &AppState, current: &CurrentMember, sale: &Sale) -> CheckoutRequest {
+    let base = &state.config.public_url;
+    let tier = &sale.tier.tier;
+    let trial = match sale.offer.as_ref().map(|o| &o.kind) {
+        Some(OfferKind::Trial(days)) => *days,
+        _ => tier.trial_days,
+    };
+    CheckoutRequest {
+        member_id: current.member.id.clone(),
+        email: current.member.email.to_string(),
+        customer_id: current.member.stripe_customer_id.clone(),
+        tier_slug: tier.slug.to_string(),
+        tier_name: tier.name.clone(),
+        unit_amount: crate::ops::tiers::amount(tier, sale.cadence),
+        currency: tier.currency.clone(),
+        interval: sale.cadence.as_str().into(),
+        trial_days: trial,
+        price_id: sale.tier.stripe.price(sale.cadence).map(|p| p.id.clone()),
+        coupon: sale.offer.as_ref().and_then(|o| o.stripe_coupon_id.clone()),
+        offer_id: sale.offer.as_ref().map(|o| o.id.clone()),
+        success_url: format!("{base}/account/?done=welcome"),
+        cancel_url: match &sale.offer {
+            Some(o) => format!("{base}/offers/{}/", urlencode(o.code.as_str())),
+            None => format!("{base}/signup/?tier={}", tier.slug),
+        },
+    }
 }
 
 /// POST /members/billing-portal: to Stripe's Billing Portal for the member's customer.
@@ -158,7 +210,9 @@ pub async fn webhook(
                 .into_response());
         }
     };
-    let applied = billing::apply_stripe_event(&state.ops(), &event, now).await?;
+    let offer = crate::billing::offer_meta::offer_of(&body);
+    let applied =
+        billing::apply_stripe_event_with_offer(&state.ops(), &event, offer.as_deref(), now).await?;
     tracing::info!(stripe.event = %event.id, fresh = applied.fresh, changed = applied.after.is_some(), "Stripe webhook");
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
@@ -176,6 +230,6 @@ fn stripe_failed(err: StripeError) -> AppError {
     AppError::internal(err)
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -27,3 +27,28 @@ pub async fn apply_stripe_event(
     wake(ops, applied.queued);
     Ok(applied)
 }
+
+/// `apply_stripe_event`, then the offer the event's metadata names (Masthead puts it there at
+/// Checkout) counted as redeemed by its subscription — once, however often Stripe sends it —
+/// and recorded on the member's subscription.
+pub async fn apply_stripe_event_with_offer(
+    ops: &Ops<'_>,
+    event: &Event,
+    offer: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Applied, OpsError> {
+    let applied = apply_stripe_event(ops, event, now).await?;
+    let subscription = match &event.kind {
+        BillingEvent::CheckoutCompleted {
+            subscription_id, ..
+        }
+        | BillingEvent::SubscriptionUpdated {
+            subscription_id, ..
+        } => Some(subscription_id.as_str()),
+        _ => None,
+    };
+    if let (Some(offer), Some(subscription)) = (offer, subscription) {
+        super::offers::redeem(ops, offer, subscription, applied.member_id.as_deref()).await?;
+    }
+    Ok(applied)
+}

@@ -10,6 +10,7 @@
 //! - `sessions` — starting, rotating and ending members' sessions.
 //! - `billing` — a verified Stripe event applied, its webhook events queued with it.
 //! - `gifts` — gift links made and revoked, metered reads counted.
+//! - `tiers`, `offers` — tiers and offers for sale, kept in step with Stripe; redemptions.
 //! - `tags`, `authors` — tags and authors added, changed and deleted.
 //! - `webhooks` — webhooks registered, changed and removed.
 //! - `keys` — API keys made and revoked.
@@ -29,12 +30,14 @@ pub mod keys;
 pub mod media;
 pub mod members;
 pub mod navigation;
+pub mod offers;
 pub mod posts;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
 pub mod staff;
 pub mod tags;
+pub mod tiers;
 pub mod webhooks;
 
 use crate::cache::PageCache;

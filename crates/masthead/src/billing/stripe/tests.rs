@@ -89,6 +89,9 @@ fn request() -> CheckoutRequest {
         currency: "usd".into(),
         interval: "month".into(),
         trial_days: 14,
+        price_id: None,
+        coupon: None,
+        offer_id: None,
         success_url: "https://news.example/account/?checkout=success".into(),
         cancel_url: "https://news.example/account/?checkout=cancel".into(),
     }
