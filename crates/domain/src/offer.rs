@@ -270,3 +270,38 @@ impl TierStripe {
 
 #[cfg(test)]
 mod tests;
+
+/// Reads a price typed as a decimal ("15", "15.5", "15.50", "1,500.00") into minor units.
+pub fn parse_money(raw: &str) -> Result<u32, InvalidInput> {
+    let text: String = raw.trim().chars().filter(|c| *c != ',').collect();
+    let bad = || {
+        InvalidInput(format!(
+            "{:?} is not a price such as 15 or 15.50.",
+            raw.trim()
+        ))
+    };
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !(cents.is_empty() || digits(cents)) || cents.len() > 2 {
+        return Err(bad());
+    }
+    let whole: u32 = whole.parse().map_err(|_| bad())?;
+    let cents: u32 = format!("{cents:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(cents))
+        .filter(|v| *v <= 99_999_999)
+        .ok_or_else(bad)
+}
+
+/// Minor units as a form shows them: `1500` → `15.00`, `0` → `` (blank).
+pub fn money_input(minor: u32) -> String {
+    if minor == 0 {
+        String::new()
+    } else {
+        format!("{}.{:02}", minor / 100, minor % 100)
+    }
+}

@@ -88,3 +88,16 @@ fn offers_read_as_readers_see_them() {
             .is_err()
     );
 }
+
+#[test]
+fn prices_are_read_as_typed() {
+    assert_eq!(parse_money("15").unwrap(), 1500);
+    assert_eq!(parse_money(" 15.5 ").unwrap(), 1550);
+    assert_eq!(parse_money("1,500.05").unwrap(), 150_005);
+    assert_eq!(parse_money("").unwrap(), 0);
+    for bad in ["abc", "1.234", "-5", "1e3", ".5", "99999999999"] {
+        assert!(parse_money(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(money_input(1500), "15.00");
+    assert_eq!(money_input(0), "");
+}

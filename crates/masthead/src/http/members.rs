@@ -44,7 +44,7 @@ fn done_notice(key: &str) -> Option<&'static str> {
 }
 
 /// Renders a member page: private, uncacheable and not indexed.
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     reader: Reader,
     template: &str,
@@ -113,9 +113,10 @@ async fn signup_data(
 ) -> Result<Value, AppError> {
     let tiers: Vec<Value> = state
         .store
-        .tiers()
+        .signup_tiers()
         .await?
         .iter()
+        .map(|e| &e.tier)
         .map(|t| {
             json!({
                 "slug": t.slug, "name": t.name, "description": t.description, "benefits": t.benefits,

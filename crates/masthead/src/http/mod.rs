@@ -17,6 +17,7 @@ mod member_form;
 mod members;
 mod newsroom;
 mod not_found;
+mod offers;
 mod page_cache;
 mod pages;
 mod preview;
@@ -91,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .route("/members/signout", post(members::signout))
         .route("/members/signout-all", post(members::signout_all))
         .route("/members/checkout", get(billing::checkout))
+        .route("/offers/{code}/", get(offers::landing))
         .route("/members/billing-portal", post(billing::portal))
         .route("/members/gift", post(gifts::create_gift))
         .route("/account/name", post(members::set_name))

@@ -10,16 +10,19 @@
 //!   own profile and sessions; `audit` — the audit log.
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
 //!   navigation (administrators).
+//! - `tiers`, `offers` — tiers and offers for sale (administrators), each with its `router()`.
 
 pub(crate) mod assets;
 mod audit;
 mod home;
 mod navigation;
+mod offers;
 mod people;
 mod profile;
 mod signin;
 pub mod staff;
 mod tags;
+mod tiers;
 pub mod view;
 pub mod visitor;
 
@@ -76,6 +79,7 @@ pub fn router() -> Router<AppState> {
             "/admin/tags/{id}/delete",
             get(tags::delete_page).post(tags::delete),
         )
+        .merge(tiers::router().merge(offers::router()))
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

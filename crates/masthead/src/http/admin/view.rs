@@ -26,6 +26,8 @@ const NAV: &[(&str, &str, Action)] = &[
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
     ("Navigation", "/admin/navigation/", Action::Settings),
+    ("Tiers", "/admin/tiers/", Action::Tiers),
+    ("Offers", "/admin/offers/", Action::Tiers),
     ("Audit", "/admin/audit/", Action::Audit),
 ];
 
