@@ -61,6 +61,7 @@ mod staff_ops;
 mod stripe;
 mod stripe_order;
 mod theme;
+mod tiers;
 mod webhook_delivery;
 mod webhook_events;
 mod webhooks;
