@@ -297,7 +297,7 @@ pub fn parse_money(raw: &str) -> Result<u32, InvalidInput> {
         .ok_or_else(bad)
 }
 
-/// Minor units as a form shows them: `1500` → `15.00`, `0` → `` (blank).
+/// Minor units as a form shows them: `1500` → `15.00`; zero is left blank.
 pub fn money_input(minor: u32) -> String {
     if minor == 0 {
         String::new()

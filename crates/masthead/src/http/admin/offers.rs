@@ -248,7 +248,8 @@ pub struct OfferForm {
 }
 
 fn invalid(field: &str, e: domain::InvalidInput) -> OpsError {
-    OpsError::Invalid(format!("{field}: {}", e.0))
+    let domain::InvalidInput(why) = e;
+    OpsError::Invalid(format!("{field}: {why}"))
 }
 
 impl OfferForm {
