@@ -26,6 +26,7 @@ mod schema;
 mod sitemaps;
 mod staff;
 mod stripe_events;
+mod tiers_offers;
 mod webhooks;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
