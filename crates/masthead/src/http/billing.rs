@@ -41,6 +41,10 @@ fn redirect(to: &str) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
 }
 
+/// `sale`'s answers that are not places to go: no such tier for sale (404), a bad cadence (400).
+const NO_TIER: &str = "";
+const BAD_CADENCE: &str = "cadence";
+
 /// What Checkout sells: a tier at a cadence, perhaps through an offer.
 struct Sale {
     tier: TierEntry,
@@ -58,6 +62,13 @@ pub async fn checkout(
 ) -> Result<Response, AppError> {
     let sale = match sale(&state, &q).await {
         Ok(sale) => sale,
+        Err(to) if to == NO_TIER => return Err(AppError::NotFound),
+        Err(to) if to == BAD_CADENCE => {
+            return Err(AppError::BadRequest {
+                code: "cadence",
+                message: "cadence must be month or year".into(),
+            });
+        }
         Err(to) => return Ok(redirect(&to)),
     };
     let Some(current) = &reader.member else {
@@ -91,7 +102,7 @@ async fn sale(state: &AppState, q: &CheckoutQuery) -> Result<Sale, String> {
         };
         (
             q.tier.clone(),
-            cadence.map_err(|_| "/signup/".to_owned())?,
+            cadence.map_err(|_| BAD_CADENCE.to_owned())?,
             None,
         )
     } else {
@@ -106,7 +117,7 @@ async fn sale(state: &AppState, q: &CheckoutQuery) -> Result<Sale, String> {
     let tier = match (tier, &offer) {
         (Some(t), _) => t,
         (None, Some(_)) => return Err(offer_page()),
-        (None, None) => return Err("/signup/".to_owned()),
+        (None, None) => return Err(NO_TIER.to_owned()),
     };
     Ok(Sale {
         tier,
