@@ -4,6 +4,7 @@
 //! No I/O, no async, no clock, no SQL, no HTTP and no templates live here; callers pass `now`.
 
 pub mod access;
+pub mod activity;
 pub mod billing;
 pub mod body;
 pub mod member;
@@ -18,6 +19,7 @@ pub mod visibility;
 pub mod webhook;
 
 pub use access::{Access, PostView, Viewer};
+pub use activity::{ActivityKind, MemberEvent};
 pub use body::{Body, BodyPart};
 pub use member::{Email, Member, Tier};
 pub use navigation::NavLink;

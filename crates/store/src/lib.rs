@@ -15,6 +15,7 @@ mod error;
 mod jobs;
 mod keys;
 mod media;
+mod member_events;
 mod members;
 mod newsletters;
 mod newsroom;

@@ -38,6 +38,7 @@ mod jobs;
 mod leaks;
 mod logs;
 mod media;
+mod member_activity;
 mod members;
 mod newsroom;
 mod newsroom_journey;

@@ -10,10 +10,12 @@
 //!   own profile and sessions; `audit` — the audit log.
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
 //!   navigation (administrators).
+//! - `member_activity` — a member's activity timeline (the member event log).
 
 pub(crate) mod assets;
 mod audit;
 mod home;
+mod member_activity;
 mod navigation;
 mod people;
 mod profile;
@@ -76,6 +78,7 @@ pub fn router() -> Router<AppState> {
             "/admin/tags/{id}/delete",
             get(tags::delete_page).post(tags::delete),
         )
+        .merge(member_activity::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 
