@@ -6,6 +6,7 @@
 pub mod access;
 pub mod billing;
 pub mod body;
+pub mod label;
 pub mod member;
 pub mod navigation;
 pub mod newsletter;
@@ -19,6 +20,7 @@ pub mod webhook;
 
 pub use access::{Access, PostView, Viewer};
 pub use body::{Body, BodyPart};
+pub use label::Label;
 pub use member::{Email, Member, Tier};
 pub use navigation::NavLink;
 pub use newsletter::{EmailSegment, NewsletterRequest};
