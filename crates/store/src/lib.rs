@@ -42,7 +42,10 @@ pub use error::StoreError;
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Enqueued, Job, JobStatus, Lease, NewJob};
 pub use keys::{ApiKey, KeyKind, NewKey};
 pub use media::{Media, MediaPage, VariantsState};
-pub use members::{Announced, MemberChanges};
+pub use members::{
+    Announced, LabelCount, ListedMember, MemberChanges, MemberCursor, MemberProfile, MemberQuery,
+    SEEN_EVERY,
+};
 pub use newsletters::PostNewsletter;
 pub use newsroom::{NEWSROOM_COUNT_CAP, NewsroomFilter, NewsroomSort, Stage, Total};
 pub use posts::PostFilter;

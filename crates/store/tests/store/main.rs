@@ -16,6 +16,7 @@ mod browse;
 mod content;
 mod jobs;
 mod media;
+mod member_console;
 mod members;
 mod newsletters;
 mod newsroom;
