@@ -16,6 +16,7 @@ mod jobs;
 mod keys;
 mod media;
 mod member_events;
+mod member_import;
 mod members;
 mod newsletters;
 mod newsroom;
@@ -42,6 +43,7 @@ pub use error::StoreError;
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Enqueued, Job, JobStatus, Lease, NewJob};
 pub use keys::{ApiKey, KeyKind, NewKey};
 pub use media::{Media, MediaPage, VariantsState};
+pub use member_import::{ImportCounts, ImportMode, ImportedMember, LinkedSubscription};
 pub use members::{
     Announced, LabelCount, ListedMember, MemberChanges, MemberCursor, MemberProfile, MemberQuery,
     SEEN_EVERY,

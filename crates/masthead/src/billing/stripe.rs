@@ -212,5 +212,9 @@ fn api_error(status: u16, body: &[u8]) -> StripeError {
     }
 }
 
+mod subscriptions;
+
+pub use subscriptions::StripeSubscription;
+
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 //! session classes.
 
 pub mod activity;
+pub mod import;
 
 use super::{Ops, OpsError};
 use crate::compose::new_id;
