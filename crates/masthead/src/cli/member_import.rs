@@ -5,6 +5,7 @@ use crate::billing::stripe::StripeClient;
 use crate::config::Config;
 use crate::import::members_report::{self, Report};
 use crate::ops::Ops;
+use crate::ops::staff::Actor;
 use crate::state::open_store;
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -37,7 +38,7 @@ pub async fn run(config: &Config, file: &Path, dry_run: bool) -> Result<()> {
         }
     };
     let report =
-        members_report::run(&ops, &tiers, &bytes, stripe.as_ref(), mode, &mut progress).await;
+        members_report::run(&ops, Actor::Console, &tiers, &bytes, stripe.as_ref(), mode, &mut progress).await;
     store.close().await;
     print(&report?);
     Ok(())

@@ -5,6 +5,7 @@
 use super::members_csv::{self, FileError};
 use crate::billing::stripe::StripeClient;
 use crate::ops::members::import;
+use crate::ops::staff::Actor;
 use crate::ops::{Ops, OpsError};
 use domain::Tier;
 use serde::Serialize;
@@ -67,6 +68,7 @@ pub enum ImportError {
 /// telling `progress` (rows done, rows to do) as it goes.
 pub async fn run(
     ops: &Ops<'_>,
+    actor: Actor<'_>,
     tiers: &[Tier],
     bytes: &[u8],
     stripe: Option<&StripeClient>,
@@ -78,7 +80,7 @@ pub async fn run(
     let todo = parsed.rows.len();
     let members = parsed.rows.into_iter().map(|r| r.member).collect();
     let outcome =
-        import::import(ops, members, stripe, mode, &mut |done| progress(done, todo)).await?;
+        import::import(ops, actor, members, stripe, mode, &mut |done| progress(done, todo)).await?;
     Ok(Report {
         dry_run: mode == ImportMode::DryRun,
         total,

@@ -10,12 +10,14 @@
 //!   own profile and sessions; `audit` — the audit log.
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
 //!   navigation (administrators).
-//! - `member_activity` — a member's activity timeline (the member event log).
+//! - `member_activity` — a member's activity timeline (the member event log);
+//!   `member_import` — members from a CSV: upload, dry-run report, confirm.
 
 pub(crate) mod assets;
 mod audit;
 mod home;
 mod member_activity;
+mod member_import;
 mod navigation;
 mod people;
 mod profile;
@@ -79,6 +81,7 @@ pub fn router() -> Router<AppState> {
             get(tags::delete_page).post(tags::delete),
         )
         .merge(member_activity::router())
+        .merge(member_import::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

@@ -3,11 +3,12 @@
 //! written in one transaction by the store — or, for a dry run, counted in that transaction and
 //! rolled back. Re-running a file adds nobody and changes nothing unchanged.
 
+use super::super::staff::Actor;
 use super::super::{Ops, OpsError};
 use crate::billing::stripe::{StripeClient, StripeSubscription};
 use crate::compose::new_id;
 use chrono::{DateTime, Utc};
-use domain::Tier;
+use domain::{Action, Tier};
 use domain::billing::{Subscription, SubscriptionStatus};
 use store::{ImportCounts, ImportMode, ImportedMember, LinkedSubscription};
 
@@ -21,14 +22,16 @@ pub struct Outcome {
 }
 
 /// Imports `members` (or counts what importing would do), telling `progress` the rows done.
-/// With `stripe` (the site's keys), each row's customer's live subscription is linked.
+/// Administrators only (`Action::Members`). With `stripe` (the site's keys), each row's customer's live subscription is linked.
 pub async fn import(
     ops: &Ops<'_>,
+    actor: Actor<'_>,
     mut members: Vec<ImportedMember>,
     stripe: Option<&StripeClient>,
     mode: ImportMode,
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Outcome, OpsError> {
+    actor.require(Action::Members, false)?;
     let now = Utc::now();
     let tiers = ops.store.tiers().await?;
     let mut notes = Vec::new();
