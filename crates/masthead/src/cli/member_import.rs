@@ -37,8 +37,16 @@ pub async fn run(config: &Config, file: &Path, dry_run: bool) -> Result<()> {
             let _ = std::io::stderr().flush();
         }
     };
-    let report =
-        members_report::run(&ops, Actor::Console, &tiers, &bytes, stripe.as_ref(), mode, &mut progress).await;
+    let report = members_report::run(
+        &ops,
+        Actor::Console,
+        &tiers,
+        &bytes,
+        stripe.as_ref(),
+        mode,
+        &mut progress,
+    )
+    .await;
     store.close().await;
     print(&report?);
     Ok(())

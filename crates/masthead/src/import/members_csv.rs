@@ -242,7 +242,7 @@ fn limited(column: &str, value: &str, max: usize) -> Result<Option<String>, Stri
     }
     if value
         .chars()
-        .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
+        .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
     {
         return Err(format!("the {column} holds control characters"));
     }

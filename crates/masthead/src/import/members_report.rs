@@ -60,8 +60,23 @@ fn rows(n: usize) -> String {
 pub enum ImportError {
     #[error(transparent)]
     File(#[from] FileError),
+    /// The database refused a row (a `stripe_customer_id` another member has): the whole run
+    /// was rolled back.
+    #[error("{0} Nothing was imported; correct the file and try again.")]
+    Refused(String),
     #[error(transparent)]
-    Ops(#[from] OpsError),
+    Ops(OpsError),
+}
+
+impl From<OpsError> for ImportError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::Store(store::StoreError::Conflict(_)) => ImportError::Refused(
+                "A row's stripe_customer_id belongs to another member already.".into(),
+            ),
+            other => ImportError::Ops(other),
+        }
+    }
 }
 
 /// Parses `bytes` for a site with `tiers` and imports its good rows (or counts them, `mode`),
@@ -79,8 +94,10 @@ pub async fn run(
     let total = parsed.total();
     let todo = parsed.rows.len();
     let members = parsed.rows.into_iter().map(|r| r.member).collect();
-    let outcome =
-        import::import(ops, actor, members, stripe, mode, &mut |done| progress(done, todo)).await?;
+    let outcome = import::import(ops, actor, members, stripe, mode, &mut |done| {
+        progress(done, todo)
+    })
+    .await?;
     Ok(Report {
         dry_run: mode == ImportMode::DryRun,
         total,

@@ -53,7 +53,12 @@ pub async fn upload(
     };
     staff.check_csrf(&csrf)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return render(staff, None, None, Some("Choose a CSV file to upload.".into()));
+        return render(
+            staff,
+            None,
+            None,
+            Some("Choose a CSV file to upload.".into()),
+        );
     };
     match run(&state, &staff, &bytes, ImportMode::DryRun).await? {
         Err(message) => render(staff, None, None, Some(message)),
@@ -120,12 +125,20 @@ async fn run(
         .as_ref()
         .map(|s| StripeClient::new(&s.api_base, s.secret_key.expose()));
     let ops = state.ops();
-    let done =
-        members_report::run(&ops, staff.actor(), &tiers, bytes, stripe.as_ref(), mode, &mut |_, _| {})
-            .await;
+    let done = members_report::run(
+        &ops,
+        staff.actor(),
+        &tiers,
+        bytes,
+        stripe.as_ref(),
+        mode,
+        &mut |_, _| {},
+    )
+    .await;
     match done {
         Ok(report) => Ok(Ok(report)),
         Err(ImportError::File(e)) => Ok(Err(e.to_string())),
+        Err(e @ ImportError::Refused(_)) => Ok(Err(e.to_string())),
         Err(ImportError::Ops(e)) if e.is_for_reader() => Ok(Err(e.to_string())),
         Err(ImportError::Ops(e)) => Err(e.into()),
     }

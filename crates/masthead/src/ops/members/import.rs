@@ -8,8 +8,8 @@ use super::super::{Ops, OpsError};
 use crate::billing::stripe::{StripeClient, StripeSubscription};
 use crate::compose::new_id;
 use chrono::{DateTime, Utc};
-use domain::{Action, Tier};
 use domain::billing::{Subscription, SubscriptionStatus};
+use domain::{Action, Tier};
 use store::{ImportCounts, ImportMode, ImportedMember, LinkedSubscription};
 
 /// What an import did, or would do.
