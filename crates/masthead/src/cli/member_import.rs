@@ -29,7 +29,7 @@ pub async fn run(config: &Config, file: &Path, dry_run: bool) -> Result<()> {
         ImportMode::Write
     };
     let mut progress = |done: usize, total: usize| {
-        if done == total || done % 500 == 0 {
+        if done == total || done.is_multiple_of(500) {
             eprint!("\r{done}/{total} rows");
             if done == total {
                 eprintln!();

@@ -36,8 +36,8 @@ pub enum MemberCommand {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// The CSV file (email, name, note, subscribed_to_emails, complimentary_plan,
-        /// stripe_customer_id, created_at, labels, tiers).
+        /// The CSV file (columns `email`, `name`, `note`, `subscribed_to_emails`,
+        /// `complimentary_plan`, `stripe_customer_id`, `created_at`, `labels`, `tiers`).
         file: std::path::PathBuf,
         /// Report what would change without writing anything.
         #[arg(long)]

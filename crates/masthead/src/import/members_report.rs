@@ -95,7 +95,7 @@ pub async fn run(
     let todo = parsed.rows.len();
     let members = parsed.rows.into_iter().map(|r| r.member).collect();
     let outcome = import::import(ops, actor, members, stripe, mode, &mut |done| {
-        progress(done, todo)
+        progress(done, todo);
     })
     .await?;
     Ok(Report {

@@ -49,19 +49,14 @@ pub async fn upload(
     staff.require(Action::Members, false)?;
     let (csrf, file) = match read_upload(&state, request).await {
         Ok(form) => form,
-        Err(message) => return render(staff, None, None, Some(message)),
+        Err(message) => return render(staff, None, None, Some(message.as_str())),
     };
     staff.check_csrf(&csrf)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return render(
-            staff,
-            None,
-            None,
-            Some("Choose a CSV file to upload.".into()),
-        );
+        return render(staff, None, None, Some("Choose a CSV file to upload."));
     };
     match run(&state, &staff, &bytes, ImportMode::DryRun).await? {
-        Err(message) => render(staff, None, None, Some(message)),
+        Err(message) => render(staff, None, None, Some(message.as_str())),
         Ok(report) => {
             let token = random_token();
             let dir = imports_dir(&state);
@@ -98,7 +93,7 @@ pub async fn confirm(
     let path = imports_dir(&state).join(format!("{}.csv", form.token));
     let Some(bytes) = valid.then(|| std::fs::read(&path).ok()).flatten() else {
         let gone = "That upload is no longer waiting (it was imported or the server restarted). Upload the file again.";
-        return render(staff, None, None, Some(gone.into()));
+        return render(staff, None, None, Some(gone));
     };
     let done = run(&state, &staff, &bytes, ImportMode::Write).await?;
     if done.is_ok() {
@@ -107,7 +102,7 @@ pub async fn confirm(
     }
     match done {
         Ok(report) => render(staff, Some(&report), None, None),
-        Err(message) => render(staff, None, None, Some(message)),
+        Err(message) => render(staff, None, None, Some(message.as_str())),
     }
 }
 
@@ -179,7 +174,7 @@ fn render(
     staff: Staff,
     report: Option<&Report>,
     token: Option<&str>,
-    error: Option<String>,
+    error: Option<&str>,
 ) -> Result<Response, AppError> {
     let data: Value = json!({
         "report": report,

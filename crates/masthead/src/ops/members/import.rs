@@ -46,7 +46,7 @@ pub async fn import(
         )),
         None => {}
         Some(client) => {
-            for m in members.iter_mut() {
+            for m in &mut members {
                 let Some(customer) = m.stripe_customer_id.clone() else {
                     continue;
                 };
