@@ -17,6 +17,7 @@ mod content;
 mod jobs;
 mod media;
 mod member_console;
+mod member_events;
 mod members;
 mod newsletters;
 mod newsroom;
