@@ -21,6 +21,7 @@ mod architecture;
 mod browser;
 mod cache;
 mod cli;
+mod cli_member_import;
 mod codes;
 mod crawl;
 mod credentials;
