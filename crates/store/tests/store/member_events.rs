@@ -18,9 +18,10 @@ async fn member_events_page_newest_first_and_go_with_their_member() {
             ActivityKind::MeterHit,
         ]
         .into_iter()
-        .enumerate()
+        .zip(0_i64..)
+        .map(|(kind, i)| (i, kind))
         {
-            let mut e = MemberEvent::new(id(), &m.id, kind, now() + Duration::minutes(i as i64));
+            let mut e = MemberEvent::new(id(), &m.id, kind, now() + Duration::minutes(i));
             if kind == ActivityKind::MeterHit {
                 e.post_id = Some("p1".into());
                 e.amount = Some(800);
