@@ -151,3 +151,41 @@ async fn a_long_timeline_is_paged() {
         "a bad page number shows the first page"
     );
 }
+
+#[tokio::test]
+async fn the_admin_api_serves_the_activity_feed_in_ghosts_shape() {
+    let app = site().await;
+    let ops = app.state.ops();
+    let email = domain::Email::parse("feed.reader@example.com").unwrap();
+    let member = masthead::ops::members::add(&ops, &email, "", None)
+        .await
+        .unwrap();
+    masthead::ops::sessions::start(&ops, &member.id, None)
+        .await
+        .unwrap();
+    let auth = crate::helpers::admin::admin_auth(&app).await;
+    let path = format!("members/events/?filter=data.member_id:'{}'", member.id);
+    let res = crate::helpers::admin::call(&app, axum::http::Method::GET, &path, &auth, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let types: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["login_event", "signup_event"]);
+    assert_eq!(v["events"][0]["data"]["member_id"], member.id.as_str());
+    assert_eq!(v["meta"]["pagination"]["total"], 2);
+    let unfiltered = crate::helpers::admin::call(
+        &app,
+        axum::http::Method::GET,
+        "members/events/",
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(unfiltered.status, StatusCode::BAD_REQUEST);
+    let anonymous = app.get(&format!("/ghost/api/admin/{path}")).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
+}
