@@ -4,8 +4,10 @@
 //! No I/O, no async, no clock, no SQL, no HTTP and no templates live here; callers pass `now`.
 
 pub mod access;
+pub mod activity;
 pub mod billing;
 pub mod body;
+pub mod label;
 pub mod member;
 pub mod navigation;
 pub mod newsletter;
@@ -19,7 +21,9 @@ pub mod visibility;
 pub mod webhook;
 
 pub use access::{Access, PostView, Viewer};
+pub use activity::{ActivityKind, MemberEvent};
 pub use body::{Body, BodyPart};
+pub use label::Label;
 pub use member::{Email, Member, Tier};
 pub use navigation::NavLink;
 pub use newsletter::{EmailSegment, NewsletterRequest};

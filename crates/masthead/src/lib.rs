@@ -15,6 +15,7 @@ pub mod config;
 pub mod demo;
 pub mod ghost;
 pub mod http;
+pub mod import;
 pub mod indexer;
 pub mod jobs;
 pub mod logo;

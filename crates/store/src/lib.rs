@@ -15,6 +15,8 @@ mod error;
 mod jobs;
 mod keys;
 mod media;
+mod member_events;
+mod member_import;
 mod members;
 mod newsletters;
 mod newsroom;
@@ -43,7 +45,11 @@ pub use error::StoreError;
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Enqueued, Job, JobStatus, Lease, NewJob};
 pub use keys::{ApiKey, KeyKind, NewKey};
 pub use media::{Media, MediaPage, VariantsState};
-pub use members::{Announced, MemberChanges};
+pub use member_import::{ImportCounts, ImportMode, ImportedMember, LinkedSubscription};
+pub use members::{
+    Announced, LabelCount, ListedMember, MemberChanges, MemberCursor, MemberProfile, MemberQuery,
+    SEEN_EVERY,
+};
 pub use newsletters::PostNewsletter;
 pub use newsroom::{NEWSROOM_COUNT_CAP, NewsroomFilter, NewsroomSort, Stage, Total};
 pub use posts::PostFilter;

@@ -6,12 +6,18 @@ use chrono::{DateTime, Utc};
 use domain::{Email, Member, Slug, Tier};
 
 mod announced;
+mod console;
+mod labels;
+mod list;
 
 pub use announced::{Announced, MemberChanges};
+pub use console::{MemberProfile, SEEN_EVERY};
+pub use labels::LabelCount;
+pub use list::{ListedMember, MemberCursor, MemberQuery};
 
 #[derive(sqlx::FromRow)]
-struct MemberRow {
-    id: String,
+pub(crate) struct MemberRow {
+    pub(crate) id: String,
     email: String,
     name: String,
     stripe_customer_id: Option<String>,

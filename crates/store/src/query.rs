@@ -74,6 +74,8 @@ pub struct Sort<F> {
 pub enum Target {
     Column(&'static str),
     Linked {
+        /// The listed row's key the select's rows name (`p.id`, `m.id`).
+        key: &'static str,
         select: &'static str,
         column: &'static str,
     },
@@ -92,6 +94,7 @@ mod sealed {
     impl Sealed for super::PostField {}
     impl Sealed for super::TagField {}
     impl Sealed for super::AuthorField {}
+    impl Sealed for super::MemberField {}
 }
 
 /// An attribute of a post's tag or author.
@@ -151,7 +154,11 @@ impl Field for PostField {
 
     fn target(&self) -> Target {
         use PostField as F;
-        let linked = |select, column| Target::Linked { select, column };
+        let linked = |select, column| Target::Linked {
+            key: "p.id",
+            select,
+            column,
+        };
         match *self {
             F::Id => Target::Column("p.id"),
             F::Slug => Target::Column("p.slug"),
@@ -215,6 +222,70 @@ impl Field for AuthorField {
     }
 }
 
+/// A member's fields for the console and the Admin API (Ghost's member filter). Queries that
+/// use them read `members m LEFT JOIN subscriptions s ON s.member_id = m.id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberField {
+    Id,
+    Email,
+    Name,
+    /// `free`, `paid` or `comped`, derived from the subscription as Ghost shows it.
+    Status,
+    /// The slug of the tier a member holds (a canceled subscription holds none).
+    Tier,
+    /// The slug of any of the member's labels.
+    Label,
+    CreatedAt,
+    LastSeenAt,
+    /// Gets newsletters (Ghost's `subscribed`).
+    Subscribed,
+    /// Does not get newsletters: `subscribed` negated.
+    EmailDisabled,
+    /// Holds a complimentary subscription.
+    Comped,
+}
+
+/// Ghost's member status, from the subscription (a past-due one is still paid).
+const MEMBER_STATUS: &str = "(CASE WHEN s.status = 'comped' THEN 'comped' \
+    WHEN s.status IN ('active', 'trialing', 'past_due') THEN 'paid' ELSE 'free' END)";
+const MEMBER_TIER: &str = "COALESCE(CASE WHEN s.status <> 'canceled' THEN s.tier END, '')";
+const MEMBER_LABEL: &str =
+    "SELECT ml.member_id FROM member_labels ml JOIN labels l ON l.id = ml.label_id WHERE ";
+
+impl Field for MemberField {
+    fn kind(&self) -> Kind {
+        match self {
+            MemberField::CreatedAt | MemberField::LastSeenAt => Kind::Time,
+            MemberField::Subscribed | MemberField::EmailDisabled | MemberField::Comped => {
+                Kind::Bool
+            }
+            _ => Kind::Text,
+        }
+    }
+
+    fn target(&self) -> Target {
+        Target::Column(match self {
+            MemberField::Id => "m.id",
+            MemberField::Email => "m.email",
+            MemberField::Name => "m.name",
+            MemberField::Status => MEMBER_STATUS,
+            MemberField::Tier => MEMBER_TIER,
+            MemberField::Label => {
+                return Target::Linked {
+                    key: "m.id",
+                    select: MEMBER_LABEL,
+                    column: "l.slug",
+                };
+            }
+            MemberField::CreatedAt => "m.created_at",
+            MemberField::LastSeenAt => "m.last_seen_at",
+            MemberField::Subscribed => "m.subscribed",
+            MemberField::EmailDisabled => "(NOT m.subscribed)",
+            MemberField::Comped => "COALESCE(s.status = 'comped', FALSE)",
+        })
+    }
+}
+
 /// Appends `cond` as one parenthesized SQL boolean expression.
 pub(crate) fn push_cond<'a, DB: sqlx::Database, F: Field>(
     q: &mut QueryBuilder<'a, DB>,
@@ -257,12 +328,13 @@ pub(crate) fn push_cond<'a, DB: sqlx::Database, F: Field>(
                 push_test(q, column, test);
                 q.push(")");
             }
-            Target::Linked { select, column } => {
-                q.push(if *negated {
-                    "(p.id NOT IN ("
-                } else {
-                    "(p.id IN ("
-                });
+            Target::Linked {
+                key,
+                select,
+                column,
+            } => {
+                q.push("(").push(key);
+                q.push(if *negated { " NOT IN (" } else { " IN (" });
                 q.push(select);
                 push_test(q, column, test);
                 q.push("))");

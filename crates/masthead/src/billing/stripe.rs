@@ -245,5 +245,9 @@ fn api_error(status: u16, body: &[u8]) -> StripeError {
 }
 
 pub mod catalog;
+mod subscriptions;
+
+pub use subscriptions::StripeSubscription;
+
 #[cfg(test)]
 mod tests;

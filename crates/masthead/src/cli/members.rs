@@ -1,4 +1,4 @@
-//! `masthead member add | comp | list`: members through the same use cases as the Admin API.
+//! `masthead member add | comp | import | list`: members through the same use cases as the Admin API.
 
 use super::DbArgs;
 use crate::config::Config;
@@ -31,6 +31,17 @@ pub enum MemberCommand {
         /// Last day of the complimentary tier (YYYY-MM-DD) [default: no end].
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
+    },
+    /// Import members from a CSV in Ghost's column layout (a dry run first with --dry-run).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV file (columns `email`, `name`, `note`, `subscribed_to_emails`,
+        /// `complimentary_plan`, `stripe_customer_id`, `created_at`, `labels`, `tiers`).
+        file: std::path::PathBuf,
+        /// Report what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// List members, newest first.
     List {
@@ -70,6 +81,10 @@ pub async fn run(cmd: MemberCommand) -> Result<()> {
                 comped.member.email, comped.tier.name
             );
             store.close().await;
+        }
+        MemberCommand::Import { db, file, dry_run } => {
+            let config = Config::resolve(&db.overrides())?;
+            super::member_import::run(&config, &file, dry_run).await?;
         }
         MemberCommand::List { db } => {
             let store = open_store(&Config::resolve(&db.overrides())?).await?;

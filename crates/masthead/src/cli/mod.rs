@@ -7,6 +7,7 @@ mod authors;
 mod front_matter;
 mod jobs;
 mod keys;
+mod member_import;
 mod members;
 mod posts;
 mod search;

@@ -3,7 +3,7 @@
 //! `member.payment_failed`) queued in the same transaction, and the remembered session classes
 //! forgotten, since what the member may read may have changed.
 
-use super::members::wake;
+use super::members::{activity, wake};
 use super::{Ops, OpsError};
 use crate::billing::apply::{self, Applied};
 use crate::webhooks::emit;
@@ -22,6 +22,14 @@ pub async fn apply_stripe_event(
         emit::subscription_outgoing(member, &tiers, payment_failed, before, after)
     })
     .await?;
+    if applied.fresh
+        && let (Some(member), Some(after)) = (&applied.member_id, &applied.after)
+    {
+        let before = applied.before.as_ref();
+        for e in activity::billing_events(member, before, after, payment_failed, now) {
+            activity::record(ops, &e).await;
+        }
+    }
     // A subscription may have changed: what a signed-in member may read is looked up again.
     ops.forget_sessions();
     wake(ops, applied.queued);

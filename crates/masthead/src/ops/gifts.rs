@@ -1,9 +1,11 @@
 //! What members write as they read: gift links made and revoked (within a monthly quota), and
 //! the metered reads of signed-in free members.
 
+use super::members::activity;
 use super::{Ops, OpsError};
 use crate::compose::new_id;
 use chrono::{DateTime, Duration, Utc};
+use domain::{ActivityKind, MemberEvent};
 use store::Gift;
 
 /// How long a gift link works.
@@ -47,6 +49,10 @@ pub async fn create(
         revoked: false,
     };
     ops.store.create_gift(&gift).await?;
+    let mut event = MemberEvent::new(new_id(), member_id, ActivityKind::Gifted, now);
+    event.post_id = Some(post_id.to_owned());
+    event.detail = serde_json::json!({ "direction": "given" });
+    activity::record(ops, &event).await;
     Ok(Some(gift))
 }
 
@@ -63,6 +69,14 @@ pub async fn count_metered_read(
     post_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), OpsError> {
+    // A re-read inside the window restarts its window but is no new hit on the meter.
+    let since = now - Duration::days(30);
+    let (_, counted) = ops.store.meter_state(member_id, post_id, since).await?;
     ops.store.record_meter_read(member_id, post_id, now).await?;
+    if !counted {
+        let mut event = MemberEvent::new(new_id(), member_id, ActivityKind::MeterHit, now);
+        event.post_id = Some(post_id.to_owned());
+        activity::record(ops, &event).await;
+    }
     Ok(())
 }

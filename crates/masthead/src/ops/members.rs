@@ -3,12 +3,15 @@
 //! write's own transaction; a change to what a member may read also forgets the remembered
 //! session classes.
 
+pub mod activity;
+pub mod import;
+
 use super::{Ops, OpsError};
 use crate::compose::new_id;
 use crate::webhooks::emit;
 use chrono::{DateTime, Utc};
 use domain::billing::Subscription;
-use domain::{Email, Member, Slug, Tier};
+use domain::{ActivityKind, Email, Member, Slug, Tier};
 use serde_json::Value;
 use store::{MemberChanges, Outgoing};
 
@@ -37,19 +40,20 @@ pub async fn add(
 ) -> Result<Member, OpsError> {
     let tiers = ops.store.tiers().await?;
     let comp = comp.map(|tier| domain::billing::comp(tier.clone(), None));
+    let (id, now) = (new_id(), Utc::now());
     let done = ops
         .store
-        .add_member_announced(
-            &new_id(),
-            email,
-            name,
-            comp.as_ref(),
-            Utc::now(),
-            |m, sub| changed(None, m, sub, &tiers),
-        )
+        .add_member_announced(&id, email, name, comp.as_ref(), now, |m, sub| {
+            changed(None, m, sub, &tiers)
+        })
         .await?;
-    if comp.is_some() {
+    if done.member.id == id {
+        activity::record_kind(ops, &id, ActivityKind::SignedUp, now).await;
+    }
+    if let Some(grant) = &comp {
         ops.forget_sessions();
+        let event = activity::comped(&done.member.id, grant.tier.as_str(), None, now);
+        activity::record(ops, &event).await;
     }
     wake(ops, done.queued);
     Ok(done.member)
@@ -71,15 +75,21 @@ pub async fn edit(ops: &Ops<'_>, member: &Member, changes: Changes) -> Result<Me
         email: new_email.as_ref(),
         subscription: comp.as_ref(),
     };
+    let now = Utc::now();
     let done = ops
         .store
-        .edit_member_announced(&member.id, write, Utc::now(), |m, sub| {
+        .edit_member_announced(&member.id, write, now, |m, sub| {
             changed(Some(&before), m, sub, &tiers)
         })
         .await?
         .ok_or(OpsError::NotFound("Member"))?;
-    if comp.is_some() {
+    if new_email.is_some() {
+        activity::record_kind(ops, &member.id, ActivityKind::EmailChanged, now).await;
+    }
+    if let Some(grant) = &comp {
         ops.forget_sessions();
+        let event = activity::comped(&member.id, grant.tier.as_str(), None, now);
+        activity::record(ops, &event).await;
     }
     wake(ops, done.queued);
     Ok(done.member)
@@ -129,6 +139,8 @@ pub async fn comp(
             .await?
     };
     ops.forget_sessions();
+    let event = activity::comped(&done.member.id, tier.slug.as_str(), until, now);
+    activity::record(ops, &event).await;
     wake(ops, done.queued);
     Ok(Comped {
         member: done.member,

@@ -6,6 +6,7 @@ use super::{Ops, OpsError};
 use crate::members::crypto::{hash, random_token};
 use crate::members::session::{CurrentMember, SESSION_DAYS};
 use chrono::{Duration, Utc};
+use domain::ActivityKind;
 
 /// Signs `member_id` in under a brand-new session id, ending `replaced` (the id of the session
 /// the browser had, if any). Returns the new id.
@@ -23,6 +24,7 @@ pub async fn start(
     ops.store
         .create_session(&hash(&id), member_id, now, expires)
         .await?;
+    super::members::activity::record_kind(ops, member_id, ActivityKind::SignedIn, now).await;
     tracing::info!(member.id = member_id, "member signed in");
     Ok(id)
 }

@@ -221,6 +221,8 @@ impl SignIn<'_> {
             Err(StoreError::Conflict(_)) => return Err(address_taken()),
             other => other?,
         }
+        let changed = super::members::activity::record_kind;
+        changed(ops, id, domain::ActivityKind::EmailChanged, Utc::now()).await;
         credentials::email_changed(ops, self.mailer, &old, email).await?;
         let after = ops.store.member_by_id(id).await?;
         emit::member_changed(&ops.emitter(), before, after.as_ref()).await;

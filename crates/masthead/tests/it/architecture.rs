@@ -179,6 +179,7 @@ const LAYERS: &[&[&str]] = &[
     &["http"],
     &["seed"],
     &["demo"],
+    &["import"],
     &["ops"],
     &["state"],
     &["jobs"],

@@ -16,6 +16,8 @@ mod browse;
 mod content;
 mod jobs;
 mod media;
+mod member_console;
+mod member_events;
 mod members;
 mod newsletters;
 mod newsroom;

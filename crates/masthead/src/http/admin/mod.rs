@@ -11,10 +11,14 @@
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
 //!   navigation (administrators).
 //! - `tiers`, `offers` — tiers and offers for sale (administrators), each with its `router()`.
+//! - `member_activity` — a member's activity timeline (the member event log);
+//!   `member_import` — members from a CSV: upload, dry-run report, confirm.
 
 pub(crate) mod assets;
 mod audit;
 mod home;
+mod member_activity;
+mod member_import;
 mod navigation;
 mod offers;
 mod people;
@@ -80,6 +84,8 @@ pub fn router() -> Router<AppState> {
             get(tags::delete_page).post(tags::delete),
         )
         .merge(tiers::router().merge(offers::router()))
+        .merge(member_activity::router())
+        .merge(member_import::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_auth;
+mod admin_member_events;
 mod admin_members;
 mod admin_newsletter;
 mod admin_site;
@@ -63,6 +64,7 @@ fn admin_api() -> Router<AppState> {
             "/members/",
             get(admin_members::browse).post(admin_members::add),
         )
+        .route("/members/events/", get(admin_member_events::browse))
         .route(
             "/members/{id}/",
             get(admin_members::read)
