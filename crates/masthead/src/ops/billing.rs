@@ -22,6 +22,18 @@ pub async fn apply_stripe_event(
         emit::subscription_outgoing(member, &tiers, payment_failed, before, after)
     })
     .await?;
+    if applied.fresh
+        && let Some(member_id) = &applied.member_id
+    {
+        super::analytics::paid_change(
+            ops,
+            member_id,
+            applied.before.as_ref(),
+            applied.after.as_ref(),
+            now,
+        )
+        .await?;
+    }
     // A subscription may have changed: what a signed-in member may read is looked up again.
     ops.forget_sessions();
     wake(ops, applied.queued);
