@@ -13,6 +13,7 @@
 //! twice per viewer, so stored copies are checked too.
 
 mod api;
+mod dashboard;
 mod previews;
 mod search;
 mod staff;

@@ -24,6 +24,7 @@ mod cli;
 mod codes;
 mod crawl;
 mod credentials;
+mod dashboard;
 mod editor_bundle;
 mod feeds;
 mod ghost_admin;
