@@ -155,7 +155,7 @@ async fn a_sign_up_from_an_article_and_its_paid_conversion_count_for_that_articl
             "form[action='/members/signup'] input[name=redirect]",
             "value"
         ),
-        [path.clone()]
+        std::slice::from_ref(&path)
     );
     let tier = signup
         .attrs("form[action='/members/signup'] input[name=tier]", "value")
