@@ -114,6 +114,8 @@ pub enum Action {
     Tiers,
     /// Read the audit log.
     Audit,
+    /// Read the dashboard: traffic, members, revenue and each post's funnel.
+    Dashboard,
     /// Hand the site's ownership to an administrator.
     TransferOwnership,
 }
@@ -136,7 +138,7 @@ pub fn may(role: Role, action: Action, is_own: bool) -> bool {
         A::ManageTags => role >= R::Editor,
         A::Invite(target) | A::AssignRole(target) => may_manage(role, target),
         A::ManageStaff(target) => !is_own && may_manage(role, target),
-        A::Settings | A::Members | A::Tiers | A::Audit => role.is_admin(),
+        A::Settings | A::Members | A::Tiers | A::Audit | A::Dashboard => role.is_admin(),
         A::TransferOwnership => role == R::Owner,
     }
 }

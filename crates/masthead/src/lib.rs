@@ -7,6 +7,7 @@
 //! `webhooks` → `ghost` → `members`, `billing`, `compose`, `logo` → `config`, `settings`,
 //! `telemetry`.
 
+pub mod analytics;
 pub mod billing;
 pub mod cache;
 pub mod cli;

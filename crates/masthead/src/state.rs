@@ -59,6 +59,8 @@ pub struct Shared {
     pub jobs: JobSignal,
     /// The in-process job worker (none with `worker` off), stopped before the store closes.
     pub worker: Option<WorkerHandle>,
+    /// Page views from the beacon not yet written (`analytics`), flushed every second.
+    pub views: Arc<crate::analytics::Views>,
 }
 
 /// Why the site could not start; each message says what to check or change.
@@ -161,6 +163,8 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
     let worker = config
         .worker
         .then(|| start_worker(&store, &config, jobs.clone()));
+    let views = Arc::new(crate::analytics::Views::default());
+    views.spawn_flusher(store.clone());
     Ok(AppState::new(Shared {
         store,
         theme: Arc::new(theme),
@@ -175,6 +179,7 @@ pub async fn build(config: Config) -> Result<AppState, StartError> {
         media,
         jobs,
         worker,
+        views,
     }))
 }
 

@@ -4,6 +4,7 @@
 //! databases accept (`$1` placeholders, `ON CONFLICT`, `RETURNING`) and run through `on_pool!`,
 //! which expands the same code for each backend. Everything returns `domain` types.
 
+mod analytics;
 mod auth;
 mod authors;
 mod billing;
@@ -36,6 +37,10 @@ mod tiers;
 mod time;
 mod webhooks;
 
+pub use analytics::{
+    DayCounts, Funnel, MemberCounts, PaidChange, PaidTotals, PostCount, TierRevenue, ViewBatch,
+    ViewTally, day_of, day_start_micros,
+};
 pub use auth::{CodeAttempt, LoginToken, MAX_CODE_ATTEMPTS};
 pub use billing::{StripeApplied, StripeEventRecord};
 pub use browse::{Scope, Window};

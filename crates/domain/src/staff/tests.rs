@@ -36,6 +36,7 @@ const MATRIX: &[(Action, [bool; 5], [bool; 5])] = {
         (A::Members,                         [false, false, false, true,  true ], [false, false, false, true,  true ]),
         (A::Tiers,                           [false, false, false, true,  true ], [false, false, false, true,  true ]),
         (A::Audit,                           [false, false, false, true,  true ], [false, false, false, true,  true ]),
+        (A::Dashboard,                       [false, false, false, true,  true ], [false, false, false, true,  true ]),
         (A::TransferOwnership,               [false, false, false, false, true ], [false, false, false, false, true ]),
     ]
 };

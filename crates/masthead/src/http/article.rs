@@ -188,8 +188,9 @@ async fn paywall_offer(
     let signed_in = reader.member.is_some();
     let cta_url = match (tier, signed_in, state.config.stripe.is_some()) {
         (Some(t), true, true) => format!("/members/checkout?tier={}&cadence=month", t.slug),
-        (Some(t), _, _) => format!("/signup/?tier={}", t.slug),
-        (None, _, _) => "/signup/".into(),
+        // The article's path rides along, so a sign-up is attributed to it (`ops::analytics`).
+        (Some(t), _, _) => format!("/signup/?tier={}&redirect=/{}/", t.slug, post.slug),
+        (None, _, _) => format!("/signup/?redirect=/{}/", post.slug),
     };
     Ok(Some(context::Offer {
         tier_name: tier.map(|t| t.name.clone()),

@@ -101,7 +101,7 @@ pub async fn signup_page(
     reader: Reader,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let data = signup_data(&state, &q.tier, "email", "").await?;
+    let data = signup_data(&state, &q.tier, "email", "", &q.redirect).await?;
     page(&state, reader, "signup", "Subscribe", None, None, data).await
 }
 
@@ -110,6 +110,7 @@ async fn signup_data(
     tier: &str,
     step: &str,
     email: &str,
+    redirect: &str,
 ) -> Result<Value, AppError> {
     let tiers: Vec<Value> = state
         .store
@@ -129,7 +130,7 @@ async fn signup_data(
         .collect();
     Ok(json!({
         "tiers": tiers, "payments_configured": state.config.stripe.is_some(),
-        "step": step, "email": email, "tier": tier, "redirect": "",
+        "step": step, "email": email, "tier": tier, "redirect": safe_redirect(redirect),
     }))
 }
 
@@ -195,7 +196,7 @@ pub async fn request_signup(
         .await
     {
         Ok(email) => {
-            let data = signup_data(&state, &f.tier, "code", email.as_str()).await?;
+            let data = signup_data(&state, &f.tier, "code", email.as_str(), &f.redirect).await?;
             let notice =
                 format!("Check your email: we sent a confirmation link and a code to {email}.");
             page(
@@ -210,7 +211,7 @@ pub async fn request_signup(
             .await
         }
         Err(err) => {
-            let data = signup_data(&state, &f.tier, "email", &f.email).await?;
+            let data = signup_data(&state, &f.tier, "email", &f.email, &f.redirect).await?;
             page(
                 &state,
                 reader,

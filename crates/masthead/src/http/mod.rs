@@ -3,6 +3,7 @@
 pub(crate) mod admin;
 mod article;
 mod assets;
+mod beacon;
 mod billing;
 mod client_addr;
 mod collection;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/delete", post(members::delete_account))
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
         .route("/webhooks/stripe", post(billing::webhook))
+        .route("/api/views", post(beacon::record))
         .route("/content/images/{*path}", get(assets::media))
         .nest("/ghost/api", ghost::router())
         .merge(admin::router())

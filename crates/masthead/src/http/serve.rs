@@ -41,9 +41,14 @@ pub async fn run(state: AppState) -> Result<(), ServeError> {
         state.cache.clone(),
     );
     let worker = state.worker.clone();
+    let views = state.views.clone();
     connections::serve(listener, app(state), Timeouts::default(), shutdown).await;
     if let Some(worker) = worker {
         worker.stop().await;
+    }
+    views.stop();
+    if let Err(e) = views.flush(&store).await {
+        tracing::warn!(error = %crate::telemetry::chain(&e), "last page views lost");
     }
     search.close();
     cache.close();

@@ -2,13 +2,14 @@
 //! (an `async fn(JobContext) -> Result<(), JobError>`, or a closure capturing what it needs
 //! from `config`) and register it here.
 
-use super::{Registry, housekeeping, media_variants, probe};
+use super::{Registry, housekeeping, media_variants, member_counts, probe};
 use crate::config::Config;
 
 /// Every kind a worker of this site runs.
 pub fn registry(config: &Config) -> Registry {
     Registry::default()
         .hourly(housekeeping::KIND, housekeeping::prune)
+        .hourly(member_counts::KIND, member_counts::snapshot)
         .register(probe::KIND, probe::run)
         .register(
             media_variants::KIND,

@@ -8,6 +8,7 @@
 //! - `backoff` — the wait before a failed job's next attempt (a pure function).
 //! - `kinds` — the kinds Masthead runs: `registry(config)`, one line per kind.
 //! - `housekeeping` — `housekeeping.prune`, enqueued hourly: expired sign-ins, old jobs.
+//! - `member_counts` — `analytics.snapshot`, enqueued hourly: today's members by kind.
 //! - `probe` — `jobs.probe`, a job that only waits: shows that workers run.
 //! - `media_variants` — `media.variants`: an image's responsive variants (`make_variants`).
 
@@ -15,6 +16,7 @@ pub mod backoff;
 pub mod housekeeping;
 pub mod kinds;
 pub mod media_variants;
+pub mod member_counts;
 pub mod probe;
 pub mod registry;
 pub mod worker;

@@ -23,12 +23,15 @@ pub async fn apply_stripe_event(
     })
     .await?;
     if applied.fresh
-        && let (Some(member), Some(after)) = (&applied.member_id, &applied.after)
+        && let Some(member_id) = &applied.member_id
     {
         let before = applied.before.as_ref();
-        for e in activity::billing_events(member, before, after, payment_failed, now) {
-            activity::record(ops, &e).await;
+        if let Some(after) = &applied.after {
+            for e in activity::billing_events(member_id, before, after, payment_failed, now) {
+                activity::record(ops, &e).await;
+            }
         }
+        super::analytics::paid_change(ops, member_id, before, applied.after.as_ref(), now).await?;
     }
     // A subscription may have changed: what a signed-in member may read is looked up again.
     ops.forget_sessions();

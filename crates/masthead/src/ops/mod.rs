@@ -2,6 +2,8 @@
 //! in one place, whether a handler, a CLI command or the demo asks for it. HTTP-free and
 //! print-free: callers pass what they parsed and get a typed `OpsError` to show as they must.
 //!
+//! - `analytics` — page views from the beacon, sign-up attribution, paid starts and ends;
+//!   the dashboard's reads.
 //! - `members` — add, edit, comp and delete members.
 //! - `posts` — save, publish (or schedule), unpublish and delete posts and pages, with their
 //!   webhook events queued in the write's transaction and the newsletter rule.
@@ -21,6 +23,7 @@
 //!   ownership, profiles, staff sign-in and sessions; each checked by `domain::staff::may` and
 //!   recorded in the audit log.
 
+pub mod analytics;
 pub mod authors;
 pub mod billing;
 pub mod credentials;

@@ -188,7 +188,16 @@ impl SignIn<'_> {
         let email = Email::parse(&t.email)
             .map_err(|e| StoreError::Corrupt(format!("stored token email: {e}")))?;
         let member = match t.purpose.as_str() {
-            "signup" => Some(super::members::add(&self.ops, &email, &t.name, None).await?),
+            "signup" => {
+                let member = super::members::add(&self.ops, &email, &t.name, None).await?;
+                // The sign-up stands even if its attribution cannot be written.
+                if let Err(e) =
+                    super::analytics::attribute_signup(&self.ops, &member.id, &t.redirect).await
+                {
+                    tracing::warn!(member.id = %member.id, error = %crate::telemetry::chain(&e), "sign-up not attributed");
+                }
+                Some(member)
+            }
             "signin" => self.ops.store.member_by_email(&email).await?,
             "email_change" => match t.member_id.as_deref() {
                 Some(id) => self.change_email(id, &email).await?,

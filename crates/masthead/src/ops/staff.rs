@@ -80,6 +80,7 @@ fn describe(action: Action) -> String {
         Action::AssignRole(r) => format!("make someone {}", r.label().to_lowercase()),
         Action::TransferOwnership => "transfer ownership".into(),
         Action::Audit => "read the audit log".into(),
+        Action::Dashboard => "read the dashboard".into(),
         other => format!("{other:?}").to_lowercase(),
     }
 }

@@ -184,7 +184,7 @@ const LAYERS: &[&[&str]] = &[
     &["state"],
     &["jobs"],
     &["indexer"],
-    &["cache"],
+    &["cache", "analytics"],
     &["webhooks"],
     &["ghost"],
     &["members", "billing", "compose", "logo", "media"],

@@ -14,6 +14,7 @@
 
 mod api;
 mod member_console;
+mod dashboard;
 mod previews;
 mod search;
 mod staff;

@@ -25,6 +25,7 @@ mod cli_member_import;
 mod codes;
 mod crawl;
 mod credentials;
+mod dashboard;
 mod editor_bundle;
 mod feeds;
 mod ghost_admin;

@@ -118,6 +118,7 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
     assert_eq!(
         home.texts("nav a"),
         [
+            "Dashboard",
             "Posts",
             "Pages",
             "Tags",

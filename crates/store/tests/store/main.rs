@@ -10,6 +10,7 @@
 )]
 
 mod access_clock;
+mod analytics;
 mod auth;
 mod authors;
 mod browse;

@@ -24,7 +24,10 @@ pub async fn home(State(state): State<AppState>, req: Request) -> Result<Respons
     }
     match Staff::from_request_parts(&mut parts, &state).await {
         Ok(staff) => {
-            let data = json!({ "role_label": staff.user.role.label() });
+            let data = json!({
+                "role_label": staff.user.role.label(),
+                "dashboard": staff.may(domain::Action::Dashboard, false),
+            });
             staff.page("home", "Newsroom", data)
         }
         Err(rejected) => Ok(rejected.into_response()),

@@ -7,7 +7,8 @@
 //! - `visitor`, `staff` — the extractors: anyone (CSRF, client), a signed-in staff user.
 //! - `home` — first-run setup and the front page; `signin` — sign-in, device codes, sign-out.
 //! - `people` — the staff list, invitations, roles, suspension, deletion; `profile` — one's
-//!   own profile and sessions; `audit` — the audit log.
+//!   own profile and sessions; `audit` — the audit log; `dashboard` — traffic, members,
+//!   revenue and each post's funnel (administrators).
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
 //!   navigation (administrators).
 //! - `tiers`, `offers` — tiers and offers for sale (administrators), each with its `router()`.
@@ -16,6 +17,7 @@
 
 pub(crate) mod assets;
 mod audit;
+mod dashboard;
 mod home;
 mod member_activity;
 mod member_import;
@@ -72,6 +74,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/profile/totp/enable", post(profile::totp_enable))
         .route("/admin/profile/totp/disable", post(profile::totp_disable))
         .route("/admin/audit/", get(audit::page))
+        .route("/admin/dashboard/", get(dashboard::page))
+        .route("/admin/dashboard/posts/{id}/", get(dashboard::post))
         .route(
             "/admin/navigation/",
             get(navigation::page).post(navigation::save),

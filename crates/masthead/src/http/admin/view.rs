@@ -19,6 +19,7 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/adm
 /// The layout's navigation: label, link, and the action a staff user needs to see it. Add a
 /// line when a section gets its pages.
 const NAV: &[(&str, &str, Action)] = &[
+    ("Dashboard", "/admin/dashboard/", Action::Dashboard),
     ("Posts", "/admin/posts/", Action::Browse),
     ("Pages", "/admin/pages/", Action::Browse),
     ("Tags", "/admin/tags/", Action::ManageTags),
