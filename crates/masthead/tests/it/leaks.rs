@@ -13,8 +13,8 @@
 //! twice per viewer, so stored copies are checked too.
 
 mod api;
-mod member_console;
 mod dashboard;
+mod member_console;
 mod previews;
 mod search;
 mod staff;
