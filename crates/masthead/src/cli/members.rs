@@ -1,13 +1,15 @@
-//! `masthead member add | comp | import | list`: members through the same use cases as the Admin API.
+//! `masthead member add | comp | import | list | export`: members through the same use cases as the Admin API.
 
 use super::DbArgs;
 use crate::config::Config;
-use crate::ops::{Ops, members};
+use crate::ghost::filter::member as member_filter;
+use crate::ops::{Ops, members, members_export};
 use crate::state::open_store;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use clap::Subcommand;
 use domain::Email;
+use std::io::Write;
 
 #[derive(Subcommand, Debug)]
 pub enum MemberCommand {
@@ -47,6 +49,20 @@ pub enum MemberCommand {
     List {
         #[command(flatten)]
         db: DbArgs,
+        /// Ghost's member filter, e.g. "status:paid+label:vip".
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// Emails and names containing this (any case).
+        #[arg(long, default_value = "")]
+        search: String,
+    },
+    /// Write the members a filter selects as CSV (Ghost's columns) to standard output.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Ghost's member filter [default: every member].
+        #[arg(long, default_value = "")]
+        filter: String,
     },
 }
 
@@ -86,14 +102,36 @@ pub async fn run(cmd: MemberCommand) -> Result<()> {
             let config = Config::resolve(&db.overrides())?;
             super::member_import::run(&config, &file, dry_run).await?;
         }
-        MemberCommand::List { db } => {
+        MemberCommand::Export { db, filter } => {
+            let query = member_filter::query(&filter, "", Utc::now())?;
+            let store = open_store(&Config::resolve(&db.overrides())?).await?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&members_export::header()?)?;
+            let mut cursor = None;
+            loop {
+                let (rows, next) = members_export::batch(&store, &query, cursor.as_ref()).await?;
+                out.write_all(&rows)?;
+                match next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            out.flush()?;
+            store.close().await;
+        }
+        MemberCommand::List { db, filter, search } => {
+            let query = member_filter::query(&filter, &search, Utc::now())?;
             let store = open_store(&Config::resolve(&db.overrides())?).await?;
             println!(
                 "{:<36}  {:<24}  {:<16}  {:<9}  renews/ends",
                 "email", "name", "tier", "status"
             );
-            for m in store.members(10_000, 0).await? {
-                let sub = store.subscription(&m.id).await?;
+            let window = store::Window {
+                limit: 10_000,
+                offset: 0,
+            };
+            for listed in store.member_page(&query, window).await? {
+                let (m, sub) = (listed.member, listed.subscription);
                 let (tier, status) = sub.as_ref().map_or(("free".to_owned(), "free"), |s| {
                     (s.tier.to_string(), s.status.as_str())
                 });

@@ -371,5 +371,7 @@ fn time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FilterError> {
         .ok_or_else(bad)
 }
 
+pub mod member;
+
 #[cfg(test)]
 mod tests;

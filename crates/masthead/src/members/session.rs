@@ -54,6 +54,9 @@ pub async fn signed_in(
             .extend_session(session_hash, now + Duration::days(SESSION_DAYS))
             .await?;
     }
+    // "Last seen" for the members console: written at most once an hour per member, after a
+    // read that finds it fresh the rest of the time, so a member's requests rarely write.
+    store.touch_member_seen(&member.id, now).await?;
     let subscription = store.subscription(&member.id).await?;
     Ok(Some(CurrentMember {
         member,

@@ -32,6 +32,8 @@ pub mod jobs;
 pub mod keys;
 pub mod media;
 pub mod members;
+pub mod members_console;
+pub mod members_export;
 pub mod navigation;
 pub mod offers;
 pub mod posts;

@@ -83,12 +83,25 @@ impl Store {
     }
 
     /// Records that the member was seen at `now`, unless they were seen within
-    /// [`SEEN_EVERY`]; `true` when it wrote.
+    /// [`SEEN_EVERY`]; `true` when it wrote. A read on the readers' pool comes first, so the
+    /// common case (seen recently) takes no write lock.
     pub async fn touch_member_seen(
         &self,
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let stale = to_micros(now - SEEN_EVERY);
+        let seen: Option<Option<i64>> = on_pool!(&self.db, read, |p| sqlx::query_scalar(
+            "SELECT last_seen_at FROM members WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+        match seen {
+            None => return Ok(false),
+            Some(Some(at)) if at > stale => return Ok(false),
+            Some(_) => {}
+        }
         let n = on_pool!(&self.db, write, |p| {
             sqlx::query(
                 "UPDATE members SET last_seen_at = $1 WHERE id = $2 \
