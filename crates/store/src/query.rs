@@ -243,6 +243,8 @@ pub enum MemberField {
     EmailDisabled,
     /// Holds a complimentary subscription.
     Comped,
+    /// The id of an offer the member redeemed (Ghost's `offer_redemptions`).
+    Offer,
 }
 
 /// Ghost's member status, from the subscription (a past-due one is still paid).
@@ -251,6 +253,8 @@ const MEMBER_STATUS: &str = "(CASE WHEN s.status = 'comped' THEN 'comped' \
 const MEMBER_TIER: &str = "COALESCE(CASE WHEN s.status <> 'canceled' THEN s.tier END, '')";
 const MEMBER_LABEL: &str =
     "SELECT ml.member_id FROM member_labels ml JOIN labels l ON l.id = ml.label_id WHERE ";
+const MEMBER_OFFER: &str =
+    "SELECT r.member_id FROM offer_redemptions r WHERE r.member_id IS NOT NULL AND ";
 
 impl Field for MemberField {
     fn kind(&self) -> Kind {
@@ -275,6 +279,13 @@ impl Field for MemberField {
                     key: "m.id",
                     select: MEMBER_LABEL,
                     column: "l.slug",
+                };
+            }
+            MemberField::Offer => {
+                return Target::Linked {
+                    key: "m.id",
+                    select: MEMBER_OFFER,
+                    column: "r.offer_id",
                 };
             }
             MemberField::CreatedAt => "m.created_at",

@@ -5,6 +5,7 @@ use domain::offer::StripePrice;
 use domain::{
     Cadence, Offer, OfferCode, OfferDuration, OfferKind, Slug, Tier, TierListing, TierStripe,
 };
+use store::query::{Cond, MemberField, Test, Value};
 use store::{StoreError, TierEntry};
 
 fn entry(slug: &str, visible: bool, sort_order: i64) -> TierEntry {
@@ -119,8 +120,40 @@ async fn tiers_keep_their_listing_and_offers_count_each_subscription_once() {
                 .await
                 .unwrap()
         );
+        // Ghost's `offer_redemptions:ID` member filter finds who redeemed it.
+        for (member, email) in [("m1", "one@example.com"), ("m2", "two@example.com")] {
+            let email = domain::Email::parse(email).unwrap();
+            store
+                .create_member(member, &email, "", now())
+                .await
+                .unwrap();
+        }
+        store
+            .record_redemption(&offer.id, "sub_2", Some("m2"), now())
+            .await
+            .unwrap();
+        let redeemed = store::MemberQuery {
+            filter: Cond::Test {
+                field: MemberField::Offer,
+                negated: false,
+                test: Test::Eq(Value::Text(offer.id.clone())),
+            },
+            search: None,
+        };
+        let page = store
+            .member_page(
+                &redeemed,
+                store::Window {
+                    limit: 10,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        let ids: Vec<&str> = page.iter().map(|m| m.member.id.as_str()).collect();
+        assert_eq!(ids, ["m2"], "only the member who redeemed the offer");
         let read = store.offer_by_code("launch20").await.unwrap().unwrap();
-        assert_eq!(read.redemptions, 1);
+        assert_eq!(read.redemptions, 2);
         assert_eq!(read.stripe_coupon_id.as_deref(), Some("co_1"));
         assert_eq!(read.duration, OfferDuration::Repeating(3));
         assert_eq!(

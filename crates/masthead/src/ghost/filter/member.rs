@@ -1,9 +1,6 @@
 //! Ghost's member filter: which field names a members filter may use (the console's and the
 //! Admin API's), and the filter plus `search=` as one `MemberQuery`.
-//!
-//! TODO(offers): Ghost's `offer` / `offer_redemptions` field needs `subscriptions.offer_id`,
-//! which the tiers and offers work adds in its own migration; until it is merged, `offer` is
-//! refused like any unknown field. Wire it as a `MemberField::Offer` column then.
+//! `offer_redemptions:ID` (or `offer:ID`) selects the members who redeemed that offer.
 
 use super::{FilterError, parse};
 use chrono::{DateTime, Utc};
@@ -28,6 +25,7 @@ pub fn field(name: &str) -> Option<MemberField> {
         "subscribed" | "newsletters.subscribed" => F::Subscribed,
         "email_disabled" => F::EmailDisabled,
         "comped" => F::Comped,
+        "offer" | "offer_redemptions" | "offer_redemptions.id" => F::Offer,
         _ => return None,
     })
 }
@@ -98,6 +96,7 @@ mod tests {
         assert!(members("tier:-gold,comped:false").is_ok());
         assert!(members("last_seen_at:<now-30d").is_ok());
         assert!(members("subscribed:true").is_ok());
+        assert!(members("offer_redemptions:[abc,def]").is_ok());
         assert_eq!(members("").unwrap(), Cond::All(vec![]));
     }
 
@@ -106,7 +105,6 @@ mod tests {
         for hostile in [
             "password_hash:null",
             "stripe_customer_id:-null",
-            "offer:abc",
             "m.id:1",
             "status:paid);DROP TABLE members;--",
             "note:~'x'",
