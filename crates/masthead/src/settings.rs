@@ -7,6 +7,7 @@
 //! database, a value written before it was checked) counts as the default, with a warning
 //! logged once per value; reading never fails because of one.
 
+pub mod colour;
 mod live;
 mod parse;
 
@@ -89,6 +90,34 @@ site_settings! {
         "the primary navigation, a JSON list of {\"label\":…,\"url\":…} (/admin/navigation/) [default: the sections in use]";
     robots_extra: String = "", parse::text,
         "extra lines for /robots.txt, e.g. \"User-agent: GPTBot\\nDisallow: /\"";
+    timezone: String = "UTC", parse::timezone,
+        "the publication's time zone, an IANA name such as Europe/London";
+    cover_image: Option<String> = "", parse::address,
+        "the site's cover image (home page and sharing), a path or URL";
+    accent_color: Option<String> = "", colour::accent,
+        "the theme's accent colour, #rrggbb with at least 4.5:1 contrast with white [default: the theme's]";
+    secondary_navigation: Option<Vec<domain::NavLink>> = "", parse::navigation,
+        "the footer's links, a JSON list of {\"label\":…,\"url\":…}";
+    facebook: Option<String> = "", parse::social,
+        "the Facebook page, a URL or a page name";
+    twitter: Option<String> = "", parse::social,
+        "the X (Twitter) account, a URL or @handle";
+    linkedin: Option<String> = "", parse::social,
+        "the page on Linkedin, a URL";
+    bluesky: Option<String> = "", parse::social,
+        "the Bluesky profile, a URL";
+    mastodon: Option<String> = "", parse::social,
+        "the Mastodon profile, a URL";
+    default_content_visibility: String = "public", parse::visibility,
+        "who may read a new post until someone chooses: public, members or paid";
+    members_signup_access: String = "all", parse::signup_access,
+        "who may sign up for free: all, or invite (paid checkout still makes members)";
+    gift_quota: u32 = "10", parse::count,
+        "gift links a member may make per 30 days";
+    codeinjection_head: String = "", parse::text,
+        "HTML added to every public page's <head>, unescaped (administrators only; inline scripts are allowed by CSP hash)";
+    codeinjection_foot: String = "", parse::text,
+        "HTML added before every public page's </body>, unescaped (administrators only)";
 }
 
 impl SiteSettings {

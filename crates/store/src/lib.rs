@@ -26,6 +26,7 @@ mod posts;
 pub mod query;
 mod reading;
 mod related;
+mod resplit;
 mod revisions;
 mod rows;
 mod settings;
@@ -62,7 +63,7 @@ pub use reading::Gift;
 pub use revisions::{NO_REVISION_YET, Presence, RevisionSave, RevisionSaved};
 pub use sitemaps::SitemapSource;
 pub use tiers::TierEntry;
-pub use webhooks::{Delivery, Outgoing, Webhook};
+pub use webhooks::{Attempt, Delivery, Outgoing, Webhook};
 
 /// Runs `$body` with `$p` bound to the right pool of `$db` for reading or writing.
 /// SQLite has one writer connection and a pool of readers; PostgreSQL uses one pool for both.

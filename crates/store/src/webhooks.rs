@@ -48,6 +48,27 @@ macro_rules! queue_outgoing {
 }
 pub(crate) use queue_outgoing;
 
+/// How long delivery attempts are kept for the console.
+const ATTEMPTS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// One delivery attempt as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attempt {
+    pub delivery_id: String,
+    pub event: String,
+    /// The HTTP status the target answered, if it answered.
+    pub status: Option<String>,
+    pub error: Option<String>,
+    /// When, in microseconds (`at()` reads it).
+    at: i64,
+}
+
+impl Attempt {
+    pub fn at(&self) -> DateTime<Utc> {
+        from_micros(self.at)
+    }
+}
+
 /// A registered webhook, as the Admin API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
@@ -243,6 +264,48 @@ impl Store {
         })
     }
 
+    /// Queues `body` as `event` for the one webhook `webhook_id` (the console's test send), due
+    /// at `now`; false when there is no such webhook.
+    pub async fn enqueue_delivery(
+        &self,
+        webhook_id: &str,
+        event: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(&self.db, write, |p| {
+            sqlx::query(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event, body, attempts, \
+             next_attempt_at, created_at) SELECT $1, id, $3, $4, 0, $5, $5 FROM webhooks WHERE id = $2",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(webhook_id)
+        .bind(event)
+        .bind(body)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    /// The webhook's latest delivery attempts, newest first, at most `limit`.
+    pub async fn webhook_attempts(
+        &self,
+        webhook_id: &str,
+        limit: u32,
+    ) -> Result<Vec<Attempt>, StoreError> {
+        Ok(on_pool!(&self.db, read, |p| sqlx::query_as(
+            "SELECT delivery_id, event, status, error, at FROM webhook_attempts \
+             WHERE webhook_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(webhook_id)
+        .bind(i64::from(limit))
+        .fetch_all(p)
+        .await?))
+    }
+
     /// Deliveries due by `now`, earliest first, at most `limit`.
     pub async fn due_deliveries(
         &self,
@@ -282,6 +345,24 @@ impl Store {
             .bind(error)
             .execute(p)
             .await?;
+            sqlx::query(
+                "INSERT INTO webhook_attempts (id, webhook_id, delivery_id, event, status, error, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&delivery.webhook_id)
+            .bind(&delivery.id)
+            .bind(&delivery.event)
+            .bind(status)
+            .bind(error)
+            .bind(to_micros(at))
+            .execute(p)
+            .await?;
+            sqlx::query("DELETE FROM webhook_attempts WHERE webhook_id = $1 AND at < $2")
+                .bind(&delivery.webhook_id)
+                .bind(to_micros(at - ATTEMPTS_KEPT))
+                .execute(p)
+                .await?;
             match retry_at {
                 Some(next) => {
                     sqlx::query(

@@ -11,6 +11,7 @@
 //! - `member_counts` — `analytics.snapshot`, enqueued hourly: today's members by kind.
 //! - `probe` — `jobs.probe`, a job that only waits: shows that workers run.
 //! - `media_variants` — `media.variants`: an image's responsive variants (`make_variants`).
+//! - `resplit` — `posts.resplit`: gated posts split again after "free paragraphs" changed.
 
 pub mod backoff;
 pub mod housekeeping;
@@ -19,6 +20,7 @@ pub mod media_variants;
 pub mod member_counts;
 pub mod probe;
 pub mod registry;
+pub mod resplit;
 pub mod worker;
 
 pub use registry::{JobContext, JobError, Registry};

@@ -10,10 +10,9 @@ use store::Gift;
 
 /// How long a gift link works.
 pub const GIFT_DAYS: i64 = 30;
-/// How many gift links a member may make in 30 days.
-pub const MONTHLY_QUOTA: u32 = 10;
 
-/// How many more gift links the member may make in the 30 days up to `now`.
+/// How many more gift links the member may make in the 30 days up to `now` (the `gift_quota`
+/// setting).
 pub async fn remaining(
     ops: &Ops<'_>,
     member_id: &str,
@@ -27,7 +26,10 @@ pub async fn remaining(
         .iter()
         .filter(|g| g.created_at > since)
         .count();
-    Ok(MONTHLY_QUOTA.saturating_sub(u32::try_from(made).unwrap_or(u32::MAX)))
+    let quota = crate::settings::SiteSettings::load(ops.store)
+        .await?
+        .gift_quota;
+    Ok(quota.saturating_sub(u32::try_from(made).unwrap_or(u32::MAX)))
 }
 
 /// Makes a gift link to `post_id` for the member; `None` when their quota is used up.

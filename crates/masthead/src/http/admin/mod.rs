@@ -10,7 +10,8 @@
 //!   own profile and sessions; `audit` — the audit log; `dashboard` — traffic, members,
 //!   revenue and each post's funnel (administrators).
 //! - `tags` — sections and topics (editors and up); `navigation` — the site's primary
-//!   navigation (administrators).
+//!   navigation (administrators); `settings` — the site's settings in groups,
+//!   `integrations` — API keys and webhooks (administrators).
 //! - `tiers`, `offers` — tiers and offers for sale (administrators), each with its `router()`.
 //! - `member_activity` — a member's activity timeline (the member event log);
 //!   `member_import` — members from a CSV: upload, dry-run report, confirm.
@@ -19,12 +20,14 @@ pub(crate) mod assets;
 mod audit;
 mod dashboard;
 mod home;
+mod integrations;
 mod member_activity;
 mod member_import;
 mod navigation;
 mod offers;
 mod people;
 mod profile;
+mod settings;
 mod signin;
 pub mod staff;
 mod tags;
@@ -90,6 +93,8 @@ pub fn router() -> Router<AppState> {
         .merge(tiers::router().merge(offers::router()))
         .merge(member_activity::router())
         .merge(member_import::router())
+        .merge(settings::router())
+        .merge(integrations::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }
 

@@ -29,6 +29,8 @@ const NAV: &[(&str, &str, Action)] = &[
     ("Navigation", "/admin/navigation/", Action::Settings),
     ("Tiers", "/admin/tiers/", Action::Tiers),
     ("Offers", "/admin/offers/", Action::Tiers),
+    ("Settings", "/admin/settings/", Action::Settings),
+    ("Integrations", "/admin/integrations/", Action::Settings),
     ("Audit", "/admin/audit/", Action::Audit),
 ];
 
