@@ -182,6 +182,28 @@ impl Store {
         Ok(())
     }
 
+    /// How many of a member's sessions are live at `now` (begun after `signed_in_after`, the
+    /// caller's absolute lifetime, as `session_member` counts them).
+    pub async fn live_sessions_of(
+        &self,
+        member_id: &str,
+        now: DateTime<Utc>,
+        signed_in_after: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(&self.db, read, |p| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM member_sessions \
+                 WHERE member_id = $1 AND expires_at > $2 AND created_at > $3",
+            )
+            .bind(member_id)
+            .bind(to_micros(now))
+            .bind(to_micros(signed_in_after))
+            .fetch_one(p)
+            .await?
+        });
+        Ok(crate::browse::sql_count(n))
+    }
+
     /// After a credential change: ends every session of `member_id` except `current`, and gives
     /// `current` the new id `rotated` (keeping its sign-in time, so its absolute lifetime does
     /// not restart). One transaction: no other session survives a failure half-way.

@@ -10,7 +10,7 @@ use super::{Ops, OpsError};
 use crate::compose::new_id;
 use crate::webhooks::emit;
 use chrono::{DateTime, Utc};
-use domain::billing::Subscription;
+use domain::billing::{Subscription, SubscriptionStatus};
 use domain::{ActivityKind, Email, Member, Slug, Tier};
 use serde_json::Value;
 use store::{MemberChanges, Outgoing};
@@ -146,6 +146,41 @@ pub async fn comp(
         member: done.member,
         tier,
     })
+}
+
+/// Ends `member`'s comp: the complimentary subscription is kept as canceled (so the tier it
+/// was stays on record) and queues `member.edited`. `false` when they held no comp.
+pub async fn end_comp(ops: &Ops<'_>, member: &Member) -> Result<bool, OpsError> {
+    let Some(sub) = ops.store.subscription(&member.id).await? else {
+        return Ok(false);
+    };
+    if sub.status != SubscriptionStatus::Comped {
+        return Ok(false);
+    }
+    let ended = Subscription {
+        status: SubscriptionStatus::Canceled,
+        comped_until: None,
+        ..sub
+    };
+    let (before, tiers) = shown(ops, member).await?;
+    let write = MemberChanges {
+        subscription: Some(&ended),
+        ..MemberChanges::default()
+    };
+    let now = Utc::now();
+    let done = ops
+        .store
+        .edit_member_announced(&member.id, write, now, |m, sub| {
+            changed(Some(&before), m, sub, &tiers)
+        })
+        .await?
+        .ok_or(OpsError::NotFound("Member"))?;
+    ops.forget_sessions();
+    let mut event = domain::MemberEvent::new(new_id(), &member.id, ActivityKind::Canceled, now);
+    event.tier = Some(ended.tier.to_string());
+    activity::record(ops, &event).await;
+    wake(ops, done.queued);
+    Ok(true)
 }
 
 /// Deletes `member` (their sessions and subscription go with them) and queues `member.deleted`.

@@ -1,5 +1,6 @@
 //! The members console's writes (administrators: `Action::Members`): notes, the newsletter
-//! opt-out, labels (create, rename, merge, delete; a member's set), comps with an end date,
+//! opt-out, labels (create, rename, merge, delete; a member's set), comps with an end date
+//! (and ending one),
 //! signing a member out everywhere, and bulk actions on every member a filter selects. Each
 //! appends an audit entry; writes that change what a member may read forget session classes,
 //! and member events go through `ops::members`, so webhooks hear of each.
@@ -79,6 +80,7 @@ pub async fn bulk(
         }
         Bulk::Unsubscribe => ops.store.unsubscribe_members(query, now).await?,
         Bulk::Comp { tier, until } => {
+            check_future(*until, now)?;
             check_paid_tier(ops, tier).await?;
             let mut n = 0;
             for id in ops.store.member_ids_matching(query).await? {
@@ -113,6 +115,38 @@ async fn check_paid_tier(ops: &Ops<'_>, slug: &str) -> Result<(), OpsError> {
     }
 }
 
+fn check_future(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), OpsError> {
+    if until.is_some_and(|u| u <= now) {
+        return Err(OpsError::Invalid(
+            "A comp's end date must be in the future.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Ends `member_id`'s comp (see `members::end_comp`); `false` when they held none.
+pub async fn remove_comp(
+    ops: &Ops<'_>,
+    actor: Actor<'_>,
+    member_id: &str,
+) -> Result<bool, OpsError> {
+    actor.require(Action::Members, false)?;
+    let m = member(ops, member_id).await?;
+    let ended = members::end_comp(ops, &m).await?;
+    if ended {
+        record(
+            ops,
+            actor,
+            "member.comp_ended",
+            member_id,
+            json!({}),
+            json!({}),
+        )
+        .await?;
+    }
+    Ok(ended)
+}
+
 /// Gives `member_id` the paid tier `tier` for free until `until` (or for good).
 pub async fn comp(
     ops: &Ops<'_>,
@@ -122,11 +156,7 @@ pub async fn comp(
     until: Option<DateTime<Utc>>,
 ) -> Result<(), OpsError> {
     actor.require(Action::Members, false)?;
-    if until.is_some_and(|u| u <= Utc::now()) {
-        return Err(OpsError::Invalid(
-            "A comp's end date must be in the future.".into(),
-        ));
-    }
+    check_future(until, Utc::now())?;
     check_paid_tier(ops, tier).await?;
     let m = member(ops, member_id).await?;
     members::comp(ops, &m.email, tier, until).await?;

@@ -44,6 +44,7 @@ mod media;
 mod member_activity;
 mod member_import;
 mod members;
+mod members_console;
 mod newsroom;
 mod newsroom_journey;
 mod newsroom_media;

@@ -310,3 +310,34 @@ async fn console_fields_and_last_seen_at_most_hourly() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_members_live_sessions_are_counted() {
+    each_backend(|store| async move {
+        seed(&store).await;
+        let old = now() - Duration::days(100);
+        let day = Duration::days(1);
+        for (id, member, created, expires) in [
+            ("s1", "ma", now(), now() + day),
+            ("s2", "ma", now(), now() + day),
+            ("s3", "ma", now() - day * 2, now() - day),
+            ("s4", "ma", old, now() + day),
+            ("s5", "mb", now(), now() + day),
+        ] {
+            store
+                .create_session(id, member, created, expires)
+                .await
+                .unwrap();
+        }
+        let after = now() - Duration::days(90);
+        assert_eq!(
+            store.live_sessions_of("ma", now(), after).await.unwrap(),
+            2,
+            "expired and too old sessions are not counted, nor other members'"
+        );
+        store.delete_sessions_of("ma").await.unwrap();
+        assert_eq!(store.live_sessions_of("ma", now(), after).await.unwrap(), 0);
+        assert_eq!(store.live_sessions_of("mb", now(), after).await.unwrap(), 1);
+    })
+    .await;
+}

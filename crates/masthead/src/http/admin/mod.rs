@@ -13,8 +13,10 @@
 //!   navigation (administrators); `settings` — the site's settings in groups,
 //!   `integrations` — API keys and webhooks (administrators).
 //! - `tiers`, `offers` — tiers and offers for sale (administrators), each with its `router()`.
-//! - `member_activity` — a member's activity timeline (the member event log);
-//!   `member_import` — members from a CSV: upload, dry-run report, confirm.
+//! - `members_list` — the members list, its filters and the CSV export; `member_bulk` — one
+//!   change to every member a selection holds, after a confirmation; `member_detail` — one
+//!   member; `member_labels` — labels; `member_activity` — a member's activity timeline (the
+//!   member event log); `member_import` — members from a CSV: upload, dry-run report, confirm.
 
 pub(crate) mod assets;
 mod audit;
@@ -22,7 +24,11 @@ mod dashboard;
 mod home;
 mod integrations;
 mod member_activity;
+mod member_bulk;
+mod member_detail;
 mod member_import;
+mod member_labels;
+mod members_list;
 mod navigation;
 mod offers;
 mod people;
@@ -93,6 +99,8 @@ pub fn router() -> Router<AppState> {
         .merge(tiers::router().merge(offers::router()))
         .merge(member_activity::router())
         .merge(member_import::router())
+        .merge(members_list::router().merge(member_bulk::router()))
+        .merge(member_detail::router().merge(member_labels::router()))
         .merge(settings::router())
         .merge(integrations::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))

@@ -24,6 +24,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("Pages", "/admin/pages/", Action::Browse),
     ("Tags", "/admin/tags/", Action::ManageTags),
     ("Media", "/admin/media/", Action::UploadMedia),
+    ("Members", "/admin/members/", Action::Members),
     ("Staff", "/admin/staff/", Action::Invite(Role::Contributor)),
     ("Profile", "/admin/profile/", Action::EditProfile),
     ("Navigation", "/admin/navigation/", Action::Settings),
