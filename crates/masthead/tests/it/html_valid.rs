@@ -53,7 +53,8 @@ async fn every_page_type_is_valid_html() {
 
 /// The newsroom's pages are valid HTML too: home, posts and pages lists, a new post, the
 /// editor of a saved post, its revisions and preview chooser, the calendar, staff, profile,
-/// the audit log, tags (list, new, edit, delete), navigation, and the sign-in page.
+/// the audit log, tags (list, new, edit, delete), navigation, members (list, bulk
+/// confirmation, a member, ending a comp, labels), and the sign-in page.
 #[tokio::test]
 async fn every_newsroom_page_is_valid_html() {
     if !available("the HTML validity test (java/vnu)", missing()) {
@@ -78,6 +79,7 @@ async fn every_newsroom_page_is_valid_html() {
         .trim_end_matches("?saved=1")
         .to_owned();
     let tag = app.state.store.tags().await.unwrap()[0].id.clone();
+    let (comped, label) = members_console_fixtures(&app).await;
     let mut pages = Vec::new();
     for (name, path) in [
         ("admin-home", "/admin/".to_owned()),
@@ -96,6 +98,25 @@ async fn every_newsroom_page_is_valid_html() {
         ("admin-tag", format!("/admin/tags/{tag}/")),
         ("admin-tag-delete", format!("/admin/tags/{tag}/delete")),
         ("admin-navigation", "/admin/navigation/".into()),
+        ("admin-members", "/admin/members/".into()),
+        (
+            "admin-members-bulk",
+            "/admin/members/bulk?action=delete".into(),
+        ),
+        ("admin-member", format!("/admin/members/{comped}/")),
+        (
+            "admin-member-comp-end",
+            format!("/admin/members/{comped}/comp/end"),
+        ),
+        ("admin-member-labels", "/admin/members/labels/".into()),
+        (
+            "admin-member-label",
+            format!("/admin/members/labels/{label}/"),
+        ),
+        (
+            "admin-member-label-delete",
+            format!("/admin/members/labels/{label}/delete"),
+        ),
     ] {
         let res = newsroom::open(&app, &mut owner, &path).await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
@@ -104,6 +125,27 @@ async fn every_newsroom_page_is_valid_html() {
     let signin = app.get_as("/admin/signin/", "").await;
     pages.push(("admin-signin".to_owned(), signin.body));
     assert_valid(&pages);
+}
+
+/// The demo's comped member (id), given a label (id), for the members console's pages.
+async fn members_console_fixtures(app: &TestApp) -> (String, String) {
+    use masthead::ops::{members_console, staff::Actor};
+    let ops = app.state.ops();
+    let label = members_console::create_label(&ops, Actor::Console, "VIP")
+        .await
+        .unwrap();
+    let email = domain::Email::parse("subscriber@example.com").unwrap();
+    let member = app
+        .state
+        .store
+        .member_by_email(&email)
+        .await
+        .unwrap()
+        .unwrap();
+    members_console::set_labels(&ops, Actor::Console, &member.id, &["VIP".into()])
+        .await
+        .unwrap();
+    (member.id, label.id)
 }
 
 /// Writes `pages` (file name, HTML) to a temporary folder, checks them all in one vnu run and
