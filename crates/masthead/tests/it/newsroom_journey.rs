@@ -4,7 +4,8 @@
 //! verified by the emailed code — with axe-core finding no violations on any newsroom page, at
 //! desktop and phone widths. `tests/browser/newsroom_post.mjs` then takes a post from a
 //! contributor's draft to the public site (see its header) on the same kind of server, and
-//! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field.
+//! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field;
+//! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -55,6 +56,17 @@ fn newsroom_media_journey_library_alt_text_delete_and_lead_image() {
         return;
     }
     run("tests/browser/newsroom_media.mjs");
+}
+
+#[test]
+fn members_console_journey_filter_open_label_save() {
+    if !available(
+        "the members console journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/members_console.mjs");
 }
 
 /// Runs `script` with node against a fresh `masthead demo`; panics with its output and the
