@@ -62,6 +62,17 @@ impl Body {
     }
 
     /// Persistence only: the store writes these columns. No output surface may call this.
+    /// This body split again after `free` blocks by `compose` (the renderer), unless its source
+    /// has a paywall marker, which decides the split itself; `None` when nothing would change.
+    /// The source never leaves the body, so the gated part stays behind the access gate.
+    pub fn resplit(&self, free: usize, compose: impl FnOnce(&str, usize) -> Body) -> Option<Body> {
+        if split_source(&self.markdown).1.is_some() {
+            return None;
+        }
+        let body = compose(&self.markdown, free);
+        (body != *self).then_some(body)
+    }
+
     pub fn for_storage(&self) -> StoredBody<'_> {
         StoredBody {
             markdown: &self.markdown,

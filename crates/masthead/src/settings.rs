@@ -115,9 +115,9 @@ site_settings! {
     gift_quota: u32 = "10", parse::count,
         "gift links a member may make per 30 days";
     codeinjection_head: String = "", parse::text,
-        "HTML added to every public page's <head>, unescaped (administrators only; inline scripts are allowed by CSP hash)";
+        "HTML for a theme's <head>, unescaped (administrators only): given to Ghost themes through the Content API's settings; the default theme does not print it, as its Content-Security-Policy allows no inline code";
     codeinjection_foot: String = "", parse::text,
-        "HTML added before every public page's </body>, unescaped (administrators only)";
+        "HTML for a theme's footer, unescaped (administrators only): given to Ghost themes through the Content API's settings; the default theme does not print it";
 }
 
 impl SiteSettings {

@@ -19,6 +19,13 @@ pub struct SiteInfo {
     pub topics: Vec<Tag>,
     /// The primary navigation an administrator set; `None` lists the sections in use.
     pub navigation: Option<Vec<NavLink>>,
+    /// The footer's links an administrator set (`secondary_navigation`); none keeps the
+    /// theme's own.
+    pub footer_links: Vec<NavLink>,
+    /// The publication's social profiles: a service's name and the profile's URL each.
+    pub social: Vec<(String, String)>,
+    /// The accent colour an administrator chose (`#rrggbb`), for the theme's stylesheet.
+    pub accent: Option<String>,
     /// The publisher's logo, for structured data and feeds.
     pub logo: Logo,
     /// The site icon (favicon) that every page links, site-relative or absolute.
@@ -85,7 +92,20 @@ pub fn site(s: &SiteInfo) -> Value {
         "sections": s.sections.iter().map(tag).collect::<Vec<_>>(),
         "topics": s.topics.iter().map(tag).collect::<Vec<_>>(),
         "navigation": navigation(s),
+        "footer_links": s.footer_links.iter()
+            .map(|l| json!({ "label": l.label(), "url": l.url() }))
+            .collect::<Vec<_>>(),
+        "social": s.social.iter()
+            .map(|(label, url)| json!({ "label": label, "url": url }))
+            .collect::<Vec<_>>(),
+        "accent_css": s.accent.as_deref().map(accent_css),
     })
+}
+
+/// The stylesheet that carries the accent colour `hex` (`#rrggbb`); the colour is in its URL,
+/// so a changed colour is a new, separately cached file.
+pub fn accent_css(hex: &str) -> String {
+    format!("/accent.css?c={}", hex.trim_start_matches('#'))
 }
 
 /// The primary navigation as templates and the Content API show it: `{label, url}` each, the

@@ -15,6 +15,9 @@ pub fn now() -> DateTime<Utc> {
 pub fn site() -> SiteInfo {
     SiteInfo {
         navigation: None,
+        footer_links: vec![],
+        social: vec![],
+        accent: None,
         title: "The Test Review".into(),
         description: "Analysis.".into(),
         url: "https://news.example".into(),

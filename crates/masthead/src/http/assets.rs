@@ -95,6 +95,34 @@ fn favicon_etag() -> &'static str {
     })
 }
 
+#[derive(Deserialize)]
+pub struct Colour {
+    c: Option<String>,
+}
+
+/// `/accent.css?c=rrggbb`: the accent colour an administrator chose, for light pages (dark
+/// pages keep the theme's lighter accent, which reads on a dark background). Only a colour that
+/// the `accent_color` setting would accept (six hex digits, readable on white) is served, so
+/// the file holds nothing but a checked colour; its URL names the colour, so it is cached for a
+/// year.
+pub async fn accent_css(Query(colour): Query<Colour>) -> Result<Response, AppError> {
+    let typed = format!("#{}", colour.c.unwrap_or_default());
+    let Ok(Some(hex)) = crate::settings::colour::accent(&typed) else {
+        return Err(AppError::NotFound);
+    };
+    let css = format!(
+        "@media not (prefers-color-scheme: dark) {{ :root {{ --accent: {hex}; --btn: {hex}; }} }}\n"
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        css,
+    )
+        .into_response())
+}
+
 /// `/content/images/…`: the site's images and their variants (`media.rs`).
 pub use media::media;
 

@@ -85,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::theme_asset))
         .route("/logo.png", get(assets::logo))
         .route("/favicon.ico", get(assets::favicon))
+        .route("/accent.css", get(assets::accent_css))
         .route("/members/signin", post(members::request_signin))
         .route("/members/signup", post(members::request_signup))
         .route("/members/verify", get(members::verify_link))

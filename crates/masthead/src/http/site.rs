@@ -22,8 +22,35 @@ pub async fn load(state: &AppState) -> Result<SiteInfo, store::StoreError> {
         sections: state.store.tags_in_use(TagKind::Section).await?,
         topics: state.store.tags_in_use(TagKind::Topic).await?,
         navigation: settings.navigation.clone(),
+        footer_links: settings.secondary_navigation.clone().unwrap_or_default(),
+        social: social(&settings),
+        accent: settings.accent_color.clone(),
         now: Utc::now(),
     })
+}
+
+/// The social profiles set, as links: a handle becomes its service's profile URL where the
+/// service has one form of it (Facebook, X, Bluesky); the others need a URL.
+fn social(s: &crate::settings::SiteSettings) -> Vec<(String, String)> {
+    let services = [
+        ("Facebook", &s.facebook, Some("https://www.facebook.com/")),
+        ("X", &s.twitter, Some("https://x.com/")),
+        ("LinkedIn", &s.linkedin, None),
+        ("Bluesky", &s.bluesky, Some("https://bsky.app/profile/")),
+        ("Mastodon", &s.mastodon, None),
+    ];
+    services
+        .into_iter()
+        .filter_map(|(label, value, base)| {
+            let value = value.as_deref()?;
+            let url = if value.starts_with("https://") {
+                value.to_owned()
+            } else {
+                format!("{}{}", base?, value.trim_start_matches('@'))
+            };
+            Some((label.to_owned(), url))
+        })
+        .collect()
 }
 
 /// The logo an editor set, or the generated default with its known size.

@@ -9,7 +9,6 @@
 use super::{JobContext, JobError};
 use crate::settings::SiteSettings;
 use domain::Post;
-use domain::body::split_source;
 
 pub const KIND: &str = "posts.resplit";
 
@@ -59,13 +58,10 @@ async fn resplit(ctx: &JobContext, post: &Post, free: usize) -> Result<bool, Job
     if post.visibility.is_public() {
         return Ok(false);
     }
-    let markdown = post.body.for_storage().markdown;
-    if split_source(markdown).1.is_some() {
+    let Some(body) = post.body.resplit(free, |markdown, free| {
+        render::markdown::compose_body(markdown, Some(free))
+    }) else {
         return Ok(false);
-    }
-    let body = render::markdown::compose_body(markdown, Some(free));
-    if body == post.body {
-        return Ok(false);
-    }
+    };
     Ok(ctx.store.resplit_post(&post.id, &body, ctx.now()).await?)
 }

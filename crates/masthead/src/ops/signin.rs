@@ -41,6 +41,19 @@ pub struct SignIn<'a> {
 }
 
 impl SignIn<'_> {
+    /// Whether a new member may join on `tier`: always for a paid tier (checkout follows),
+    /// for a free one only while the `members_signup_access` setting is "all".
+    async fn may_sign_up(&self, tier: &str) -> Result<bool, OpsError> {
+        let settings = crate::settings::SiteSettings::load(self.ops.store).await?;
+        if settings.members_signup_access != "invite" {
+            return Ok(true);
+        }
+        let tiers = self.ops.store.signup_tiers().await?;
+        Ok(tiers
+            .iter()
+            .any(|e| e.tier.slug.as_str() == tier && e.tier.is_paid()))
+    }
+
     /// Emails a single-use link and code to `email` for `request`.
     pub async fn request_link(
         &self,
@@ -74,6 +87,11 @@ impl SignIn<'_> {
                 String::new(),
             ),
         };
+        if purpose == LinkPurpose::SignUp && !self.may_sign_up(&tier).await? {
+            return Err(OpsError::Forbidden(
+                "This publication takes new free members by invitation only. Choose a paid plan to subscribe, or ask the editors for an invitation.".into(),
+            ));
+        }
         let (token, code, now) = (random_token(), six_digit_code(), Utc::now());
         let stored = self
             .ops

@@ -126,6 +126,10 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
             "Staff",
             "Profile",
             "Navigation",
+            "Tiers",
+            "Offers",
+            "Settings",
+            "Integrations",
             "Audit"
         ]
     );

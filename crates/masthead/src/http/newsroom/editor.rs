@@ -32,6 +32,13 @@ pub async fn new_page(
         authors: vec![staff.user.author.slug.to_string()],
         // "Use as lead image" in the media library starts a post with it.
         image_url: query_param(query.as_deref(), "image"),
+        // The settings' "New posts are readable by" until the writer chooses.
+        visibility: state
+            .settings
+            .get()
+            .await?
+            .default_content_visibility
+            .clone(),
         ..PostForm::default()
     };
     render(&state, staff, None, kind, &form, None, StatusCode::OK).await
