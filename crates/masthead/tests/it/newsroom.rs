@@ -123,6 +123,7 @@ async fn first_run_setup_then_the_newsroom_is_private_and_uncached() {
             "Pages",
             "Tags",
             "Media",
+            "Members",
             "Staff",
             "Profile",
             "Navigation",
