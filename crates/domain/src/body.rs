@@ -61,7 +61,6 @@ impl Body {
         self.gated.is_some()
     }
 
-    /// Persistence only: the store writes these columns. No output surface may call this.
     /// This body split again after `free` blocks by `compose` (the renderer), unless its source
     /// has a paywall marker, which decides the split itself; `None` when nothing would change.
     /// The source never leaves the body, so the gated part stays behind the access gate.
@@ -73,6 +72,7 @@ impl Body {
         (body != *self).then_some(body)
     }
 
+    /// Persistence only: the store writes these columns. No output surface may call this.
     pub fn for_storage(&self) -> StoredBody<'_> {
         StoredBody {
             markdown: &self.markdown,
