@@ -6,6 +6,8 @@
 //! counters about once a second (`Views::flush`), so a beacon costs a hash and a lock, not a
 //! write. Neither the address nor the user agent leaves this module.
 
+pub mod top_posts;
+
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, LazyLock, Mutex};

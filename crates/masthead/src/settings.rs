@@ -115,9 +115,9 @@ site_settings! {
     gift_quota: u32 = "10", parse::count,
         "gift links a member may make per 30 days";
     codeinjection_head: String = "", parse::text,
-        "HTML for a theme's <head>, unescaped (administrators only): given to Ghost themes through the Content API's settings; the default theme does not print it, as its Content-Security-Policy allows no inline code";
+        "HTML printed unescaped at the end of every page's <head> (administrators only); the page's Content-Security-Policy lets its inline scripts and styles and its external scripts' hosts run, nothing else";
     codeinjection_foot: String = "", parse::text,
-        "HTML for a theme's footer, unescaped (administrators only): given to Ghost themes through the Content API's settings; the default theme does not print it";
+        "HTML printed unescaped at the end of every page's <body> (administrators only), under the same Content-Security-Policy as the header code";
 }
 
 impl SiteSettings {

@@ -30,6 +30,11 @@ pub struct SiteInfo {
     pub logo: Logo,
     /// The site icon (favicon) that every page links, site-relative or absolute.
     pub icon: String,
+    /// The administrator's code injection: raw HTML printed at the end of `{{ghost_head}}`
+    /// and as `{{ghost_foot}}`. The page's Content-Security-Policy lets exactly its scripts
+    /// and styles run (`masthead::http::csp`).
+    pub code_head: String,
+    pub code_foot: String,
     pub now: DateTime<Utc>,
 }
 

@@ -31,6 +31,8 @@ pub fn site() -> SiteInfo {
             height: Some(512),
         },
         icon: "/favicon.ico".into(),
+        code_head: String::new(),
+        code_foot: String::new(),
         now: now(),
     }
 }

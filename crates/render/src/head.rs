@@ -110,7 +110,8 @@ impl Meta {
     }
 }
 
-/// Renders the `<head>` tags for `meta`; every value is HTML-escaped.
+/// Renders the `<head>` tags for `meta`; every value is HTML-escaped, except the administrator's
+/// code injection, printed last as it is.
 pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
     let mut h = String::new();
     let e = html_escape;
@@ -141,6 +142,8 @@ pub fn ghost_head(meta: &Meta, site: &SiteInfo) -> String {
         let json = block.to_string().replace('<', "\\u003c");
         let _ = writeln!(h, r#"<script type="application/ld+json">{json}</script>"#);
     }
+    // Last, as Ghost prints it: the administrator's own code, unescaped on purpose.
+    h.push_str(&site.code_head);
     h
 }
 

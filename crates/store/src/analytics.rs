@@ -3,11 +3,14 @@
 //! they signed up from, paid starts and ends, and daily member counts. Days are whole days
 //! since 1970-01-01 UTC, computed by the caller (`day_of`).
 //!
-//! The read side (the dashboard's queries) is in `analytics/dashboard.rs`.
+//! The read side (the dashboard's queries) is in `analytics/dashboard.rs`; the top posts as
+//! last counted in `analytics/top_posts.rs`.
 
 mod dashboard;
+mod top_posts;
 
 pub use dashboard::{DayCounts, Funnel, MemberCounts, PaidTotals, PostCount, TierRevenue};
+pub use top_posts::{CountedTop, TopList};
 
 use crate::time::to_micros;
 use crate::{Store, StoreError, on_pool};

@@ -39,8 +39,8 @@ mod time;
 mod webhooks;
 
 pub use analytics::{
-    DayCounts, Funnel, MemberCounts, PaidChange, PaidTotals, PostCount, TierRevenue, ViewBatch,
-    ViewTally, day_of, day_start_micros,
+    CountedTop, DayCounts, Funnel, MemberCounts, PaidChange, PaidTotals, PostCount, TierRevenue,
+    TopList, ViewBatch, ViewTally, day_of, day_start_micros,
 };
 pub use auth::{CodeAttempt, LoginToken, MAX_CODE_ATTEMPTS};
 pub use billing::{StripeApplied, StripeEventRecord};

@@ -73,6 +73,10 @@ pub fn app(state: AppState) -> Router {
         // Also serves sitemap parts: `/sitemap-posts-2.xml` is one segment without a slash.
         .route("/{slug}", get(sitemaps::part_or_add_slash))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csp::code_injection,
+        ))
         .layer(axum::middleware::from_fn(conditional::etag))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

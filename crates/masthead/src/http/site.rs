@@ -25,6 +25,8 @@ pub async fn load(state: &AppState) -> Result<SiteInfo, store::StoreError> {
         footer_links: settings.secondary_navigation.clone().unwrap_or_default(),
         social: social(&settings),
         accent: settings.accent_color.clone(),
+        code_head: settings.codeinjection_head.clone(),
+        code_foot: settings.codeinjection_foot.clone(),
         now: Utc::now(),
     })
 }
@@ -90,7 +92,7 @@ pub fn page_context(
         json!({ "title": meta.title, "description": meta.description, "canonical": meta.canonical_url(site) }),
     );
     ctx.insert("ghost_head".into(), Value::String(ghost_head(meta, site)));
-    ctx.insert("ghost_foot".into(), Value::String(String::new()));
+    ctx.insert("ghost_foot".into(), Value::String(site.code_foot.clone()));
     ctx.insert("body_class".into(), Value::String(body_class.into()));
     ctx.insert("query".into(), Value::String(query.into()));
     if let Value::Object(extra) = data {

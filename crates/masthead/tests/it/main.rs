@@ -22,6 +22,7 @@ mod browser;
 mod cache;
 mod cli;
 mod cli_member_import;
+mod code_injection;
 mod codes;
 mod console_settings;
 mod crawl;

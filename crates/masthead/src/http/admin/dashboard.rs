@@ -190,6 +190,7 @@ fn overview_json(o: &Overview) -> Value {
         })).collect::<Vec<_>>(),
         "top_by_views": top_json(&o.top_by_views, o.period.days),
         "top_by_signups": top_json(&o.top_by_signups, o.period.days),
+        "top_counted_at": o.top_counted_at.format("%H:%M").to_string(),
     })
 }
 

@@ -1,39 +1,17 @@
 //! The dashboard's numbers for administrators (`Action::Dashboard`): traffic per day, members
 //! now and per day, MRR, new paid and churn, top posts by views and by sign-ups, and one
 //! post's funnel. Read-only; the period is the last 30, 90 or 365 UTC days up to today.
+//!
+//! The top posts come from `analytics::top_posts`, counted at most once an hour.
 
 use super::super::staff::Actor;
 use super::super::{Ops, OpsError};
+use crate::analytics::top_posts::{self, TopList};
 use chrono::{DateTime, Utc};
 use domain::Action;
-use store::{DayCounts, Funnel, MemberCounts, PaidTotals, PostCount, day_of};
+use store::{DayCounts, Funnel, MemberCounts, PaidTotals, PostCount};
 
-/// How many posts the top lists show.
-const TOP: i64 = 10;
-
-/// The periods the dashboard offers, in days.
-pub const PERIODS: [i64; 3] = [30, 90, 365];
-
-/// A period of whole days, `from` to `to` inclusive (days since 1970-01-01 UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
-    pub days: i64,
-    pub from: i64,
-    pub to: i64,
-}
-
-impl Period {
-    /// The last `days` days up to `now`'s; anything but 30, 90 or 365 is 30.
-    pub fn last(days: i64, now: DateTime<Utc>) -> Period {
-        let days = if PERIODS.contains(&days) { days } else { 30 };
-        let to = day_of(now);
-        Period {
-            days,
-            from: to - days + 1,
-            to,
-        }
-    }
-}
+pub use crate::analytics::top_posts::{PERIODS, Period};
 
 /// What active paying subscriptions bring in per month, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +35,8 @@ pub struct Overview {
     pub paid: PaidTotals,
     pub top_by_views: Vec<PostCount>,
     pub top_by_signups: Vec<PostCount>,
+    /// When the top lists were counted (at most `top_posts::FRESH` ago).
+    pub top_counted_at: DateTime<Utc>,
 }
 
 /// The dashboard's front page for `actor` over `period`.
@@ -90,6 +70,9 @@ pub async fn overview(
         .member_counts_by_day(period.from, period.to - 1)
         .await?;
     members.push(members_now);
+    let (top_by_views, views_at) = top_posts::current(store, TopList::Views, period, now).await?;
+    let (top_by_signups, signups_at) =
+        top_posts::current(store, TopList::Signups, period, now).await?;
     Ok(Overview {
         period,
         traffic,
@@ -97,12 +80,9 @@ pub async fn overview(
         members,
         mrr: mrr(ops).await?,
         paid: store.paid_totals(period.from, period.to).await?,
-        top_by_views: store
-            .top_posts_by_views(period.from, period.to, TOP)
-            .await?,
-        top_by_signups: store
-            .top_posts_by_signups(period.from, period.to, TOP)
-            .await?,
+        top_by_views,
+        top_by_signups,
+        top_counted_at: views_at.min(signups_at),
     })
 }
 

@@ -25,7 +25,10 @@ async fn members_console_pages_reach_no_reader() {
     ];
     for path in [&paths[0], &paths[2], &paths[3], &paths[4]] {
         let seen = open(&app, &mut staff, path).await;
-        assert!(seen.body.contains("Canary Quill"), "staff see the member: {path}");
+        assert!(
+            seen.body.contains("Canary Quill"),
+            "staff see the member: {path}"
+        );
     }
     let forged = Browser {
         jar: [("mh_staff".to_owned(), "forged-session-id".to_owned())].into(),
