@@ -37,7 +37,7 @@ pub(crate) fn client(state: &AppState) -> Option<StripeClient> {
     ))
 }
 
-fn redirect(to: &str) -> Response {
+pub(crate) fn redirect(to: &str) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
 }
 
@@ -168,11 +168,21 @@ pub async fn portal(
     let (Some(customer), Some(stripe)) = (customer, client(&state)) else {
         return Ok(redirect("/account/"));
     };
-    let url = stripe
-        .create_portal_session(&customer, &format!("{}/account/", state.config.public_url))
+    let url = portal_session(&state, &stripe, &customer)
         .await
         .map_err(stripe_failed)?;
     Ok(redirect(&url))
+}
+
+/// A Billing Portal session for the member's Stripe `customer` (where they change or cancel
+/// their subscription), returning to the account page: its address.
+pub(crate) async fn portal_session(
+    state: &AppState,
+    stripe: &StripeClient,
+    customer: &str,
+) -> Result<String, StripeError> {
+    let back = format!("{}/account/", state.config.public_url);
+    stripe.create_portal_session(customer, &back).await
 }
 
 /// POST /webhooks/stripe: verified, idempotent by event id, applied in Stripe's order whatever
