@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::billing::SubscriptionStatus;
 use domain::{Cadence, Offer, OfferKind};
 use serde::Deserialize;
 use store::TierEntry;
@@ -183,6 +184,20 @@ pub(crate) async fn portal_session(
 ) -> Result<String, StripeError> {
     let back = format!("{}/account/", state.config.public_url);
     stripe.create_portal_session(customer, &back).await
+}
+
+/// The member's Stripe customer when they pay through Stripe now (a subscription that is
+/// active, trialing or past due) and this site takes payments.
+pub(crate) fn paying_customer(state: &AppState, current: &CurrentMember) -> Option<String> {
+    let sub = current.subscription.as_ref()?;
+    let paying = matches!(
+        sub.status,
+        SubscriptionStatus::Active | SubscriptionStatus::Trialing | SubscriptionStatus::PastDue
+    );
+    if !paying || sub.stripe_subscription_id.is_none() || state.config.stripe.is_none() {
+        return None;
+    }
+    current.member.stripe_customer_id.clone()
 }
 
 /// POST /webhooks/stripe: verified, idempotent by event id, applied in Stripe's order whatever

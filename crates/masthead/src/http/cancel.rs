@@ -5,7 +5,7 @@
 //! member goes on to the Billing Portal as "Manage billing" sends them.
 
 use super::AppError;
-use super::billing::{client, portal_session, redirect};
+use super::billing::{client, paying_customer, portal_session, redirect};
 use super::member_form::MemberForm;
 use super::members::page;
 use super::reader::Reader;
@@ -15,7 +15,6 @@ use crate::state::AppState;
 use axum::extract::{Form, State};
 use axum::response::Response;
 use domain::Offer;
-use domain::billing::SubscriptionStatus;
 use serde_json::{Value, json};
 
 const SIGN_IN: &str = "/signin/?redirect=/account/cancel/";
@@ -74,25 +73,6 @@ pub async fn accept(
         }
         Err(RetentionError::Ops(err)) => Err(AppError::internal(err)),
     }
-}
-
-/// Whether the account page offers the cancel step.
-pub fn can_cancel(state: &AppState, current: &CurrentMember) -> bool {
-    paying_customer(state, current).is_some()
-}
-
-/// The member's Stripe customer when they pay through Stripe now (a subscription that is
-/// active, trialing or past due) and this site takes payments.
-fn paying_customer(state: &AppState, current: &CurrentMember) -> Option<String> {
-    let sub = current.subscription.as_ref()?;
-    let paying = matches!(
-        sub.status,
-        SubscriptionStatus::Active | SubscriptionStatus::Trialing | SubscriptionStatus::PastDue
-    );
-    if !paying || sub.stripe_subscription_id.is_none() || state.config.stripe.is_none() {
-        return None;
-    }
-    current.member.stripe_customer_id.clone()
 }
 
 /// The active retention offer of the member's tier, unless their subscription already has it.

@@ -397,7 +397,7 @@ async fn account_page(
             "renewal_display": sub.and_then(domain::billing::Subscription::renews_at).map(|t| t.format("%B %-d, %Y").to_string()),
             "paid": access.paid,
             "can_manage_billing": current.member.stripe_customer_id.is_some() && state.config.stripe.is_some(),
-            "can_cancel": super::cancel::can_cancel(&state, &current),
+            "can_cancel": super::billing::paying_customer(&state, &current).is_some(),
             "has_password": current.member.has_password,
             "upgrade_url": "/signup/",
             "gifts": gifts, "gifts_remaining": remaining, "pending_email": Value::Null,
