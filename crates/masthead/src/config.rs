@@ -57,7 +57,8 @@ pub struct Config {
     pub mail_from: String,
     /// Stripe billing; `None` when no secret key is configured.
     pub stripe: Option<StripeConfig>,
-    /// Days a past-due subscription keeps its access while Stripe retries the payment.
+    /// Days a past-due subscription keeps its access while Stripe retries the payment, while
+    /// the site's `past_due_grace_days` setting is unset (`http::reader::grace`).
     pub past_due_grace_days: i64,
     /// How strongly search prefers recent stories among similarly relevant ones (0 = not at all).
     pub search_recency_weight: f32,

@@ -80,6 +80,8 @@ site_settings! {
         "gated articles an anonymous reader may read per 30 days (0 = off)";
     free_paragraphs: usize = "2", parse::count,
         "paragraphs of a gated post without a marker that stay free";
+    past_due_grace_days: Option<u32> = "", parse::grace_days,
+        "days a member whose payment failed keeps paid access while it is retried, 0 to 60 [default: the server's configured number, 7 unless set]";
     logo_url: String = "", parse::text,
         "publisher logo for structured data, OpenGraph and feeds [default: /logo.png]";
     icon: Option<String> = "", parse::optional,
@@ -124,6 +126,15 @@ impl SiteSettings {
     /// Reads the settings from the store (a server reads them through `LiveSettings`).
     pub async fn load(store: &Store) -> Result<SiteSettings, StoreError> {
         Ok(SiteSettings::from_stored(&store.settings().await?))
+    }
+}
+
+impl SiteSettings {
+    /// How long a past-due subscription keeps its access: the setting, or `configured` days
+    /// (the server's `past_due_grace_days`) while it is unset.
+    pub fn grace(&self, configured: i64) -> chrono::Duration {
+        let days = self.past_due_grace_days.map_or(configured, i64::from);
+        chrono::Duration::days(days.max(0))
     }
 }
 

@@ -158,6 +158,8 @@ impl Follower {
         if stored_settings != self.stored_settings {
             // Before the pages go: a page rendered after the clear must show the new settings.
             self.settings.changed();
+            // A session's class depends on settings too (the past-due grace period).
+            self.cache.forget_sessions();
         }
         if stored_settings != self.stored_settings || site != self.site || nav != self.nav {
             (self.stored_settings, self.site, self.nav) = (stored_settings, site, nav);

@@ -216,7 +216,7 @@ async fn gift_box(
     data: &mut Value,
 ) -> Result<(), AppError> {
     let now = Utc::now();
-    let (Some(current), Some(access)) = (&reader.member, reader.access(state, now)) else {
+    let (Some(current), Some(access)) = (&reader.member, reader.access(now)) else {
         return Ok(());
     };
     if view.visibility.is_public() || !gifts::may_give(post, &access, now) {

@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::billing::SubscriptionStatus;
 use domain::{Cadence, Offer, OfferKind};
 use serde::Deserialize;
 use store::TierEntry;
@@ -37,7 +38,7 @@ pub(crate) fn client(state: &AppState) -> Option<StripeClient> {
     ))
 }
 
-fn redirect(to: &str) -> Response {
+pub(crate) fn redirect(to: &str) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Redirect::to(to)).into_response()
 }
 
@@ -168,11 +169,35 @@ pub async fn portal(
     let (Some(customer), Some(stripe)) = (customer, client(&state)) else {
         return Ok(redirect("/account/"));
     };
-    let url = stripe
-        .create_portal_session(&customer, &format!("{}/account/", state.config.public_url))
+    let url = portal_session(&state, &stripe, &customer)
         .await
         .map_err(stripe_failed)?;
     Ok(redirect(&url))
+}
+
+/// A Billing Portal session for the member's Stripe `customer` (where they change or cancel
+/// their subscription), returning to the account page: its address.
+pub(crate) async fn portal_session(
+    state: &AppState,
+    stripe: &StripeClient,
+    customer: &str,
+) -> Result<String, StripeError> {
+    let back = format!("{}/account/", state.config.public_url);
+    stripe.create_portal_session(customer, &back).await
+}
+
+/// The member's Stripe customer when they pay through Stripe now (a subscription that is
+/// active, trialing or past due) and this site takes payments.
+pub(crate) fn paying_customer(state: &AppState, current: &CurrentMember) -> Option<String> {
+    let sub = current.subscription.as_ref()?;
+    let paying = matches!(
+        sub.status,
+        SubscriptionStatus::Active | SubscriptionStatus::Trialing | SubscriptionStatus::PastDue
+    );
+    if !paying || sub.stripe_subscription_id.is_none() || state.config.stripe.is_none() {
+        return None;
+    }
+    current.member.stripe_customer_id.clone()
 }
 
 /// POST /webhooks/stripe: verified, idempotent by event id, applied in Stripe's order whatever

@@ -61,7 +61,7 @@ pub async fn unlocks(
         return Ok(false);
     }
     let sub = state.store.subscription(&gift.member_id).await?;
-    let giver = MemberAccess::from_subscription(sub.as_ref(), now, grace(state));
+    let giver = MemberAccess::from_subscription(sub.as_ref(), now, grace(state).await?);
     Ok(may_give(post, &giver, now))
 }
 
@@ -114,7 +114,7 @@ pub async fn create_gift(
     use axum::response::{IntoResponse, Redirect};
     reader.check_csrf(&f.csrf)?;
     let now = Utc::now();
-    let (Some(current), Some(access)) = (&reader.member, reader.access(&state, now)) else {
+    let (Some(current), Some(access)) = (&reader.member, reader.access(now)) else {
         return Ok(Redirect::to("/signin/").into_response());
     };
     if !access.paid {

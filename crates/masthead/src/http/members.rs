@@ -3,7 +3,7 @@
 
 use super::AppError;
 use super::member_form::MemberForm;
-use super::reader::{Reader, grace};
+use super::reader::Reader;
 use super::session;
 use super::site::{load, page_context};
 use crate::members::redirect::safe_redirect;
@@ -38,6 +38,7 @@ fn done_notice(key: &str) -> Option<&'static str> {
         "password" => "Your password is set. Every other browser was signed out.",
         "revoked" => "The gift link no longer works.",
         "email" => "Your new email address is confirmed. Every other browser was signed out.",
+        "stayed" => "Thank you for staying. The offer is applied to your subscription.",
         "welcome" => "You are signed in.",
         _ => return None,
     })
@@ -375,7 +376,7 @@ async fn account_page(
         return Ok(see_other(reader.jar, "/signin/?redirect=/account/"));
     };
     let now = Utc::now();
-    let access = current.access(now, grace(&state));
+    let access = current.access(now, reader.grace);
     let sub = current.subscription.as_ref();
     let status_display = match sub.map(|s| s.status.as_str()) {
         Some("active") => "Active",
@@ -396,6 +397,7 @@ async fn account_page(
             "renewal_display": sub.and_then(domain::billing::Subscription::renews_at).map(|t| t.format("%B %-d, %Y").to_string()),
             "paid": access.paid,
             "can_manage_billing": current.member.stripe_customer_id.is_some() && state.config.stripe.is_some(),
+            "can_cancel": super::billing::paying_customer(&state, &current).is_some(),
             "has_password": current.member.has_password,
             "upgrade_url": "/signup/",
             "gifts": gifts, "gifts_remaining": remaining, "pending_email": Value::Null,

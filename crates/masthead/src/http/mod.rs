@@ -5,6 +5,7 @@ mod article;
 mod assets;
 mod beacon;
 mod billing;
+mod cancel;
 mod client_addr;
 mod collection;
 pub(crate) mod conditional;
@@ -106,6 +107,8 @@ pub fn app(state: AppState) -> Router {
         .route("/account/password", post(members::set_password))
         .route("/account/delete", post(members::delete_account))
         .route("/account/gifts/revoke", post(gifts::revoke_gift))
+        .route("/account/cancel/", get(cancel::page_or_portal))
+        .route("/account/cancel/accept", post(cancel::accept))
         .route("/webhooks/stripe", post(billing::webhook))
         .route("/api/views", post(beacon::record))
         .route("/content/images/{*path}", get(assets::media))

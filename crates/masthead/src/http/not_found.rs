@@ -24,10 +24,9 @@ pub async fn themed_not_found(State(state): State<AppState>, req: Request, next:
     // The page greets a signed-in member as every other page does.
     let jar = axum_extra::extract::CookieJar::from_headers(&headers);
     let member = session::current(&state, &jar).await.ok().flatten();
-    let reader = Reader {
-        jar,
-        member,
-        ip: String::new(),
+    let reader = match Reader::new(&state, jar, member, String::new()).await {
+        Ok(reader) => reader,
+        Err(err) => return err.into_response(),
     };
     match pages::not_found_page(&state, &reader).await {
         Ok(page) => page,

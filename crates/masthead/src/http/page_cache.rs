@@ -94,7 +94,7 @@ async fn class_of(state: &AppState, headers: &HeaderMap) -> Result<Class, StoreE
             match session::signed_in(&state.store, &session_hash, now).await? {
                 None => Class::anonymous(),
                 Some(current) => Class {
-                    name: Class::name_for(Some(&current.access(now, grace(state)))),
+                    name: Class::name_for(Some(&current.access(now, grace(state).await?))),
                     member_id: Some(current.member.id.clone()),
                 },
             },

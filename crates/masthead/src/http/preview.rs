@@ -33,7 +33,7 @@ pub async fn share(
     let site = load(&state).await?;
     // A staff user reads it in full; anyone else as their own membership allows.
     let staff = super::admin::staff::signed_in(&state, &reader.jar).await?;
-    let viewer = match (&staff, reader.access(&state, site.now)) {
+    let viewer = match (&staff, reader.access(site.now)) {
         (Some(_), _) => Viewer::staff(),
         (None, Some(access)) => Viewer::member(access),
         (None, None) => Viewer::anonymous(),

@@ -15,6 +15,7 @@ use domain::Slug;
 use domain::access::MemberAccess;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use store::StoreError;
 
 pub const CSRF_COOKIE: &str = "mh_csrf";
 /// How long a browser's CSRF cookie lasts.
@@ -26,6 +27,8 @@ pub struct Reader {
     pub member: Option<CurrentMember>,
     /// The client address abuse limits count by (`client_addr::limit_key`: IPv6 by its /64).
     pub ip: String,
+    /// How long a past-due subscription keeps its access, read once for the request.
+    pub grace: Duration,
 }
 
 impl FromRequestParts<AppState> for Reader {
@@ -34,9 +37,10 @@ impl FromRequestParts<AppState> for Reader {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let member = session::current(state, &jar).await?;
-        access_at(state, member.as_ref(), Utc::now());
         let ip = client_key(parts, &state.config.trusted_proxies);
-        Ok(Reader { jar, member, ip })
+        let reader = Reader::new(state, jar, member, ip).await?;
+        reader.access(Utc::now());
+        Ok(reader)
     }
 }
 
@@ -53,10 +57,32 @@ pub(crate) fn client_key(parts: &Parts, trusted: &[ipnet::IpNet]) -> String {
 }
 
 impl Reader {
+    /// The reader behind `jar`, signed in as `member`, with the site's grace period (read only
+    /// for a member: nobody else has a subscription).
+    pub async fn new(
+        state: &AppState,
+        jar: CookieJar,
+        member: Option<CurrentMember>,
+        ip: String,
+    ) -> Result<Reader, AppError> {
+        let grace = match member {
+            Some(_) => grace(state).await?,
+            None => Duration::zero(),
+        };
+        Ok(Reader {
+            jar,
+            member,
+            ip,
+            grace,
+        })
+    }
+
     /// What the signed-in member may read at `now` (`None` for an anonymous reader). A page
     /// built from it is rendered for that access class, which is recorded for the page cache.
-    pub fn access(&self, state: &AppState, now: DateTime<Utc>) -> Option<MemberAccess> {
-        access_at(state, self.member.as_ref(), now)
+    pub fn access(&self, now: DateTime<Utc>) -> Option<MemberAccess> {
+        let access = self.member.as_ref().map(|m| m.access(now, self.grace));
+        cache::rendered_for(&Class::name_for(access.as_ref()));
+        access
     }
 
     /// The `member` object every template sees (null for anonymous readers). Stored pages are
@@ -64,7 +90,7 @@ impl Reader {
     /// (`paid`, `tier_name`) and, as per-reader slots filled per request, the member's own
     /// `name` and `email`: text to print, not to branch on.
     pub async fn member_json(&self, state: &AppState) -> Result<Value, AppError> {
-        let (Some(current), Some(access)) = (&self.member, self.access(state, Utc::now())) else {
+        let (Some(current), Some(access)) = (&self.member, self.access(Utc::now())) else {
             return Ok(Value::Null);
         };
         let tier = access.tiers.first().filter(|_| access.paid);
@@ -103,17 +129,6 @@ impl Reader {
     }
 }
 
-/// What `member` may read at `now`, recorded as the access class the page is rendered for.
-fn access_at(
-    state: &AppState,
-    member: Option<&CurrentMember>,
-    now: DateTime<Utc>,
-) -> Option<MemberAccess> {
-    let access = member.map(|m| m.access(now, grace(state)));
-    cache::rendered_for(&Class::name_for(access.as_ref()));
-    access
-}
-
 /// The display name of `tier` ("Free" for none).
 pub async fn tier_name(state: &AppState, tier: Option<&Slug>) -> Result<String, AppError> {
     let Some(slug) = tier else {
@@ -126,7 +141,10 @@ pub async fn tier_name(state: &AppState, tier: Option<&Slug>) -> Result<String, 
         .map_or_else(|| slug.to_string(), |t| t.name))
 }
 
-/// How long a past-due subscription keeps its access (`MASTHEAD_PAST_DUE_GRACE_DAYS`, default 7).
-pub fn grace(state: &AppState) -> Duration {
-    Duration::days(state.config.past_due_grace_days.max(0))
+/// How long a past-due subscription keeps its access: the site's `past_due_grace_days`
+/// setting, or the server's configured number (`MASTHEAD_PAST_DUE_GRACE_DAYS`, default 7)
+/// while it is unset. Read through `LiveSettings`, so a change applies on every node at once.
+pub async fn grace(state: &AppState) -> Result<Duration, StoreError> {
+    let settings = state.settings.get().await?;
+    Ok(settings.grace(state.config.past_due_grace_days))
 }

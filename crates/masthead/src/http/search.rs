@@ -7,7 +7,7 @@
 use super::AppError;
 use super::extract::query_param;
 use super::pages::{PRIVATE_CACHE, PUBLIC_CACHE, html_response};
-use super::reader::{Reader, grace};
+use super::reader::Reader;
 use super::site::{load, page_context};
 use crate::state::AppState;
 use axum::Json;
@@ -69,9 +69,9 @@ struct Outcome {
 }
 
 /// Who is searching. A meter or gift link never applies: they unlock one article, not search.
-fn viewer(state: &AppState, reader: &Reader, now: DateTime<Utc>) -> Viewer {
+fn viewer(reader: &Reader, now: DateTime<Utc>) -> Viewer {
     match &reader.member {
-        Some(current) => Viewer::member(current.access(now, grace(state))),
+        Some(current) => Viewer::member(current.access(now, reader.grace)),
         None => Viewer::anonymous(),
     }
 }
@@ -271,7 +271,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let site = load(&state).await?;
     let ask = ask(query.as_deref());
-    let viewer = viewer(&state, &reader, site.now);
+    let viewer = viewer(&reader, site.now);
     let outcome = run(&state, &viewer, &ask, site.now).await?;
     let pages = outcome.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
     let link = |n: usize| search_url("/search/", &ask.raw, ask.sort, n);
@@ -341,7 +341,7 @@ pub async fn json(
 ) -> Result<Response, AppError> {
     let now = Utc::now();
     let ask = ask(query.as_deref());
-    let outcome = run(&state, &viewer(&state, &reader, now), &ask, now).await?;
+    let outcome = run(&state, &viewer(&reader, now), &ask, now).await?;
     let hits: Vec<Value> = outcome
         .hits
         .iter()

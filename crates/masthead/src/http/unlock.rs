@@ -48,7 +48,7 @@ pub async fn plan(
     gift: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Plan, AppError> {
-    let mut viewer = match reader.access(state, now) {
+    let mut viewer = match reader.access(now) {
         Some(access) => Viewer::member(access),
         None => Viewer::anonymous(),
     };

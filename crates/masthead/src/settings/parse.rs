@@ -29,6 +29,24 @@ pub fn count<T: FromStr>(value: &str) -> Result<T, String> {
         .map_err(|_| format!("{value:?} is not a whole number such as 3 (0 or more)"))
 }
 
+/// The most days a past-due member may keep paid access.
+pub const MAX_GRACE_DAYS: u32 = 60;
+
+/// Days of access after a failed payment, 0 to 60; blank means "not set" (the server's
+/// configured number applies).
+pub fn grace_days(value: &str) -> Result<Option<u32>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<u32>() {
+        Ok(days) if days <= MAX_GRACE_DAYS => Ok(Some(days)),
+        _ => Err(format!(
+            "{value:?} is not a number of days from 0 to {MAX_GRACE_DAYS}"
+        )),
+    }
+}
+
 /// The primary navigation: a JSON list of `{"label": …, "url": …}` as Ghost stores it; blank
 /// means "not set" (the sections in use stand in).
 pub fn navigation(value: &str) -> Result<Option<Vec<domain::NavLink>>, String> {

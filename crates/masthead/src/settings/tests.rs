@@ -92,3 +92,19 @@ fn shown_values_are_the_stored_text_or_the_default() {
     assert!(shown.contains(&("free_paragraphs", "2")));
     assert_eq!(shown.len(), SETTINGS.len());
 }
+
+#[test]
+fn grace_days_are_0_to_60_and_unset_means_the_configured_number() {
+    let grace = find("past_due_grace_days").ok();
+    for ok in ["", "0", "3", "60"] {
+        assert_eq!(grace.map(|s| s.check(ok)), Some(Ok(())), "{ok:?}");
+    }
+    for bad in ["61", "-1", "a week"] {
+        let err = grace.map(|s| s.check(bad)).and_then(Result::err);
+        assert!(err.unwrap_or_default().contains("0 to 60"), "{bad:?}");
+    }
+    let unset = SiteSettings::default();
+    assert_eq!(unset.grace(7), chrono::Duration::days(7));
+    let set = SiteSettings::from_stored(&stored(&[("past_due_grace_days", "3")]));
+    assert_eq!(set.grace(7), chrono::Duration::days(3));
+}

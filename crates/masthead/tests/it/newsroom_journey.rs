@@ -5,7 +5,9 @@
 //! desktop and phone widths. `tests/browser/newsroom_post.mjs` then takes a post from a
 //! contributor's draft to the public site (see its header) on the same kind of server, and
 //! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field;
-//! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them.
+//! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them;
+//! `tests/browser/console_settings.mjs` changes the title and accent colour and makes an API key
+//! and a webhook; `tests/browser/dashboard.mjs` reads the charts and sees a reader's view counted.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -67,6 +69,28 @@ fn members_console_journey_filter_open_label_save() {
         return;
     }
     run("tests/browser/members_console.mjs");
+}
+
+#[test]
+fn console_settings_journey_title_accent_key_webhook() {
+    if !available(
+        "the console settings journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/console_settings.mjs");
+}
+
+#[test]
+fn dashboard_journey_charts_and_a_counted_view() {
+    if !available(
+        "the dashboard journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/dashboard.mjs");
 }
 
 /// Runs `script` with node against a fresh `masthead demo`; panics with its output and the

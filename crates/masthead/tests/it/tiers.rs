@@ -17,17 +17,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
-struct Call {
-    path: String,
-    auth: String,
-    key: String,
-    form: HashMap<String, String>,
+pub(crate) struct Call {
+    pub(crate) path: String,
+    pub(crate) auth: String,
+    pub(crate) key: String,
+    pub(crate) form: HashMap<String, String>,
 }
 
-type Calls = Arc<Mutex<Vec<Call>>>;
+pub(crate) type Calls = Arc<Mutex<Vec<Call>>>;
 
 /// Stripe's API at a local address: every POST recorded; objects get ids by kind and count.
-async fn fake_stripe() -> (String, Calls) {
+pub(crate) async fn fake_stripe() -> (String, Calls) {
     let calls: Calls = Arc::default();
     let seen = calls.clone();
     let app = Router::new().fallback(
@@ -46,6 +46,7 @@ async fn fake_stripe() -> (String, Calls) {
                     p if p.starts_with("/v1/products") => json!({ "id": "prod_analyst" }),
                     "/v1/prices" => json!({ "id": format!("price_{n}") }),
                     "/v1/coupons" => json!({ "id": format!("co_{n}") }),
+                    "/v1/billing_portal/sessions" => json!({ "id": format!("bps_{n}"), "url": format!("https://billing.stripe.test/p/{n}") }),
                     _ => json!({ "id": "sub_x" }),
                 };
                 Json(reply)
@@ -58,7 +59,7 @@ async fn fake_stripe() -> (String, Calls) {
     (base, calls)
 }
 
-fn to(calls: &Calls, path: &str) -> Vec<Call> {
+pub(crate) fn to(calls: &Calls, path: &str) -> Vec<Call> {
     calls
         .lock()
         .unwrap()
@@ -68,7 +69,7 @@ fn to(calls: &Calls, path: &str) -> Vec<Call> {
         .collect()
 }
 
-const TIER: &[(&str, &str)] = &[
+pub(crate) const TIER: &[(&str, &str)] = &[
     ("name", "Analyst"),
     ("slug", ""),
     ("description", "For people who read the numbers"),

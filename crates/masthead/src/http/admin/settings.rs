@@ -108,6 +108,11 @@ const GROUPS: &[(&str, &str, &[Field])] = &[
                 "Metered reads for anonymous readers",
                 Input::Number,
             ),
+            (
+                "past_due_grace_days",
+                "Days a member keeps access after a failed payment",
+                Input::Number,
+            ),
         ],
     ),
     (
