@@ -24,6 +24,7 @@ mod cli;
 mod cli_member_import;
 mod code_injection;
 mod codes;
+mod console_permissions;
 mod console_settings;
 mod crawl;
 mod credentials;

@@ -38,6 +38,8 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let posted = Posted::parse(&body);
     staff.check_csrf(&posted.csrf)?;
+    // Before the links are read: a refused user never sees the editor, not even its errors.
+    staff.require(Action::Settings, false)?;
     let rows = posted.arranged();
     let links: Result<Vec<NavLink>, OpsError> = rows
         .iter()
