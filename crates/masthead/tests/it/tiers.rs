@@ -17,17 +17,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
-struct Call {
-    path: String,
-    auth: String,
-    key: String,
-    form: HashMap<String, String>,
+pub(crate) struct Call {
+    pub(crate) path: String,
+    pub(crate) auth: String,
+    pub(crate) key: String,
+    pub(crate) form: HashMap<String, String>,
 }
 
-type Calls = Arc<Mutex<Vec<Call>>>;
+pub(crate) type Calls = Arc<Mutex<Vec<Call>>>;
 
 /// Stripe's API at a local address: every POST recorded; objects get ids by kind and count.
-async fn fake_stripe() -> (String, Calls) {
+pub(crate) async fn fake_stripe() -> (String, Calls) {
     let calls: Calls = Arc::default();
     let seen = calls.clone();
     let app = Router::new().fallback(
@@ -58,7 +58,7 @@ async fn fake_stripe() -> (String, Calls) {
     (base, calls)
 }
 
-fn to(calls: &Calls, path: &str) -> Vec<Call> {
+pub(crate) fn to(calls: &Calls, path: &str) -> Vec<Call> {
     calls
         .lock()
         .unwrap()
