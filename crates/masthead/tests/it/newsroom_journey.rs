@@ -5,7 +5,8 @@
 //! desktop and phone widths. `tests/browser/newsroom_post.mjs` then takes a post from a
 //! contributor's draft to the public site (see its header) on the same kind of server, and
 //! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field;
-//! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them.
+//! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them;
+//! `tests/browser/console_tiers.mjs` adds a priced tier and an offer, and a reader opens the offer.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -67,6 +68,17 @@ fn members_console_journey_filter_open_label_save() {
         return;
     }
     run("tests/browser/members_console.mjs");
+}
+
+#[test]
+fn console_tiers_journey_tier_offer_and_the_readers_offer_page() {
+    if !available(
+        "the tiers and offers console journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/console_tiers.mjs");
 }
 
 /// Runs `script` with node against a fresh `masthead demo`; panics with its output and the
