@@ -2,7 +2,8 @@
 //! makes them (same checks, same audit, and the Stripe Coupon when Stripe keys are set).
 
 use super::DbArgs;
-use super::tiers::{by_slug, say_payments, stripe_client};
+use super::tiers::{by_slug, say_payments};
+use crate::billing::stripe::StripeClient;
 use crate::config::Config;
 use crate::ops::Ops;
 use crate::ops::offers::{self, OfferEdit};
@@ -124,7 +125,7 @@ pub async fn run(cmd: OfferCommand) -> Result<()> {
 
 async fn command(config: &Config, store: &Store, cmd: OfferCommand) -> Result<()> {
     let ops = Ops::detached(store, &config.public_url);
-    let stripe = stripe_client(config);
+    let stripe = StripeClient::configured(config.stripe.as_ref());
     match cmd {
         OfferCommand::Add(new) => {
             let offer = new.offer(store).await?;

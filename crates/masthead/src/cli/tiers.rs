@@ -126,12 +126,6 @@ impl TierFields {
     }
 }
 
-/// The Stripe client the configuration asks for, if any.
-pub(super) fn stripe_client(config: &Config) -> Option<StripeClient> {
-    let s = config.stripe.as_ref()?;
-    Some(StripeClient::new(&s.api_base, s.secret_key.expose()))
-}
-
 /// What the command says after a save: the outcome at Stripe, if there is one to tell.
 pub(super) fn say_payments(p: &Payments) {
     if let Some(notice) = p.notice() {
@@ -156,7 +150,7 @@ pub async fn run(cmd: TierCommand) -> Result<()> {
 
 async fn command(config: &Config, store: &Store, cmd: TierCommand) -> Result<()> {
     let ops = Ops::detached(store, &config.public_url);
-    let stripe = stripe_client(config);
+    let stripe = StripeClient::configured(config.stripe.as_ref());
     match cmd {
         TierCommand::Add { fields, .. } => {
             let changes = fields.changes()?;

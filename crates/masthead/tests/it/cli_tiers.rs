@@ -187,3 +187,36 @@ async fn without_stripe_keys_the_commands_save_and_say_payments_are_off() {
     let free = refused(&masthead(&["tier", "add", "--monthly", "15"], dir.path(), None).await);
     assert!(free.contains("--name"), "{free}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_names_the_tier_and_offer_commands_and_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = ok(&masthead(&["--help"], dir.path(), None).await);
+    assert!(top.contains("tier") && top.contains("offer"), "{top}");
+    let add = ok(&masthead(&["tier", "add", "--help"], dir.path(), None).await);
+    for flag in [
+        "--monthly",
+        "--yearly",
+        "--benefit",
+        "--hidden",
+        "--trial-days",
+    ] {
+        assert!(add.contains(flag), "{flag} in {add}");
+    }
+    let edit = ok(&masthead(&["tier", "edit", "--help"], dir.path(), None).await);
+    assert!(
+        edit.contains("<SLUG>") && edit.contains("--unarchive"),
+        "{edit}"
+    );
+    let offer = ok(&masthead(&["offer", "add", "--help"], dir.path(), None).await);
+    for flag in [
+        "--code",
+        "--tier",
+        "--type",
+        "--amount",
+        "--duration",
+        "--months",
+    ] {
+        assert!(offer.contains(flag), "{flag} in {offer}");
+    }
+}
