@@ -11,7 +11,7 @@ use crate::ops::staff::Actor;
 use crate::state::open_store;
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Subcommand};
-use domain::offer::parse_money;
+use domain::offer::typed_amount;
 use domain::{Cadence, Offer, OfferCode, OfferDuration, OfferKind};
 use serde_json::json;
 use store::Store;
@@ -165,15 +165,8 @@ impl NewOffer {
     /// The offer these flags describe, on the tier they name.
     async fn offer(&self, store: &Store) -> Result<Offer> {
         let tier = by_slug(store, &self.tier).await?.tier;
-        let amount = match self.kind.trim() {
-            "fixed" => parse_money(&self.amount).map_err(|e| anyhow!("--amount: {}", e.0))?,
-            _ => self.amount.trim().parse().map_err(|_| {
-                anyhow!(
-                    "--amount: {:?} is not a whole number (percent off, or days free)",
-                    self.amount.trim()
-                )
-            })?,
-        };
+        let amount =
+            typed_amount(&self.kind, &self.amount).map_err(|e| anyhow!("--amount: {}", e.0))?;
         let currency = self.currency.as_deref().unwrap_or(&tier.currency);
         let kind = OfferKind::parse(&self.kind, amount, Some(currency))
             .map_err(|e| anyhow!("--type: {}", e.0))?;
