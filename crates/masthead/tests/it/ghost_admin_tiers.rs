@@ -134,6 +134,16 @@ async fn bad_tiers_are_ghost_validation_errors_and_save_nothing() {
     )
     .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("cannot be archived"), "{}", res.body);
+    assert!(
+        app.state
+            .store
+            .audit_entries(10, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a refused archive writes nothing"
+    );
     let res = call(
         &app,
         Method::PUT,

@@ -121,13 +121,11 @@ pub async fn edit(
     changes.active = active.filter(|a| *a);
     let stripe = client(&state);
     let ops = state.ops();
-    tiers::edit(
-        &ops,
-        Actor::Console,
-        stripe.as_ref(),
-        &changes.apply(before),
-    )
-    .await?;
+    let after = changes.apply(before.clone());
+    // An archive alone is no edit: nothing is written (or audited) unless a field changed.
+    if after != before {
+        tiers::edit(&ops, Actor::Console, stripe.as_ref(), &after).await?;
+    }
     if active == Some(false) && was_active {
         tiers::archive(&ops, Actor::Console, stripe.as_ref(), &id).await?;
     }
