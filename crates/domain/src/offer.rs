@@ -297,6 +297,17 @@ pub fn parse_money(raw: &str) -> Result<u32, InvalidInput> {
         .ok_or_else(bad)
 }
 
+/// An offer's amount as staff type it for its `kind`: a price (`2.50`, in minor units) for a
+/// fixed discount, a whole number (percent off or days free) otherwise.
+pub fn typed_amount(kind: &str, raw: &str) -> Result<u32, InvalidInput> {
+    if kind.trim() == "fixed" {
+        return parse_money(raw);
+    }
+    raw.trim()
+        .parse()
+        .map_err(|_| InvalidInput(format!("{:?} is not a whole number.", raw.trim())))
+}
+
 /// Minor units as a form shows them: `1500` → `15.00`; zero is left blank.
 pub fn money_input(minor: u32) -> String {
     if minor == 0 {

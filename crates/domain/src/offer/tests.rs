@@ -101,3 +101,12 @@ fn prices_are_read_as_typed() {
     assert_eq!(money_input(1500), "15.00");
     assert_eq!(money_input(0), "");
 }
+
+#[test]
+fn amounts_are_read_as_their_kind_types_them() {
+    assert_eq!(typed_amount("fixed", "2.50").unwrap(), 250);
+    assert_eq!(typed_amount("percent", " 20 ").unwrap(), 20);
+    assert_eq!(typed_amount("trial", "14").unwrap(), 14);
+    assert!(typed_amount("percent", "2.5").is_err());
+    assert!(typed_amount("fixed", "abc").is_err());
+}

@@ -89,6 +89,11 @@ struct ApiError {
 }
 
 impl StripeClient {
+    /// The client the configuration's Stripe keys ask for; `None` when payments are off.
+    pub fn configured(config: Option<&crate::config::StripeConfig>) -> Option<StripeClient> {
+        config.map(|s| StripeClient::new(&s.api_base, s.secret_key.expose()))
+    }
+
     pub fn new(base_url: &str, secret_key: &str) -> StripeClient {
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)

@@ -1,5 +1,5 @@
 //! The command line: `masthead serve | demo | seed | post … | search reindex | member … |
-//! author … | migrate | settings … | key … | worker | jobs …`. The clap types of the commands shared by all and
+//! author … | tier … | offer … | migrate | settings … | key … | worker | jobs …`. The clap types of the commands shared by all and
 //! `dispatch`; each command group, with its arguments, in its own file. Commands print; nothing
 //! else in the crate does, and nothing else names this module.
 
@@ -9,10 +9,13 @@ mod jobs;
 mod keys;
 mod member_import;
 mod members;
+mod offers;
 mod posts;
 mod search;
 mod serve;
 mod settings;
+mod table;
+mod tiers;
 mod users;
 
 use crate::config::Overrides;
@@ -47,6 +50,12 @@ pub enum Command {
     /// Manage authors (bylines): add, edit, list. Ghost's clients name authors by slug or email.
     #[command(subcommand)]
     Author(authors::AuthorCommand),
+    /// Manage tiers (what members pay for): add, edit, archive, list.
+    #[command(subcommand)]
+    Tier(tiers::TierCommand),
+    /// Manage offers (discounts and free trials on a tier): add, edit, archive, list.
+    #[command(subcommand)]
+    Offer(offers::OfferCommand),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Read and change site settings: title, language, `robots_extra`, `logo_url`, meters, …
@@ -77,6 +86,8 @@ pub async fn dispatch(command: Command) -> Result<()> {
         Command::Search(cmd) => search::run(cmd).await,
         Command::Member(cmd) => members::run(cmd).await,
         Command::Author(cmd) => authors::run(cmd).await,
+        Command::Tier(cmd) => tiers::run(cmd).await,
+        Command::Offer(cmd) => offers::run(cmd).await,
         Command::Settings(cmd) => settings::run(cmd).await,
         Command::Key(cmd) => keys::run(cmd).await,
         Command::Worker(db) => jobs::worker(db).await,

@@ -1,11 +1,11 @@
-//! Ghost's JSON shapes for posts, pages, tags, authors and tiers, built from what a reader may
+//! Ghost's JSON shapes for posts, pages, tags, authors, tiers and offers, built from what a reader may
 //! see: posts only from a `PostView`. Our own typed fields (kicker, dek, image credit, author
 //! credentials) sit under a `masthead` object, a name Ghost does not use.
 
 use super::params::Params;
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::billing::{Subscription, SubscriptionStatus};
-use domain::{Access, Author, Member, Post, PostView, Status, Tag, Tier};
+use domain::{Access, Author, Member, Offer, Post, PostView, Status, Tag, Tier};
 use render::context::{author_url, post_url, tag_url};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -97,6 +97,35 @@ pub fn tier(t: &Tier) -> Value {
         "monthly_price": paid.then_some(t.monthly_price),
         "yearly_price": paid.then_some(t.yearly_price),
         "benefits": t.benefits,
+    })
+}
+
+/// A tier as the Admin API shows it: `visibility` is `public` when it is on the sign-up page,
+/// `none` when it is not.
+pub fn tier_entry(e: &store::TierEntry) -> Value {
+    let mut v = tier(&e.tier);
+    v["visibility"] = json!(if e.listing.visible { "public" } else { "none" });
+    v
+}
+
+/// An offer as the Admin API shows it, with the tier it discounts (`None` if that is gone).
+pub fn offer(o: &Offer, on: Option<&Tier>) -> Value {
+    json!({
+        "id": o.id,
+        "name": o.name,
+        "code": o.code.as_str(),
+        "display_title": non_empty(&o.display_title),
+        "display_description": non_empty(&o.display_description),
+        "type": o.kind.as_str(),
+        "cadence": o.cadence.as_str(),
+        "amount": o.kind.amount(),
+        "duration": o.duration.as_str(),
+        "duration_in_months": o.duration.months(),
+        "currency_restriction": o.kind.currency().is_some(),
+        "currency": o.kind.currency().map(str::to_uppercase),
+        "status": if o.active { "active" } else { "archived" },
+        "redemption_count": o.redemptions,
+        "tier": { "id": o.tier_id, "name": on.map(|t| t.name.as_str()) },
     })
 }
 

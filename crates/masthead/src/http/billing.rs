@@ -31,11 +31,7 @@ pub struct CheckoutQuery {
 }
 
 pub(crate) fn client(state: &AppState) -> Option<StripeClient> {
-    let stripe = state.config.stripe.as_ref()?;
-    Some(StripeClient::new(
-        &stripe.api_base,
-        stripe.secret_key.expose(),
-    ))
+    StripeClient::configured(state.config.stripe.as_ref())
 }
 
 pub(crate) fn redirect(to: &str) -> Response {

@@ -10,7 +10,7 @@ use super::{Ops, OpsError};
 use crate::billing::stripe::StripeClient;
 use chrono::Utc;
 use domain::offer::StripePrice;
-use domain::{Action, Cadence, Tier};
+use domain::{Action, Cadence, Slug, Tier, TierListing};
 use serde_json::{Value, json};
 use store::{StoreError, TierEntry};
 
@@ -40,6 +40,73 @@ impl Payments {
                 "Saved on the site, but Stripe was not updated ({why}). Save again to retry."
             )),
         }
+    }
+}
+
+/// The fields a command or an API request names; `None` keeps what is stored (or, for a new
+/// tier, the default: a slug from the name, usd, shown on the sign-up page, active).
+#[derive(Debug, Clone, Default)]
+pub struct TierChanges {
+    pub name: Option<String>,
+    pub slug: Option<Slug>,
+    pub description: Option<String>,
+    pub benefits: Option<Vec<String>>,
+    /// In the currency's minor unit (cents).
+    pub monthly_price: Option<u32>,
+    pub yearly_price: Option<u32>,
+    pub currency: Option<String>,
+    pub trial_days: Option<u32>,
+    pub visible: Option<bool>,
+    pub sort_order: Option<i64>,
+    pub active: Option<bool>,
+}
+
+impl TierChanges {
+    /// A new tier with id `id` made of these fields (checked when it is added).
+    pub fn new_entry(self, id: String) -> TierEntry {
+        let name = self.name.clone().unwrap_or_default();
+        let blank = TierEntry {
+            tier: Tier {
+                id,
+                slug: Slug::from_text(&name),
+                name,
+                description: String::new(),
+                benefits: Vec::new(),
+                monthly_price: 0,
+                yearly_price: 0,
+                currency: "usd".into(),
+                trial_days: 0,
+                active: true,
+            },
+            listing: TierListing {
+                visible: true,
+                sort_order: 0,
+            },
+            stripe: domain::TierStripe::default(),
+        };
+        self.apply(blank)
+    }
+
+    /// `entry` with the named fields replaced.
+    pub fn apply(self, mut entry: TierEntry) -> TierEntry {
+        let t = &mut entry.tier;
+        let keep = |field: &mut String, new: Option<String>| {
+            if let Some(v) = new {
+                v.trim().clone_into(field);
+            }
+        };
+        keep(&mut t.name, self.name);
+        keep(&mut t.description, self.description);
+        keep(&mut t.currency, self.currency.map(|c| c.to_lowercase()));
+        t.slug = self.slug.unwrap_or_else(|| t.slug.clone());
+        t.benefits = self.benefits.unwrap_or_else(|| t.benefits.clone());
+        t.monthly_price = self.monthly_price.unwrap_or(t.monthly_price);
+        t.yearly_price = self.yearly_price.unwrap_or(t.yearly_price);
+        t.trial_days = self.trial_days.unwrap_or(t.trial_days);
+        t.active = self.active.unwrap_or(t.active);
+        entry.listing.visible = self.visible.unwrap_or(entry.listing.visible);
+        entry.listing.sort_order = self.sort_order.unwrap_or(entry.listing.sort_order);
+        entry
     }
 }
 

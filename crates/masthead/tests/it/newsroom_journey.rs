@@ -7,7 +7,8 @@
 //! `tests/browser/newsroom_media.mjs` goes through the media library and the lead-image field;
 //! `tests/browser/members_console.mjs` filters the members list, opens a member and labels them;
 //! `tests/browser/console_settings.mjs` changes the title and accent colour and makes an API key
-//! and a webhook; `tests/browser/dashboard.mjs` reads the charts and sees a reader's view counted.
+//! and a webhook; `tests/browser/dashboard.mjs` reads the charts and sees a reader's view counted;
+//! `tests/browser/console_tiers.mjs` adds a priced tier and an offer, and a reader opens the offer.
 
 use crate::helpers::external::{
     available, free_port, node_missing, server_log, start_demo, workspace,
@@ -80,6 +81,17 @@ fn console_settings_journey_title_accent_key_webhook() {
         return;
     }
     run("tests/browser/console_settings.mjs");
+}
+
+#[test]
+fn console_tiers_journey_tier_offer_and_the_readers_offer_page() {
+    if !available(
+        "the tiers and offers console journey (Chromium/Playwright/axe-core)",
+        missing(),
+    ) {
+        return;
+    }
+    run("tests/browser/console_tiers.mjs");
 }
 
 #[test]

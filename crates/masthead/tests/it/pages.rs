@@ -107,7 +107,7 @@ async fn home_has_lead_latest_sections_and_pagination() {
         home.count("header a[href='/signin/']") >= 1
             && home.count("header a[href='/signup/']") >= 1
     );
-    assert!(home.count("nav[aria-label=Sections] a[href='/tag/deep-dive/']") == 1);
+    assert!(home.count("nav[aria-label='Main sections'] a[href='/tag/deep-dive/']") == 1);
     assert!(
         home.count("footer a[href='/rss/']") == 1 && home.count("footer a[href='/about/']") == 1
     );

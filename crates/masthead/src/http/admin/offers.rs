@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use domain::offer::parse_money;
+use domain::offer::typed_amount;
 use domain::{Action, Cadence, Offer, OfferCode, OfferDuration, OfferKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -285,10 +285,7 @@ impl OfferForm {
                 OpsError::Invalid(format!("{field}: {:?} is not a whole number.", raw.trim()))
             })
         };
-        let amount = match self.kind.trim() {
-            "fixed" => parse_money(&self.amount).map_err(|e| invalid("Amount", e))?,
-            _ => whole("Amount", &self.amount)?,
-        };
+        let amount = typed_amount(&self.kind, &self.amount).map_err(|e| invalid("Amount", e))?;
         let currency = Some(self.currency.as_str()).filter(|c| !c.trim().is_empty());
         let months = match self.duration_in_months.trim() {
             "" => None,

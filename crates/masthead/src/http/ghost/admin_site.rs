@@ -1,11 +1,8 @@
-//! The Admin API's read-only site resources: `settings/` (as Ghost's list of key/value pairs,
-//! only the settings `masthead settings` documents: never the signing key) and `tiers/`.
+//! The Admin API's read-only site resource `settings/` (as Ghost's list of key/value pairs,
+//! only the settings `masthead settings` documents: never the signing key).
 
 use super::admin_auth::AdminKey;
 use super::error::GhostError;
-use crate::ghost::params::{MAX_LIMIT, Params, pagination};
-use crate::ghost::shapes;
-use crate::http::extract::Segments;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -19,36 +16,4 @@ pub async fn settings(_: AdminKey, State(state): State<AppState>) -> Reply {
         .map(|(setting, value)| json!({ "key": setting.key, "value": value }))
         .collect();
     Ok(Json(json!({ "settings": settings, "meta": {} })))
-}
-
-pub async fn tiers(_: AdminKey, State(state): State<AppState>) -> Reply {
-    let tiers: Vec<Value> = state
-        .store
-        .tiers()
-        .await?
-        .iter()
-        .map(shapes::tier)
-        .collect();
-    let params = Params {
-        limit: MAX_LIMIT,
-        page: 1,
-        ..Params::default()
-    };
-    let total = tiers.len() as u64;
-    Ok(Json(
-        json!({ "tiers": tiers, "meta": pagination(&params, total) }),
-    ))
-}
-
-pub async fn tier(
-    _: AdminKey,
-    State(state): State<AppState>,
-    Segments(id): Segments<String>,
-) -> Reply {
-    let tiers = state.store.tiers().await?;
-    let tier = tiers
-        .iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| GhostError::not_found("Tier"))?;
-    Ok(Json(json!({ "tiers": [shapes::tier(tier)] })))
 }

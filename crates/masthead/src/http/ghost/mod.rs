@@ -1,5 +1,5 @@
 //! Ghost-compatible APIs under `/ghost/api/`: the Content API (`/content/`), read-only, for
-//! holders of a content key, and the Admin API (`/admin/`: posts, pages, tags, members, webhooks, …) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
+//! holders of a content key, and the Admin API (`/admin/`: posts, pages, tags, members, tiers, offers, webhooks, …) for admin keys. Answers carry CORS headers for any origin, `Cache-Control` and an
 //! `ETag`; errors have Ghost's shape; unknown paths are Ghost-shaped 404s.
 
 mod admin;
@@ -7,8 +7,10 @@ mod admin_auth;
 mod admin_member_events;
 mod admin_members;
 mod admin_newsletter;
+mod admin_offers;
 mod admin_site;
 mod admin_tags;
+mod admin_tiers;
 mod admin_users;
 mod admin_webhooks;
 mod content;
@@ -84,8 +86,19 @@ fn admin_api() -> Router<AppState> {
         .route("/users/{id}/", get(admin_users::by_id))
         .route("/users/slug/{slug}/", get(admin_users::by_slug))
         .route("/users/email/{email}/", get(admin_users::by_email))
-        .route("/tiers/", get(admin_site::tiers))
-        .route("/tiers/{id}/", get(admin_site::tier))
+        .route("/tiers/", get(admin_tiers::browse).post(admin_tiers::add))
+        .route(
+            "/tiers/{id}/",
+            get(admin_tiers::read).put(admin_tiers::edit),
+        )
+        .route(
+            "/offers/",
+            get(admin_offers::browse).post(admin_offers::add),
+        )
+        .route(
+            "/offers/{id}/",
+            get(admin_offers::read).put(admin_offers::edit),
+        )
         .route(
             "/images/upload/",
             routing::post(images::upload)
