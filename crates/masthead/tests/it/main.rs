@@ -23,6 +23,7 @@ mod cache;
 mod cli;
 mod cli_member_import;
 mod codes;
+mod console_journey;
 mod console_settings;
 mod crawl;
 mod credentials;
