@@ -25,6 +25,7 @@ mod cli_member_import;
 mod cli_tiers;
 mod code_injection;
 mod codes;
+mod console_journey;
 mod console_permissions;
 mod console_settings;
 mod crawl;
