@@ -330,22 +330,29 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Marks the leased job done (`locked_by` keeps naming the worker that ran it); false when
-    /// the lease was lost (another worker has it).
+    /// Marks the leased job done with its final progress, `done` of `total` (a job quicker
+    /// than a heartbeat has reported none before); `locked_by` keeps naming the worker that ran
+    /// it. False when the lease was lost (another worker has it).
     pub async fn complete_job(
         &self,
         lease: &Lease,
+        done: u64,
+        total: Option<u64>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let n = on_pool!(&self.db, write, |p| sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until = NULL, \
-             last_error = NULL, finished_at = $4, updated_at = $4 \
+             last_error = NULL, finished_at = $4, updated_at = $4, \
+             progress_done = $5, progress_total = $6 \
              WHERE id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running'"
         )
         .bind(&lease.job_id)
         .bind(&lease.worker)
         .bind(i64::from(lease.attempt))
         .bind(to_micros(now))
+        .bind(signed(done))
+        .bind(total.map(signed))
         .execute(p)
         .await?
         .rows_affected());

@@ -306,7 +306,11 @@ impl Attempt {
         let result = match &error {
             None => {
                 tracing::info!(job.id = %id, job.kind = %kind, attempt, duration_ms = ms, "job done");
-                self.store.complete_job(lease, now).await.map(|_| ())
+                let (done, total) = self.progress.get();
+                self.store
+                    .complete_job(lease, done, total, now)
+                    .await
+                    .map(|_| ())
             }
             Some(error) => {
                 let wait = retry_delay(

@@ -102,11 +102,21 @@ async fn claims_take_due_jobs_of_the_given_kinds_and_count_the_attempt() {
             "a leased job is nobody else's"
         );
         let lease_ref = c.lease().unwrap();
-        assert!(store.complete_job(&lease_ref, now()).await.unwrap());
+        assert!(
+            store
+                .complete_job(&lease_ref, 3, Some(3), now())
+                .await
+                .unwrap()
+        );
         let done = store.job(&due.id).await.unwrap().unwrap();
         assert_eq!(
             (done.status, done.finished_at, done.locked_by.as_deref()),
             (JobStatus::Done, Some(now()), Some("w1"))
+        );
+        assert_eq!(
+            (done.progress_done, done.progress_total),
+            (3, Some(3)),
+            "the final progress is kept, even without a heartbeat"
         );
         let at_later = store
             .claim_jobs("w2", &[KIND], 10, later, later + Duration::seconds(30))
@@ -142,7 +152,7 @@ async fn concurrent_claimants_on_one_database_each_get_different_jobs() {
                         for j in got {
                             assert!(
                                 store
-                                    .complete_job(&j.lease().unwrap(), now())
+                                    .complete_job(&j.lease().unwrap(), 0, None, now())
                                     .await
                                     .unwrap()
                             );
@@ -200,7 +210,7 @@ async fn a_running_job_whose_lease_ran_out_is_claimed_again_and_the_old_lease_is
         assert_eq!(again.len(), 1);
         assert_eq!((again[0].id.as_str(), again[0].attempts), (id.as_str(), 2));
         // The worker that was presumed dead comes back: its writes change nothing.
-        assert!(!store.complete_job(&dead, later).await.unwrap());
+        assert!(!store.complete_job(&dead, 0, None, later).await.unwrap());
         assert!(
             !store
                 .record_job_progress(&dead, 1, Some(2), later, later + Duration::seconds(30))
@@ -213,7 +223,7 @@ async fn a_running_job_whose_lease_ran_out_is_claimed_again_and_the_old_lease_is
         );
         assert!(
             store
-                .complete_job(&again[0].lease().unwrap(), later)
+                .complete_job(&again[0].lease().unwrap(), 0, None, later)
                 .await
                 .unwrap()
         );
@@ -378,7 +388,7 @@ async fn finished_jobs_are_pruned_after_the_cutoff_and_others_kept() {
             .await
             .unwrap();
         store
-            .complete_job(&c[0].lease().unwrap(), now())
+            .complete_job(&c[0].lease().unwrap(), 0, None, now())
             .await
             .unwrap();
         store
