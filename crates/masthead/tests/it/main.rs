@@ -30,6 +30,7 @@ mod dashboard;
 mod editor_bundle;
 mod feeds;
 mod ghost_admin;
+mod ghost_admin_members_filters;
 mod ghost_clients;
 mod ghost_content;
 mod ghost_newsletter;
