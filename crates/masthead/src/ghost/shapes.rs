@@ -5,7 +5,7 @@
 use super::params::Params;
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::billing::{Subscription, SubscriptionStatus};
-use domain::{Access, Author, Member, Offer, Post, PostView, Status, Tag, Tier};
+use domain::{Access, Author, Label, Member, Offer, Post, PostView, Status, Tag, Tier};
 use render::context::{author_url, post_url, tag_url};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -137,8 +137,20 @@ pub fn status(post: &Post, now: DateTime<Utc>) -> &'static str {
     }
 }
 
-/// A member as the Admin API shows it, with the paid tiers their subscription holds.
-pub fn member(m: &Member, sub: Option<&Subscription>, tiers: &[Tier]) -> Value {
+/// A member label as Ghost's Admin API shows it (in a member's `labels` and under `/labels/`).
+pub fn label(l: &Label) -> Value {
+    json!({
+        "id": l.id,
+        "name": l.name,
+        "slug": l.slug.as_str(),
+        "created_at": time(l.created_at),
+        "updated_at": time(l.updated_at),
+    })
+}
+
+/// A member as the Admin API shows it, with the paid tiers their subscription (`sub`) holds
+/// and their `labels`.
+pub fn member(m: &Member, sub: Option<&Subscription>, tiers: &[Tier], labels: &[Label]) -> Value {
     let held: Vec<Value> = sub
         .iter()
         .filter(|s| s.status != SubscriptionStatus::Canceled)
@@ -160,7 +172,7 @@ pub fn member(m: &Member, sub: Option<&Subscription>, tiers: &[Tier]) -> Value {
         "status": status,
         "comped": status == "comped",
         "tiers": held,
-        "labels": [],
+        "labels": labels.iter().map(label).collect::<Vec<_>>(),
         "newsletters": [],
         "subscriptions": [],
         "email_count": 0,

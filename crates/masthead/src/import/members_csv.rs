@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::fmt;
 use store::ImportedMember;
 
+/// The largest file accepted (about 50,000 rows of Ghost's export), by every caller.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// The most rows one file may hold: the whole file is written in one transaction.
 pub const MAX_ROWS: usize = 50_000;
 /// Longest name and note, as Ghost allows.

@@ -91,6 +91,18 @@ pub async fn run(
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Report, ImportError> {
     let parsed = members_csv::parse(bytes, tiers)?;
+    run_parsed(ops, actor, parsed, stripe, mode, progress).await
+}
+
+/// Imports the good rows of a file already parsed (the Admin API adds labels to them first).
+pub async fn run_parsed(
+    ops: &Ops<'_>,
+    actor: Actor<'_>,
+    parsed: members_csv::Parsed,
+    stripe: Option<&StripeClient>,
+    mode: ImportMode,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Report, ImportError> {
     let total = parsed.total();
     let todo = parsed.rows.len();
     let members = parsed.rows.into_iter().map(|r| r.member).collect();

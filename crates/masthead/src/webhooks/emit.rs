@@ -140,7 +140,7 @@ pub async fn member_changed(state: &Emitter<'_>, before: Option<Value>, after: O
 
 /// The member as webhooks show them while holding `sub` (the Admin API's shape).
 pub fn member_shown(m: &Member, sub: Option<&Subscription>, tiers: &[Tier]) -> Value {
-    shapes::member(m, sub, tiers)
+    shapes::member(m, sub, tiers, &[])
 }
 
 /// The event a member write fires, for a write queued in its own transaction: `member.added`

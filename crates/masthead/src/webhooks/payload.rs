@@ -54,7 +54,7 @@ pub async fn member_holding(
     sub: Option<&Subscription>,
 ) -> Result<Value, store::StoreError> {
     let tiers = store.tiers().await?;
-    Ok(shapes::member(m, sub, &tiers))
+    Ok(shapes::member(m, sub, &tiers, &[]))
 }
 
 /// `{"subscription": {"current", "previous"}, "member": …}` for the subscription events.

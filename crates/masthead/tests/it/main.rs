@@ -34,6 +34,7 @@ mod dashboard;
 mod editor_bundle;
 mod feeds;
 mod ghost_admin;
+mod ghost_admin_members_filters;
 mod ghost_admin_tiers;
 mod ghost_clients;
 mod ghost_content;

@@ -1,7 +1,7 @@
 //! What the console keeps on a member beyond their account: a staff note, whether they get
 //! newsletters (Ghost's `subscribed`), and when they were last seen signed in.
 
-use super::list::{MemberQuery, push_member_query};
+use super::list::{MemberQuery, Reading, push_member_query};
 use crate::time::{from_micros, to_micros};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Duration, Utc};
@@ -75,7 +75,7 @@ impl Store {
             let mut q = QueryBuilder::new("UPDATE members SET subscribed = FALSE, updated_at = ");
             q.push_bind(to_micros(now));
             q.push(" WHERE subscribed AND id IN (SELECT m.id");
-            push_member_query(&mut q, query);
+            push_member_query(&mut q, query, Reading::All);
             q.push(")");
             q.build().execute(p).await?.rows_affected()
         });

@@ -1,7 +1,7 @@
 //! Member labels: the labels themselves (create, rename, merge, delete) and which members
 //! carry them, one member at a time or every member a console filter selects.
 
-use super::list::{MemberQuery, push_member_query};
+use super::list::{MemberQuery, Reading, push_member_query};
 use crate::time::{from_micros, to_micros};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
@@ -261,7 +261,7 @@ impl Store {
             let mut q =
                 QueryBuilder::new("INSERT INTO member_labels (member_id, label_id) SELECT m.id, ");
             q.push_bind(label_id);
-            push_member_query(&mut q, query);
+            push_member_query(&mut q, query, Reading::All);
             q.push(" ON CONFLICT (member_id, label_id) DO NOTHING");
             q.build().execute(p).await?.rows_affected()
         });
@@ -278,7 +278,7 @@ impl Store {
             let mut q = QueryBuilder::new("DELETE FROM member_labels WHERE label_id = ");
             q.push_bind(label_id);
             q.push(" AND member_id IN (SELECT m.id");
-            push_member_query(&mut q, query);
+            push_member_query(&mut q, query, Reading::All);
             q.push(")");
             q.build().execute(p).await?.rows_affected()
         });

@@ -172,6 +172,34 @@ async fn filters_select_by_status_tier_label_dates_and_search() {
             ["di@example.org", "cy@example.org"],
             "a canceled subscription is free"
         );
+        // Held statuses are read from the subscriptions' side; the answers stay the same.
+        let held = Cond::Test {
+            field: MemberField::Status,
+            negated: false,
+            test: Test::In(vec![text("paid"), text("comped")]),
+        };
+        assert_eq!(
+            emails(&store, &query(held)).await,
+            ["bob@example.com", "ada@example.com"]
+        );
+        let not_paid = Cond::Test {
+            field: MemberField::Status,
+            negated: true,
+            test: Test::Eq(text("paid")),
+        };
+        assert_eq!(
+            emails(&store, &query(not_paid)).await,
+            ["di@example.org", "cy@example.org", "bob@example.com"]
+        );
+        let paid_or_vip = Cond::Any(vec![
+            is(MemberField::Status, text("paid")),
+            is(MemberField::Label, text("vip")),
+        ]);
+        assert_eq!(
+            emails(&store, &query(paid_or_vip)).await,
+            ["cy@example.org", "ada@example.com"]
+        );
+        assert_eq!(store.count_member_query(&status("paid")).await.unwrap(), 1);
         let gold = query(is(MemberField::Tier, text("gold")));
         assert_eq!(
             emails(&store, &gold).await,

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use store::ImportMode;
 
 /// The largest CSV accepted (about 50,000 rows of Ghost's export).
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::import::members_csv::MAX_BYTES;
 
 /// The import's routes (merged into the newsroom's router).
 pub fn router() -> Router<AppState> {

@@ -4,7 +4,9 @@
 
 mod admin;
 mod admin_auth;
+mod admin_labels;
 mod admin_member_events;
+mod admin_member_upload;
 mod admin_members;
 mod admin_newsletter;
 mod admin_offers;
@@ -67,6 +69,22 @@ fn admin_api() -> Router<AppState> {
             get(admin_members::browse).post(admin_members::add),
         )
         .route("/members/events/", get(admin_member_events::browse))
+        .route(
+            "/members/upload/",
+            routing::post(admin_member_upload::upload)
+                // The handler caps the body at the import's own limit.
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/labels/",
+            get(admin_labels::browse).post(admin_labels::add),
+        )
+        .route(
+            "/labels/{id}/",
+            get(admin_labels::read)
+                .put(admin_labels::edit)
+                .delete(admin_labels::delete),
+        )
         .route(
             "/members/{id}/",
             get(admin_members::read)
