@@ -30,7 +30,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, setUpOwner } from './helpers.mjs';
 import { accessible } from './axe.mjs';
 import { startFakeStripe } from './fake-stripe.mjs';
 import { waitForEmail } from './outbox.mjs';
@@ -110,10 +110,7 @@ async function main() {
   check(FAKE_STRIPE_PORT && FAKE_STRIPE_KEY && FAKE_STRIPE_WEBHOOK_SECRET, 'set FAKE_STRIPE_PORT, FAKE_STRIPE_KEY and FAKE_STRIPE_WEBHOOK_SECRET');
   const stripe = await startFakeStripe({ port: FAKE_STRIPE_PORT, siteUrl: BASE_URL, apiKey: FAKE_STRIPE_KEY, webhookSecret: FAKE_STRIPE_WEBHOOK_SECRET, log });
   log(`fake Stripe at ${stripe.origin}`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM, ['--disable-quic']);
   const pages = [];
   try {
     const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -124,12 +121,7 @@ async function main() {
     page.on('pageerror', (err) => pageErrors.push(String(err)));
 
     begin('(a) the owner sets the site up and is in the console');
-    await page.goto(`${BASE_URL}/admin/`);
-    await page.fill('#site_title', 'The Review');
-    await page.fill('#name', 'Olga Owner');
-    await page.fill('#email', 'olga@news.example');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${BASE_URL}/admin/`), page.click('button[type=submit]')]);
+    await setUpOwner(page, BASE_URL, PASSWORD);
     check((await page.locator('nav a:has-text("Members")').count()) > 0, 'the console navigation has no Members link');
 
     begin('(b) a tier "Analyst" at $15 a month');

@@ -1,7 +1,28 @@
-// Small helpers shared by the newsroom's browser journeys: a generated PNG to upload, and
-// keyboard reachability.
+// Small helpers shared by the newsroom's and the console's browser journeys: launching Debian's
+// Chromium, the owner's first-run set-up, a generated PNG to upload, and keyboard reachability.
 
 import { crc32, deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+/// Headless Chromium at `executablePath` (Debian's by default), quiet: no sandbox (CI runs as
+/// root), no GPU, no background traffic; `extra` flags are added.
+export function launch(executablePath = process.env.CHROMIUM || '/usr/bin/chromium', extra = []) {
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extra],
+  });
+}
+
+/// The first-run set-up at `${baseUrl}/admin/` as the owner Olga, with `password`; ends signed in
+/// on the console's front page.
+export async function setUpOwner(page, baseUrl, password) {
+  await page.goto(`${baseUrl}/admin/`);
+  await page.fill('#site_title', 'The Review');
+  await page.fill('#name', 'Olga Owner');
+  await page.fill('#email', 'olga@news.example');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${baseUrl}/admin/`), page.click('button[type=submit]')]);
+}
 
 /// An 800×600 RGB gradient as PNG bytes: large enough for the 320 and 640 variants.
 export function png(width = 800, height = 600) {

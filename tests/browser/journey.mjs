@@ -21,7 +21,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './helpers.mjs';
 import { startFakeStripe } from './fake-stripe.mjs';
 import { decodeEntities, waitForEmail } from './outbox.mjs';
 
@@ -276,10 +276,7 @@ async function main() {
   const articleUrl = BASE_URL + articlePath;
 
   begin(`launch ${CHROMIUM}`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM, ['--disable-quic']);
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);

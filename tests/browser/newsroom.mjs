@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './helpers.mjs';
 import { waitForEmail } from './outbox.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -54,10 +54,7 @@ async function accessible(page, what) {
 
 async function main() {
   check(BASE_URL && DATA_DIR, 'set BASE_URL and DATA_DIR');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM);
   try {
     const owner = await browser.newContext({ viewport: WIDTHS[0] });
     owner.setDefaultTimeout(15_000);

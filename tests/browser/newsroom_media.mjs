@@ -12,9 +12,8 @@
 //
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
-import { chromium } from 'playwright-core';
 import { accessible } from './axe.mjs';
-import { png, tabTo } from './helpers.mjs';
+import { launch, png, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -46,10 +45,7 @@ async function upload(page, name, alt, width, height) {
 
 async function main() {
   check(BASE_URL, 'set BASE_URL');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM);
   try {
     const context = await browser.newContext({ viewport: WIDTHS[0] });
     context.setDefaultTimeout(15_000);
@@ -57,12 +53,7 @@ async function main() {
     const page = await context.newPage();
 
     begin('owner setup');
-    await page.goto(`${BASE_URL}/admin/`);
-    await page.fill('#site_title', 'The Review');
-    await page.fill('#name', 'Olga Owner');
-    await page.fill('#email', 'olga@news.example');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${BASE_URL}/admin/`), page.click('button[type=submit]')]);
+    await setUpOwner(page, BASE_URL, PASSWORD);
 
     begin('the empty library');
     await Promise.all([page.waitForURL(`${BASE_URL}/admin/media/`), page.click('nav a:has-text("Media")')]);

@@ -23,9 +23,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { accessible, WIDTHS } from './axe.mjs';
-import { png, tabTo } from './helpers.mjs';
+import { launch, png, setUpOwner, tabTo } from './helpers.mjs';
 import { waitForEmail } from './outbox.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -139,19 +138,11 @@ function utcInput(at) {
 
 async function main() {
   check(BASE_URL && DATA_DIR, 'set BASE_URL and DATA_DIR');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM);
   try {
     begin('owner setup');
     const { page: owner } = await newUser(browser);
-    await owner.goto(`${BASE_URL}/admin/`);
-    await owner.fill('#site_title', 'The Review');
-    await owner.fill('#name', 'Olga Owner');
-    await owner.fill('#email', 'olga@news.example');
-    await owner.fill('#password', PASSWORD);
-    await Promise.all([owner.waitForURL(`${BASE_URL}/admin/`), owner.click('button[type=submit]')]);
+    await setUpOwner(owner, BASE_URL, PASSWORD);
 
     begin('the owner invites an editor and a contributor');
     await invite(owner, 'ed@news.example', 'editor');
