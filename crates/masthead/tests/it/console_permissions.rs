@@ -1,8 +1,10 @@
 //! The console's permission matrix (issue 16 §5): every business route of `/admin/` —
 //! settings, navigation, integrations, members, labels, import and export, tiers, offers, the
 //! audit log and the dashboard — refuses contributors, authors and editors, on GET and on POST
-//! with a valid CSRF token, and changes nothing; administrators open every page. A guard reads
-//! the console's route table so a new route cannot be added without a row here.
+//! with a valid CSRF token, and changes nothing; administrators open every page. Anonymous
+//! readers, members and forged staff cookies get none of these pages or actions (the leak
+//! matrix for the console). A guard reads the console's route table so a new route cannot be
+//! added without a row here.
 
 use crate::helpers::{Browser, TestApp};
 use crate::newsroom::{open, post, set_up};
@@ -344,4 +346,55 @@ async fn contributors_authors_and_editors_are_refused_every_business_route() {
         "no refused request changed anything"
     );
     assert!(!app.get("/").await.body.contains("Taken over"));
+}
+
+#[tokio::test]
+async fn anonymous_readers_members_and_forged_cookies_get_no_console_page_or_action() {
+    let app = TestApp::demo().await;
+    let mut owner = set_up(&app).await;
+    let ids = ids(&app, &mut owner).await;
+    let forged = Browser {
+        jar: [("mh_staff".to_owned(), "forged-session-id".to_owned())].into(),
+        ..Browser::default()
+    };
+    let member = app.signed_in("reader@news.example").await;
+    let before = state_of(&app).await;
+    for (who, cookies) in [
+        ("anonymous", String::new()),
+        ("forged staff cookie", forged.cookies()),
+        ("member", member.cookies()),
+    ] {
+        for path in GETS {
+            let path = fill(path, &ids);
+            let res = app.get_as(&path, &cookies).await;
+            assert!(
+                !res.status.is_success(),
+                "{who}: GET {path} answered {}",
+                res.status
+            );
+            for secret in [
+                "matrix.reader@example.com",
+                "Matrix offer",
+                "MATRIX10",
+                "Matrix hook",
+            ] {
+                assert!(
+                    !res.body.contains(secret),
+                    "{who}: GET {path} shows {secret}"
+                );
+            }
+        }
+        let fields: Vec<(&str, String)> = FORM.iter().map(|(k, v)| (*k, fill(v, &ids))).collect();
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for path in POSTS {
+            let path = fill(path, &ids);
+            let res = app.post_form(&path, &cookies, &fields).await;
+            assert!(
+                !res.status.is_success(),
+                "{who}: POST {path} answered {}",
+                res.status
+            );
+        }
+    }
+    assert_eq!(state_of(&app).await, before, "nothing changed");
 }
