@@ -444,6 +444,39 @@ async fn tags_authors_tiers_and_settings() {
         kinds.contains(&"free") && kinds.contains(&"paid"),
         "{kinds:?}"
     );
+    assert!(
+        tiers["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["visibility"] == "public"),
+        "the demo's tiers are all on the sign-up page"
+    );
+    // A tier kept off the sign-up page is listed with `visibility: none`.
+    let ops = app.state.ops();
+    let mut entries = app.state.store.tier_entries().await.unwrap();
+    let hidden = entries.iter().position(|e| e.tier.is_paid()).unwrap();
+    let hidden = entries.remove(hidden);
+    let changes = masthead::ops::tiers::TierChanges {
+        visible: Some(false),
+        ..Default::default()
+    };
+    masthead::ops::tiers::edit(
+        &ops,
+        masthead::ops::staff::Actor::Console,
+        None,
+        &changes.apply(hidden.clone()),
+    )
+    .await
+    .unwrap();
+    let tiers = api(&app, &key, "tiers/").await;
+    let shown = tiers["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == hidden.tier.id.as_str())
+        .expect("a hidden tier is still listed");
+    assert_eq!(shown["visibility"], "none");
 
     let settings = app
         .get(&format!("/ghost/api/content/settings/?key={key}"))

@@ -337,15 +337,17 @@ pub async fn author_by_slug(
     read_taxonomy::<Author>(&state, AuthorField::Slug, slug, q.as_deref()).await
 }
 
-/// Tiers: every active tier, free first (a handful; no filter).
+/// Tiers: every active tier in the sign-up page's order (a handful; no filter), each with its
+/// `visibility` there (`public`, or `none` for a tier kept off the sign-up page).
 pub async fn tiers(State(state): State<AppState>, RawQuery(q): RawQuery) -> Reply {
     let mut params = authorized(&state, q.as_deref()).await?;
     let tiers: Vec<Value> = state
         .store
-        .tiers()
+        .tier_entries()
         .await?
         .iter()
-        .map(|t| Value::Object(shapes::only_fields(shapes::tier(t), &params.fields)))
+        .filter(|e| e.tier.active)
+        .map(|e| Value::Object(shapes::only_fields(shapes::tier_entry(e), &params.fields)))
         .collect();
     params.limit = params::MAX_LIMIT;
     let total = tiers.len() as u64;
