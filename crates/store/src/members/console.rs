@@ -71,11 +71,12 @@ impl Store {
         query: &MemberQuery,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        let index = self.member_search_index(query).await?;
         let n = on_pool!(&self.db, write, |p| {
             let mut q = QueryBuilder::new("UPDATE members SET subscribed = FALSE, updated_at = ");
             q.push_bind(to_micros(now));
             q.push(" WHERE subscribed AND id IN (SELECT m.id");
-            push_member_query(&mut q, query, Reading::All);
+            push_member_query(&mut q, query, Reading::All, &index);
             q.push(")");
             q.build().execute(p).await?.rows_affected()
         });

@@ -257,11 +257,12 @@ impl Store {
         label_id: &str,
         query: &MemberQuery,
     ) -> Result<u64, StoreError> {
+        let index = self.member_search_index(query).await?;
         let n = on_pool!(&self.db, write, |p| {
             let mut q =
                 QueryBuilder::new("INSERT INTO member_labels (member_id, label_id) SELECT m.id, ");
             q.push_bind(label_id);
-            push_member_query(&mut q, query, Reading::All);
+            push_member_query(&mut q, query, Reading::All, &index);
             q.push(" ON CONFLICT (member_id, label_id) DO NOTHING");
             q.build().execute(p).await?.rows_affected()
         });
@@ -274,11 +275,12 @@ impl Store {
         label_id: &str,
         query: &MemberQuery,
     ) -> Result<u64, StoreError> {
+        let index = self.member_search_index(query).await?;
         let n = on_pool!(&self.db, write, |p| {
             let mut q = QueryBuilder::new("DELETE FROM member_labels WHERE label_id = ");
             q.push_bind(label_id);
             q.push(" AND member_id IN (SELECT m.id");
-            push_member_query(&mut q, query, Reading::All);
+            push_member_query(&mut q, query, Reading::All, &index);
             q.push(")");
             q.build().execute(p).await?.rows_affected()
         });

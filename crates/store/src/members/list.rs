@@ -110,6 +110,7 @@ pub(crate) fn push_member_query<'a, DB: sqlx::Database>(
     q: &mut QueryBuilder<'a, DB>,
     query: &MemberQuery,
     reading: Reading,
+    index: &SearchIndex,
 ) where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -128,18 +129,52 @@ pub(crate) fn push_member_query<'a, DB: sqlx::Database>(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
+        let search = search.to_lowercase();
         let escaped = search
-            .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
+        if let SearchIndex::Narrow(phrase) = index {
+            // The trigram index narrows the members to those containing the search in any
+            // case; the LIKE below stays the final test, so results are the same without it.
+            q.push(
+                " AND m.id IN (SELECT k.member_id FROM fts_member_search f \
+                 CROSS JOIN fts_member_keys k ON k.key = f.rowid \
+                 WHERE f.fts_member_search MATCH ",
+            )
+            .push_bind(phrase.clone())
+            .push(")");
+        }
         q.push(" AND (LOWER(m.email) LIKE ")
             .push_bind(pattern.clone())
             .push(" ESCAPE '\\' OR LOWER(m.name) LIKE ")
             .push_bind(pattern)
             .push(" ESCAPE '\\')");
     }
+}
+
+/// At most this many members are looked up from SQLite's trigram index; a search matching
+/// more is answered as before (a page walks `members_by_created` and finds its rows at once;
+/// a count scans), which beats fetching and sorting most members from the index.
+const LOOKUP_LIMIT: i64 = 1_000;
+
+/// Whether a search reads SQLite's trigram index (migration `20261206000070_member_search`).
+/// SQLite cannot weigh an FTS5 match against the members' own indexes, so
+/// [`Store::member_search_index`] counts the matches first, as the newsroom's title search does.
+/// PostgreSQL's `pg_trgm` indexes serve the search's LIKE themselves.
+pub(crate) enum SearchIndex {
+    /// No search, a search of 1–2 characters (too short for trigrams), many matches, or
+    /// PostgreSQL.
+    Unused,
+    /// Few matches: the FTS5 phrase that finds them.
+    Narrow(String),
+}
+
+/// `search` as one FTS5 phrase: with the trigram tokenizer it matches any email or name that
+/// contains it (case aside), whatever characters it holds.
+fn fts_phrase(search: &str) -> String {
+    format!("\"{}\"", search.replace('"', "\"\""))
 }
 
 #[derive(sqlx::FromRow)]
@@ -159,15 +194,46 @@ struct SubRow {
 }
 
 impl Store {
+    /// Whether `query`'s search reads SQLite's trigram index (see [`SearchIndex`]).
+    pub(crate) async fn member_search_index(
+        &self,
+        query: &MemberQuery,
+    ) -> Result<SearchIndex, StoreError> {
+        let crate::connect::Db::Sqlite { read, .. } = &self.db else {
+            return Ok(SearchIndex::Unused);
+        };
+        let Some(search) = query.search.as_deref().map(|s| s.trim().to_lowercase()) else {
+            return Ok(SearchIndex::Unused);
+        };
+        if search.chars().count() < 3 {
+            return Ok(SearchIndex::Unused);
+        }
+        let phrase = fts_phrase(&search);
+        let matches: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM fts_member_search \
+             WHERE fts_member_search MATCH $1 LIMIT $2)",
+        )
+        .bind(&phrase)
+        .bind(LOOKUP_LIMIT + 1)
+        .fetch_one(read)
+        .await?;
+        Ok(if matches > LOOKUP_LIMIT {
+            SearchIndex::Unused
+        } else {
+            SearchIndex::Narrow(phrase)
+        })
+    }
+
     /// A page of the members `query` selects, newest first.
     pub async fn member_page(
         &self,
         query: &MemberQuery,
         window: Window,
     ) -> Result<Vec<ListedMember>, StoreError> {
+        let index = self.member_search_index(query).await?;
         let ids: Vec<String> = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT m.id");
-            push_member_query(&mut q, query, Reading::Newest);
+            push_member_query(&mut q, query, Reading::Newest, &index);
             q.push(" ORDER BY m.created_at DESC, m.id DESC LIMIT ")
                 .push_bind(i64::from(window.limit))
                 .push(" OFFSET ")
@@ -184,9 +250,10 @@ impl Store {
         cursor: Option<&MemberCursor>,
         limit: u32,
     ) -> Result<Vec<ListedMember>, StoreError> {
+        let index = self.member_search_index(query).await?;
         let ids: Vec<String> = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT m.id");
-            push_member_query(&mut q, query, Reading::Newest);
+            push_member_query(&mut q, query, Reading::Newest, &index);
             if let Some(c) = cursor {
                 let at = to_micros(c.created_at);
                 q.push(" AND (m.created_at < ")
@@ -206,9 +273,10 @@ impl Store {
 
     /// How many members `query` selects.
     pub async fn count_member_query(&self, query: &MemberQuery) -> Result<u64, StoreError> {
+        let index = self.member_search_index(query).await?;
         let n: i64 = on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT COUNT(*)");
-            push_member_query(&mut q, query, Reading::All);
+            push_member_query(&mut q, query, Reading::All, &index);
             q.build_query_scalar().fetch_one(p).await?
         });
         Ok(sql_count(n))
@@ -220,9 +288,10 @@ impl Store {
         &self,
         query: &MemberQuery,
     ) -> Result<Vec<String>, StoreError> {
+        let index = self.member_search_index(query).await?;
         Ok(on_pool!(&self.db, read, |p| {
             let mut q = QueryBuilder::new("SELECT m.id");
-            push_member_query(&mut q, query, Reading::All);
+            push_member_query(&mut q, query, Reading::All, &index);
             q.push(" ORDER BY m.created_at DESC, m.id DESC");
             q.build_query_scalar().fetch_all(p).await?
         }))

@@ -5,7 +5,7 @@ use crate::*;
 use domain::billing::{Subscription, SubscriptionStatus, comp};
 use domain::{Email, Label};
 use store::query::{Cond, MemberField, Test, Value};
-use store::{MemberQuery, Window};
+use store::{ImportMode, ImportedMember, MemberQuery, Window};
 
 fn label(id: &str, name: &str) -> Label {
     Label {
@@ -366,6 +366,101 @@ async fn a_members_live_sessions_are_counted() {
         store.delete_sessions_of("ma").await.unwrap();
         assert_eq!(store.live_sessions_of("ma", now(), after).await.unwrap(), 0);
         assert_eq!(store.live_sessions_of("mb", now(), after).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_follows_sign_ups_changes_deletions_and_imports() {
+    each_backend(|store| async move {
+        seed(&store).await;
+        let search = |s: &str| MemberQuery {
+            filter: Cond::All(vec![]),
+            search: Some(s.into()),
+        };
+        // Part of an email, part of a name, in any case, anywhere in them.
+        assert_eq!(emails(&store, &search("DA@EXA")).await, ["ada@example.com"]);
+        assert_eq!(emails(&store, &search("ove")).await, ["ada@example.com"]);
+        assert_eq!(
+            emails(&store, &search("lOvElAcE")).await,
+            ["ada@example.com"]
+        );
+        // Short searches (one or two characters) still find every member containing them.
+        assert_eq!(emails(&store, &search("y")).await, ["cy@example.org"]);
+        assert_eq!(
+            emails(&store, &search("Di")).await,
+            ["di@example.org"],
+            "two characters, in a name and an email"
+        );
+        assert_eq!(emails(&store, &search("a_")).await, Vec::<String>::new());
+
+        // A rename and an email change are found by the new text, not the old.
+        store
+            .set_member_name("mb", "Roberta Quixote", now())
+            .await
+            .unwrap();
+        store
+            .set_member_email("mc", &Email::parse("zephyr@sample.net").unwrap(), now())
+            .await
+            .unwrap();
+        assert_eq!(emails(&store, &search("quixo")).await, ["bob@example.com"]);
+        assert_eq!(
+            emails(&store, &search("ZEPHYR")).await,
+            ["zephyr@sample.net"]
+        );
+        assert!(emails(&store, &search("cy@example")).await.is_empty());
+        assert_eq!(
+            emails(&store, &search("bob@")).await,
+            ["bob@example.com"],
+            "a rename keeps the email searchable"
+        );
+
+        // A deleted member is forgotten.
+        store.delete_member("ma").await.unwrap();
+        assert!(emails(&store, &search("lovelace")).await.is_empty());
+        assert!(emails(&store, &search("ada@")).await.is_empty());
+
+        // Imported members are found, including one the import renames.
+        let imported = |email: &str, name: &str| ImportedMember {
+            email: Email::parse(email).unwrap(),
+            name: Some(name.into()),
+            note: None,
+            subscribed: None,
+            created_at: None,
+            labels: vec![],
+            comp: None,
+            stripe_customer_id: None,
+            linked: None,
+        };
+        let n = std::sync::atomic::AtomicUsize::new(0);
+        let new_id = || format!("imp{}", n.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        store
+            .import_members(
+                &[
+                    imported("grace@navy.example", "Grace Hopper"),
+                    imported("di@example.org", "Diana Prince"),
+                ],
+                ImportMode::Write,
+                now(),
+                &new_id,
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            emails(&store, &search("HOPP")).await,
+            ["grace@navy.example"]
+        );
+        assert_eq!(
+            emails(&store, &search("navy")).await,
+            ["grace@navy.example"]
+        );
+        assert_eq!(emails(&store, &search("prince")).await, ["di@example.org"]);
+        assert_eq!(
+            emails(&store, &search("example")).await.len(),
+            3,
+            "Bob, Di and Grace: Ada is deleted and Cy's email changed"
+        );
     })
     .await;
 }
