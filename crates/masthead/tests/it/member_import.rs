@@ -472,7 +472,7 @@ async fn confirm(app: &TestApp, b: &Browser, token: &str) -> TestResponse {
 }
 
 /// Opens the import's status page until it shows the final report; every page seen while it
-/// runs shows the progress and refreshes itself.
+/// runs shows the progress and a way to check again.
 async fn finished(app: &TestApp, b: &mut Browser, status_page: &str, rows: usize) -> TestResponse {
     for _ in 0..600 {
         let page = open(app, b, status_page).await;
@@ -486,14 +486,11 @@ async fn finished(app: &TestApp, b: &mut Browser, status_page: &str, rows: usize
     panic!("the import did not finish in 30 s");
 }
 
-/// The page of an import that runs: its progress in a live region and a refresh every 2 s.
+/// The page of an import that runs: its progress in a live region, "Check again", and no
+/// timed refresh the reader did not ask for.
 fn assert_running(page: &TestResponse, rows: usize) {
-    assert_eq!(
-        page.attrs("meta[http-equiv=refresh]", "content"),
-        ["2"],
-        "{}",
-        page.body
-    );
+    assert_eq!(page.count("meta[http-equiv=refresh]"), 0, "{}", page.body);
+    assert_eq!(page.count("a#check-again"), 1, "{}", page.body);
     let progress = page.texts("#import-progress[role=status]").concat();
     let shape = progress == "Starting the import: reading the file."
         || (progress.starts_with("Importing: ")
@@ -553,13 +550,13 @@ async fn a_running_import_shows_its_progress_and_is_started_once() {
     let page = open(&app, &mut owner, &status_page).await;
     assert_running(&page, 998);
     assert_eq!(page.count("#report-heading"), 0);
-    let still = open(&app, &mut owner, &format!("{status_page}?updates=off")).await;
+    let updating = open(&app, &mut owner, &format!("{status_page}?updates=on")).await;
     assert_eq!(
-        still.count("meta[http-equiv=refresh]"),
-        0,
-        "updates turned off"
+        updating.attrs("meta[http-equiv=refresh]", "content"),
+        ["2"],
+        "updates asked for"
     );
-    assert_eq!(still.count("#import-progress[role=status]"), 1);
+    assert_eq!(updating.count("#import-progress[role=status]"), 1);
     let twice = confirm(&app, &owner, &token).await;
     assert_eq!(location(&twice), status_page, "{}", twice.body);
     assert_eq!(app.state.store.count_members().await.unwrap(), 0);
