@@ -9,7 +9,7 @@
 //   (e) the owner finds the reader paid on Analyst with the offer, and the offer redeemed once;
 //   (f) labels another member and comps them Analyst until a date, and sees both on their page;
 //   (g) imports a generated 1,000-row CSV in Ghost's columns with 3 bad rows: the dry run names
-//       the 3 rows, the import adds 997 and the members count grows by 997;
+//       the 3 rows, the import (in the background, its page showing progress) adds 997 and the members count grows by 997;
 //   (h) changes the free paragraphs in Settings → Access, waits for the re-split to finish, and
 //       an anonymous reader sees exactly that many paragraphs of a paid post before the paywall.
 //
@@ -264,7 +264,17 @@ async function main() {
     log(`dry run: "${await text(page.locator('#import-summary'))}"; ${errors.join(' | ')}`);
     check((await membersTotal(admin)) === before, 'the dry run wrote members');
     await a11y(page, 'the dry-run report');
-    await Promise.all([page.waitForURL(/\/admin\/members\/import\//), page.click('button:has-text("Import 997 new")')]);
+    await Promise.all([page.waitForURL(/\/admin\/members\/import\/[\w-]+\/$/), page.click('button:has-text("Import 997 new")')]);
+    // The import runs in the background; its page shows the progress, and "Check again" until
+    // the report is there.
+    for (let i = 0; i < 120 && (await page.locator('#import-progress').count()); i++) {
+      log(`progress: "${await text(page.locator('#import-progress'))}"`);
+      if (i === 0) await a11y(page, 'the import status page');
+      await page.waitForTimeout(500);
+      await Promise.all([page.waitForEvent('load'), page.click('#check-again')]);
+    }
+    await page.waitForSelector('#report-heading', { timeout: 10_000 });
+    await a11y(page, 'the import report');
     check((await text(page.locator('#report-heading'))) === 'Import finished' && (await count('added')) === '997', `after confirming: ${await text(page.locator('#import-summary'))}`);
     const after = await membersTotal(admin);
     check(after === before + 997, `the list counted ${before} members, then ${after}`);

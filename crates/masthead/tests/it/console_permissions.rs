@@ -52,6 +52,7 @@ const GETS: &[&str] = &[
     "/admin/members/?filter=status:free",
     "/admin/members/export",
     "/admin/members/import/",
+    "/admin/members/import/{import}/",
     "/admin/members/labels/",
     "/admin/members/labels/{label}/",
     "/admin/members/{member}/",
@@ -266,6 +267,7 @@ async fn ids(app: &TestApp, owner: &mut Browser) -> Vec<(&'static str, String)> 
         ("{tier}", tier.tier.id),
         ("{offer}", offer.id),
         ("{post}", post_id),
+        ("{import}", "matrix-import".to_owned()),
     ]
 }
 

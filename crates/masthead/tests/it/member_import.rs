@@ -5,7 +5,7 @@
 
 use crate::helpers::{Browser, TestApp, TestResponse};
 use crate::import_csv::tiers;
-use crate::newsroom::{open, set_up};
+use crate::newsroom::{location, open, set_up};
 use crate::newsroom_tags::staff_member;
 use crate::stripe_subscriptions_fake::{self as fake, SECRET_KEY};
 use axum::body::Body;
@@ -370,30 +370,44 @@ async fn the_console_checks_a_thousand_rows_then_imports_997() {
     );
     let token = dry.attrs("input[name=token]", "value").remove(0);
 
-    let res = app
-        .post_form(
-            "/admin/members/import/confirm",
-            &owner.cookies(),
-            &[("csrf", owner.csrf.as_str()), ("token", token.as_str())],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = confirm(&app, &owner, &token).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let status_page = format!("/admin/members/import/{token}/");
+    assert_eq!(location(&res), status_page);
+    // Confirming again (while it runs or after it finished) starts nothing: the same page.
+    let twice = confirm(&app, &owner, &token).await;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER, "{}", twice.body);
+    assert_eq!(location(&twice), status_page);
+
+    let res = finished(&app, &mut owner, &status_page, 997).await;
+    assert_eq!(res.texts("h2#report-heading"), ["Import finished"]);
     assert_eq!(res.texts("dd[data-count=added]"), ["997"]);
     assert_eq!(res.texts("ul.import-errors li").len(), 3);
+    assert!(
+        res.texts("a[href='/admin/members/']")
+            .contains(&"Go to the members list".to_owned())
+    );
+    assert_eq!(
+        res.count("meta[http-equiv=refresh]"),
+        0,
+        "done: no more refreshing"
+    );
     assert!(member(&app, "reader998@example.com").await.is_some());
     assert!(
         member(&app, "reader500@example.com").await.is_none(),
         "row 502 was bad"
     );
-    // The upload is gone once imported: confirming again imports nothing twice.
-    let twice = app
-        .post_form(
-            "/admin/members/import/confirm",
-            &owner.cookies(),
-            &[("csrf", owner.csrf.as_str()), ("token", token.as_str())],
-        )
-        .await;
-    assert!(twice.body.contains("no longer waiting"), "{}", twice.body);
+    assert_eq!(
+        app.state.store.count_members().await.unwrap(),
+        997,
+        "imported once"
+    );
+    // The finished import is remembered: confirming again shows its report and adds nobody.
+    let after = confirm(&app, &owner, &token).await;
+    assert_eq!(location(&after), status_page);
+    let again = open(&app, &mut owner, &status_page).await;
+    assert_eq!(again.texts("dd[data-count=added]"), ["997"]);
+    assert_eq!(app.state.store.count_members().await.unwrap(), 997);
     // A second upload of the same file would add nobody.
     let again = upload(&app, &mut owner, &thousand_rows()).await;
     assert_eq!(again.texts("dd[data-count=added]"), ["0"]);
@@ -409,14 +423,21 @@ async fn the_console_checks_a_thousand_rows_then_imports_997() {
         "{}",
         bad.body
     );
-    let forged = app
-        .post_form(
-            "/admin/members/import/confirm",
-            &owner.cookies(),
-            &[("csrf", owner.csrf.as_str()), ("token", "../../masthead")],
-        )
-        .await;
+    let forged = confirm(&app, &owner, "../../masthead").await;
     assert!(forged.body.contains("no longer waiting"));
+    // An import this server does not know: said plainly, not an error page.
+    for unknown in [
+        "/admin/members/import/nosuchimport/",
+        "/admin/members/import/..%2F..%2Fx/",
+    ] {
+        let res = open(&app, &mut owner, unknown).await;
+        assert_eq!(res.status, StatusCode::OK, "{unknown}");
+        assert!(
+            res.body.contains("This import is not known"),
+            "{}",
+            res.body
+        );
+    }
 
     // Editors may not import; nor may members or anonymous readers reach the page.
     let mut editor = staff_member(&app, &mut owner, "ed@news.example", "editor").await;
@@ -426,6 +447,12 @@ async fn the_console_checks_a_thousand_rows_then_imports_997() {
             .status,
         StatusCode::FORBIDDEN
     );
+    let status = open(&app, &mut editor, &status_page).await;
+    assert_eq!(status.status, StatusCode::FORBIDDEN);
+    assert!(
+        !status.body.contains("reader1@example.com"),
+        "no report shown"
+    );
     let refused = upload(&app, &mut editor, "email\nsneaky@example.com\n").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(member(&app, "sneaky@example.com").await.is_none());
@@ -433,4 +460,116 @@ async fn the_console_checks_a_thousand_rows_then_imports_997() {
         app.get("/admin/members/import/").await.status,
         StatusCode::OK
     );
+}
+
+async fn confirm(app: &TestApp, b: &Browser, token: &str) -> TestResponse {
+    app.post_form(
+        "/admin/members/import/confirm",
+        &b.cookies(),
+        &[("csrf", b.csrf.as_str()), ("token", token)],
+    )
+    .await
+}
+
+/// Opens the import's status page until it shows the final report; every page seen while it
+/// runs shows the progress and a way to check again.
+async fn finished(app: &TestApp, b: &mut Browser, status_page: &str, rows: usize) -> TestResponse {
+    for _ in 0..600 {
+        let page = open(app, b, status_page).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if page.count("#report-heading") == 1 {
+            return page;
+        }
+        assert_running(&page, rows);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish in 30 s");
+}
+
+/// The page of an import that runs: its progress in a live region, "Check again", and no
+/// timed refresh the reader did not ask for.
+fn assert_running(page: &TestResponse, rows: usize) {
+    assert_eq!(page.count("meta[http-equiv=refresh]"), 0, "{}", page.body);
+    assert_eq!(page.count("a#check-again"), 1, "{}", page.body);
+    let progress = page.texts("#import-progress[role=status]").concat();
+    let shape = progress == "Starting the import: reading the file."
+        || (progress.starts_with("Importing: ")
+            && progress.ends_with(&format!(" of {rows} rows.")));
+    assert!(shape, "{progress}");
+}
+
+/// A Stripe that answers nobody: while `hold` is true each connection waits (so the import
+/// waits on its lookup); otherwise it is closed at once (the lookup fails with a note).
+async fn stalling_stripe() -> (String, tokio::sync::watch::Sender<bool>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (hold, held) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let mut held = held.clone();
+            tokio::spawn(async move {
+                let _ = held.wait_for(|hold| !hold).await;
+                drop(stream);
+            });
+        }
+    });
+    (base, hold)
+}
+
+#[tokio::test]
+async fn a_running_import_shows_its_progress_and_is_started_once() {
+    let (api_base, hold) = stalling_stripe().await;
+    let stripe = StripeConfig {
+        api_base,
+        secret_key: Secret(SECRET_KEY.into()),
+        webhook_secrets: vec![Secret("whsec_import".into())],
+    };
+    let app = TestApp::boot_with(tempfile::tempdir().unwrap(), move |c| Config {
+        stripe: Some(stripe),
+        ..c
+    })
+    .await;
+    with_tiers(&app).await;
+    let mut owner = set_up(&app).await;
+    let mut csv = thousand_rows().replace("imported\n", "imported,\n");
+    csv = csv.replacen(
+        "email,name,subscribed_to_emails,labels\n",
+        "email,name,subscribed_to_emails,labels,stripe_customer_id\n",
+        1,
+    );
+    csv.push_str("payer@example.com,Payer,true,imported,cus_Stall1\n");
+    let dry = upload(&app, &mut owner, &csv).await;
+    assert_eq!(dry.texts("dd[data-count=added]"), ["998"], "{}", dry.body);
+    let token = dry.attrs("input[name=token]", "value").remove(0);
+
+    // Stripe stalls: the import waits on its lookup, so it is certainly running.
+    hold.send_replace(true);
+    let res = confirm(&app, &owner, &token).await;
+    let status_page = format!("/admin/members/import/{token}/");
+    assert_eq!(location(&res), status_page);
+    let page = open(&app, &mut owner, &status_page).await;
+    assert_running(&page, 998);
+    assert_eq!(page.count("#report-heading"), 0);
+    let updating = open(&app, &mut owner, &format!("{status_page}?updates=on")).await;
+    assert_eq!(
+        updating.attrs("meta[http-equiv=refresh]", "content"),
+        ["2"],
+        "updates asked for"
+    );
+    assert_eq!(updating.count("#import-progress[role=status]"), 1);
+    let twice = confirm(&app, &owner, &token).await;
+    assert_eq!(location(&twice), status_page, "{}", twice.body);
+    assert_eq!(app.state.store.count_members().await.unwrap(), 0);
+
+    // Stripe answers (by failing): the import finishes once, with a note about the lookup.
+    hold.send_replace(false);
+    let done = finished(&app, &mut owner, &status_page, 998).await;
+    assert_eq!(done.texts("dd[data-count=added]"), ["998"]);
+    assert_eq!(done.texts("ul.import-errors li").len(), 3);
+    assert!(
+        done.body.contains("cus_Stall1"),
+        "the Stripe note: {}",
+        done.body
+    );
+    assert_eq!(app.state.store.count_members().await.unwrap(), 998);
 }

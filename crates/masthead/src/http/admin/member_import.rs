@@ -1,18 +1,22 @@
 //! `/admin/members/import/`: members from a CSV in Ghost's layout, for administrators. Uploading
 //! a file runs a dry run and shows its report with every row's error; the file waits in the
-//! data folder (`imports/`, under a random name) until it is confirmed, which imports it in one
-//! transaction and shows the final report. Works without JavaScript.
+//! data folder (`imports/`, under a random name) until it is confirmed, which starts the import
+//! (one transaction) in the background on this server and sends the browser to its status page:
+//! rows done while it runs (refreshed by the reader, or every 2 s when they ask), then the final report. Works without
+//! JavaScript.
 
+use super::import_runs::{self, NotStarted, Run};
 use super::staff::Staff;
 use crate::billing::stripe::StripeClient;
 use crate::http::AppError;
 use crate::import::members_report::{self, ImportError, Report};
 use crate::members::crypto::random_token;
+use crate::ops::staff::Actor;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::handler::Handler;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::Action;
@@ -20,6 +24,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use store::ImportMode;
+use store::staff::StaffUser;
 
 /// The largest CSV accepted (about 50,000 rows of Ghost's export).
 pub const MAX_BYTES: usize = crate::import::members_csv::MAX_BYTES;
@@ -32,6 +37,7 @@ pub fn router() -> Router<AppState> {
             get(page).post(upload.layer(DefaultBodyLimit::disable())),
         )
         .route("/admin/members/import/confirm", post(confirm))
+        .route("/admin/members/import/{token}/", get(status))
 }
 
 /// `GET /admin/members/import/`.
@@ -55,7 +61,15 @@ pub async fn upload(
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return render(staff, None, None, Some("Choose a CSV file to upload."));
     };
-    match run(&state, &staff, &bytes, ImportMode::DryRun).await? {
+    match run(
+        &state,
+        &staff.user,
+        &bytes,
+        ImportMode::DryRun,
+        &mut |_, _| {},
+    )
+    .await?
+    {
         Err(message) => render(staff, None, None, Some(message.as_str())),
         Ok(report) => {
             let token = random_token();
@@ -76,7 +90,9 @@ pub struct ConfirmForm {
     token: String,
 }
 
-/// `POST /admin/members/import/confirm`: imports the file the dry run checked.
+/// `POST /admin/members/import/confirm`: starts importing the file the dry run checked, in
+/// the background, and sends the browser to its status page. Confirming again while it runs,
+/// or after it finished, starts nothing.
 pub async fn confirm(
     State(state): State<AppState>,
     staff: Staff,
@@ -84,34 +100,104 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     staff.require(Action::Members, false)?;
     staff.check_csrf(&form.csrf)?;
-    // Tokens are ours (URL-safe base64); anything else names no file.
-    let valid = !form.token.is_empty()
-        && form
-            .token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let status_page = format!("/admin/members/import/{}/", form.token);
+    let valid = is_token(&form.token);
+    if valid
+        && matches!(
+            import_runs::get(&form.token),
+            Some(Run::Running { .. } | Run::Finished(_))
+        )
+    {
+        return Ok(Redirect::to(&status_page).into_response());
+    }
     let path = imports_dir(&state).join(format!("{}.csv", form.token));
     let Some(bytes) = valid.then(|| std::fs::read(&path).ok()).flatten() else {
         let gone = "That upload is no longer waiting (it was imported or the server restarted). Upload the file again.";
         return render(staff, None, None, Some(gone));
     };
-    let done = run(&state, &staff, &bytes, ImportMode::Write).await?;
-    if done.is_ok() {
-        // Imported: the file is not kept. A failed run keeps it, to be confirmed again.
-        let _ = std::fs::remove_file(&path);
+    match import_runs::start(&form.token) {
+        Ok(()) => {}
+        Err(NotStarted::Already) => return Ok(Redirect::to(&status_page).into_response()),
+        Err(NotStarted::Busy) => {
+            let busy = "Too many imports are running on this server. Try again in a few minutes.";
+            return render(staff, None, None, Some(busy));
+        }
     }
-    match done {
-        Ok(report) => render(staff, Some(&report), None, None),
-        Err(message) => render(staff, None, None, Some(message.as_str())),
-    }
+    let token = form.token;
+    let user = staff.user.clone();
+    tokio::spawn(async move {
+        let mut progress = |done, todo| import_runs::progress(&token, done, todo);
+        let done = run(&state, &user, &bytes, ImportMode::Write, &mut progress).await;
+        let outcome = match done {
+            Ok(Ok(report)) => {
+                // Imported: the file is not kept. A failed run keeps it, to be confirmed again.
+                if let Err(e) = std::fs::remove_file(&path) {
+                    tracing::warn!(error = %e, "could not remove an imported members file");
+                }
+                Ok(report)
+            }
+            Ok(Err(message)) => Err(message),
+            Err(e) => {
+                tracing::error!(error = ?e, "member import failed");
+                Err("The import stopped because of a server error, and nobody was imported. Confirm again to retry.".to_owned())
+            }
+        };
+        import_runs::finish(&token, outcome);
+    });
+    Ok(Redirect::to(&status_page).into_response())
 }
 
-/// Runs the import; `Err(message)` for a file that cannot be imported at all.
+/// `GET /admin/members/import/{token}/`: the import's progress, then its report.
+/// It does not refresh itself unless asked (`?updates=on`, every 2 s): a timed refresh the
+/// reader did not choose fails WCAG 2.2.1, and "Check again" does the same at their pace.
+pub async fn status(
+    staff: Staff,
+    Path(token): Path<String>,
+    Query(query): Query<StatusQuery>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Members, false)?;
+    let refresh = query.updates.as_deref() == Some("on");
+    let run = is_token(&token).then(|| import_runs::get(&token)).flatten();
+    let data = match &run {
+        None => json!({ "unknown": true }),
+        Some(Run::Running { done, todo }) => json!({
+            "running": true,
+            "refresh": refresh.then_some(2),
+            "status_page": format!("/admin/members/import/{token}/"),
+            "done": done,
+            "todo": todo,
+        }),
+        Some(Run::Failed(message)) => json!({ "error": message, "token": token }),
+        Some(Run::Finished(report)) => json!({
+            "report": report,
+            "summary": report.summary(),
+            "errors_count": report.errors.len(),
+        }),
+    };
+    staff.page("members/import_status", "Member import", data)
+}
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    updates: Option<String>,
+}
+
+/// Whether `token` can be one of ours (URL-safe base64); anything else names no file.
+fn is_token(token: &str) -> bool {
+    !token.is_empty()
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Runs the import, telling `progress` (rows done, rows to do); `Err(message)` for a file
+/// that cannot be imported at all.
 async fn run(
     state: &AppState,
-    staff: &Staff,
+    user: &StaffUser,
     bytes: &[u8],
     mode: ImportMode,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Result<Report, String>, AppError> {
     let tiers = state.store.tiers().await?;
     let stripe = state
@@ -122,12 +208,12 @@ async fn run(
     let ops = state.ops();
     let done = members_report::run(
         &ops,
-        staff.actor(),
+        Actor::Staff(user),
         &tiers,
         bytes,
         stripe.as_ref(),
         mode,
-        &mut |_, _| {},
+        progress,
     )
     .await;
     match done {

@@ -16,12 +16,14 @@
 //! - `members_list` — the members list, its filters and the CSV export; `member_bulk` — one
 //!   change to every member a selection holds, after a confirmation; `member_detail` — one
 //!   member; `member_labels` — labels; `member_activity` — a member's activity timeline (the
-//!   member event log); `member_import` — members from a CSV: upload, dry-run report, confirm.
+//!   member event log); `member_import` — members from a CSV: upload, dry-run report, confirm,
+//!   progress (`import_runs`: the imports running in the background on this server).
 
 pub(crate) mod assets;
 mod audit;
 mod dashboard;
 mod home;
+mod import_runs;
 mod integrations;
 mod member_activity;
 mod member_bulk;

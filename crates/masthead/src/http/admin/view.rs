@@ -128,6 +128,7 @@ pub fn page_with_status(
         "staff": staff.map_or(Value::Null, staff_json),
         "nav": staff.map_or_else(Vec::new, |s| nav(s, template)),
         "csrf": visitor.csrf,
+        "refresh": data.get("refresh"),
     });
     let html = hbs
         .render("layout", &layout)
