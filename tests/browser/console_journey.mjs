@@ -30,7 +30,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, setUpOwner } from './helpers.mjs';
+import { journey, launch, setUpOwner } from './helpers.mjs';
 import { accessible } from './axe.mjs';
 import { startFakeStripe } from './fake-stripe.mjs';
 import { waitForEmail } from './outbox.mjs';
@@ -44,16 +44,7 @@ const FAKE_STRIPE_KEY = process.env.FAKE_STRIPE_KEY ?? '';
 const FAKE_STRIPE_WEBHOOK_SECRET = process.env.FAKE_STRIPE_WEBHOOK_SECRET ?? '';
 const PASSWORD = 'correct horse battery staple';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[console journey ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('console journey');
 const a11y = (page, what) => accessible(page, what, log);
 const text = async (locator) => ((await locator.innerText()) ?? '').replace(/\s+/g, ' ').trim();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -324,7 +315,7 @@ async function main() {
 main().then(
   () => log('console journey: every step passed'),
   (e) => {
-    console.error(`console journey failed at step "${step}": ${e.stack ?? e}`);
+    console.error(`console journey failed at step "${step()}": ${e.stack ?? e}`);
     process.exit(1);
   },
 );

@@ -11,7 +11,7 @@
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
 import { accessible } from './axe.mjs';
-import { launch, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -19,16 +19,7 @@ const PASSWORD = 'correct horse battery staple';
 const TITLE = 'The Harbour Gazette';
 const ACCENT = '#1d4ed8';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[console settings ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('console settings');
 const a11y = (page, what) => accessible(page, what, log);
 
 async function main() {
@@ -117,7 +108,7 @@ async function main() {
 main().then(
   () => log('console settings: every step passed'),
   (e) => {
-    console.error(`console settings failed at step "${step}": ${e.stack ?? e}`);
+    console.error(`console settings failed at step "${step()}": ${e.stack ?? e}`);
     process.exit(1);
   },
 );

@@ -12,22 +12,13 @@
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
 import { accessible } from './axe.mjs';
-import { launch, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[console tiers ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('console tiers');
 const a11y = (page, what) => accessible(page, what, log);
 
 async function main() {
@@ -112,6 +103,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`console tiers journey failed at step "${step}": ${err.stack ?? err}`);
+  console.error(`console tiers journey failed at step "${step()}": ${err.stack ?? err}`);
   process.exit(1);
 });

@@ -12,23 +12,14 @@
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
 import { accessible } from './axe.mjs';
-import { launch, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const READER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[dashboard ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('dashboard');
 const a11y = (page, what) => accessible(page, what, log);
 const views = async (page) => Number(((await page.textContent('[data-stat="views"]')) ?? '').replace(/[^0-9]/g, ''));
 
@@ -106,7 +97,7 @@ async function main() {
 main().then(
   () => log('dashboard: every step passed'),
   (e) => {
-    console.error(`dashboard failed at step "${step}": ${e.stack ?? e}`);
+    console.error(`dashboard failed at step "${step()}": ${e.stack ?? e}`);
     process.exit(1);
   },
 );

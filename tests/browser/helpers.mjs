@@ -1,8 +1,28 @@
-// Small helpers shared by the newsroom's and the console's browser journeys: launching Debian's
-// Chromium, the owner's first-run set-up, a generated PNG to upload, and keyboard reachability.
+// Small helpers shared by the newsroom's and the console's browser journeys: a journey's log and
+// steps, launching Debian's Chromium, the owner's first-run set-up, a generated PNG to upload,
+// and keyboard reachability.
 
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+
+/// A journey named `name`: `log` prints `[name   1.2s] message`, `begin` starts a step (which
+/// `step()` names, for the failure message), `check` throws `message` unless `condition`.
+export function journey(name) {
+  const started = Date.now();
+  let current = 'start';
+  const log = (message) => console.log(`[${name} ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+  return {
+    log,
+    begin(next) {
+      current = next;
+      log(`step ${next}`);
+    },
+    check(condition, message) {
+      if (!condition) throw new Error(message);
+    },
+    step: () => current,
+  };
+}
 
 /// Headless Chromium at `executablePath` (Debian's by default), quiet: no sandbox (CI runs as
 /// root), no GPU, no background traffic; `extra` flags are added.

@@ -13,22 +13,13 @@
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
 import { accessible } from './axe.mjs';
-import { launch, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[members console ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('members console');
 const a11y = (page, what) => accessible(page, what, log);
 const rows = (page) => page.locator('tr[data-member]').evaluateAll((trs) => trs.map((tr) => tr.dataset.member).sort());
 
@@ -135,7 +126,7 @@ async function main() {
 main().then(
   () => log('members console: every step passed'),
   (e) => {
-    console.error(`members console failed at step "${step}": ${e.stack ?? e}`);
+    console.error(`members console failed at step "${step()}": ${e.stack ?? e}`);
     process.exit(1);
   },
 );

@@ -13,7 +13,7 @@
 // Exits 0 when every step passes, 1 with the failing step otherwise.
 
 import { accessible } from './axe.mjs';
-import { launch, png, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, png, setUpOwner, tabTo } from './helpers.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -21,16 +21,7 @@ const PASSWORD = 'correct horse battery staple';
 const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
 const TITLE = 'Boats in the harbour';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[newsroom media ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { log, begin, check, step } = journey('newsroom media');
 const a11y = (page, what) => accessible(page, what, log, WIDTHS);
 
 /// Uploads `name` with `alt` through the library page's form; returns the item page's URL.
@@ -161,6 +152,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`newsroom media journey failed at step "${step}": ${err.stack ?? err}`);
+  console.error(`newsroom media journey failed at step "${step()}": ${err.stack ?? err}`);
   process.exit(1);
 });

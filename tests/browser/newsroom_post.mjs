@@ -24,7 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { accessible, WIDTHS } from './axe.mjs';
-import { launch, png, setUpOwner, tabTo } from './helpers.mjs';
+import { journey, launch, png, setUpOwner, tabTo } from './helpers.mjs';
 import { waitForEmail } from './outbox.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -36,17 +36,8 @@ const TITLE = 'Harbour cranes return to the old port';
 const CANARY = 'GATED-CANARY-7f3a only paying readers may read this sentence.';
 const UPLOAD_URL = '/admin/media/upload';
 
-const started = Date.now();
-let step = 'start';
-const log = (message) => console.log(`[newsroom post ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+const { log, begin, check, step } = journey('newsroom post');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function begin(name) {
-  step = name;
-  log(`step ${name}`);
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 async function newUser(browser) {
   const context = await browser.newContext({ viewport: WIDTHS[0] });
@@ -291,6 +282,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`newsroom post journey failed at step "${step}": ${err.stack ?? err}`);
+  console.error(`newsroom post journey failed at step "${step()}": ${err.stack ?? err}`);
   process.exit(1);
 });
